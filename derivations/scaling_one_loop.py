@@ -10,7 +10,7 @@ from mesocorr.scaling import flow
 from mesocorr.symbolic import beta as B
 from mesocorr.symbolic.channels import channels
 from mesocorr.symbolic.wl import zero_field_correction
-from mesocorr.validate import as_rational
+from mesocorr.arguments import as_rational
 
 TITLE = "Scaling theory: the one-loop beta function from the weak-localization correction"
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from mesocorr.diagrams.lines import HBAR, TAU, XI, GreenLine, xi_integral
+from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, GreenLine, angular_average, xi_integral
 
 __all__ = ["DrudeBubble"]
 
@@ -59,8 +59,6 @@ class DrudeBubble:
 
     def steps(self) -> list[tuple[str, sp.Expr]]:
         """``(explanation, expression)`` pairs of the derivation."""
-        from mesocorr.symbolic.propagators import SYMBOLS, angular_average
-
         e, nu, v = SYMBOLS["e"], SYMBOLS["nu"], SYMBOLS["v_F"]
         energy = SYMBOLS["varepsilon"]
         u = sp.Symbol("u", real=True)
@@ -84,11 +82,13 @@ class DrudeBubble:
         return self.steps()[-1][1]
 
     def einstein(self) -> sp.Expr:
-        r""":math:`\sigma_0` with :math:`v_F^2\tau/d` replaced by :math:`D` of the Diffuson pole (checked)."""
-        from mesocorr.symbolic.propagators import SYMBOLS, diffusion_pole
-
+        r""":math:`\sigma_0` with :math:`\tau` eliminated for the kinetic diffusion constant
+        :math:`D = \tau\langle v_x^2\rangle` (:math:`= v_F^2\tau/d`). The tests check that this is the
+        :math:`D` of the Diffuson pole, :func:`mesocorr.symbolic.propagators.diffusion_pole`, an
+        independent route (the ladder sum)."""
         D, v = SYMBOLS["D"], SYMBOLS["v_F"]
-        D_value = diffusion_pole(self.d).D
+        u = sp.Symbol("u", real=True)
+        D_value = TAU * angular_average((v * u) ** 2, u, self.d)
         sigma = self.doit()
         (tau_of_D,) = sp.solve(sp.Eq(D, D_value), TAU)
         result = sp.simplify(sigma.subs(TAU, tau_of_D))

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["GreenLine", "xi_integral", "XI", "HBAR", "TAU"]
+__all__ = ["GreenLine", "xi_integral", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
 XI = sp.Symbol("xi", real=True)
@@ -33,6 +33,23 @@ XI = sp.Symbol("xi", real=True)
 HBAR = sp.Symbol("hbar", positive=True)
 #: elastic scattering time
 TAU = sp.Symbol("tau", positive=True)
+
+#: symbols shared by the diagram derivations (lines, bubbles, ladders, poles)
+SYMBOLS = {
+    "q": sp.Symbol("q", nonnegative=True),
+    "omega": sp.Symbol("omega", real=True),
+    "varepsilon": sp.Symbol("varepsilon", real=True),
+    "v_F": sp.Symbol("v_F", positive=True),
+    "nu": sp.Symbol("nu", positive=True),
+    "tau": TAU,
+    "hbar": HBAR,
+    "D": sp.Symbol("D", positive=True),
+    "e": sp.Symbol("e", positive=True),
+    "A": sp.Symbol("A", real=True),
+    "Gamma": sp.Symbol("Gamma", nonnegative=True),
+}
+#: angle of the momentum to a fixed axis (2D angular average)
+_THETA = sp.Symbol("theta", real=True)
 
 _BRANCH_SIGN = {"R": 1, "A": -1}
 
@@ -153,3 +170,19 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
         elif not im.is_negative:
             raise ValueError(f"expr: cannot decide on which side of the real axis the pole {pole} lies")
     return sp.simplify(2 * sp.pi * sp.I * total)
+
+
+def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
+    r"""Average ``expr`` over the direction of :math:`\hat k` in ``d`` dimensions.
+
+    ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
+    d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
+    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`.
+    """
+    if d == 1:
+        return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
+    if d == 2:
+        return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
+    if d == 3:
+        return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
+    raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")

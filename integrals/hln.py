@@ -36,7 +36,7 @@ import numpy as np
 import sympy as sp
 from scipy.special import digamma
 
-__all__ = ["hln_f", "hln_f_mp", "asymptotic_coefficients", "ASYMPTOTIC_THRESHOLD"]
+__all__ = ["hln_f", "hln_f_core", "hln_f_mp", "asymptotic_coefficients", "ASYMPTOTIC_THRESHOLD"]
 
 #: F(x) uses the asymptotic series for z = 1/x >= this value
 ASYMPTOTIC_THRESHOLD = 8.0
@@ -130,8 +130,9 @@ def _below_one(x):
     return res
 
 
-def _hln_core(x):
-    """F for a 1-D float array of finite non-negative x (no checks)."""
+def hln_f_core(x):
+    """F for a 1-D float64 array of finite non-negative x, without the argument checks of :func:`hln_f`
+    (the hot path of :func:`mesocorr.wl.magnetoconductance`, whose inputs are already checked)."""
     below = np.flatnonzero(x < 1.0)
     if 2 * below.size <= x.size:
         # mostly x >= 1: evaluate directly everywhere, then patch the few x < 1
@@ -173,7 +174,7 @@ def hln_f(x) -> np.ndarray:
     has_nan = nan.any()
     if has_nan:
         flat = np.where(nan, 1.0, flat)
-    out = _hln_core(flat)
+    out = hln_f_core(flat)
     if has_nan:
         out[nan] = np.nan
     return out.reshape(x.shape)

@@ -65,9 +65,9 @@ _API = {
     "plot_flow": "mesocorr.scaling",
     # validation toolkit: fits and ensemble checks
     "fit_magnetoconductance": "mesocorr.fitting",
-    "validate_ucf": "mesocorr.validation",
-    "validate_wl": "mesocorr.validation",
-    "sweep": "mesocorr.validation",
+    "validate_ucf": "mesocorr.ensembles",
+    "validate_wl": "mesocorr.ensembles",
+    "sweep": "mesocorr.ensembles",
 }
 
 __all__ = ["__version__", *_API]

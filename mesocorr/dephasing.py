@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.units import HBAR, K_B, E_CHARGE, R_K
 
 __all__ = ["nyquist_dephasing_rate"]
@@ -55,17 +55,17 @@ def nyquist_dephasing_rate(dim: int, temperature: float, *, resistance_per_lengt
     >>> print(f"{rate:.6e}")
     2.465107e+09
     """
-    dim = validate.integer("dim", dim, 1, 2)
-    T = validate.positive("temperature", temperature)
+    dim = arguments.integer("dim", dim, 1, 2)
+    T = arguments.positive("temperature", temperature)
     if dim == 1:
         if resistance_per_length is None or diffusion_constant is None:
             raise ValueError("resistance_per_length: the quasi-1D rate needs resistance_per_length and diffusion_constant")
-        RL = validate.positive("resistance_per_length", resistance_per_length)
-        D = validate.positive("diffusion_constant", diffusion_constant)
+        RL = arguments.positive("resistance_per_length", resistance_per_length)
+        D = arguments.positive("diffusion_constant", diffusion_constant)
         return (RL * E_CHARGE**2 * math.sqrt(D) * K_B * T / (2 * math.sqrt(2) * HBAR**2)) ** (2.0 / 3.0)
     if sheet_resistance is None:
         raise ValueError("sheet_resistance: the 2D rate needs sheet_resistance (ohm per square)")
-    Rs = validate.positive("sheet_resistance", sheet_resistance)
+    Rs = arguments.positive("sheet_resistance", sheet_resistance)
     g = R_K / (2 * math.pi * Rs)
     if math.pi * g <= 1:
         raise ValueError(f"sheet_resistance: {Rs:.6g} ohm >= R_K/2 = {R_K/2:.6g} ohm; the film is not a good "

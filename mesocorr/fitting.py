@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.units import E_CHARGE, HBAR
 
 __all__ = ["fit_magnetoconductance", "FitResult", "MODELS", "field_to_rate", "field_to_length",
@@ -93,14 +93,14 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     Evaluates :func:`mesocorr.magnetoconductance` with :math:`D = 1` m²/s and rates
     :math:`4eB_x/\hbar` (see the module docstring).
     """
-    validate.choice("model", model, tuple(MODELS))
+    arguments.choice("model", model, tuple(MODELS))
     mc = _magnetoconductance()
     dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
     extra = {}
     if model == "wire":
         if width is None:
             raise ValueError("width: the wire model needs the wire width (m)")
-        extra["width"] = validate.positive("width", width)
+        extra["width"] = arguments.positive("width", width)
 
     def f(B, p):
         mag = field_to_rate(p["B_mag"]) if magnetic else 0.0
@@ -309,10 +309,10 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     >>> round(r.times["tau_phi"]["value"] * 4e10, 6)
     1.0
     """
-    validate.choice("model", model, tuple(MODELS))
-    validate.choice("background", background, _BACKGROUNDS)
+    arguments.choice("model", model, tuple(MODELS))
+    arguments.choice("background", background, _BACKGROUNDS)
     if D is not None:
-        D = validate.positive("D", D)
+        D = arguments.positive("D", D)
     if magnetic and model == "hln-alpha":
         raise ValueError("magnetic: the hln-alpha model has no magnetic-impurity field; use wl or hln")
     warnings: list[str] = []
@@ -364,7 +364,7 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         unknown = set(p0) - set(names)
         if unknown or set(names) - set(p0):
             raise ValueError(f"p0: give exactly the parameters {', '.join(names)}; got {', '.join(map(str, p0))}")
-        start = {n: (validate.positive(f"p0[{n}]", p0[n]) if kinds[n] == "log" else validate.as_real(f"p0[{n}]", p0[n]))
+        start = {n: (arguments.positive(f"p0[{n}]", p0[n]) if kinds[n] == "log" else arguments.as_real(f"p0[{n}]", p0[n]))
                  for n in names}
     else:
         def shape_columns(logs):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mesocorr.units import H_PLANCK_EXACT, E_CHARGE_EXACT
-from mesocorr.validate import choice, integer, positive
+from mesocorr.arguments import choice, integer, positive
 
 __all__ = [
     "SMatrixCheck", "check_s_matrix", "transmission_block", "transmission_eigenvalues",
@@ -42,7 +42,7 @@ __all__ = [
 DEFAULT_ATOL = 1e-10
 
 
-def _as_s_matrix(S) -> np.ndarray:
+def as_s_matrix(S) -> np.ndarray:
     try:
         a = np.asarray(S, dtype=complex)
     except (TypeError, ValueError):
@@ -54,7 +54,7 @@ def _as_s_matrix(S) -> np.ndarray:
     return a
 
 
-def _channels(channels, dim: int) -> tuple[int, ...]:
+def lead_channels(channels, dim: int) -> tuple[int, ...]:
     if isinstance(channels, (int, np.integer)) or not isinstance(channels, Sequence | np.ndarray):
         raise TypeError(f"channels: expected a sequence of channel numbers per lead, got {channels!r}")
     ch = tuple(integer(f"channels[{i}]", int(c) if isinstance(c, np.integer) else c, minimum=1)
@@ -66,7 +66,7 @@ def _channels(channels, dim: int) -> tuple[int, ...]:
     return ch
 
 
-def _slices(ch: tuple[int, ...]) -> list[slice]:
+def lead_slices(ch: tuple[int, ...]) -> list[slice]:
     edges = np.concatenate([[0], np.cumsum(ch)])
     return [slice(int(edges[i]), int(edges[i + 1])) for i in range(len(ch))]
 
@@ -166,8 +166,8 @@ def check_s_matrix(S, channels: Sequence[int], *, atol: float = DEFAULT_ATOL) ->
     >>> c.unitary, c.symmetric
     (True, True)
     """
-    a = _as_s_matrix(S)
-    ch = _channels(channels, a.shape[0])
+    a = as_s_matrix(S)
+    ch = lead_channels(channels, a.shape[0])
     atol = positive("atol", atol)
     unit = _unitarity_deviation(a)
     trans = float(np.linalg.norm(a - a.T, 2))
@@ -181,21 +181,21 @@ def check_s_matrix(S, channels: Sequence[int], *, atol: float = DEFAULT_ATOL) ->
 
 def transmission_block(S, channels: Sequence[int], to_lead: int, from_lead: int) -> np.ndarray:
     r"""The block :math:`S_{\alpha\beta}` of amplitudes from lead ``from_lead`` (β) into ``to_lead`` (α)."""
-    a = _as_s_matrix(S)
-    ch = _channels(channels, a.shape[0])
-    sl = _slices(ch)
+    a = as_s_matrix(S)
+    ch = lead_channels(channels, a.shape[0])
+    sl = lead_slices(ch)
     return a[sl[_lead("to_lead", to_lead, len(ch))], sl[_lead("from_lead", from_lead, len(ch))]]
 
 
 def _checked_block(S, channels, to_lead, from_lead, atol):
     """The block from ``from_lead`` into ``to_lead`` of a validated S, after checking unitarity (only)."""
-    a = _as_s_matrix(S)
-    ch = _channels(channels, a.shape[0])
+    a = as_s_matrix(S)
+    ch = lead_channels(channels, a.shape[0])
     atol = positive("atol", atol)
     unit = _unitarity_deviation(a)
     if unit > atol:
         raise ValueError(f"S: not unitary, ||S^dag S - 1|| = {unit:.3e} > atol = {atol:.1e}")
-    sl = _slices(ch)
+    sl = lead_slices(ch)
     return a[sl[_lead("to_lead", to_lead, len(ch))], sl[_lead("from_lead", from_lead, len(ch))]]
 
 

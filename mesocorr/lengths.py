@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.units import HBAR, K_B
 
 __all__ = ["scales", "Scales", "MUCH_LESS", "OUTPUTS"]
@@ -160,8 +160,8 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
     >>> round(s.diffusion_constant, 12), s.verdict["transport"], s.verdict["coherence"]
     (0.01, 'diffusive', 'phase-coherent')
     """
-    dim = validate.integer("dim", dim, 1, 3)
-    pos = validate.positive_or_none
+    dim = arguments.integer("dim", dim, 1, 3)
+    pos = arguments.positive_or_none
     kF = pos("fermi_wavevector", fermi_wavevector)
     lam = pos("fermi_wavelength", fermi_wavelength)
     v = pos("fermi_velocity", fermi_velocity)
@@ -175,7 +175,7 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
     if isinstance(require, str):
         require = [require]
     for r in require:
-        validate.choice("require", r, OUTPUTS)
+        arguments.choice("require", r, OUTPUTS)
 
     if kF is not None and lam is not None and not _agree(lam, 2 * math.pi / kF):
         raise ValueError(f"fermi_wavelength: {lam:.6g} m disagrees with 2*pi/fermi_wavevector = {2*math.pi/kF:.6g} m")

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mesocorr.validate import as_real, integer, nonnegative
+from mesocorr.arguments import as_real, integer, lead_pair, nonnegative
+from mesocorr.landauer import as_s_matrix, lead_channels, lead_slices
 
 __all__ = [
     "transmission_matrix", "check_sum_rules", "conductance_matrix", "terminal_voltages",
@@ -83,10 +84,8 @@ def transmission_matrix(S, channels: Sequence[int]) -> np.ndarray:
     Diagonal entries are the reflections :math:`R_{\alpha\alpha}`. ``channels`` as in
     :func:`mesocorr.landauer.check_s_matrix`.
     """
-    from mesocorr.landauer import _as_s_matrix, _channels, _slices
-
-    a = _as_s_matrix(S)
-    sl = _slices(_channels(channels, a.shape[0]))
+    a = as_s_matrix(S)
+    sl = lead_slices(lead_channels(channels, a.shape[0]))
     p = np.abs(a) ** 2
     return np.array([[p[r, c].sum() for c in sl] for r in sl])
 
@@ -208,14 +207,6 @@ def _voltages(G: np.ndarray, currents, reference: int | None) -> np.ndarray:
     return _inverse_grounded(G, ref) @ I
 
 
-def _pair(name: str, pair, M: int) -> tuple[int, int]:
-    if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
-        raise TypeError(f"{name}: expected two lead numbers (from, to), got {pair!r}")
-    a = integer(name, pair[0], minimum=1, maximum=M)
-    b = integer(name, pair[1], minimum=1, maximum=M)
-    return a, b
-
-
 def solve_multiterminal(T, N, current: Sequence[int], voltage: Sequence[int], *, rtol: float = DEFAULT_RTOL) -> dict:
     r"""Four-terminal (or two/three-terminal) measurement :math:`R_{kl,ij}` with voltage probes.
 
@@ -235,8 +226,8 @@ def solve_multiterminal(T, N, current: Sequence[int], voltage: Sequence[int], *,
     """
     a = _as_T(T)
     M = a.shape[0]
-    i, j = _pair("current", current, M)
-    k, l = _pair("voltage", voltage, M)
+    i, j = lead_pair("current", current, M)
+    k, l = lead_pair("voltage", voltage, M)
     if i == j:
         raise ValueError(f"current: source and drain must differ, got ({i}, {j})")
     G, rules = _conductance_matrix(a, N, rtol)

@@ -63,7 +63,7 @@ from itertools import combinations
 import numpy as np
 
 from mesocorr.progress import progress
-from mesocorr.validate import choice, integer
+from mesocorr.arguments import choice, integer
 
 __all__ = [
     "BETAS", "ENSEMBLE_NAMES", "haar_unitary", "circular_ensemble", "symplectic_unit", "quaternion_dual",

@@ -37,7 +37,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.symbolic import beta as _sb
 
 __all__ = [
@@ -52,14 +52,14 @@ nu_epsilon_expansion = _sb.nu_epsilon_expansion
 
 def _dim(dim):
     """Validate ``dim``: 1 (quasi-1D) or a real >= 2; return int when integral."""
-    d = validate.as_real("dim", dim)
+    d = arguments.as_real("dim", dim)
     if d != 1 and d < 2:
         raise ValueError(f"dim: must be 1 (quasi-1D wire) or a real number >= 2 (d = 2 + epsilon), got {dim!r}")
     return int(d) if d == int(d) else d
 
 
 def _args(symmetry_class, dim, loops):
-    validate.choice("symmetry_class", symmetry_class, CLASSES)
+    arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
     if loops is not None and (isinstance(loops, bool) or not isinstance(loops, (int, np.integer))):
         raise TypeError(f"loops: expected an integer or None, got {loops!r}")
@@ -70,7 +70,7 @@ def _args(symmetry_class, dim, loops):
 
 @cache
 def _exact_coefficients(symmetry_class, dim, loops):
-    dim_sym = dim if isinstance(dim, int) else validate.as_rational("dim", dim)
+    dim_sym = dim if isinstance(dim, int) else arguments.as_rational("dim", dim)
     c0, cs = _sb.beta_coefficients(symmetry_class, dim_sym, loops)
     return c0, tuple(cs)
 
@@ -102,7 +102,7 @@ def _quantum_ratio(r: float, lphi: float | None) -> float:
 def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None) -> sp.Expr:
     """The β function as an exact SymPy expression in ``mesocorr.symbolic.beta.g``."""
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
-    return _sb.beta_g(symmetry_class, d if isinstance(d, int) else validate.as_rational("dim", d), loops)
+    return _sb.beta_g(symmetry_class, d if isinstance(d, int) else arguments.as_rational("dim", d), loops)
 
 
 def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | None = None, *,
@@ -138,7 +138,7 @@ def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     if dps is not None:
-        dps = validate.integer("dps", dps, 1)
+        dps = arguments.integer("dps", dps, 1)
         c0, cs = _mp_coefficients(symmetry_class, d, loops, dps + 10)
         with mpmath.workdps(dps + 10):
             if isinstance(g, (bool, str, bytes)):
@@ -261,12 +261,12 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     True
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
-    g0 = validate.positive("g0", g0)
-    r = validate.positive("L_over_L0", L_over_L0)
-    rtol = validate.positive("rtol", rtol)
+    g0 = arguments.positive("g0", g0)
+    r = arguments.positive("L_over_L0", L_over_L0)
+    rtol = arguments.positive("rtol", rtol)
     if rtol < 1e-13:
         raise ValueError(f"rtol: must be >= 1e-13, got {rtol!r}")
-    lphi = None if L_phi_over_L0 is None else validate.positive("L_phi_over_L0", L_phi_over_L0)
+    lphi = None if L_phi_over_L0 is None else arguments.positive("L_phi_over_L0", L_phi_over_L0)
     c0, cs = _float_coefficients(symmetry_class, d, loops)
     ohmic = _ohmic_exponent(d)
     r_quantum = _quantum_ratio(r, lphi)
@@ -320,7 +320,7 @@ def leading_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     :math:`g^2 = g_0^2 - (4/\pi^2)\ln r`. Same ``L_phi_over_L0`` crossover as :func:`flow`.
     Raises ``ValueError`` if :math:`g` reaches 0.
     """
-    validate.choice("symmetry_class", symmetry_class, CLASSES)
+    arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
     n, c0, cn = _leading(symmetry_class, d)
     return _closed_form_flow(g0, L_over_L0, L_phi_over_L0, d, n, c0, cn, "leading-order")
@@ -328,9 +328,9 @@ def leading_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
 
 def _closed_form_flow(g0, L_over_L0, L_phi_over_L0, d, n, c0, cn, order: str) -> float:
     """g(L) from beta = c0 + cn g^(-n): y = g^n obeys dy/dx = n c0 y + n cn (see :func:`leading_flow`)."""
-    g0 = validate.positive("g0", g0)
-    r = validate.positive("L_over_L0", L_over_L0)
-    lphi = None if L_phi_over_L0 is None else validate.positive("L_phi_over_L0", L_phi_over_L0)
+    g0 = arguments.positive("g0", g0)
+    r = arguments.positive("L_over_L0", L_over_L0)
+    lphi = None if L_phi_over_L0 is None else arguments.positive("L_phi_over_L0", L_phi_over_L0)
     r_q = _quantum_ratio(r, lphi)
     x = math.log(r_q)
     k = n * c0 * x
@@ -348,7 +348,7 @@ def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     2D: :math:`g(L) = g_0 + c_1\ln(L/L_0)` with :math:`c_1 = -2/\pi` (O), 0 (U), :math:`+1/\pi` (S).
     :math:`d = 2+\epsilon`: :math:`g = g_c + (g_0 - g_c)(L/L_0)^\epsilon`, :math:`g_c = -c_1/\epsilon`.
     """
-    validate.choice("symmetry_class", symmetry_class, CLASSES)
+    arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
     c0, (c1,) = _float_coefficients(symmetry_class, d, 1)
     return _closed_form_flow(g0, L_over_L0, L_phi_over_L0, d, 1, c0, c1, "one-loop")
@@ -375,14 +375,14 @@ def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_f
     Raises ``ValueError`` when the flow does not localize (symplectic class for :math:`d\ge2`,
     :math:`g_0 \ge g_c` in :math:`d > 2`).
     """
-    validate.choice("symmetry_class", symmetry_class, CLASSES)
+    arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
-    g0 = validate.positive("g0", g0)
-    l = validate.positive("mean_free_path", mean_free_path)
+    g0 = arguments.positive("g0", g0)
+    l = arguments.positive("mean_free_path", mean_free_path)
     if d == 1:
         if channels is None:
             raise ValueError("channels: the quasi-1D localization length xi = (beta N + 2 - beta) l needs N")
-        N = validate.integer("channels", channels, 1)
+        N = arguments.integer("channels", channels, 1)
         b = _sb.DYSON_INDEX[symmetry_class]
         return (b * N + 2 - b) * l
     n, c0, cn = _leading(symmetry_class, d)
@@ -483,11 +483,11 @@ def plot_beta(path: str, *, dims=(1, 2, 3), classes=CLASSES, loops: int | None =
     (:math:`\beta \approx \ln g`) is non-perturbative and not drawn. Writes ``path`` (PNG/PDF...).
     """
     plt = _pyplot()
-    g_lo = validate.positive("g_range[0]", g_range[0])
-    g_hi = validate.positive("g_range[1]", g_range[1])
+    g_lo = arguments.positive("g_range[0]", g_range[0])
+    g_hi = arguments.positive("g_range[1]", g_range[1])
     if g_hi <= g_lo:
         raise ValueError("g_range: upper bound must exceed lower bound")
-    gs = np.geomspace(g_lo, g_hi, validate.integer("num", num, 10))
+    gs = np.geomspace(g_lo, g_hi, arguments.integer("num", num, 10))
     styles = {"orthogonal": "-", "unitary": "--", "symplectic": ":"}
     colors = {1: "tab:red", 2: "tab:blue", 3: "tab:green"}
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
@@ -513,12 +513,12 @@ def plot_flow(path: str, g0_values=(1.0, 2.0, 5.0, 10.0, 20.0), *, symmetry_clas
               dim=2, loops: int | None = None, L_over_L0_max: float = 1e4) -> str:
     r"""Flows :math:`g(L)` from several :math:`g_0` (log-log), stopping where :math:`g \to 0`."""
     plt = _pyplot()
-    rmax = validate.positive("L_over_L0_max", L_over_L0_max)
+    rmax = arguments.positive("L_over_L0_max", L_over_L0_max)
     fig, ax = plt.subplots(figsize=(6.4, 4.8))
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     c0, cs = _float_coefficients(symmetry_class, d, loops)
     for g0 in g0_values:
-        g0 = validate.positive("g0_values", g0)
+        g0 = arguments.positive("g0_values", g0)
         sol = _integrate(g0, math.log(rmax), c0, cs, 1e-10, n_samples=300, raise_on_zero=False)
         ax.plot(np.exp(sol.t), sol.y[0], label=f"g0 = {g0:g}")
     ax.set_xscale("log")

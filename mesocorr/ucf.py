@@ -48,7 +48,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.diagrams.ucf import channel_content, derive_prefactor
 from mesocorr.integrals.epstein import mode_sums, mode_sums_mp
 
@@ -76,13 +76,13 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _exact(name: str, value, check=validate.as_real) -> sp.Expr:
-    """``value`` checked by ``check`` (a :mod:`mesocorr.validate` checker), then exact: integers and SymPy
-    numbers as they are, floats as written (:func:`mesocorr.validate.as_rational`: 0.3 is 3/10)."""
+def _exact(name: str, value, check=arguments.as_real) -> sp.Expr:
+    """``value`` checked by ``check`` (a :mod:`mesocorr.arguments` checker), then exact: integers and SymPy
+    numbers as they are, floats as written (:func:`mesocorr.arguments.as_rational`: 0.3 is 3/10)."""
     x = check(name, value)
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
-    return validate.as_rational(name, value if isinstance(value, sp.Basic) else x)
+    return arguments.as_rational(name, value if isinstance(value, sp.Basic) else x)
 
 
 def _ratios(shape) -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
@@ -94,13 +94,13 @@ def _ratios(shape) -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
             raise TypeError(f"shape: expected 1 to 3 lengths, got {type(shape).__name__}")
     if not 1 <= len(shape) <= 3:
         raise ValueError(f"shape: give 1 (wire), 2 (film) or 3 (box) lengths, got {len(shape)}")
-    lengths = [_exact(f"shape[{i}]", v, validate.positive) for i, v in enumerate(shape)]
+    lengths = [_exact(f"shape[{i}]", v, arguments.positive) for i, v in enumerate(shape)]
     return lengths[0], tuple(lengths[0] / w for w in lengths[1:])
 
 
 def _exact_rate(name, value):
     """Rates (one or three) as exact SymPy numbers, floats as written (see :func:`_exact`)."""
-    rates = validate.one_or_three(name, value, lambda n, v: _exact(n, v, validate.nonnegative))
+    rates = arguments.one_or_three(name, value, lambda n, v: _exact(n, v, arguments.nonnegative))
     return list(rates) if isinstance(rates, tuple) else rates
 
 
@@ -114,10 +114,10 @@ def _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
         raise TypeError(f"spinless: expected True or False, got {spinless!r}")
     if spinless and any(v != 0 for v in (np.ravel(so_e).tolist() + np.ravel(mag_e).tolist())):
         raise ValueError("spinless: spin-orbit and magnetic rates must be 0 for spinless electrons")
-    L_phi = None if L_phi is None else _exact("L_phi", L_phi, validate.positive)
-    L_T = None if L_T is None else _exact("L_T", L_T, validate.positive)
+    L_phi = None if L_phi is None else _exact("L_phi", L_phi, arguments.positive)
+    L_T = None if L_T is None else _exact("L_T", L_T, arguments.positive)
     if dps is not None:
-        dps = validate.integer("dps", dps, minimum=1, maximum=MAX_DPS)
+        dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
     content = channel_content(so=so_e, mag=mag_e, broken_trs=broken_trs, spinless=spinless)
     gphi = sp.Integer(0) if L_phi is None else (length / L_phi) ** 2
     temp = sp.Integer(0) if L_T is None else (length / L_T) ** 2 / sp.pi**2

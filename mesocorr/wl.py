@@ -42,7 +42,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 
 __all__ = ["magnetoconductance", "wl_correction", "wire_wl_conductance", "sample_wl_conductance",
@@ -56,13 +56,13 @@ _GUARD = 10
 # ----------------------------------------------------------------------------- channels
 def _exact_rate(name: str, value) -> Fraction:
     """A non-negative finite real as an exact Fraction (a float's exact binary value; ints exactly)."""
-    x = validate.nonnegative(name, value)
+    x = arguments.nonnegative(name, value)
     return Fraction(int(value)) if isinstance(value, numbers.Integral) else Fraction(x)
 
 
 def _rate_spec(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
     """``so``/``mag`` input -> three exact component rates (one number = isotropic total / 3)."""
-    rates = validate.one_or_three(name, value, _exact_rate)
+    rates = arguments.one_or_three(name, value, _exact_rate)
     return rates if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
 
 
@@ -128,7 +128,7 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
     Returns a list of dicts: ``names``, ``gap`` (1/s), ``weight``, and with ``D`` given ``B_c``
     (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``inf`` if gapless).
     """
-    Dv = validate.positive_or_none("D", D)
+    Dv = arguments.positive_or_none("D", D)
     rows = []
     for ch in _channels(so, mag, phi):
         row = {"names": list(ch.names), "gap": float(ch.gap), "weight": float(ch.weight)}
@@ -217,7 +217,7 @@ def _fields(B):
 def _dps(dps):
     if dps is None:
         return None
-    return validate.integer("dps", dps, minimum=1, maximum=10000)
+    return arguments.integer("dps", dps, minimum=1, maximum=10000)
 
 
 # ----------------------------------------------------------------------------- magnetoconductance
@@ -272,10 +272,10 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     >>> round(float(magnetoconductance(0.01, D=0.01, phi=1e10)), 12)
     0.707473318945
     """
-    dim = validate.integer("dim", dim, minimum=1, maximum=3)
+    dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
-    D = validate.positive("D", D)
+    D = arguments.positive("D", D)
     arr, scalar = _fields(B)
     dps = _dps(dps)
     chans = _channels(so, mag, phi)
@@ -284,7 +284,7 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     if dim == 1:
         if width is None:
             raise TypeError("width: the wire width W (m) is required for dim=1")
-        width = validate.positive("width", width)
+        width = arguments.positive("width", width)
     elif width is not None:
         raise ValueError(f"width: only used for dim=1, got dim={dim}")
     absb = np.abs(arr)
@@ -296,7 +296,7 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
 
 
 def _mc_float(absb, dim, D, chans, width):
-    from mesocorr.integrals.hln import _hln_core
+    from mesocorr.integrals.hln import hln_f_core
     from mesocorr.integrals.kawabata import kawabata_f3
 
     if dim == 2:
@@ -305,7 +305,7 @@ def _mc_float(absb, dim, D, chans, width):
         out = None
         for ch in chans:
             bc = HBAR * float(ch.gap) / (4 * E_CHARGE * D)
-            term = _hln_core(flat * (1.0 / bc))
+            term = hln_f_core(flat * (1.0 / bc))
             term *= coef * float(ch.weight)
             if out is None:
                 out = term
@@ -411,18 +411,18 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
     >>> round(x / (-math.log(1 + 1e3) / math.pi), 14)
     1.0
     """
-    dim = validate.integer("dim", dim, minimum=1, maximum=3)
+    dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
-    D = validate.positive("D", D)
+    D = arguments.positive("D", D)
     dps = _dps(dps)
     if (elastic_time is None) == (mean_free_path is None):
         raise TypeError("elastic_time: give exactly one of elastic_time (s) or mean_free_path (m)")
     if elastic_time is not None:
-        tau = validate.positive("elastic_time", elastic_time)
+        tau = arguments.positive("elastic_time", elastic_time)
     else:
-        l_e = validate.positive("mean_free_path", mean_free_path)
-        de = (3 if dim == 1 else dim) if electron_dim is None else validate.integer(
+        l_e = arguments.positive("mean_free_path", mean_free_path)
+        de = (3 if dim == 1 else dim) if electron_dim is None else arguments.integer(
             "electron_dim", electron_dim, minimum=1, maximum=3)
         tau = l_e**2 / (de * D)
     if thickness is not None and dim != 2:
@@ -431,9 +431,9 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
         raise ValueError(f"cross_section: only for dim=1 (wire), got dim={dim}")
     divide = 1.0
     if thickness is not None:
-        divide = validate.positive("thickness", thickness)
+        divide = arguments.positive("thickness", thickness)
     if cross_section is not None:
-        divide = validate.positive("cross_section", cross_section)
+        divide = arguments.positive("cross_section", cross_section)
     chans = _channels(so, mag, phi)
     if dim in (1, 2):
         _require_gapped(chans, "the zero-field correction")
@@ -545,7 +545,7 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
     if isinstance(shape, (str, bytes)):
         raise TypeError("shape: expected one to three lengths in units of L")
     try:
-        lengths = [validate.positive(f"shape[{i}]", v) for i, v in enumerate(shape)]
+        lengths = [arguments.positive(f"shape[{i}]", v) for i, v in enumerate(shape)]
     except TypeError:
         raise TypeError("shape: expected one to three lengths in units of L") from None
     if not 1 <= len(lengths) <= 3:
@@ -556,7 +556,7 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
         if len(lengths) > 1:
             raise TypeError("mean_free_path: films and boxes need the UV cutoff l (units of L)")
         return wire_wl_conductance(L_phi, so=so, mag=mag, spinless=spinless, dps=dps)
-    l_e = validate.positive("mean_free_path", mean_free_path)
+    l_e = arguments.positive("mean_free_path", mean_free_path)
     if dps is not None:
         raise ValueError("dps: the cutoff mode sum is float64 only (summed exactly with math.fsum)")
     from mesocorr.integrals.box_modes import box_mode_sum

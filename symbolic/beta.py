@@ -70,7 +70,7 @@ from functools import cache
 
 import sympy as sp
 
-from mesocorr.validate import as_rational, choice
+from mesocorr.arguments import as_rational, choice
 
 __all__ = [
     "CLASSES", "DYSON_INDEX", "MAX_LOOPS", "CONVENTIONS", "g", "t", "epsilon",
@@ -287,7 +287,7 @@ def convert(value, from_: str = "g", to: str = "t"):
     r"""Convert a conductance between conventions, exactly.
 
     ``value``: a SymPy expression (used as is) or a real number, taken as the exact rational it
-    is written as (:func:`mesocorr.validate.as_rational`: ``0.1`` is ``1/10``); strings are refused.
+    is written as (:func:`mesocorr.arguments.as_rational`: ``0.1`` is ``1/10``); strings are refused.
 
     Conventions (:data:`CONVENTIONS`): ``"g"`` = :math:`G/(e^2/h)` both spins (mesocorr);
     ``"g_per_spin"`` = :math:`G/(2e^2/h)`; ``"g_hbar"`` = :math:`G/(e^2/\hbar)`;

@@ -29,7 +29,7 @@ import numbers
 import sympy as sp
 
 from mesocorr.symbolic.spin import diagonalise
-from mesocorr.validate import one_or_three
+from mesocorr.arguments import one_or_three
 
 __all__ = ["Channel", "channels", "rate_components", "KINDS"]
 

@@ -31,7 +31,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from mesocorr.validate import integer
+from mesocorr.arguments import integer, lead_pair
 
 __all__ = ["transmission_symbol", "conductance_matrix_symbolic", "multiterminal_resistance_symbolic",
            "four_terminal_resistance_symbolic", "resistance_latex"]
@@ -72,11 +72,9 @@ def multiterminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: 
     sympy.Expr
         A rational function of the symbols :func:`transmission_symbol`, factored.
     """
-    from mesocorr.multiterminal import _pair  # the numeric solver's check of a lead pair
-
     M = integer("leads", leads, minimum=2)
-    i, j = _pair("current", current, M)
-    k, l = _pair("voltage", voltage, M)
+    i, j = lead_pair("current", current, M)
+    k, l = lead_pair("voltage", voltage, M)
     if i == j:
         raise ValueError(f"current: source and drain must differ, got ({i}, {j})")
     G = conductance_matrix_symbolic(M)

@@ -40,28 +40,13 @@ from functools import cache
 import sympy as sp
 
 from mesocorr.diagrams.ladder import Ladder, impurity_strength
-from mesocorr.diagrams.lines import HBAR, TAU, XI, xi_integral
+from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, angular_average, xi_integral
 
 __all__ = ["Diffuson", "Cooperon", "PoleDerivation", "angular_average", "rung_kernel",
            "diffusion_pole", "cooperon_pole", "spin_channel_pole", "derivation_steps", "SYMBOLS"]
 
-#: symbols used by the derivations
-SYMBOLS = {
-    "q": sp.Symbol("q", nonnegative=True),
-    "omega": sp.Symbol("omega", real=True),
-    "varepsilon": sp.Symbol("varepsilon", real=True),
-    "v_F": sp.Symbol("v_F", positive=True),
-    "nu": sp.Symbol("nu", positive=True),
-    "tau": TAU,
-    "hbar": HBAR,
-    "D": sp.Symbol("D", positive=True),
-    "e": sp.Symbol("e", positive=True),
-    "A": sp.Symbol("A", real=True),
-    "Gamma": sp.Symbol("Gamma", nonnegative=True),
-}
 #: cosine of the angle between the velocity and q
 _U = sp.Symbol("u", real=True)
-_THETA = sp.Symbol("theta", real=True)
 _EPS = sp.Symbol("epsilon_0", positive=True)  # bookkeeping order parameter
 
 
@@ -125,22 +110,6 @@ class Cooperon(_DiffusionPropagator):
 
 
 # --------------------------------------------------------------------------- derivation helpers
-def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
-    r"""Average ``expr`` over the direction of :math:`\hat k` in ``d`` dimensions.
-
-    ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
-    d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
-    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`.
-    """
-    if d == 1:
-        return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
-    if d == 2:
-        return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
-    if d == 3:
-        return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
-    raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
-
-
 def rung_kernel(exact: bool = False) -> tuple[sp.Expr, list[tuple[str, sp.Expr]]]:
     r"""The rung :math:`\gamma\nu\int d\xi\,G^RG^A` before the angular average, with its steps.
 

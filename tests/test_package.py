@@ -121,7 +121,7 @@ def test_module_entry_point():
 
 
 def test_as_rational_never_guesses():
-    from mesocorr.validate import as_rational
+    from mesocorr.arguments import as_rational
 
     assert as_rational("x", 0.1) == sp.Rational(1, 10)
     assert as_rational("x", 2.5) == sp.Rational(5, 2)

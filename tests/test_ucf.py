@@ -140,7 +140,7 @@ def test_cube_against_epstein_zeta_route():
 
 
 def test_decimal_lengths_exact_in_mp_path():
-    # lengths are taken as written (mesocorr.validate.as_rational): W = 0.3 means the ratio 10/3 exactly,
+    # lengths are taken as written (mesocorr.arguments.as_rational): W = 0.3 means the ratio 10/3 exactly,
     # not the rounded float 1/0.3 (which limited 30-digit results to ~17 digits); independent routes:
     # the zeta route of the film and the coth closed form of the dephased wire, at 40 digits
     with mpmath.workdps(40):

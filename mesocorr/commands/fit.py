@@ -29,7 +29,7 @@ def register(p):
 
 def run(args):
     from mesocorr.fitting import fit_magnetoconductance
-    from mesocorr.validation import read_csv_columns
+    from mesocorr.ensembles import read_csv_columns
 
     cols = [c.strip() for c in args.columns.split(",")]
     if len(cols) not in (2, 3) or any(not c for c in cols):

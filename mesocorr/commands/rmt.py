@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mesocorr.cli import format_table
 from mesocorr.rmt import cavity_transmission_moments, sample_cavity_transmission, sampled_moments
-from mesocorr.validate import integer
+from mesocorr.arguments import integer
 
 NAME = "rmt"
 ORDER = 51

@@ -31,7 +31,7 @@ def register(p):
 
 
 def run(args):
-    from mesocorr.validation import read_csv_columns, validate_ucf, validate_wl
+    from mesocorr.ensembles import read_csv_columns, validate_ucf, validate_wl
 
     if args.kind == "ucf":
         data = read_csv_columns(args.data, [args.column.strip()])

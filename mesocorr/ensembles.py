@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from mesocorr import validate
+from mesocorr import arguments
 from mesocorr.progress import progress as _progress
 
 __all__ = ["validate_ucf", "validate_wl", "variance_interval", "mean_shift", "sweep", "read_csv_columns",
@@ -106,7 +106,7 @@ def _finite_sample(name: str, values, warnings: list, minimum: int = 3) -> np.nd
 # ----------------------------------------------------------------------------------------- statistics
 def _confidence(confidence) -> float:
     """A confidence level in (0, 1), or ``ValueError`` naming ``confidence``."""
-    confidence = validate.as_real("confidence", confidence)
+    confidence = arguments.as_real("confidence", confidence)
     if not 0 < confidence < 1:
         raise ValueError(f"confidence: must lie in (0, 1), got {confidence}")
     return confidence
@@ -125,14 +125,14 @@ def variance_interval(x, confidence: float = DEFAULT_CONFIDENCE, method: str = "
     x = np.asarray(x, dtype=float)
     n = x.size
     confidence = _confidence(confidence)
-    validate.choice("method", method, ("chi2", "bootstrap"))
+    arguments.choice("method", method, ("chi2", "bootstrap"))
     s2 = float(np.var(x, ddof=1))  # two-pass (mean-subtracted): no cancellation
     a = 1.0 - confidence
     if method == "chi2":
         lo = (n - 1) * s2 / chi2.ppf(1 - a / 2, n - 1)
         hi = (n - 1) * s2 / chi2.ppf(a / 2, n - 1)
     else:
-        n_boot = validate.integer("n_boot", n_boot, minimum=100)
+        n_boot = arguments.integer("n_boot", n_boot, minimum=100)
         rng = np.random.default_rng(seed)
         boots = np.empty(n_boot)
         for k0 in range(0, n_boot, 500):
@@ -170,7 +170,7 @@ def _ucf_prediction(shape, so, mag, broken_trs, spinless, L_phi, L_T) -> float:
 def _shape(shape) -> tuple:
     if isinstance(shape, (int, float)) and not isinstance(shape, bool):
         shape = (shape,)
-    shape = tuple(validate.positive("shape", s) for s in shape)
+    shape = tuple(arguments.positive("shape", s) for s in shape)
     if not 1 <= len(shape) <= 3:
         raise ValueError(f"shape: give 1 to 3 lengths (L[, W[, H]]) in units of L, got {len(shape)}")
     return shape
@@ -210,7 +210,7 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     orthogonal), 1/15 with broken time-reversal symmetry.
     """
     warnings: list[str] = []
-    rtol = validate.nonnegative("rtol", rtol)
+    rtol = arguments.nonnegative("rtol", rtol)
     x = _finite_sample("G", G, warnings)
     s2, lo, hi = variance_interval(x, confidence, method, seed, n_boot)
     if s2 == 0:
@@ -221,7 +221,7 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
         pred = _ucf_prediction(shape, so, mag, broken_trs, spinless, L_phi, L_T)
         source = "mesocorr.ucf_variance"
     else:
-        pred = validate.positive("prediction", prediction)
+        pred = arguments.positive("prediction", prediction)
         source = "user"
     return {
         "n": int(x.size),
@@ -263,7 +263,7 @@ def _wl_prediction(shape, spinless, so, mag, L_phi) -> tuple[float, str]:
 
     if len(shape) != 1:
         raise ValueError("shape: validate_wl predicts the quasi-1D wire (shape=(1,)); give prediction= otherwise")
-    L_phi = math.inf if L_phi is None else validate.positive("L_phi", L_phi)
+    L_phi = math.inf if L_phi is None else arguments.positive("L_phi", L_phi)
     return float(wire_wl_conductance(L_phi, so=so, mag=mag, spinless=spinless)), "mesocorr.wl.wire_wl_conductance"
 
 
@@ -281,7 +281,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     (``None``: no dephasing).
     """
     warnings: list[str] = []
-    rtol = validate.nonnegative("rtol", rtol)
+    rtol = arguments.nonnegative("rtol", rtol)
     confidence = _confidence(confidence)
     a = _finite_sample("G_orthogonal", G_orthogonal, warnings)
     b = _finite_sample("G_unitary", G_unitary, warnings)
@@ -289,7 +289,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     if prediction is None:
         pred, source = _wl_prediction(_shape(shape), spinless, so, mag, L_phi)
     else:
-        pred, source = validate.as_real("prediction", prediction), "user"
+        pred, source = arguments.as_real("prediction", prediction), "user"
     lo, hi = res["ci"]
     return {
         "n_orthogonal": int(a.size),

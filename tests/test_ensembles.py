@@ -1,4 +1,4 @@
-"""Tests of mesocorr.validation: interval coverage by Monte Carlo, Anderson-wire ensembles, sweeps, CLI."""
+"""Tests of mesocorr.ensembles: interval coverage by Monte Carlo, Anderson-wire ensembles, sweeps, CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from anderson_wire import conductance_ensemble, open_channels
 from mesocorr.cli import main
-from mesocorr.validation import (mean_shift, read_csv_columns, sweep, validate_ucf, validate_wl,
+from mesocorr.ensembles import (mean_shift, read_csv_columns, sweep, validate_ucf, validate_wl,
                                  variance_interval)
 
 # Ensemble used throughout (tuned for speed and the diffusive quasi-1D regime l << L << xi):

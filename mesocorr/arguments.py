@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
 
-__all__ = ["as_real", "positive", "nonnegative", "positive_or_none", "choice", "integer", "as_rational", "one_or_three"]
+__all__ = ["as_real", "positive", "nonnegative", "positive_or_none", "choice", "integer", "as_rational", "one_or_three",
+           "lead_pair"]
 
 
 def as_real(name: str, value) -> float:
@@ -105,3 +107,12 @@ def one_or_three(name: str, value, convert):
                              f"got {len(vals)}")
         return tuple(convert(f"{name}[{i}]", v) for i, v in enumerate(vals))
     return convert(name, value)
+
+
+def lead_pair(name: str, pair, M: int) -> tuple[int, int]:
+    """Two lead numbers ``(from, to)``, each in ``1..M`` (leads are numbered from 1), or raise naming ``name``."""
+    if isinstance(pair, (str, bytes)) or not isinstance(pair, Sequence) or len(pair) != 2:
+        raise TypeError(f"{name}: expected two lead numbers (from, to), got {pair!r}")
+    a = integer(name, pair[0], minimum=1, maximum=M)
+    b = integer(name, pair[1], minimum=1, maximum=M)
+    return a, b
