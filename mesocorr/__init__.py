@@ -68,6 +68,8 @@ _API = {
     "validate_ucf": "mesocorr.ensembles",
     "validate_wl": "mesocorr.ensembles",
     "sweep": "mesocorr.ensembles",
+    # warnings for physically inconsistent input
+    "PhysicsWarning": "mesocorr.physics_warnings",
 }
 
 __all__ = ["__version__", *_API]
