@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 import mpmath
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
+
 __all__ = ["Step", "Check", "Figure", "Derivation", "check_symbolic", "check_numeric", "check_true",
            "save_png", "isotropic_channel_fields"]
 
@@ -78,7 +80,7 @@ class Derivation:
 
     def equation(self, text: str, lhs: str | sp.Basic, rhs) -> sp.Basic:
         """Append ``lhs = rhs``: ``lhs`` a label (LaTeX string or SymPy symbol), ``rhs`` computed by the library."""
-        rhs = sp.sympify(rhs) if not isinstance(rhs, sp.MatrixBase) else rhs
+        rhs = sympy_value("rhs", rhs) if not isinstance(rhs, sp.MatrixBase) else rhs
         label = lhs if isinstance(lhs, str) else sp.latex(lhs)
         self.steps.append(Step(text, rhs, f"{label} = {sp.latex(rhs)}"))
         return rhs
@@ -92,9 +94,14 @@ class Derivation:
         return all(c.passed for c in self.checks)
 
 
+def _operand(name: str, value):
+    """A SymPy expression or matrix (matrices pass through; strings are refused, never parsed)."""
+    return value if isinstance(value, sp.MatrixBase) else sympy_value(name, value)
+
+
 def check_symbolic(claim: str, source: str, a, b) -> Check:
     """Check ``simplify(a - b) == 0`` (a and b SymPy expressions or matrices)."""
-    diff = sp.simplify(sp.sympify(a) - sp.sympify(b))
+    diff = sp.simplify(_operand("a", a) - _operand("b", b))
     ok = bool(diff == 0) or (hasattr(diff, "is_zero_matrix") and bool(diff.is_zero_matrix))
     return Check(claim, source, ok, "symbolic: simplify(a - b) == 0",
                  "" if ok else f"simplify(a - b) = {sp.sstr(diff)}")

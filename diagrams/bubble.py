@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from mesocorr.arguments import integer, sympy_value
+
 from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, GreenLine, angular_average, xi_integral
 
 __all__ = ["DrudeBubble"]
@@ -46,9 +48,8 @@ class DrudeBubble:
     __slots__ = ("_args",)
 
     def __init__(self, d: int, spin_degeneracy=2):
-        if d not in (1, 2, 3):
-            raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
-        self._args = (int(d), sp.sympify(spin_degeneracy))
+        d = integer("d", d, minimum=1, maximum=3)
+        self._args = (d, sympy_value("spin_degeneracy", spin_degeneracy))
 
     d = property(lambda self: self._args[0], doc="dimension")
     spin_degeneracy = property(lambda self: self._args[1], doc="spin degeneracy s (2 unless spin is resolved)")

@@ -40,6 +40,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
+
 __all__ = ["PAULI", "AXES", "MECHANISMS", "time_reverse", "ScatteringVertex", "ImpurityCorrelator"]
 
 AXES = ("x", "y", "z")
@@ -127,10 +129,18 @@ class ImpurityCorrelator:
     __slots__ = ("_args",)
 
     def __init__(self, potential, so=(0, 0, 0), mag=(0, 0, 0)):
-        so, mag = tuple(so), tuple(mag)
-        if len(so) != 3 or len(mag) != 3:
-            raise ValueError("so, mag: need three Cartesian component rates each")
-        self._args = (sp.sympify(potential), tuple(map(sp.sympify, so)), tuple(map(sp.sympify, mag)))
+        comps = []
+        for name, rates in (("so", so), ("mag", mag)):
+            if isinstance(rates, (str, bytes)):
+                raise TypeError(f"{name}: expected three component rates, got a string (strings are never parsed)")
+            try:
+                rates = tuple(rates)
+            except TypeError:
+                raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
+            if len(rates) != 3:
+                raise ValueError("so, mag: need three Cartesian component rates each")
+            comps.append(tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates)))
+        self._args = (sympy_value("potential", potential), comps[0], comps[1])
 
     potential = property(lambda self: self._args[0], doc="potential-scattering rate gamma_0")
     so = property(lambda self: self._args[1], doc="spin-orbit component rates (a_x, a_y, a_z)")

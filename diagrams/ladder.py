@@ -38,6 +38,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
+
 from mesocorr.diagrams.lines import HBAR, TAU, GreenLine
 
 __all__ = ["Ladder", "impurity_strength", "GAMMA", "PI_KERNEL", "KINDS"]
@@ -82,7 +84,7 @@ class Ladder:
     def __init__(self, kind: str, rung=GAMMA, kernel=PI_KERNEL):
         if kind not in KINDS:
             raise ValueError(f"kind: must be 'diffuson' or 'cooperon', got {kind!r}")
-        self._args = (kind, sp.sympify(rung), sp.sympify(kernel))
+        self._args = (kind, sympy_value("rung", rung), sympy_value("kernel", kernel))
 
     kind = property(lambda self: self._args[0], doc="'diffuson' (particle-hole) or 'cooperon' (particle-particle)")
     rung = property(lambda self: self._args[1], doc="the impurity line that starts the ladder, gamma")

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
+
 __all__ = ["GreenLine", "xi_integral", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
@@ -77,8 +79,10 @@ class GreenLine:
     def __init__(self, branch: str, momentum, energy, spin=None):
         if branch not in _BRANCH_SIGN:
             raise ValueError(f"branch: must be 'R' or 'A', got {branch!r}")
-        spin = sp.symbols("alpha beta") if spin is None else tuple(spin)
-        self._args = (branch, sp.sympify(momentum), sp.sympify(energy), spin)
+        if spin is not None and (isinstance(spin, (str, bytes)) or len(tuple(spin)) != 2):
+            raise TypeError("spin: expected two index symbols (incoming, outgoing)")
+        spin = sp.symbols("alpha beta") if spin is None else tuple(sympy_value(f"spin[{i}]", s) for i, s in enumerate(spin))
+        self._args = (branch, sympy_value("momentum", momentum), sympy_value("energy", energy), spin)
 
     branch = property(lambda self: self._args[0], doc="'R' (retarded) or 'A' (advanced)")
     momentum = property(lambda self: self._args[1], doc="momentum carried by the line")

@@ -11,7 +11,7 @@ import numbers
 from collections.abc import Sequence
 
 __all__ = ["as_real", "positive", "nonnegative", "positive_or_none", "choice", "integer", "as_rational", "one_or_three",
-           "lead_pair"]
+           "lead_pair", "sympy_value"]
 
 
 def as_real(name: str, value) -> float:
@@ -116,3 +116,28 @@ def lead_pair(name: str, pair, M: int) -> tuple[int, int]:
     a = integer(name, pair[0], minimum=1, maximum=M)
     b = integer(name, pair[1], minimum=1, maximum=M)
     return a, b
+
+
+def sympy_value(name: str, value):
+    """A number or SymPy object as a SymPy object; strings (and everything else) are refused.
+
+    SymPy's ``sympify`` runs a string through ``eval``; no user string may reach it. Accepted: SymPy objects
+    (returned unchanged), Python and numpy integers, floats, complex numbers and fractions (converted with
+    ``sympify(value, strict=True)``, which knows no strings). Booleans are refused: they are not numbers here.
+    """
+    import sympy as sp
+
+    if isinstance(value, sp.Basic) and not isinstance(value, sp.logic.boolalg.BooleanAtom):
+        return value
+    if isinstance(value, (str, bytes, bool)) or value is None:
+        raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__} {value!r}"
+                        if not isinstance(value, (str, bytes)) else
+                        f"{name}: expected a number or a SymPy expression, got a string (strings are never parsed)")
+    if isinstance(value, numbers.Number) or type(value).__module__ == "numpy":
+        try:
+            out = sp.sympify(value, strict=True)
+        except sp.SympifyError:
+            out = None
+        if isinstance(out, sp.Expr):
+            return out
+    raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__}")

@@ -29,7 +29,7 @@ import numbers
 import sympy as sp
 
 from mesocorr.symbolic.spin import diagonalise
-from mesocorr.arguments import one_or_three
+from mesocorr.arguments import one_or_three, sympy_value
 
 __all__ = ["Channel", "channels", "rate_components", "KINDS"]
 
@@ -41,6 +41,8 @@ def _to_sympy(name: str, value) -> sp.Expr:
         if value.is_number and (not value.is_real or value.is_negative):
             raise ValueError(f"{name}: rates must be real and non-negative, got {value}")
         return value
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}: expected a number or a SymPy expression, got a string (strings are never parsed)")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__}")
     x = float(value)
@@ -76,7 +78,12 @@ class Channel:
     __slots__ = ("_args",)
 
     def __init__(self, kind: str, name: str, gap: sp.Expr, wl_weight: sp.Expr | None):
-        self._args = (kind, name, sp.sympify(gap), None if wl_weight is None else sp.sympify(wl_weight))
+        if kind not in KINDS:
+            raise ValueError(f"kind: must be 'cooperon' or 'diffuson', got {kind!r}")
+        if not isinstance(name, str):
+            raise TypeError(f"name: expected the channel name as a string, got {type(name).__name__}")
+        self._args = (kind, name, sympy_value("gap", gap),
+                      None if wl_weight is None else sympy_value("wl_weight", wl_weight))
 
     kind = property(lambda self: self._args[0], doc="'cooperon' or 'diffuson'")
     name = property(lambda self: self._args[1], doc="'singlet', 'triplet_x', 'triplet_y' or 'triplet_z'")

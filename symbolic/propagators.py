@@ -39,6 +39,8 @@ from functools import cache
 
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
+
 from mesocorr.diagrams.ladder import Ladder, impurity_strength
 from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, angular_average, xi_integral
 
@@ -62,7 +64,8 @@ class _DiffusionPropagator(sp.Expr):
     _letter = "P"
 
     def __new__(cls, momentum, omega, D, gap=0, normalisation=1):
-        args = tuple(map(sp.sympify, (momentum, omega, D, gap, normalisation)))
+        args = tuple(sympy_value(n, x) for n, x in zip(("momentum", "omega", "D", "gap", "normalisation"),
+                                                       (momentum, omega, D, gap, normalisation)))
         return sp.Expr.__new__(cls, *args)
 
     momentum = property(lambda self: self.args[0], doc="momentum Q flowing through the ladder")

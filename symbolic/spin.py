@@ -43,6 +43,8 @@ from functools import cache
 
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
+
 from mesocorr.diagrams.impurity import AXES, PAULI, ImpurityCorrelator
 
 __all__ = ["PAULI", "spin_kernel", "decay_rate", "channel_basis", "exchange_operator",
@@ -142,11 +144,25 @@ def diagonalise(kind: str, so, mag, potential=None) -> list[EigenChannel]:
     if potential is None:
         potential = sp.Symbol("gamma_0", positive=True)
     a, b, g0, symbolic = _symbolic_channels(kind)
-    values = dict(zip(a, map(sp.sympify, so)))
-    values.update(zip(b, map(sp.sympify, mag)))
-    values[g0] = sp.sympify(potential)
+    so, mag = _three("so", so), _three("mag", mag)
+    values = {sym: sympy_value(f"so[{i}]", v) for i, (sym, v) in enumerate(zip(a, so))}
+    values.update({sym: sympy_value(f"mag[{i}]", v) for i, (sym, v) in enumerate(zip(b, mag))})
+    values[g0] = sympy_value("potential", potential)
     return [EigenChannel(ch.name, ch.state, sp.expand(ch.eigenvalue.xreplace(values)),
                          sp.expand(ch.gap.xreplace(values)), ch.exchange_parity) for ch in symbolic]
+
+
+def _three(name: str, rates) -> tuple:
+    """Three component rates (a sequence of length 3; a string is not a sequence of rates)."""
+    if isinstance(rates, (str, bytes)):
+        raise TypeError(f"{name}: expected three component rates, got a string (strings are never parsed)")
+    try:
+        rates = tuple(rates)
+    except TypeError:
+        raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
+    if len(rates) != 3:
+        raise ValueError(f"{name}: need three Cartesian component rates, got {len(rates)}")
+    return rates
 
 
 @cache

@@ -1,0 +1,77 @@
+"""No user string is ever run as code: every public constructor and function of the symbolic, diagram and
+integral subpackages refuses strings with TypeError (SymPy's ``sympify`` would ``eval`` them).
+
+Each case passes a string that, if evaluated, would create a marker file; the test asserts the TypeError and
+that the marker does not exist.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+import pytest
+
+from mesocorr.arguments import sympy_value
+from mesocorr.derivations.core import Derivation, check_symbolic
+from mesocorr.diagrams.bubble import DrudeBubble
+from mesocorr.diagrams.impurity import ImpurityCorrelator
+from mesocorr.diagrams.ladder import Ladder
+from mesocorr.diagrams.lines import GreenLine
+from mesocorr.symbolic.channels import Channel, channels
+from mesocorr.symbolic.propagators import Cooperon, Diffuson
+from mesocorr.symbolic.spin import decay_rate, diagonalise, spin_kernel
+
+
+@pytest.fixture
+def payload(tmp_path):
+    marker = tmp_path / "pwned"
+    code = f"__import__('pathlib').Path({str(marker)!r}).write_text('x')"
+    yield code
+    assert not marker.exists(), "a user string was executed"
+
+
+x = sp.Symbol("x")
+
+CASES = {
+    "diagonalise(potential=...)": lambda s: diagonalise("cooperon", (0, 0, 0), (0, 0, 0), potential=s),
+    "diagonalise(so=[str, ...])": lambda s: diagonalise("cooperon", (s, 0, 0), (0, 0, 0)),
+    "diagonalise(so=str)": lambda s: diagonalise("cooperon", s, (0, 0, 0)),
+    "spin_kernel(potential=...)": lambda s: spin_kernel("cooperon", s, (0, 0, 0), (0, 0, 0)),
+    "decay_rate(mag=...)": lambda s: decay_rate(1, (0, 0, 0), (0, 0, s)),
+    "Channel(gap=...)": lambda s: Channel("cooperon", "singlet", s, 0),
+    "Channel(wl_weight=...)": lambda s: Channel("cooperon", "singlet", 1, s),
+    "channels(so=...)": lambda s: channels("cooperon", so=s),
+    "channels(phi=...)": lambda s: channels("cooperon", phi=s),
+    "channels(mag=[...])": lambda s: channels("diffuson", mag=(0, s, 0)),
+    "ImpurityCorrelator(potential)": lambda s: ImpurityCorrelator(s),
+    "ImpurityCorrelator(so=[...])": lambda s: ImpurityCorrelator(1, (s, 0, 0)),
+    "ImpurityCorrelator(so=str)": lambda s: ImpurityCorrelator(1, s),
+    "GreenLine(momentum)": lambda s: GreenLine("R", s, x),
+    "GreenLine(energy)": lambda s: GreenLine("A", x, s),
+    "GreenLine(spin)": lambda s: GreenLine("A", x, x, spin=(s, s)),
+    "DrudeBubble(spin_degeneracy)": lambda s: DrudeBubble(2, spin_degeneracy=s),
+    "Ladder(rung)": lambda s: Ladder("diffuson", rung=s),
+    "Ladder(kernel)": lambda s: Ladder("cooperon", kernel=s),
+    "Diffuson(gap)": lambda s: Diffuson(x, x, x, gap=s),
+    "Cooperon(momentum)": lambda s: Cooperon(s, x, x),
+    "Derivation.equation(rhs)": lambda s: Derivation("t", "t", "t").equation("t", "a", s),
+    "check_symbolic(a)": lambda s: check_symbolic("c", "s", s, x),
+    "sympy_value": lambda s: sympy_value("v", s),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_strings_are_refused(case, payload):
+    with pytest.raises(TypeError, match="string"):
+        CASES[case](payload)
+
+
+@pytest.mark.parametrize("value", [True, None, [1, 2], b"1", {"a": 1}])
+def test_non_numbers_are_refused(value):
+    with pytest.raises(TypeError):
+        sympy_value("v", value)
+
+
+@pytest.mark.parametrize("value, expected", [(2, sp.Integer(2)), (sp.Rational(1, 3), sp.Rational(1, 3)),
+                                             (x, x), (0.5, sp.Float(0.5))])
+def test_numbers_and_sympy_objects_pass(value, expected):
+    assert sympy_value("v", value) == expected
