@@ -68,6 +68,15 @@ _API = {
     "validate_ucf": "mesocorr.ensembles",
     "validate_wl": "mesocorr.ensembles",
     "sweep": "mesocorr.ensembles",
+    # dephasing probes: rings, cylinders and biased wires (issue 20)
+    "aas_oscillation": "mesocorr.rings",
+    "ab_harmonics": "mesocorr.rings",
+    "ring_channels": "mesocorr.rings",
+    "fit_dephasing": "mesocorr.dephasing_fit",
+    "wire_distribution": "mesocorr.distribution",
+    "energy_relaxation_time": "mesocorr.distribution",
+    "pure_dephasing_verdict": "mesocorr.distribution",
+    "plot_distribution": "mesocorr.distribution",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }
