@@ -66,6 +66,12 @@ def _agree(a: float, b: float) -> bool:
     return abs(a - b) <= _RTOL * max(abs(a), abs(b))
 
 
+def _sqrt_product(a: float, b: float) -> float:
+    """sqrt(a b), with the factors' square roots multiplied where the product leaves the float64 range."""
+    prod = a * b
+    return math.sqrt(prod) if 1e-300 < prod < 1e300 else math.sqrt(a) * math.sqrt(b)
+
+
 def _solve_kinematics(dim, v, tau, l, D):
     """Close the triangle l = v tau, D = v l / d from any two of (v, tau, l, D)."""
     known = {k: x for k, x in (("fermi_velocity", v), ("elastic_time", tau), ("mean_free_path", l),
@@ -198,8 +204,8 @@ def _scales(dim, kF, lam, v, tau, l, D, tphi, tE, T, L, require) -> Scales:
 
     v, tau, l, D = _solve_kinematics(dim, v, tau, l, D)
 
-    L_phi = math.sqrt(D) * math.sqrt(tphi) if (D is not None and tphi is not None) else None
-    L_T = math.sqrt(HBAR / K_B) * math.sqrt(D) / math.sqrt(T) if (D is not None and T is not None) else None
+    L_phi = _sqrt_product(D, tphi) if (D is not None and tphi is not None) else None
+    L_T = _sqrt_product(HBAR * D, 1 / (K_B * T)) if (D is not None and T is not None) else None
     kF_l = kF * l if (kF is not None and l is not None) else None
 
     how_D = "give diffusion_constant, or two of fermi_velocity, elastic_time, mean_free_path"
