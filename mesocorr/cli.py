@@ -23,10 +23,12 @@ import pkgutil
 import re
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 from mesocorr._version import __version__
 
-__all__ = ["main", "CliError", "float_list", "rate_spec", "format_table", "build_parser"]
+__all__ = ["main", "CliError", "float_list", "rate_spec", "format_table", "build_parser", "exact_number",
+           "exact_list", "exact_rate_spec"]
 
 
 class CliError(Exception):
@@ -64,6 +66,47 @@ def float_list(text: str) -> list[float]:
 def rate_spec(text: str) -> float | tuple[float, float, float]:
     """argparse type for spin rates: one number (isotropic total) or three (x, y, z components)."""
     values = float_list(text)
+    if any(v < 0 for v in values):
+        raise argparse.ArgumentTypeError(f"rates must be non-negative, got {text!r}")
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        return tuple(values)
+    raise argparse.ArgumentTypeError(
+        f"give one number (isotropic total rate) or three (x,y,z component rates), got {len(values)}: {text!r}"
+    )
+
+
+def exact_number(text: str) -> Decimal:
+    """argparse type: a finite number read *exactly* as the decimal written (``0.01`` is 1/100, not its
+    binary neighbour), for the ``--dps`` path (``docs/conventions.md``, "Exact input on the mpmath path").
+
+    Parsed by :class:`decimal.Decimal` (never by SymPy or ``eval``); the API reads a Decimal exactly with
+    ``dps`` and as the nearest float64 without it.
+    """
+    t = text.strip()
+    if "_" in t:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r} (no digit separators)")
+    try:
+        x = Decimal(t)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not x.is_finite():
+        raise argparse.ArgumentTypeError(f"must be finite, got {text!r}")
+    return x
+
+
+def exact_list(text: str) -> list[Decimal]:
+    """argparse type: comma-separated exact numbers (:func:`exact_number`)."""
+    parts = [p.strip() for p in text.split(",")]
+    if not parts or any(p == "" for p in parts):
+        raise argparse.ArgumentTypeError(f"expected comma-separated numbers, got {text!r}")
+    return [exact_number(p) for p in parts]
+
+
+def exact_rate_spec(text: str) -> Decimal | tuple[Decimal, Decimal, Decimal]:
+    """argparse type for spin rates read exactly: one number (isotropic total) or three (x, y, z)."""
+    values = exact_list(text)
     if any(v < 0 for v in values):
         raise argparse.ArgumentTypeError(f"rates must be non-negative, got {text!r}")
     if len(values) == 1:

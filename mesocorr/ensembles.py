@@ -32,9 +32,12 @@ import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 
+import warnings as _warnings
+
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
 from mesocorr.progress import progress as _progress
 
 __all__ = ["validate_ucf", "validate_wl", "variance_interval", "mean_shift", "sweep", "read_csv_columns",
@@ -44,6 +47,23 @@ __all__ = ["validate_ucf", "validate_wl", "variance_interval", "mean_shift", "sw
 DEFAULT_RTOL = 0.25
 #: default confidence level of the statistical intervals
 DEFAULT_CONFIDENCE = 0.95
+#: largest number of bootstrap resamples, and of resampled values n_boot * n (~1e-8 s each: 2e9 ~ 20 s)
+MAX_BOOT = 100_000
+MAX_BOOT_VALUES = 2_000_000_000
+
+
+def _recording_physics(warnings: list, func, *args, **kwargs):
+    """``func(...)`` with its PhysicsWarnings added to the result's ``warnings`` list (and re-issued)."""
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always", PhysicsWarning)
+        value = func(*args, **kwargs)
+    for w in caught:
+        if issubclass(w.category, PhysicsWarning):
+            warnings.append(str(w.message))
+            warn_inconsistent(str(w.message), stacklevel=4)
+        else:  # pragma: no cover - other warnings pass through unchanged
+            _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return value
 
 
 # ----------------------------------------------------------------------------------------- data input
@@ -132,7 +152,10 @@ def variance_interval(x, confidence: float = DEFAULT_CONFIDENCE, method: str = "
         lo = (n - 1) * s2 / chi2.ppf(1 - a / 2, n - 1)
         hi = (n - 1) * s2 / chi2.ppf(a / 2, n - 1)
     else:
-        n_boot = arguments.integer("n_boot", n_boot, minimum=100)
+        n_boot = arguments.integer("n_boot", n_boot, minimum=100, maximum=MAX_BOOT)
+        if n_boot * n > MAX_BOOT_VALUES:
+            raise ValueError(f"n_boot: {n_boot} resamples of {n} values ({n_boot * n:.3g} values) exceed the cap of "
+                             f"{MAX_BOOT_VALUES:.3g} (about 20 s); use fewer resamples")
         rng = np.random.default_rng(seed)
         boots = np.empty(n_boot)
         for k0 in range(0, n_boot, 500):
@@ -218,7 +241,7 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     kurt = _kurtosis_warning(x, warnings, "G")
     if prediction is None:
         shape = _shape(shape)
-        pred = _ucf_prediction(shape, so, mag, broken_trs, spinless, L_phi, L_T)
+        pred = _recording_physics(warnings, _ucf_prediction, shape, so, mag, broken_trs, spinless, L_phi, L_T)
         source = "mesocorr.ucf_variance"
     else:
         pred = arguments.positive("prediction", prediction)
@@ -287,7 +310,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     b = _finite_sample("G_unitary", G_unitary, warnings)
     res = mean_shift(a, b, confidence)
     if prediction is None:
-        pred, source = _wl_prediction(_shape(shape), spinless, so, mag, L_phi)
+        pred, source = _recording_physics(warnings, _wl_prediction, _shape(shape), spinless, so, mag, L_phi)
     else:
         pred, source = arguments.as_real("prediction", prediction), "user"
     lo, hi = res["ci"]
@@ -298,7 +321,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
         "mean_unitary": float(np.mean(b)),
         **res,
         "prediction": pred,
-        "ratio": res["shift"] / pred if pred != 0 else float("nan"),
+        "ratio": res["shift"] / pred if pred != 0 else None,
         "consistent": _verdict(pred, lo, hi, rtol),
         "rtol": rtol,
         "confidence": confidence,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 from mesocorr.cli import CliError, format_table
-from mesocorr.derivations import catalogue
 
 NAME = "derive"
 ORDER = 1
@@ -23,6 +22,8 @@ def register(p):
 
 
 def run(args):
+    from mesocorr.derivations import catalogue  # SymPy: loaded by this command only (start-up of the others)
+
     if args.list:
         items = catalogue.titles()
         return {"derivations": items}, format_table([(i["name"], i["title"]) for i in items], ("name", "title"))

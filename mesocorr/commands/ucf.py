@@ -6,7 +6,7 @@ import math
 
 import mpmath
 
-from mesocorr.cli import float_list, format_table, rate_spec
+from mesocorr.cli import exact_list, exact_number, exact_rate_spec, format_table
 from mesocorr.ucf import MAX_DPS, ucf_channels, ucf_variance
 
 NAME = "ucf"
@@ -15,14 +15,15 @@ HELP = "universal conductance fluctuations: var G in (e^2/h)^2 for a wire, film 
 
 
 def register(p):
-    p.add_argument("--shape", type=float_list, default=[1.0, 1.0, 1.0],
+    p.add_argument("--shape", type=exact_list, default=[1, 1, 1],
                    help="L[,W[,H]]: 1 length = wire, 2 = film, 3 = box; current along L (default 1,1,1)")
-    p.add_argument("--so", type=rate_spec, default=0.0, help="spin-orbit rate in units of D/L^2: total or x,y,z")
-    p.add_argument("--mag", type=rate_spec, default=0.0, help="magnetic rate in units of D/L^2: total or x,y,z")
+    p.add_argument("--so", type=exact_rate_spec, default=0, help="spin-orbit rate in units of D/L^2: total or x,y,z")
+    p.add_argument("--mag", type=exact_rate_spec, default=0, help="magnetic rate in units of D/L^2: total or x,y,z")
     p.add_argument("--broken-trs", action="store_true", help="time reversal broken (no Cooperons)")
     p.add_argument("--spinless", action="store_true", help="spinless electrons (one channel per kind)")
-    p.add_argument("--L-phi", dest="L_phi", type=float, default=None, help="dephasing length (unit of --shape)")
-    p.add_argument("--L-T", dest="L_T", type=float, default=None, help="thermal length sqrt(hbar D/k_B T) (unit of --shape)")
+    p.add_argument("--L-phi", dest="L_phi", type=exact_number, default=None, help="dephasing length (unit of --shape)")
+    p.add_argument("--L-T", dest="L_T", type=exact_number, default=None,
+                   help="thermal length sqrt(hbar D/k_B T) (unit of --shape)")
     p.add_argument("--dps", type=int, default=None, help=f"significant digits (mpmath path), 1..{MAX_DPS}")
 
 
@@ -40,7 +41,7 @@ def run(args):
         rms = mpmath.nstr(rms_mp, args.dps, strip_zeros=False)
     chans = ucf_channels(**kw)
     result = {"variance": variance, "rms": rms, "unit": "(e^2/h)^2", "rms_unit": "e^2/h",
-              "shape": list(args.shape), "digits": args.dps if args.dps is not None else "float64",
+              "shape": [float(x) for x in args.shape], "digits": args.dps if args.dps is not None else "float64",
               "channels": chans}
     rows = [(c["kind"], c["name"], c["gap"], c["variance"]) for c in chans]
     text = format_table(rows, ("kind", "channel", "gap (D/L^2)", "share of var (e^2/h)^2"))
