@@ -17,6 +17,7 @@ JSON (:func:`read_json`) on top of that:
     * a number that overflows a float (``1e400``) is refused;
     * an integer with more than :data:`MAX_JSON_INT_DIGITS` (18) digits is refused (write it as a float) --
       Python's own limit (4300 digits) is never reached;
+    * an object with the same key twice is refused (JSON parsers disagree on which one wins);
     * nesting deeper than the parser can handle (``[[[[...]]]]``, about 1000 levels) is refused.
 
 Output paths (:func:`check_output_file`, :func:`check_output_dir`) are checked *before* any work starts:
@@ -100,7 +101,7 @@ def read_text(path, name: str = "file", max_bytes: int = MAX_INPUT_BYTES) -> str
 
 
 class _NumberRule(ValueError):
-    pass
+    """A JSON value that the rules above refuse."""
 
 
 def _parse_int(text: str) -> int:
@@ -113,7 +114,7 @@ def _parse_int(text: str) -> int:
 def _parse_float(text: str) -> float:
     x = float(text)
     if x in (float("inf"), float("-inf")):
-        raise _NumberRule(f"the number {text[:30]}{'...' if len(text) > 30 else ''} overflows a float")
+        raise _NumberRule(f"a number that overflows a float: {text[:30]}{'...' if len(text) > 30 else ''}")
     return x
 
 
@@ -121,11 +122,20 @@ def _parse_constant(text: str):
     raise _NumberRule(f"{text} (not a finite JSON number; NaN and Infinity are refused)")
 
 
+def _unique_keys(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise _NumberRule(f"the key {dup[:40]!r} twice in one object")
+    return dict(pairs)
+
+
 def read_json(path, name: str = "file", max_bytes: int = MAX_INPUT_BYTES):
-    """Parse the JSON file ``path`` with :func:`read_text`'s checks and the number rules above."""
+    """Parse the JSON file ``path`` with :func:`read_text`'s checks, the number rules above and no repeated key."""
     text = read_text(path, name, max_bytes)
     try:
-        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+        return json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant,
+                          object_pairs_hook=_unique_keys)
     except _NumberRule as exc:
         raise ValueError(f"{name}: cannot read {path}: it holds {exc}") from None
     except json.JSONDecodeError as exc:

@@ -21,8 +21,10 @@ DESCRIPTION = (
     "through the L x W face (field normal to it; narrow-wire dephasing, see docs/conventions.md)."
 )
 
-#: cap of the CLI on --dps (README "Input rules and caps"): ~10 s for the slowest shape at this machine's speed
+#: caps of the CLI on --dps (README "Input rules and caps"): the variance at 40 digits takes up to ~10 s, a
+#: correlation at dE != 0 is slower (measured ~10-25 s at 25 digits for a box), hence its lower cap
 MAX_DPS = min(40, _api.MAX_DPS)
+MAX_DPS_CORRELATION = min(20, MAX_DPS)
 
 
 def register(p):
@@ -42,7 +44,7 @@ def register(p):
     p.add_argument("--half-widths", action="store_true",
                    help="also the correlation energy (E_c) and flux (h/e): half widths of C (float64 only)")
     p.add_argument("--dps", type=count(1, MAX_DPS, "the CLI's cap on mpmath digits"), default=None,
-                   help=f"significant digits (mpmath path), 1..{MAX_DPS}")
+                   help=f"significant digits (mpmath path), 1..{MAX_DPS} ({MAX_DPS_CORRELATION} with a correlation)")
 
 
 def _digits(value, dps):
@@ -53,6 +55,10 @@ def _digits(value, dps):
 def run(args):
     if args.half_widths and args.dps is not None:
         raise CliError("--half-widths: the half widths are float64 only; drop --dps")
+    correlation = any(getattr(args, k) is not None for k in ("delta_E", "delta_flux", "flux"))
+    if correlation and args.dps is not None and args.dps > MAX_DPS_CORRELATION:
+        raise CliError(f"--dps: at most {MAX_DPS_CORRELATION} digits for a correlation (--delta-E, --delta-flux, "
+                       f"--flux), got {args.dps}")
     # lengths, rates, fluxes and --dps are checked by the API (ValueError naming the argument -> exit 2)
     kw = dict(shape=tuple(args.shape), so=args.so, mag=args.mag, broken_trs=args.broken_trs,
               spinless=args.spinless, L_phi=args.L_phi, L_T=args.L_T)
@@ -71,7 +77,7 @@ def run(args):
     text = format_table(rows, ("kind", "channel", "gap (D/L^2)", "share of var (e^2/h)^2"))
     text += f"\n\nvar G = {variance} (e^2/h)^2\nrms G = {rms} e^2/h"
     shifts = {"delta_E": args.delta_E or 0.0, "delta_flux": args.delta_flux or 0.0, "flux": args.flux or 0.0}
-    if any(getattr(args, k) is not None for k in shifts):
+    if correlation:
         c = _api.ucf_correlation(dps=args.dps, **shifts, **kw)
         if args.dps is None:
             ratio = float(c) / float(var)
