@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -349,3 +350,38 @@ def sympy_value(name: str, value):
         if isinstance(out, sp.Expr):
             return out
     raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__}")
+
+
+__all__ += ["decimal", "shown"]
+
+# a decimal number as people write it in a data file or on a command line: ASCII digits, optional sign, point and
+# exponent. Refused although Python's float() takes them: "nan", "inf", "infinity", "1_0", non-ASCII digits.
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """``repr`` of ``text`` cut to ``limit`` characters (a hostile megabyte argument is not echoed back)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"
+
+
+def decimal(name: str, text: str) -> float:
+    """A finite float from a decimal literal (``1``, ``-0.5``, ``.5``, ``1e-3``, ``+2.5E+04``, spaces around allowed).
+
+    Raises ``ValueError`` starting with ``name`` (nothing when ``name`` is empty) for anything else: an empty
+    string, ``nan``/``inf``, ``1_0``, ``0x10``, non-ASCII digits, and numbers that overflow a float (``1e400``).
+    Underflow is not an error (``1e-400`` is 0.0, ``5e-324`` the smallest subnormal).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{name + ': ' if name else ''}expected a string, got {type(text).__name__}")
+    where = f"{name}: " if name else ""
+    s = text.strip()
+    if not _DECIMAL.fullmatch(s):
+        if not s:
+            raise ValueError(f"{where}empty, expected a number")
+        if s.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"{where}must be a finite number, got {shown(s)}")
+        raise ValueError(f"{where}not a number: {shown(s)}")
+    x = float(s)
+    if not math.isfinite(x):
+        raise ValueError(f"{where}{shown(s)} overflows a float (largest about 1.8e308)")
+    return x
