@@ -42,6 +42,8 @@ from functools import cache, lru_cache
 import mpmath
 import numpy as np
 
+from mesocorr.integrals.derived_constants import bernoulli
+
 __all__ = ["winding_sum", "winding_sum_mp", "direct_mode_sum", "ring_trace_harmonics", "ring_trace_harmonics_mp",
            "ucf_harmonics", "ucf_harmonics_mp", "thermal_kernel", "dirichlet_trace", "dirichlet_trace_mp",
            "MAX_HARMONICS"]
@@ -55,31 +57,24 @@ _UNDERFLOW = 745.0
 
 
 # ------------------------------------------------------------------------------------------ series
-def _bernoulli(k: int) -> Fraction:
-    import sympy as sp
-
-    v = sp.bernoulli(k)
-    return Fraction(int(v.p), int(v.q))
-
-
 @cache
 def _tanh_over_x_coefficients(n: int = 30) -> tuple[Fraction, ...]:
     r""":math:`\tanh\sqrt y/\sqrt y = \sum_k c_ky^k`, :math:`c_k = 2^{2k+2}(2^{2k+2}-1)B_{2k+2}/(2k+2)!`."""
-    return tuple(Fraction(2 ** (2 * k + 2) * (2 ** (2 * k + 2) - 1)) * _bernoulli(2 * k + 2)
+    return tuple(Fraction(2 ** (2 * k + 2) * (2 ** (2 * k + 2) - 1)) * bernoulli(2 * k + 2)
                  / math.factorial(2 * k + 2) for k in range(n))
 
 
 @cache
 def _xcoth_coefficients(n: int = 30) -> tuple[Fraction, ...]:
     r""":math:`(\sqrt y\coth\sqrt y - 1)/y = \sum_k b_ky^k`, :math:`b_k = 2^{2k+2}B_{2k+2}/(2k+2)!`."""
-    return tuple(Fraction(2 ** (2 * k + 2)) * _bernoulli(2 * k + 2) / math.factorial(2 * k + 2) for k in range(n))
+    return tuple(Fraction(2 ** (2 * k + 2)) * bernoulli(2 * k + 2) / math.factorial(2 * k + 2) for k in range(n))
 
 
 @cache
 def _thermal_kernel_coefficients(n: int = 24) -> tuple[Fraction, ...]:
     r""":math:`k(x) = (x\coth x-1)/\sinh^2x = \sum_j k_jx^{2j}`: exact power-series division of
     :math:`x\coth x - 1 = \sum_{j\ge1}2^{2j}B_{2j}x^{2j}/(2j)!` by :math:`\sinh^2x = \sum_{j\ge1}2^{2j-1}x^{2j}/(2j)!`."""
-    num = [Fraction(2 ** (2 * j)) * _bernoulli(2 * j) / math.factorial(2 * j) for j in range(1, n + 2)]
+    num = [Fraction(2 ** (2 * j)) * bernoulli(2 * j) / math.factorial(2 * j) for j in range(1, n + 2)]
     den = [Fraction(2 ** (2 * j - 1), math.factorial(2 * j)) for j in range(1, n + 2)]
     out = []
     for j in range(n):  # num = den * out (both start at x^2)
@@ -184,8 +179,8 @@ def winding_sum(d: int, x, theta):
 def winding_sum_mp(d: int, x, theta, dps: int):
     r""":math:`S_d(x,\theta)` with mpmath to ``dps`` digits; returns ``(value, error)`` (mpf).
 
-    d = 2, :math:`x\ge1`: the :math:`K_0` series with its tail bound; :math:`x<1`: tanh-sinh quadrature of
-    the :math:`u` integral on two sets of split points (their difference plus the quadrature estimates is
+    d = 2: tanh-sinh quadrature of the :math:`u` integral (panels of width :math:`\sim 1/(1+\sqrt x)`, the
+    width of the integrand) on two sets of split points (their difference plus the quadrature estimates is
     the error). Raises ``ArithmeticError`` if the error exceeds :math:`10^{-\mathrm{dps}}` relative.
     """
     with mpmath.workdps(dps + 15):
@@ -203,27 +198,18 @@ def winding_sum_mp(d: int, x, theta, dps: int):
             val = -mpmath.log(mpmath.expm1(-xm) ** 2 + 4 * ex * mpmath.sin(tm / 2) ** 2) / 2
             err = tiny
         elif d == 2:
-            if xm >= 1:
-                val, k = mpmath.mpf(0), 1
-                while True:
-                    term = mpmath.besselk(0, k * xm)
-                    val += term * mpmath.cos(k * tm)
-                    bound = mpmath.besselk(0, (k + 1) * xm) / (-mpmath.expm1(-xm))
-                    if bound < tiny * (abs(val) + mpmath.besselk(0, xm)):
-                        break
-                    k += 1
-                err = bound
-            else:
-                umax = mpmath.acosh((dps + 20) * mpmath.log(10) / xm + 1)
-                runs = []
-                for shift in ("1", "0.77"):
-                    pts = [mpmath.mpf(0)]
-                    while pts[-1] < umax:
-                        pts.append(pts[-1] + mpmath.mpf(shift))
-                    v, e = mpmath.quad(lambda u: s1(xm * mpmath.cosh(u)), pts, error=True)
-                    runs.append((v, e))
-                val = runs[0][0]
-                err = abs(runs[0][0] - runs[1][0]) + runs[0][1] + runs[1][1]
+            # K_0(y) = int_0^oo e^{-y cosh u} du: S_2 = int_0^oo S_1(x cosh u) du (mpmath's K_0 at large
+            # arguments is slow, the closed-form integrand is not); two sets of split points
+            umax = mpmath.acosh((dps + 20) * mpmath.log(10) / xm + 1)
+            runs = []
+            for shift in ("1", "0.77"):
+                pts = [mpmath.mpf(0)]
+                while pts[-1] < umax:
+                    pts.append(pts[-1] + mpmath.mpf(shift) / (1 + mpmath.sqrt(xm)))
+                v, e = mpmath.quad(lambda u: s1(xm * mpmath.cosh(u)), pts, error=True)
+                runs.append((v, e))
+            val = runs[0][0]
+            err = abs(runs[0][0] - runs[1][0]) + runs[0][1] + runs[1][1]
         else:
             raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
         if not err <= mpmath.mpf(10) ** (-dps) * max(abs(val), mpmath.mpf(10) ** (-dps)):
@@ -300,6 +286,23 @@ def _np_tanh_over_kappa(z, ell):
     return t, dt
 
 
+_COSH_SERIES = tuple(1.0 / math.factorial(2 * j) for j in range(16))
+
+
+def _np_sech_sqrt(y):
+    r""":math:`\mathrm{sech}\sqrt y` (complex array): the Taylor series in :math:`y` for :math:`|y|` small (no
+    :math:`O(\sqrt y)` terms that cancel, so a complex step of :math:`10^{-30}` survives), exponentials above."""
+    out = np.empty_like(y)
+    small = np.abs(y) < _SERIES_BELOW
+    if np.any(small):
+        out[small] = 1 / _poly(_COSH_SERIES, y[small])
+    big = ~small
+    if np.any(big):
+        ek = np.exp(-np.sqrt(y[big]))
+        out[big] = 2 * ek / (1 + ek**2)
+    return out
+
+
 def dirichlet_trace(z, ell):
     r""":math:`\operatorname{Tr}(-\partial^2+z)^{-1}` on an interval of length ``ell`` with Dirichlet ends:
     :math:`\partial_z\ln(\sinh\kappa\ell/\kappa) = (\ell\kappa\coth\kappa\ell - 1)/2z` (complex array ``z``)."""
@@ -330,9 +333,7 @@ def ring_trace_harmonics(z, lead: float, n_max: int):
     a = 0.5
     ta, dta = _np_tanh_over_kappa(z, a)
     tl, dtl = _np_tanh_over_kappa(z, lead)
-    k = np.sqrt(z)
-    ea = np.exp(-k * a)
-    sech = 2 * ea / (1 + ea**2)
+    sech = _np_sech_sqrt(z * a**2)
     dsech = -0.5 * a * sech * ta
     N = tl**2 * sech**2
     dN = 2 * tl * dtl * sech**2 + 2 * tl**2 * sech * dsech
@@ -353,10 +354,21 @@ def ring_trace_harmonics(z, lead: float, n_max: int):
     return out.reshape((n_max + 1,) + shape)
 
 
+def _mp_series(kind: str, n: int) -> list:
+    """The coefficients of :func:`_tanh_over_x_coefficients` (``"tanh"``) or :func:`_xcoth_coefficients`
+    (``"xcoth"``) at the current mpmath precision (mpmath's Bernoulli numbers)."""
+    out = []
+    for k in range(n):
+        m = 2 * k + 2
+        b = mpmath.bernoulli(m) / mpmath.factorial(m) * mpmath.mpf(2) ** m
+        out.append(b * (mpmath.mpf(2) ** m - 1) if kind == "tanh" else b)
+    return out
+
+
 def _mp_tanh_over_kappa(z, ell):
     y = z * ell**2
     if abs(y) < _SERIES_BELOW:
-        c = [mpmath.mpf(v.numerator) / v.denominator for v in _tanh_over_x_coefficients(40 + mpmath.mp.dps)]
+        c = _mp_series("tanh", 40 + mpmath.mp.dps)
         return ell * _poly(c, y), ell**3 * _dpoly(c, y)
     k = mpmath.sqrt(z)
     e2 = mpmath.exp(-2 * k * ell)
@@ -368,7 +380,7 @@ def dirichlet_trace_mp(z, ell):
     """:func:`dirichlet_trace` for one mpmath number at the current precision."""
     y = z * ell**2
     if abs(y) < 1:
-        c = [mpmath.mpf(v.numerator) / v.denominator for v in _xcoth_coefficients(30 + mpmath.mp.dps)]
+        c = _mp_series("xcoth", 30 + mpmath.mp.dps)
         return ell**2 * _poly(c, y) / 2
     k = mpmath.sqrt(z)
     e2 = mpmath.exp(-2 * k * ell)
@@ -382,8 +394,12 @@ def ring_trace_harmonics_mp(z, lead, n_max: int) -> list:
     a = mpmath.mpf(1) / 2
     ta, dta = _mp_tanh_over_kappa(z, a)
     tl, dtl = _mp_tanh_over_kappa(z, lead)
-    ea = mpmath.exp(-mpmath.sqrt(z) * a)
-    sech = 2 * ea / (1 + ea**2)
+    y = z * a**2
+    if abs(y) < _SERIES_BELOW:
+        sech = 1 / mpmath.fsum(y**j / mpmath.factorial(2 * j) for j in range(12 + mpmath.mp.dps))
+    else:
+        ea = mpmath.exp(-mpmath.sqrt(z) * a)
+        sech = 2 * ea / (1 + ea**2)
     dsech = -a * sech * ta / 2
     N = tl**2 * sech**2
     dN = 2 * tl * dtl * sech**2 + 2 * tl**2 * sech * dsech

@@ -78,15 +78,17 @@ def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[
         from mesocorr.wl import cooperon_channel_table
 
         return [(row["gap"], row["weight"]) for row in cooperon_channel_table(so=so, mag=mag, phi=0)]
-    from mesocorr.diagrams.ucf import channel_content
+    from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, DIFFUSON_CHANNELS
 
-    return [(float(gap), 1.0) for k, _, gap in channel_content(so=_float_rates("so", so), mag=_float_rates("mag", mag))
-            if k == kind]
+    rates = (*_component_rates("so", so), *_component_rates("mag", mag))
+    table = DIFFUSON_CHANNELS if kind == "diffuson" else [(nm, c) for nm, c, _ in COOPERON_CHANNELS]
+    return [(float(sum(float(c) * r for c, r in zip(coeffs[:6], rates) if c)), 1.0) for _, coeffs in table]
 
 
-def _float_rates(name, value):
+def _component_rates(name, value) -> tuple[float, float, float]:
+    """x, y, z components of a spin rate (an isotropic total is split in three equal parts)."""
     rates = arguments.one_or_three(name, value, arguments.nonnegative)
-    return list(rates) if isinstance(rates, tuple) else rates
+    return tuple(rates) if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
 
 
 def _require_no_spin_rates(so, mag):
@@ -166,13 +168,13 @@ def _flux_array(flux):
 
 
 def _wall_rate_coefficient() -> float:
-    """Derived 64 pi^4 / 3: the wall-field rate in D/L^2 per (t/L)^2 (Phi/Phi0)^2."""
-    import sympy as sp
+    r"""The wall-field rate in :math:`D/L^2` per :math:`(t/L)^2(\Phi/\Phi_0)^2`: the stored quasi-1D field rate
+    :math:`1/3` (``derived_constants.WL_FIELD_RATE``, of :math:`De^2t^2B^2/\hbar^2`) times
+    :math:`(e B L^2/\hbar)^2 = (4\pi\cdot2\pi\,\Phi/\Phi_0)^2`, i.e. :math:`64\pi^4/3`
+    (re-derived by :func:`mesocorr.symbolic.rings.wall_field_rate` in the tests)."""
+    from mesocorr.integrals.derived_constants import WL_FIELD_RATE
 
-    from mesocorr.symbolic.rings import SYMBOLS as S
-    from mesocorr.symbolic.rings import wall_field_rate
-
-    return float(sp.simplify(wall_field_rate() / ((S["t"] / S["L"]) ** 2 * (S["Phi"] / S["Phi_0"]) ** 2)))
+    return float(WL_FIELD_RATE) * (8 * math.pi**2) ** 2
 
 
 def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0, mag=0, spinless: bool = False,

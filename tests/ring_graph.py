@@ -11,12 +11,16 @@ Richardson extrapolation of two steps removes the leading error.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 __all__ = ["eigenvalues", "flux_harmonics"]
 
 
+@lru_cache(maxsize=256)
 def eigenvalues(lead: float, theta: float, h: float) -> np.ndarray:
+    """Eigenvalues of the discretised operator (cached: several spectral functions reuse one spectrum)."""
     a = 0.5
     n1, na = int(round(lead / h)), int(round(a / h))
     if abs(n1 * h - lead) > 1e-9 or abs(na * h - a) > 1e-9:

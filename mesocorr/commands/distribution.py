@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from mesocorr.cli import CliError, float_list, format_table
+from mesocorr.cli import CliError, format_table
+from mesocorr.options import count, real, real_list
 
 NAME = "distribution"
 ORDER = 46
@@ -17,17 +18,17 @@ HELP = "distribution function f(E, x) of a biased wire: double step, hot electro
 
 
 def register(p):
-    p.add_argument("--V", type=float, required=True, help="bias (V)")
-    p.add_argument("--T", type=float, default=0.0, help="bath temperature (K)")
+    p.add_argument("--V", type=real, required=True, help="bias (V)")
+    p.add_argument("--T", type=real, default=0.0, help="bath temperature (K)")
     p.add_argument("--relaxation", default="kernel", choices=("none", "hot", "kernel"))
-    p.add_argument("--kappa", type=float, default=None, help="kernel prefactor (ns^-1 meV^(alpha-2))")
-    p.add_argument("--alpha", type=float, default=1.5, help="kernel exponent (3/2 quasi-1D)")
-    p.add_argument("--tau-D", dest="tau_D", type=float, default=None, help="diffusion time L^2/D (ns)")
-    p.add_argument("--x", type=float_list, default=[0.25, 0.5, 0.75], help="positions in units of L (default 0.25,0.5,0.75)")
-    p.add_argument("--n-x", dest="n_x", type=int, default=24, help="x intervals (even)")
-    p.add_argument("--energy-step", dest="energy_step", type=float, default=None, help="energy step in units of eV")
-    p.add_argument("--rows", type=int, default=41, help="energies shown in the table (default 41)")
-    p.add_argument("--tau-phi", dest="tau_phi", type=float, default=None,
+    p.add_argument("--kappa", type=real, default=None, help="kernel prefactor (ns^-1 meV^(alpha-2))")
+    p.add_argument("--alpha", type=real, default=1.5, help="kernel exponent (3/2 quasi-1D)")
+    p.add_argument("--tau-D", dest="tau_D", type=real, default=None, help="diffusion time L^2/D (ns)")
+    p.add_argument("--x", type=real_list, default=[0.25, 0.5, 0.75], help="positions in units of L (default 0.25,0.5,0.75)")
+    p.add_argument("--n-x", dest="n_x", type=count(4, 400, "the cap on x intervals"), default=24, help="x intervals (even, 4..400)")
+    p.add_argument("--energy-step", dest="energy_step", type=real, default=None, help="energy step in units of eV")
+    p.add_argument("--rows", type=count(2, 10000, "table rows"), default=41, help="energies shown in the table (default 41)")
+    p.add_argument("--tau-phi", dest="tau_phi", type=real, default=None,
                    help="dephasing time (ns) from oscillations: print the pure-dephasing verdict")
     p.add_argument("--plot", default=None, metavar="FILE", help="write a PNG of f(E) at the positions (matplotlib)")
 
@@ -35,8 +36,6 @@ def register(p):
 def run(args):
     from mesocorr.distribution import plot_distribution, pure_dephasing_verdict, wire_distribution
 
-    if args.rows < 2 or args.rows > 10000:
-        raise CliError("rows: give 2 to 10000")
     r = wire_distribution(args.V, args.T, relaxation=args.relaxation, kappa=args.kappa, alpha=args.alpha,
                           tau_D=args.tau_D, x=args.x, n_x=args.n_x, energy_step=args.energy_step, progress=True)
     result = r.as_dict()

@@ -10,45 +10,46 @@ ring also ``uniform`` and ``delta_G``. ``contacted``: ``harmonics`` (``k``, ``pe
 
 from __future__ import annotations
 
-import argparse
 import math
 
-from mesocorr.cli import float_list, format_table, rate_spec
+from mesocorr.cli import CliError, format_table
+from mesocorr.options import count, rate_spec, real, real_list, real_or_inf
+from mesocorr.rings import MAX_DPS, MAX_FLUX_POINTS
 
 NAME = "ring"
 ORDER = 45
 HELP = ("Aharonov-Bohm / AAS oscillations: cylinder, ring, thick (ensemble h/2e winding sum) or contacted "
         "(ring between leads: h/e, h/2e harmonics, e^2/h); lengths in the circumference L")
 
-
-def _length(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not x > 0:
-        raise argparse.ArgumentTypeError(f"must be positive (inf = none), got {text!r}")
-    return x
+#: caps of the CLI (checked before any work): harmonics, and digits of the mpmath path (~2 s per flux value
+#: and channel at 30 digits for the cylinder)
+MAX_HARMONICS = 50
+MAX_CLI_DPS = min(40, MAX_DPS)
+MAX_CLI_DPS_FLUX = 8
 
 
 def register(p):
     p.add_argument("--geometry", default="contacted", choices=("cylinder", "ring", "thick", "contacted"),
                    help="cylinder (thin wall, per square), ring (thin wire, closed), thick (3D wall), "
                         "contacted (ring between two leads; default)")
-    p.add_argument("--L-phi", dest="L_phi", type=_length, required=True, help="dephasing length in units of L")
+    p.add_argument("--L-phi", dest="L_phi", type=real_or_inf, required=True,
+                   help="dephasing length in units of L (inf: none)")
     p.add_argument("--so", type=rate_spec, default=0.0, help="spin-orbit rate in D/L^2: total or x,y,z")
     p.add_argument("--mag", type=rate_spec, default=0.0, help="magnetic rate in D/L^2: total or x,y,z")
     p.add_argument("--spinless", action="store_true", help="one spin species (s = 1)")
-    p.add_argument("--flux", type=float_list, default=[0.0, 0.125, 0.25, 0.375, 0.5],
+    p.add_argument("--flux", type=real_list, default=[0.0, 0.125, 0.25, 0.375, 0.5],
                    help="AAS geometries: fluxes in h/e (use --flux=-0.1,0.2 for a leading minus)")
-    p.add_argument("--thickness", type=float, default=None, help="cylinder: wall thickness t/L (field in the wall)")
-    p.add_argument("--width", type=float, default=None, help="ring: wire width W/L (field in the arms)")
-    p.add_argument("--harmonics", type=int, default=4, help="number of harmonics (default 4)")
-    p.add_argument("--lead-length", dest="lead_length", type=float, default=0.5,
+    p.add_argument("--thickness", type=real, default=None, help="cylinder: wall thickness t/L (field in the wall)")
+    p.add_argument("--width", type=real, default=None, help="ring: wire width W/L (field in the arms)")
+    p.add_argument("--harmonics", type=count(1, MAX_HARMONICS, "the CLI's cap on harmonics"), default=4,
+                   help=f"number of harmonics (default 4, at most {MAX_HARMONICS})")
+    p.add_argument("--lead-length", dest="lead_length", type=real, default=0.5,
                    help="contacted: lead length in units of L (default 0.5)")
-    p.add_argument("--L-T", dest="L_T", type=float, default=None,
+    p.add_argument("--L-T", dest="L_T", type=real, default=None,
                    help="contacted: thermal length sqrt(hbar D/k_B T) in units of L (default T = 0)")
-    p.add_argument("--dps", type=int, default=None, help="significant digits (mpmath path; not with --L-T)")
+    p.add_argument("--dps", type=count(1, MAX_CLI_DPS, "the CLI's cap on mpmath digits"), default=None,
+                   help=f"significant digits (mpmath path, 1..{MAX_CLI_DPS}; not with --L-T; AAS geometries: at most "
+                        f"{MAX_CLI_DPS_FLUX} flux values)")
 
 
 def _fmt(v):
@@ -56,6 +57,10 @@ def _fmt(v):
 
 
 def run(args):
+    if args.dps is not None and args.geometry != "contacted" and len(args.flux) > MAX_CLI_DPS_FLUX:
+        raise CliError(f"--flux: at most {MAX_CLI_DPS_FLUX} flux values with --dps, got {len(args.flux)}")
+    if len(args.flux) > MAX_FLUX_POINTS:  # pragma: no cover - real_list caps first
+        raise CliError(f"--flux: at most {MAX_FLUX_POINTS} values")
     if args.geometry == "contacted":
         from mesocorr.rings import ab_harmonics
 
