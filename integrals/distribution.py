@@ -35,11 +35,28 @@ import math
 import numpy as np
 
 __all__ = ["energy_grid", "collision_terms", "collision_integral", "solve_distribution", "fermi", "currents",
-           "MAX_ENERGIES", "MAX_POSITIONS"]
+           "estimated_iterations", "estimated_seconds", "MAX_ENERGIES", "MAX_POSITIONS"]
 
 #: caps on the grid sizes (checked before any work)
 MAX_ENERGIES = 20000
 MAX_POSITIONS = 400
+
+
+def estimated_iterations(kappa_t: float) -> float:
+    r"""Iterations the solver needs for :math:`\tilde\kappa` (measured at tol :math:`10^{-11}`: 37-62 at 10,
+    544 at :math:`10^3`, 2258 at :math:`10^4`; tol :math:`10^{-13}` adds about 35 %; this bound
+    :math:`10 + 16\tilde\kappa^{0.6}` lies above them)."""
+    return 10.0 + 16.0 * max(kappa_t, 0.0) ** 0.6
+
+
+def estimated_seconds(kappa_t: float, n_x: int, n_energies: int) -> float:
+    r"""Estimated run time (s) of :func:`solve_distribution`: iterations times
+    :math:`8\cdot10^{-8}\,\mathrm{s}\,(n_x-1)M\log_2M` per iteration, :math:`M` the FFT length (measured
+    5-7e-8 s on a loaded two-core machine)."""
+    if kappa_t <= 0:
+        return 0.0
+    M = _fft_len(n_energies)
+    return estimated_iterations(kappa_t) * 8e-8 * (n_x - 1) * M * math.log2(M)
 
 
 def fermi(E, mu: float, T: float):
@@ -156,7 +173,8 @@ def solve_distribution(T: float, kappa_t: float, alpha: float = 1.5, n_x: int = 
         M = _fft_len(N)
         hist_g, hist_f = [], []
         rng = range(1, max_iter + 1)
-        for it in (rng if iterations is None else iterations(rng)):
+        for k in (rng if iterations is None else iterations(rng)):
+            it = k
             g = 1.0 - f
             X = _correlate(f, g, M) * dE
             w = kern * X * dE
@@ -180,7 +198,9 @@ def solve_distribution(T: float, kappa_t: float, alpha: float = 1.5, n_x: int = 
             if len(hist_g) >= 2:
                 G = np.array(hist_g).T
                 F = np.array(hist_f).T
-                gamma, *_ = np.linalg.lstsq(np.diff(G, axis=1), G[:, -1], rcond=None)
+                dG = np.diff(G, axis=1)
+                # least squares through the small Gram matrix (a tall lstsq costs more than the whole step)
+                gamma, *_ = np.linalg.lstsq(dG.T @ dG, dG.T @ G[:, -1], rcond=1e-13)
                 f = np.clip((F[:, -1] - np.diff(F, axis=1) @ gamma).reshape(f.shape), 0.0, 1.0)
             else:
                 f = fn

@@ -44,7 +44,7 @@ import numpy as np
 
 from mesocorr.integrals.derived_constants import bernoulli
 
-__all__ = ["winding_sum", "winding_sum_mp", "direct_mode_sum", "ring_trace_harmonics", "ring_trace_harmonics_mp",
+__all__ = ["winding_sum", "winding_sum_mp", "winding_sum_mp_seconds", "direct_mode_sum", "ring_trace_harmonics", "ring_trace_harmonics_mp",
            "ucf_harmonics", "ucf_harmonics_mp", "thermal_kernel", "dirichlet_trace", "dirichlet_trace_mp",
            "MAX_HARMONICS"]
 
@@ -98,8 +98,9 @@ def _dpoly(coeffs, y):
 def _s1(x, theta):
     """sum_{n>=1} e^{-n x} cos(n theta), closed form without cancellation (x > 0)."""
     ex = np.exp(-x)
-    den = np.expm1(-x) ** 2 + 4.0 * ex * np.sin(0.5 * theta) ** 2
-    return ex * (np.cos(theta) - ex) / den
+    s2 = np.sin(0.5 * theta) ** 2
+    den = np.expm1(-x) ** 2 + 4.0 * ex * s2
+    return ex * (-np.expm1(-x) - 2.0 * s2) / den      # cos(theta) - e^-x without cancellation
 
 
 def _s3(x, theta):
@@ -176,6 +177,12 @@ def winding_sum(d: int, x, theta):
     return val, err
 
 
+def winding_sum_mp_seconds(d: int, dps: int) -> float:
+    r"""Estimated seconds of one :func:`winding_sum_mp` call: :math:`0.3 + 8\cdot10^{-4}(\mathrm{dps}+15)^2` for
+    d = 2 (measured 0.4, 0.9, 2.3, 6.5 s at 5, 20, 40, 80 digits on a loaded machine), closed forms otherwise."""
+    return 0.3 + 8e-4 * (dps + 15) ** 2 if d == 2 else 1e-3
+
+
 def winding_sum_mp(d: int, x, theta, dps: int):
     r""":math:`S_d(x,\theta)` with mpmath to ``dps`` digits; returns ``(value, error)`` (mpf).
 
@@ -189,7 +196,8 @@ def winding_sum_mp(d: int, x, theta, dps: int):
 
         def s1(k):
             ek = mpmath.exp(-k)
-            return ek * (mpmath.cos(tm) - ek) / (mpmath.expm1(-k) ** 2 + 4 * ek * mpmath.sin(tm / 2) ** 2)
+            s2 = mpmath.sin(tm / 2) ** 2
+            return ek * (-mpmath.expm1(-k) - 2 * s2) / (mpmath.expm1(-k) ** 2 + 4 * ek * s2)
 
         if d == 1:
             val, err = s1(xm), tiny

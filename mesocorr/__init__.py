@@ -70,6 +70,7 @@ _API = {
     "sweep": "mesocorr.ensembles",
     # dephasing probes: rings, cylinders and biased wires (issue 20)
     "aas_oscillation": "mesocorr.rings",
+    "aas_harmonics": "mesocorr.rings",
     "ab_harmonics": "mesocorr.rings",
     "ring_channels": "mesocorr.rings",
     "fit_dephasing": "mesocorr.dephasing_fit",

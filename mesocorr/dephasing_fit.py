@@ -96,7 +96,7 @@ class DephasingFit:
 
 def _probe_function(probe, D, L, so, mag, lead_length, harmonic, spinless):
     """amplitude(L_phi/L, L_T/L or None) for the chosen probe (spin rates converted to units of D/L^2)."""
-    from mesocorr.rings import aas_oscillation, ab_harmonics
+    from mesocorr.rings import aas_harmonics, ab_harmonics
 
     so_u = _scaled_rates("so", so, L**2 / D)
     mag_u = _scaled_rates("mag", mag, L**2 / D)
@@ -120,9 +120,8 @@ def _probe_function(probe, D, L, so, mag, lead_length, harmonic, spinless):
             return abs(r.harmonics[1]["mean_amplitude"])
     else:
         def amp(lphi, lt):
-            r = aas_oscillation(0.0, geometry="cylinder", L_phi=lphi, so=so_u, mag=mag_u, spinless=spinless,
-                                n_harmonics=1)
-            return abs(r.harmonics[0]["amplitude"])
+            return abs(aas_harmonics(lphi, "cylinder", so=so_u, mag=mag_u, spinless=spinless, n_harmonics=1)[0]
+                       ["amplitude"])
     return amp
 
 
@@ -190,9 +189,11 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
     D = arguments.positive("D", D)
     L = arguments.positive("circumference", circumference)
     harmonic = arguments.integer("harmonic", harmonic, minimum=1, maximum=20)
+    spinless = arguments.boolean("spinless", spinless)
+    strict = arguments.boolean("strict", strict)
     lead_length = arguments.positive("lead_length", lead_length)
-    Ts = np.asarray(T, dtype=float).reshape(-1)
-    y = np.asarray(amplitude, dtype=float).reshape(-1)
+    Ts = np.asarray(arguments.real_values("T", T), dtype=float).reshape(-1)
+    y = np.asarray(arguments.real_values("amplitude", amplitude), dtype=float).reshape(-1)
     if Ts.size != y.size:
         raise ValueError(f"amplitude: {y.size} values for {Ts.size} temperatures")
     if Ts.size > MAX_POINTS:
@@ -243,7 +244,7 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         if not (glo < 0 < ghi):
             pointwise.append(None)
             continue
-        root = brentq(g, lo, hi, xtol=1e-13, rtol=1e-13)
+        root = brentq(g, lo, hi, xtol=1e-12, rtol=1e-12)
         slope = (g(root + 1e-5) - g(root - 1e-5)) / 2e-5        # d ln A / d ln L_phi
         lphi = math.exp(root) * L
         tau = lphi**2 / D

@@ -40,7 +40,7 @@ import numpy as np
 
 from mesocorr import arguments
 
-__all__ = ["aas_oscillation", "ab_harmonics", "ring_channels", "AASResult", "ABResult", "GEOMETRIES",
+__all__ = ["aas_oscillation", "aas_harmonics", "ab_harmonics", "ring_channels", "AASResult", "ABResult", "GEOMETRIES",
            "MAX_DPS", "MAX_FLUX_POINTS"]
 
 #: geometries of :func:`aas_oscillation` and the dimension of their winding Green's function
@@ -104,7 +104,11 @@ def _dephasing_gap(L_phi) -> float:
         raise TypeError(f"L_phi: expected a real number (units of the circumference L), got {type(L_phi).__name__}")
     if not L_phi > 0:
         raise ValueError(f"L_phi: must be positive (math.inf = no dephasing), got {L_phi!r}")
-    return 0.0 if math.isinf(L_phi) else 1.0 / float(L_phi) ** 2
+    if math.isinf(L_phi):
+        return 0.0
+    if not 1e-100 <= L_phi:
+        raise ValueError(f"L_phi: at least 1e-100 L (every harmonic underflows long before), got {L_phi!r}")
+    return 1.0 / float(L_phi) / float(L_phi)
 
 
 def _dps(dps):
@@ -179,7 +183,7 @@ def _wall_rate_coefficient() -> float:
 
 def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0, mag=0, spinless: bool = False,
                     thickness: float | None = None, width: float | None = None, n_harmonics: int = 4,
-                    dps: int | None = None) -> AASResult:
+                    dps: int | None = None, max_seconds: float = 60.0) -> AASResult:
     r"""Ensemble-averaged flux dependence (Altshuler-Aronov-Spivak, period :math:`h/2e`) of a cylinder or ring.
 
     The Cooperon with the flux boundary condition, Poisson-resummed into windings
@@ -223,6 +227,9 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
         field in the wall makes the signal aperiodic).
     dps : int, optional
         mpmath evaluation to ``dps`` digits (``delta_sigma`` then a list of mpf).
+    max_seconds : float
+        Cap on the estimated run time of the mpmath path (cylinder: about 1-7 s per flux value and channel at
+        20-80 digits, :func:`mesocorr.integrals.rings.winding_sum_mp_seconds`), checked before the work starts.
 
     Returns
     -------
@@ -245,6 +252,7 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
     gphi = _dephasing_gap(L_phi)
     arr, scalar = _flux_array(flux)
     dps = _dps(dps)
+    max_seconds = arguments.positive("max_seconds", max_seconds)
     n_harmonics = arguments.integer("n_harmonics", n_harmonics, minimum=0, maximum=200)
     field_len = None
     if thickness is not None:
@@ -268,10 +276,17 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
         if field_len > 0.1:
             warn_inconsistent(f"{'thickness' if thickness is not None else 'width'}: {field_len:g} L is not small "
                               "compared with the circumference; the thin-wall field rate assumes t << L")
+        if field_len > 1e100:
+            raise ValueError(f"{'thickness' if thickness is not None else 'width'}: at most 1e100 L, got {field_len!r}")
         coef = _wall_rate_coefficient() * field_len**2
     else:
         coef = 0.0
     d = GEOMETRIES[geometry]
+    if dps is not None:
+        from mesocorr.integrals.rings import winding_sum_mp_seconds
+
+        arguments.check_work("max_seconds", arr.size * len(chans) * winding_sum_mp_seconds(d, dps), max_seconds,
+                             f"the mpmath winding sum ({arr.size} fluxes x {len(chans)} channels at {dps} digits)")
     theta = 4 * math.pi * arr
     if dps is None:
         total = np.zeros_like(arr)
@@ -307,6 +322,9 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
         with mpmath.workdps(dps):
             values = [+v for v in values]
             uniform = +uniform
+    if dps is None:
+        arguments.check_finite_result("L_phi", np.concatenate([values, [uniform]]),
+                                      "the winding sum overflows for L_phi >> L (the ring grows like L_phi^2)")
     harmonics = None if field_len is not None else _aas_harmonics(geometry, s, chans, n_harmonics, dps)
     table = [{"gap": g, "weight": w, "L_c": 1 / math.sqrt(g)} for g, w in chans]
     params = {"L_phi": float(L_phi), "so": so, "mag": mag, "spinless": spinless, "thickness": thickness,
@@ -338,6 +356,25 @@ def _amplitude_prefactor_mp(geometry, s, w, x):
     if geometry == "ring":
         return -2 * s * mpmath.mpf(w) / x
     return -s * mpmath.mpf(w) / mpmath.pi
+
+
+def aas_harmonics(L_phi: float, geometry: str = "cylinder", so=0, mag=0, spinless: bool = False,
+                  n_harmonics: int = 4) -> list[dict]:
+    r"""The winding amplitudes of :func:`aas_oscillation` alone (no flux grid): a list of ``n``, ``period``
+    (:math:`h/e`), ``amplitude`` (coefficient of :math:`\cos(4\pi n\Phi/\Phi_0)`, unit of the geometry) and
+    ``error``; the cheap call for fits (:mod:`mesocorr.dephasing_fit`).
+
+    >>> h = aas_harmonics(1.0, n_harmonics=2)
+    >>> [(r["period"], round(r["amplitude"], 10)) for r in h]                # -(4/pi) K0(n)
+    [(0.5, -0.5360649641), (0.25, -0.1449876048)]
+    """
+    arguments.choice("geometry", geometry, tuple(GEOMETRIES))
+    gphi = _dephasing_gap(L_phi)
+    n_harmonics = arguments.integer("n_harmonics", n_harmonics, minimum=1, maximum=200)
+    chans = [(g + gphi, w) for g, w in ring_channels("wl", so, mag, spinless)]
+    if any(g == 0 for g, _ in chans):
+        raise ValueError("L_phi: a Cooperon channel is gapless (no dephasing and no spin gap); give a finite L_phi")
+    return _aas_harmonics(geometry, _spin_factor(spinless), chans, n_harmonics, None)
 
 
 def _aas_harmonics(geometry, s, chans, n_max, dps):
@@ -449,7 +486,11 @@ def ab_harmonics(L_phi: float, lead_length: float = 0.5, L_T: float | None = Non
     lead = arguments.positive("lead_length", lead_length)
     if lead > 100:
         raise ValueError(f"lead_length: at most 100 L, got {lead!r}")
-    T = 0.0 if L_T is None else 1.0 / arguments.positive("L_T", L_T) ** 2
+    T = 0.0 if L_T is None else arguments.positive("L_T", L_T)
+    if T and T < 1e-4:
+        raise ValueError(f"L_T: at least 1e-4 L, got {L_T!r}; far below L the rms follows the limit "
+                         "2 d_k = (4 pi/3)(L_T/L)^2 w^2 F_k, reached faster than any power of L_T/L")
+    T = 0.0 if L_T is None else 1.0 / T / T
     dps = _dps(dps)
     if dps is not None and T:
         raise ValueError("dps: the thermal average (L_T) is evaluated in float64 only; omit dps or L_T")

@@ -142,6 +142,23 @@ def _cases(files):
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+        "ring-contacted": (["ring", "--L-phi", "1", "--L-T", "0.5"],
+                           {"--L-phi": REAL, "--so": RATE, "--mag": RATE, "--lead-length": REAL, "--L-T": REAL,
+                            "--harmonics": WORK}),
+        "ring-contacted-dps": (["ring", "--L-phi", "1", "--dps", "20"],
+                               {"--L-phi": REAL, "--lead-length": REAL, "--dps": WORK, "--so": RATE}),
+        "ring-cylinder": (["ring", "--geometry", "cylinder", "--L-phi", "1", "--flux=0,0.25"],
+                          {"--L-phi": REAL, "--flux": LIST, "--thickness": REAL, "--so": RATE, "--mag": RATE,
+                           "--harmonics": WORK}),
+        "ring-closed-dps": (["ring", "--geometry", "ring", "--L-phi", "1", "--flux=0.1", "--dps", "15"],
+                            {"--L-phi": REAL, "--flux": LIST, "--width": REAL, "--dps": WORK}),
+        "distribution": (["distribution", "--V", "2e-4", "--T", "0.1", "--kappa", "0.5", "--tau-D", "1.5", "--x",
+                          "0.5", "--n-x", "8", "--energy-step", "0.04", "--max-seconds", "2"],
+                         {"--V": REAL, "--T": REAL, "--kappa": REAL, "--alpha": REAL, "--tau-D": REAL, "--x": LIST,
+                          "--n-x": WORK, "--energy-step": REAL, "--rows": INT, "--tau-phi": REAL,
+                          "--max-seconds": REAL}),
+        "distribution-hot": (["distribution", "--V", "2e-4", "--relaxation", "hot"],
+                             {"--V": REAL, "--T": REAL, "--x": LIST, "--energy-step": REAL, "--rows": INT}),
     }
 
 
@@ -158,10 +175,12 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager"]
+              "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "distribution",
+              "distribution-hot"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15}
+            "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
+            "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8}
 DEFAULT_EXAMPLES = 20
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from mesocorr.cli import CliError, format_table
 from mesocorr.options import count, real, real_list
+from mesocorr.user_files import check_output_file
 
 NAME = "distribution"
 ORDER = 46
@@ -30,14 +31,21 @@ def register(p):
     p.add_argument("--rows", type=count(2, 10000, "table rows"), default=41, help="energies shown in the table (default 41)")
     p.add_argument("--tau-phi", dest="tau_phi", type=real, default=None,
                    help="dephasing time (ns) from oscillations: print the pure-dephasing verdict")
+    p.add_argument("--max-seconds", dest="max_seconds", type=real, default=60.0,
+                   help="cap on the estimated run time of the kernel solve, checked first (default 60 s)")
     p.add_argument("--plot", default=None, metavar="FILE", help="write a PNG of f(E) at the positions (matplotlib)")
 
 
 def run(args):
     from mesocorr.distribution import plot_distribution, pure_dephasing_verdict, wire_distribution
 
+    # refusals that need no work come first
+    if args.tau_phi is not None and args.relaxation != "kernel":
+        raise CliError("--tau-phi: the verdict needs tau_E, i.e. --relaxation kernel with --kappa")
+    plot_path = check_output_file(args.plot, "plot") if args.plot else None
     r = wire_distribution(args.V, args.T, relaxation=args.relaxation, kappa=args.kappa, alpha=args.alpha,
-                          tau_D=args.tau_D, x=args.x, n_x=args.n_x, energy_step=args.energy_step, progress=True)
+                          tau_D=args.tau_D, x=args.x, n_x=args.n_x, energy_step=args.energy_step, progress=True,
+                          max_seconds=args.max_seconds)
     result = r.as_dict()
     keep = (r.E_over_eV > -0.5) & (r.E_over_eV < 1.5)
     idx = [i for i in range(r.E.size) if keep[i]]
@@ -51,22 +59,20 @@ def run(args):
         text += (f"\nkappa_tilde = {p['kappa_tilde']:.6g}, tau_E = {p['tau_E']:.6g} ns, tau_D = {p['tau_D']:g} ns, "
                  f"tau_D/tau_E = {p['tau_D_over_tau_E']:.4g}"
                  f"\niterations {r.solver['iterations']}, residual {r.solver['residual']:.2g}, estimated error "
-                 f"{r.solver.get('error_max', float('nan')):.2g}"
+                 f"{r.solver['error_max']:.2g}"
                  f"\nparticle current {c['particle_current']:.12g} (variation along x {c['particle_current_variation']:.2g}), "
                  f"energy current {c['energy_current']:.12g} (variation {c['energy_current_variation']:.2g})")
     text += "\nmax |f - hot-electron Fermi| per x: " + ", ".join(f"{v:.3g}" for v in r.hot_deviation)
     text += "\nmax |f - double step| per x: " + ", ".join(f"{v:.3g}" for v in r.double_step_deviation)
     if args.tau_phi is not None:
-        if r.relaxation != "kernel":
-            raise CliError("tau-phi: the verdict needs tau_E, i.e. --relaxation kernel with --kappa")
         v = pure_dephasing_verdict(args.tau_phi, p["tau_E"])
         result["verdict"] = v
         text += f"\nverdict: {v['verdict']} ({v['explanation']})"
-    if args.plot:
+    if plot_path:
         try:
-            plot_distribution(r, args.plot)
+            plot_distribution(r, plot_path)
         except ImportError as exc:
             raise CliError(f"plot: {exc}") from None
-        result["plot"] = args.plot
-        text += f"\nplot written to {args.plot}"
+        result["plot"] = plot_path
+        text += f"\nplot written to {plot_path}"
     return result, text
