@@ -172,8 +172,15 @@ def solve_distribution(T: float, kappa_t: float, alpha: float = 1.5, n_x: int = 
         kern = _kernel(N, dE, alpha)
         M = _fft_len(N)
         hist_g, hist_f = [], []
-        rng = range(1, max_iter + 1)
-        for k in (rng if iterations is None else iterations(rng)):
+        converged = [False]
+
+        def steps():   # ends by itself at convergence, so a progress wrapper sees a finished loop
+            for k in range(1, max_iter + 1):
+                if converged[0]:
+                    return
+                yield k
+
+        for k in (steps() if iterations is None else iterations(steps())):
             it = k
             g = 1.0 - f
             X = _correlate(f, g, M) * dE
@@ -189,7 +196,8 @@ def solve_distribution(T: float, kappa_t: float, alpha: float = 1.5, n_x: int = 
             update = float(np.max(np.abs(step_g)))
             if update < tol:
                 f = fn
-                break
+                converged[0] = True
+                continue
             hist_g.append(step_g.ravel())
             hist_f.append(fn.ravel())
             if len(hist_g) > depth:
@@ -204,7 +212,7 @@ def solve_distribution(T: float, kappa_t: float, alpha: float = 1.5, n_x: int = 
                 f = np.clip((F[:, -1] - np.diff(F, axis=1) @ gamma).reshape(f.shape), 0.0, 1.0)
             else:
                 f = fn
-        else:
+        if not converged[0]:
             raise ArithmeticError(f"max_iter: the distribution did not converge in {max_iter} iterations "
                                   f"(last update {update:.3g} > tol {tol:g}); raise max_iter or tol")
     full = np.vstack([fL, f, fR])
