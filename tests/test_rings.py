@@ -153,6 +153,14 @@ def test_wall_field_rate_in_si():
     B = phi * PHI0 / (math.pi * R_cyl**2)
     rate_si = D * E_CHARGE**2 * t**2 * B**2 / (3 * HBAR**2)
     assert _wall_rate_coefficient() * (t / L) ** 2 * phi**2 * D / L**2 == pytest.approx(rate_si, rel=1e-13)
+    # the run-time coefficient (stored field rate 1/3 times geometry) is the SymPy derivation's
+    import sympy as sp
+
+    from mesocorr.symbolic.rings import SYMBOLS as S
+    from mesocorr.symbolic.rings import wall_field_rate
+
+    derived = sp.simplify(wall_field_rate() / ((S["t"] / S["L"]) ** 2 * (S["Phi"] / S["Phi_0"]) ** 2))
+    assert derived == 64 * sp.pi**4 / 3 and _wall_rate_coefficient() == pytest.approx(float(derived), rel=1e-15)
     r0 = aas_oscillation([0.0, 0.25, 0.5], L_phi=1.0)
     r1 = aas_oscillation([0.0, 0.25, 0.5], L_phi=1.0, thickness=0.02)
     assert r1.delta_sigma[0] == r0.delta_sigma[0] and r1.harmonics is None
@@ -176,6 +184,13 @@ def test_ring_channels_come_from_the_channel_list():
     diff = ring_channels("diffuson", so=3.0, mag=0.6)
     assert [g for g, _ in diff] == pytest.approx([0.0, 4.8, 4.8, 4.8]) and all(w == 1.0 for _, w in diff)
     assert ring_channels("cooperon", spinless=True) == [(0.0, 1.0)]
+    # the stored linear forms equal the SymPy channels of the UCF diagrams (mesocorr.diagrams.ucf.channel_content)
+    from mesocorr.diagrams.ucf import channel_content
+
+    so, mag = (0.3, 1.1, 2.0), (0.25, 0.0, 0.7)
+    for kind in ("diffuson", "cooperon"):
+        ref = [float(g) for k, _, g in channel_content(so=list(so), mag=list(mag)) if k == kind]
+        assert [g for g, _ in ring_channels(kind, so=so, mag=mag)] == pytest.approx(ref, rel=1e-15)
 
 
 # ------------------------------------------------------------------ ring between leads
