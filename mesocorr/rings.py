@@ -69,8 +69,7 @@ def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[
     [(0.0, -0.5), (4.0, 1.5)]
     """
     arguments.choice("kind", kind, ("wl", "diffuson", "cooperon"))
-    if not isinstance(spinless, bool):
-        raise TypeError(f"spinless: expected True or False, got {spinless!r}")
+    spinless = arguments.boolean("spinless", spinless)
     if spinless:
         _require_no_spin_rates(so, mag)
         return [(0.0, 1.0)]
@@ -183,7 +182,7 @@ def _wall_rate_coefficient() -> float:
 
 def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0, mag=0, spinless: bool = False,
                     thickness: float | None = None, width: float | None = None, n_harmonics: int = 4,
-                    dps: int | None = None, max_seconds: float = 60.0) -> AASResult:
+                    dps: int | None = None, max_seconds: float = 60.0, progress: bool = False) -> AASResult:
     r"""Ensemble-averaged flux dependence (Altshuler-Aronov-Spivak, period :math:`h/2e`) of a cylinder or ring.
 
     The Cooperon with the flux boundary condition, Poisson-resummed into windings
@@ -227,6 +226,8 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
         field in the wall makes the signal aperiodic).
     dps : int, optional
         mpmath evaluation to ``dps`` digits (``delta_sigma`` then a list of mpf).
+    progress : bool
+        Report the flux values of the mpmath path on stderr (:func:`mesocorr.progress.progress`).
     max_seconds : float
         Cap on the estimated run time of the mpmath path (cylinder: about 1-7 s per flux value and channel at
         20-80 digits, :func:`mesocorr.integrals.rings.winding_sum_mp_seconds`), checked before the work starts.
@@ -253,6 +254,7 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
     arr, scalar = _flux_array(flux)
     dps = _dps(dps)
     max_seconds = arguments.positive("max_seconds", max_seconds)
+    progress = arguments.boolean("progress", progress)
     n_harmonics = arguments.integer("n_harmonics", n_harmonics, minimum=0, maximum=200)
     field_len = None
     if thickness is not None:
@@ -308,7 +310,9 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
 
         values, err = [], []
         with mpmath.workdps(dps + 10):
-            for ph in arr:
+            from mesocorr.progress import progress as _progress
+
+            for ph in _progress(arr, total=arr.size, label="ring: flux values", enabled=progress):
                 tot, er = mpmath.mpf(0), mpmath.mpf(0)
                 for gap, wt in chans:
                     x = mpmath.sqrt(mpmath.mpf(gap) + mpmath.mpf(coef) * mpmath.mpf(ph) ** 2)
@@ -366,7 +370,7 @@ def aas_harmonics(L_phi: float, geometry: str = "cylinder", so=0, mag=0, spinles
 
     >>> h = aas_harmonics(1.0, n_harmonics=2)
     >>> [(r["period"], round(r["amplitude"], 10)) for r in h]                # -(4/pi) K0(n)
-    [(0.5, -0.5360649641), (0.25, -0.1449876048)]
+    [(0.5, -0.5360649641), (0.25, -0.1450141827)]
     """
     arguments.choice("geometry", geometry, tuple(GEOMETRIES))
     gphi = _dephasing_gap(L_phi)

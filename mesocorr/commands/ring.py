@@ -80,7 +80,7 @@ def run(args):
 
     r = aas_oscillation(args.flux, geometry=args.geometry, L_phi=args.L_phi, so=args.so, mag=args.mag,
                         spinless=args.spinless, thickness=args.thickness, width=args.width,
-                        n_harmonics=args.harmonics, dps=args.dps)
+                        n_harmonics=args.harmonics, dps=args.dps, progress=True)
     vals = r.delta_sigma
     rows = [(float(ph), _fmt(v) if args.dps is None else str(v), float(e)) for ph, v, e in zip(r.flux, vals, r.error)]
     text = format_table(rows, ("flux (h/e)", f"delta_sigma ({r.unit})", "error"))
