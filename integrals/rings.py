@@ -329,6 +329,24 @@ def dirichlet_trace(z, ell):
     return out
 
 
+def _trace_algebra(a, lead, ta, dta, tl, dtl, sech, sqrt):
+    r"""From :math:`t_a, t_\ell` (and their z-derivatives) and :math:`\mathrm{sech}\,\kappa a`: the flux-independent
+    harmonic :math:`F_0`, :math:`\rho` and :math:`\rho'(z)` (module docstring); arithmetic only, so the same code
+    serves numpy arrays and mpmath numbers (``sqrt`` of the matching library)."""
+    dsech = -a * sech * ta / 2
+    N = tl**2 * sech**2
+    dN = 2 * tl * dtl * sech**2 + 2 * tl**2 * sech * dsech
+    Dn = 2 * (ta + tl) ** 2 - N
+    dDn = 4 * (ta + tl) * (dta + dtl) - dN
+    u = N / Dn
+    du = (dN - u * dDn) / Dn
+    sq = sqrt(1 - u**2)
+    rho = u / (1 + sq)
+    drho = du / (sq * (1 + sq))
+    F0 = lead * tl + a * ta + dDn / Dn - rho * du / sq     # (ln C_l)' = l t_l / 2, two leads, two arms
+    return F0, rho, drho
+
+
 def ring_trace_harmonics(z, lead: float, n_max: int):
     r"""Harmonics :math:`F_0(z), F_1(z), \dots, F_{n_{max}}(z)` of :math:`\operatorname{Tr}(H+z)^{-1}` of the
     ring between two leads (float64, complex ``z`` with :math:`\mathrm{Re}\,z\ge0`, array).
@@ -342,18 +360,9 @@ def ring_trace_harmonics(z, lead: float, n_max: int):
     ta, dta = _np_tanh_over_kappa(z, a)
     tl, dtl = _np_tanh_over_kappa(z, lead)
     sech = _np_sech_sqrt(z * a**2)
-    dsech = -0.5 * a * sech * ta
-    N = tl**2 * sech**2
-    dN = 2 * tl * dtl * sech**2 + 2 * tl**2 * sech * dsech
-    Dn = 2 * (ta + tl) ** 2 - N
-    dDn = 4 * (ta + tl) * (dta + dtl) - dN
-    u = N / Dn
-    du = (dN - u * dDn) / Dn
-    sq = np.sqrt(1 - u**2)
-    rho = u / (1 + sq)
-    drho = du / (sq * (1 + sq))
+    F0, rho, drho = _trace_algebra(a, lead, ta, dta, tl, dtl, sech, np.sqrt)
     out = np.empty((n_max + 1, z.size), dtype=complex)
-    out[0] = lead * tl + a * ta + dDn / Dn - rho * du / sq     # (ln C_l)' = l t_l / 2, two leads, two arms
+    out[0] = F0
     if n_max >= 1:
         power = np.ones_like(rho)
         for nn in range(1, n_max + 1):
@@ -408,17 +417,8 @@ def ring_trace_harmonics_mp(z, lead, n_max: int) -> list:
     else:
         ea = mpmath.exp(-mpmath.sqrt(z) * a)
         sech = 2 * ea / (1 + ea**2)
-    dsech = -a * sech * ta / 2
-    N = tl**2 * sech**2
-    dN = 2 * tl * dtl * sech**2 + 2 * tl**2 * sech * dsech
-    Dn = 2 * (ta + tl) ** 2 - N
-    dDn = 4 * (ta + tl) * (dta + dtl) - dN
-    u = N / Dn
-    du = (dN - u * dDn) / Dn
-    sq = mpmath.sqrt(1 - u**2)
-    rho = u / (1 + sq)
-    drho = du / (sq * (1 + sq))
-    out = [lead * tl + a * ta + dDn / Dn - rho * du / sq]
+    F0, rho, drho = _trace_algebra(a, lead, ta, dta, tl, dtl, sech, mpmath.sqrt)
+    out = [F0]
     power = mpmath.mpf(1)
     for _ in range(n_max):
         out.append(-2 * power * drho)

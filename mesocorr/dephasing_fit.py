@@ -70,7 +70,7 @@ class DephasingFit:
     probe: str
     law: str
     params: dict
-    covariance: np.ndarray
+    covariance: np.ndarray | None
     param_names: list
     chi2: float
     dof: int
@@ -87,7 +87,8 @@ class DephasingFit:
 
     def as_dict(self) -> dict:
         return {"probe": self.probe, "law": self.law, "params": self.params,
-                "covariance": np.asarray(self.covariance).tolist(), "param_names": list(self.param_names),
+                "covariance": None if self.covariance is None else np.asarray(self.covariance).tolist(),
+                "param_names": list(self.param_names),
                 "chi2": self.chi2, "dof": self.dof, "chi2_red": self.chi2_red,
                 "stderr_scaled_by_chi2_red": self.stderr_scaled, "tau_phi": self.tau_phi,
                 "pointwise": self.pointwise, "warnings": list(self.warnings),
@@ -123,6 +124,18 @@ def _probe_function(probe, D, L, so, mag, lead_length, harmonic, spinless):
             return abs(aas_harmonics(lphi, "cylinder", so=so_u, mag=mag_u, spinless=spinless, n_harmonics=1)[0]
                        ["amplitude"])
     return amp
+
+
+def _central_jacobian(func, u, rel: float) -> np.ndarray:
+    """Central differences of the vector function ``func`` at ``u`` (step ``rel * max(1, |u_j|)``)."""
+    cols = []
+    for j in range(u.size):
+        h = rel * max(1.0, abs(u[j]))
+        up, um = u.copy(), u.copy()
+        up[j] += h
+        um[j] -= h
+        cols.append((func(up) - func(um)) / (2 * h))
+    return np.array(cols).T
 
 
 def _scaled_rates(name, value, factor):
@@ -248,9 +261,9 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         slope = (g(root + 1e-5) - g(root - 1e-5)) / 2e-5        # d ln A / d ln L_phi
         lphi = math.exp(root) * L
         tau = lphi**2 / D
-        rel_l = (s[i] / y[i]) / abs(slope) if sigma is not None else float("nan")
-        pointwise.append({"T": float(Ts[i]), "L_phi": lphi, "L_phi_stderr": lphi * rel_l,
-                          "tau_phi": tau, "tau_phi_stderr": 2 * tau * rel_l})
+        rel_l = (s[i] / y[i]) / abs(slope) if sigma is not None else None   # no sigma: no pointwise errors
+        pointwise.append({"T": float(Ts[i]), "L_phi": lphi, "L_phi_stderr": None if rel_l is None else lphi * rel_l,
+                          "tau_phi": tau, "tau_phi_stderr": None if rel_l is None else 2 * tau * rel_l})
     if any(p is None for p in pointwise):
         warnings.append(f"pointwise: {sum(p is None for p in pointwise)} amplitude(s) outside the probe's range "
                         "for L/300 < L_phi < 1e3 L; not inverted")
@@ -297,15 +310,9 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         warnings.append(f"optimizer: did not converge ({sol.message})")
     u = sol.x
     r = residuals(u)
-    chi2 = float(r @ r) * (1.0 if sigma is not None else 1.0)
+    chi2 = float(r @ r)
     dof = int(Ts.size - len(names))
-    J = np.empty((Ts.size, len(names)))
-    for j in range(len(names)):
-        h = 1e-5 * max(1.0, abs(u[j]))
-        up, um = u.copy(), u.copy()
-        up[j] += h
-        um[j] -= h
-        J[:, j] = (residuals(up) - residuals(um)) / (2 * h)
+    J = _central_jacobian(residuals, u, 1e-5)
     scale = chi2 / dof if sigma is None else 1.0
     try:
         cov_u = np.linalg.inv(J.T @ J) * scale
@@ -320,19 +327,14 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
     cov = cov_u * np.outer(deriv, deriv)
     params = {}
     for i, n in enumerate(names):
-        params[n] = {"value": vals[n], "stderr": float(math.sqrt(cov[i, i])) if np.isfinite(cov[i, i]) else math.inf,
+        params[n] = {"value": vals[n], "stderr": float(math.sqrt(cov[i, i])) if np.isfinite(cov[i, i]) else None,
                      "unit": {"a": "1/s/K^p", "p": "1", "tau_sat": "s"}.get(n, "")}
     # tau_phi(T_i) with errors (delta method in the fitted coordinates)
     tau = taus_of(u)
-    G = np.empty((Ts.size, len(names)))
-    for j in range(len(names)):
-        h = 1e-6 * max(1.0, abs(u[j]))
-        up, um = u.copy(), u.copy()
-        up[j] += h
-        um[j] -= h
-        G[:, j] = (np.log(taus_of(up)) - np.log(taus_of(um))) / (2 * h)
+    G = _central_jacobian(lambda v: np.log(taus_of(v)), u, 1e-6)
     var_log = np.einsum("ij,jk,ik->i", G, cov_u, G) if not singular else np.full(Ts.size, np.inf)
-    tau_rows = [{"T": float(t), "tau_phi": float(v), "stderr": float(v * math.sqrt(max(vl, 0.0))),
+    tau_rows = [{"T": float(t), "tau_phi": float(v),
+                 "stderr": float(v * math.sqrt(max(vl, 0.0))) if np.isfinite(vl) else None,
                  "L_phi": float(math.sqrt(D * v))} for t, v, vl in zip(Ts, tau, var_log)]
     if sigma is not None:
         from scipy.stats import chi2 as chi2_dist
@@ -350,6 +352,7 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         lts = np.sqrt(HBAR * D / (K_B * Tv)) / L
         return np.array([amp(float(lp), float(lt) if thermal else None) for lp, lt in zip(lphi, lts)])
 
-    return DephasingFit(probe=probe, law=law_name, params=params, covariance=cov, param_names=names, chi2=chi2,
+    return DephasingFit(probe=probe, law=law_name, params=params, covariance=None if singular else cov,
+                        param_names=names, chi2=chi2,
                         dof=dof, chi2_red=chi2 / dof, stderr_scaled=sigma is None, tau_phi=tau_rows,
                         pointwise=pointwise, warnings=warnings, _predict=predict)
