@@ -92,7 +92,8 @@ from mesocorr.symbolic.internal_space import (
 )
 
 __all__ = ["KINDS", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
-           "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "SPIN_AXES"]
+           "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "spin_half_symbolic",
+           "spin_half_channels", "SPIN_AXES"]
 
 KINDS = ("cooperon", "diffuson")
 SPIN_AXES = ("x", "y", "z")
@@ -849,3 +850,31 @@ def spin_half_model(so=(0, 0, 0), mag=(0, 0, 0), zeeman=None, potential=None) ->
         mechs.append(DisorderMechanism(f"magnetic_{ax}", PAULI[i], b[i], -1))
     uni = () if zeeman is None else (zeeman_term(space, zeeman),)
     return InternalModel(space, mechs, uni)
+
+
+@cache
+def spin_half_symbolic() -> tuple:
+    r"""The spin-½ model with symbolic rates (SymPy dummies), built once: ``(a, b, gamma_0, model)``.
+
+    :func:`spin_half_channels` substitutes numbers or expressions into its (linear) gaps, so the
+    diagonalisation is done once per process and is exact for all rates.
+    """
+    a = tuple(sp.Dummy(f"a_{x}", nonnegative=True) for x in SPIN_AXES)
+    b = tuple(sp.Dummy(f"b_{x}", nonnegative=True) for x in SPIN_AXES)
+    g0 = sp.Dummy("gamma_0", positive=True)
+    return a, b, g0, spin_half_model(a, b, potential=g0)
+
+
+def spin_half_channels(kind: str, so, mag, potential=None) -> list[PairChannel]:
+    """Channels of the spin-½ model (no uniform terms) for component rates ``so``, ``mag`` (three each).
+
+    >>> [(c.name, c.gap) for c in spin_half_channels("diffuson", (1, 0, 0), (0, 0, 0))]
+    [('singlet', 0), ('triplet_x', 0), ('triplet_y', 2), ('triplet_z', 2)]
+    """
+    _kind(kind)
+    a, b, g0, model = spin_half_symbolic()
+    values = dict(zip(a, _three("so", so)))
+    values.update(zip(b, _three("mag", mag)))
+    values[g0] = sp.Symbol("gamma_0", positive=True) if potential is None else sympy_value("potential", potential)
+    return [PairChannel(c.name, sp.expand(c.gap.xreplace(values)), c.weight, c.block)
+            for c in model.spectrum(kind).channels]

@@ -47,7 +47,7 @@ from functools import cache
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
-from mesocorr.diagrams.pair_kernel import spin_half_model
+from mesocorr.diagrams.pair_kernel import spin_half_model, spin_half_symbolic
 from mesocorr.symbolic.internal_space import PAULI
 from mesocorr.symbolic.internal_space import exchange_operator as _pair_exchange
 
@@ -152,24 +152,14 @@ def _three(name: str, rates) -> tuple:
     return tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates))
 
 
-@cache
-def _symbols():
-    a = tuple(sp.Dummy(f"a_{x}", nonnegative=True) for x in AXES)
-    b = tuple(sp.Dummy(f"b_{x}", nonnegative=True) for x in AXES)
-    return a, b, sp.Dummy("gamma_0", positive=True)
-
-
-@cache
 def _symbolic_model():
-    a, b, g0 = _symbols()
-    return spin_half_model(a, b, potential=g0)
+    return spin_half_symbolic()[3]
 
 
 @cache
 def _symbolic_channels(kind: str):
     """Diagonalise the kernel for symbolic rates through the engine; returns (a, b, gamma_0, channels)."""
-    a, b, g0 = _symbols()
-    model = _symbolic_model()
+    a, b, g0, model = spin_half_symbolic()
     spectrum = model.spectrum(kind)
     rate = model.decay_rate
     states = dict(model.channel_basis(kind))
