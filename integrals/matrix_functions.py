@@ -216,7 +216,6 @@ def spectral_trace(H, W, f, cluster_tol: float = 1e-2, singular_distance=None) -
     """
     H = np.asarray(H, dtype=complex)
     W = np.asarray(W, dtype=complex)
-    n = H.shape[0]
     dist = singular_distance or _default_singular_distance
     eig = eigen_channels(H, W)
     lam = eig.gaps

@@ -1,0 +1,830 @@
+r"""The Zeeman effect in weak (anti)localization (Maekawa–Fukuyama) and UCF, through the engine.
+
+A Zeeman vector :math:`\boldsymbol\omega = g\mu_B\mathbf B/\hbar` (a rate; single-particle term
+:math:`(\hbar/2)\boldsymbol\omega\cdot\boldsymbol\sigma`) enters both Green's functions of a ladder. The engine
+(:mod:`mesocorr.diagrams.pair_kernel`) derives its pair-space form from the rung by residues and finds which
+channels it couples:
+
+* **Cooperon**: :math:`L_C\psi = i(\Omega\psi - \psi\Omega^T)`, on the states :math:`\psi = MU` the
+  *anticommutator* :math:`M\mapsto \tfrac i2\{\boldsymbol\omega\cdot\boldsymbol\sigma, M\}`: it mixes the
+  singlet with the triplet of zero projection *along* :math:`\boldsymbol\omega` (:math:`iω` off-diagonal),
+  and leaves the two other triplets (:math:`m=\pm1` along the field) untouched. Block
+  :math:`\begin{pmatrix}\Gamma_S & i\omega\\ i\omega&\Gamma_T\end{pmatrix}`, gaps
+  :math:`\bar\Gamma\pm\sqrt{\Delta^2-\omega^2}`, :math:`\Delta = (\Gamma_T-\Gamma_S)/2`, weights
+  :math:`\pm\tfrac12\Delta/\sqrt{\Delta^2-\omega^2}` (Maekawa & Fukuyama 1981): real for
+  :math:`\omega<|\Delta|`, a complex-conjugate pair above, an exceptional point at :math:`\omega = |\Delta|`.
+* **Diffuson**: :math:`L_D\rho = i[\Omega,\rho]`: spin precession. Charge and the spin density along
+  :math:`\boldsymbol\omega` are untouched; the two spin densities :math:`m=\pm1` along the field are shifted
+  by :math:`\pm i\omega`. The familiar ":math:`\pm E_Z` shift of the :math:`m=\pm1` triplets" is the
+  Diffuson's (UCF, interaction corrections), not the Cooperon's.
+
+Public functions: :func:`zeeman_channels`, :func:`zeeman_magnetoconductance` (d = 1, 2, 3, the measured
+:math:`\sigma(B)-\sigma(0)`), :func:`landau_level_magnetoconductance` (the resolvent route in 2D),
+:func:`zeeman_wl_correction` (zero field with a fixed splitting), :func:`singlet_zeeman_dephasing`,
+:func:`zeeman_ucf_content`, :func:`zeeman_ucf_variance`, and the field-unit helpers :func:`zeeman_rate`,
+:func:`field_to_rate`, :func:`rate_to_field`.
+
+**Which σ(0).** The field that bends the orbits also splits the spins: at :math:`B=0` nothing is split. The
+measured magnetoconductance is
+
+.. math:: \Delta\sigma(B) = \sigma(B;\omega_B) - \sigma(0;\omega_{\parallel})
+          = \frac{s}{2\pi}\Big\{\mathrm{Tr}[W F(b H_B^{-1})] + \mathrm{Tr}[W(\ln H_B - \ln H_0)]\Big\}\ \frac{e^2}{h},
+
+:math:`b = 4eD|B|/\hbar`, :math:`H_B` the Cooperon gap operator with the Zeeman vector
+:math:`g\mu_B(B_\parallel\hat x + B\hat z)/\hbar`, :math:`H_0` with the in-plane part only, :math:`F` the HLN
+function. The first term alone — the textbook closed form with field-dependent :math:`B_\pm` used as if they
+were fixed (``subtract="same_splitting"``) — is :math:`\sigma(B;\omega_B)-\sigma(0;\omega_B)`: it subtracts
+σ(0) *at the Zeeman energy of B itself*. The second term is :math:`\sigma(0;\omega_B)-\sigma(0;\omega_\parallel)`
+(UV cutoff :math:`1/\tau\to\infty`; :math:`\mathrm{Tr}\,W` does not depend on the field, so the cutoff cancels).
+At fields far above every Cooperon gap the two differ by a constant: with isotropic spin-orbit,
+:math:`\frac{s}{4\pi}\ln(B_T/B_S)` (triplet over singlet field; derived in the test of this module), which
+the textbook form wrongly attributes to the field dependence.
+
+Units: SI in (D m²/s, B tesla, rates 1/s), e²/h out, as :func:`mesocorr.magnetoconductance`. Field units:
+:math:`B_x = \hbar\Gamma_x/(4eD)`; Zeeman :math:`B_Z = \hbar\omega/(4eD) = g\mu_B B/(4eD)`.
+
+References
+----------
+.. [MF81] S. Maekawa, H. Fukuyama, J. Phys. Soc. Jpn. 50, 2516 (1981).
+.. [HLN80] S. Hikami, A. I. Larkin, Y. Nagaoka, Prog. Theor. Phys. 63, 707 (1980).
+.. [LSF87] P. A. Lee, A. D. Stone, H. Fukuyama, Phys. Rev. B 35, 1039 (1987) (UCF with Zeeman splitting).
+.. [AM07] E. Akkermans, G. Montambaux, *Mesoscopic Physics* (CUP 2007), ch. 6, 7, 11.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+from functools import cache
+
+import mpmath
+import numpy as np
+import sympy as sp
+
+from mesocorr import arguments
+from mesocorr.diagrams.pair_kernel import SPIN_AXES, spin_half_model
+from mesocorr.symbolic.internal_space import exchange_operator
+from mesocorr.diagrams.ucf import derive_prefactor
+from mesocorr.integrals.epstein import pair_mode_sums
+from mesocorr.integrals.hln import hln_f_core
+from mesocorr.integrals.hln_complex import hln_f_complex_mp, hln_phi
+from mesocorr.integrals.kawabata_complex import kawabata_f3_complex, kawabata_f3_complex_mp
+from mesocorr.integrals.matrix_functions import (
+    eigen_channels,
+    eigen_channels_mp,
+    inv_sqrt_divided_difference,
+    log_divided_difference,
+    resolvent_trace_mp,
+    spectral_trace,
+    spectral_trace_mp,
+    sqrt_divided_difference,
+    sylvester_2x2,
+    to_mpmath,
+    trace_difference,
+)
+from mesocorr.integrals.zero_field import zero_field_g, zero_field_g_mp
+from mesocorr.units import E_CHARGE, HBAR, MU_B, mp_constant
+
+__all__ = ["zeeman_rate", "field_to_rate", "rate_to_field", "zeeman_channels", "zeeman_magnetoconductance",
+           "landau_level_magnetoconductance", "zeeman_wl_correction", "singlet_zeeman_dephasing",
+           "zeeman_ucf_content", "zeeman_ucf_variance", "SPIN_DEGENERACY", "SUBTRACTIONS"]
+
+#: spin degeneracy N in W = P/N (the conductivity prefactor s)
+SPIN_DEGENERACY = 2
+#: the two subtractions of zeeman_magnetoconductance
+SUBTRACTIONS = ("zero_field", "same_splitting")
+_GUARD = 10
+#: condition number of the eigenvectors above which a field is treated as near an exceptional point
+_EP_CONDITION = 1e6
+
+
+# ============================================================================ units
+def zeeman_rate(g_factor, B) -> float:
+    r"""Zeeman rate :math:`\omega = g\mu_B B/\hbar` (1/s) of a field ``B`` (tesla); :math:`\mu_B` CODATA 2018."""
+    g = arguments.as_real("g_factor", g_factor)
+    return g * MU_B * arguments.as_real("B", B) / HBAR
+
+
+def field_to_rate(B_x, D) -> float:
+    r"""Rate :math:`\Gamma_x = 4eDB_x/\hbar` (1/s) of a characteristic field ``B_x`` (tesla); ``D`` in m²/s."""
+    return 4 * E_CHARGE * arguments.positive("D", D) * arguments.nonnegative("B_x", B_x) / HBAR
+
+
+def rate_to_field(rate, D) -> float:
+    r"""Characteristic field :math:`B_x = \hbar\Gamma_x/(4eD)` (tesla) of a rate (1/s)."""
+    return HBAR * arguments.nonnegative("rate", rate) / (4 * E_CHARGE * arguments.positive("D", D))
+
+
+# ============================================================================ inputs
+def _exact(name: str, value, check=arguments.nonnegative) -> Fraction:
+    x = check(name, value)
+    return Fraction(int(value)) if isinstance(value, numbers.Integral) else Fraction(x)
+
+
+def _rates(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
+    """``so``/``mag``: one number = isotropic total (a third per axis), three = x, y, z component rates."""
+    r = arguments.one_or_three(name, value, _exact)
+    return r if isinstance(r, tuple) else (r / 3, r / 3, r / 3)
+
+
+def _vector(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
+    """A Zeeman vector: three components, or one number = along z."""
+    r = arguments.one_or_three(name, value, lambda n, v: _exact(n, v, arguments.as_real))
+    return r if isinstance(r, tuple) else (Fraction(0), Fraction(0), r)
+
+
+def _dps(dps):
+    return None if dps is None else arguments.integer("dps", dps, minimum=1, maximum=1000)
+
+
+# ============================================================================ engine matrices
+_A = sp.symbols("a_x a_y a_z", real=True)
+_B = sp.symbols("b_x b_y b_z", real=True)
+_W = sp.symbols("omega_x omega_y omega_z", real=True)
+
+
+@cache
+def _generators(kind: str):
+    """The spin-½ gap operator in the channel basis as ``const + sum_p p G_p`` over the rates (a_i, b_i) and
+    the Zeeman components (omega_i), from the engine with symbolic parameters (built once per kind).
+
+    Returns ``(names, const, gens, W)``: exact SymPy matrices (``gens`` a tuple over the 9 parameters).
+    """
+    model = spin_half_model(_A, _B, zeeman=_W)
+    H, W = model.in_channel_basis(kind)
+    params = (*_A, *_B, *_W)
+    zero = {p: 0 for p in params}
+    const = H.xreplace(zero).applyfunc(sp.expand)
+    gens = tuple(H.diff(p).applyfunc(sp.expand) for p in params)
+    rebuilt = (const + sum((p * g for p, g in zip(params, gens)), sp.zeros(4, 4))).applyfunc(sp.expand)
+    if rebuilt != H or any(g.free_symbols for g in gens) or const.free_symbols:  # pragma: no cover
+        raise ArithmeticError("the spin-1/2 gap operator is not linear in the rates and the Zeeman vector")
+    names = tuple(n for n, _ in model.channel_basis(kind))
+    return names, const, gens, W
+
+
+@cache
+def _generators_numpy(kind: str):
+    names, const, gens, W = _generators(kind)
+    conv = [np.array(m.tolist(), dtype=complex) for m in (const, *gens, W)]
+    return names, conv[0], tuple(conv[1:-1]), conv[-1]
+
+
+def _operator_numpy(kind, so, mag, omega, phi):
+    """H (4x4 complex) for component rates so, mag, Zeeman vector omega and dephasing phi (all rates)."""
+    _, const, gens, _ = _generators_numpy(kind)
+    H = const.copy()
+    for p, g in zip((*so, *mag, *omega), gens):
+        if p:
+            H += float(p) * g
+    return H + float(phi) * np.eye(4)
+
+
+def _operator_exact(kind, so, mag, omega, phi) -> sp.Matrix:
+    _, const, gens, _ = _generators(kind)
+    H = sp.Matrix(const)
+    for p, g in zip((*so, *mag, *omega), gens):
+        if p:
+            H += sp.Rational(p.numerator, p.denominator) * g
+    return H + sp.Rational(phi.numerator, phi.denominator) * sp.eye(4)
+
+
+def _blocks(*matrices) -> list[list[int]]:
+    """Common invariant blocks (connected components of the joint non-zero pattern)."""
+    n = matrices[0].shape[0]
+    parent = list(range(n))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for m in matrices:
+        for i in range(n):
+            for j in range(n):
+                if i != j and m[i, j] != 0:
+                    parent[find(i)] = find(j)
+    groups: dict = {}
+    for i in range(n):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+# ============================================================================ channels
+def zeeman_channels(kind: str, so=0, mag=0, phi=0, zeeman=0, dps: int | None = None) -> list[dict]:
+    r"""Channels of the spin-½ Cooperon or Diffuson with a Zeeman vector: gaps (complex) and weights.
+
+    Parameters
+    ----------
+    kind : {"cooperon", "diffuson"}
+    so, mag : rate or three rates
+        Isotropic total or x, y, z component rates (as :func:`mesocorr.channels`).
+    phi : rate
+        Dephasing, added to every channel.
+    zeeman : rate or three rates
+        :math:`\boldsymbol\omega = g\mu_B\mathbf B/\hbar` (one number: along z), same units as the rates.
+    dps : int, optional
+        mpmath at ``dps`` digits (``mpc`` values).
+
+    Returns
+    -------
+    list of dict
+        ``name`` (e.g. ``"singlet~triplet_z-"`` for a mixed pair; ``-``/``+`` the branch
+        :math:`\bar\Gamma\mp\sqrt{\cdot}`), ``gap``, ``weight`` (WL weight, Cooperon; ``None`` for the
+        Diffuson), ``block`` (the channel-basis states mixed), ``condition`` (eigenvalue condition number,
+        ``inf`` at an exceptional point, where individual weights do not exist).
+
+    Examples
+    --------
+    >>> rows = zeeman_channels("diffuson", so=0.3, zeeman=0.2)
+    >>> [(r["name"], complex(round(r["gap"].real, 12), round(r["gap"].imag, 12))) for r in rows]
+    [('singlet', 0j), ('triplet_x~triplet_y-', (0.4-0.2j)), ('triplet_x~triplet_y+', (0.4+0.2j)), ('triplet_z', (0.4+0j))]
+    """
+    kind = arguments.choice("kind", kind, ("cooperon", "diffuson"))
+    so_c, mag_c, omega = _rates("so", so), _rates("mag", mag), _vector("zeeman", zeeman)
+    phi_c = _exact("phi", phi)
+    dps = _dps(dps)
+    names = _generators(kind)[0]
+    if dps is None:
+        H = _operator_numpy(kind, so_c, mag_c, omega, phi_c)
+        W = _generators_numpy(kind)[3]
+    rows = []
+    for blk in _blocks(H if dps is None else np.array(_operator_exact(kind, so_c, mag_c, omega, phi_c).tolist())):
+        label = "~".join(names[i] for i in blk)
+        if dps is None:
+            res = eigen_channels(H[np.ix_(blk, blk)], W[np.ix_(blk, blk)])
+            gaps, weights, cond = list(res.gaps), list(res.weights), list(res.condition)
+        else:
+            with mpmath.workdps(dps + _GUARD):
+                Hm = to_mpmath(_operator_exact(kind, so_c, mag_c, omega, phi_c).extract(blk, blk))
+                Wm = to_mpmath(_generators(kind)[3].extract(blk, blk))
+                res = eigen_channels_mp(Hm, Wm)
+                gaps, weights, cond = res.gaps, res.weights, res.condition
+        order = sorted(range(len(blk)), key=lambda k: (float(mpmath.re(gaps[k])), float(mpmath.im(gaps[k]))))
+        for rank, k in enumerate(order):
+            if len(blk) == 1:
+                name = label
+            elif len(blk) == 2:
+                name = f"{label}{'-+'[rank]}"
+            else:
+                name = f"{label}[{rank}]"
+            weight = weights[k] if kind == "cooperon" else None
+            if dps is not None:
+                with mpmath.workdps(dps):
+                    gap, weight = +gaps[k], (None if weight is None else +weight)
+            else:
+                gap = complex(gaps[k])
+                weight = None if weight is None else complex(weight)
+            rows.append({"name": name, "gap": gap, "weight": weight, "block": [names[i] for i in blk],
+                         "condition": float(cond[k])})
+    return rows
+
+
+# ============================================================================ magnetoconductance
+def _fields(B):
+    if isinstance(B, (str, bytes)):
+        raise TypeError("B: expected a number or a sequence of numbers (tesla), got a string")
+    scalar = np.ndim(B) == 0
+    try:
+        arr = np.asarray(B, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"B: expected real numbers (tesla), got {type(B).__name__}") from None
+    if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)):
+        raise ValueError("B: fields must be finite real numbers (tesla)")
+    return arr, scalar
+
+
+class _Setup:
+    """Checked inputs of the magnetoconductance: exact rates, the operator pieces, blocks."""
+
+    def __init__(self, dim, D, so, mag, phi, g_factor, B_inplane, width, subtract):
+        self.dim = arguments.integer("dim", dim, minimum=1, maximum=3)
+        if D is None:
+            raise TypeError("D: the diffusion constant (m^2/s) is required")
+        self.D = arguments.positive("D", D)
+        self.so, self.mag = _rates("so", so), _rates("mag", mag)
+        self.phi = _exact("phi", phi)
+        self.g = arguments.as_real("g_factor", g_factor)
+        self.B_inplane = arguments.as_real("B_inplane", B_inplane)
+        self.subtract = arguments.choice("subtract", subtract, SUBTRACTIONS)
+        if self.dim == 1:
+            if width is None:
+                raise TypeError("width: the wire width W (m) is required for dim=1")
+            self.width = arguments.positive("width", width)
+        elif width is not None:
+            raise ValueError(f"width: only used for dim=1, got dim={self.dim}")
+        else:
+            self.width = None
+        # Zeeman rate per tesla (exact binary of the float product: the same number in every path)
+        self.omega_per_tesla = Fraction(self.g * MU_B / HBAR)
+        self.omega_inplane = Fraction(self.g * MU_B * self.B_inplane / HBAR)
+        H0 = _operator_numpy("cooperon", self.so, self.mag, (self.omega_inplane, 0, 0), self.phi)
+        Gz = _generators_numpy("cooperon")[2][8]
+        self.H0, self.Gz = H0, (Gz if self.g != 0 else np.zeros_like(Gz))
+        self.W = _generators_numpy("cooperon")[3]
+        # gapless check on the Hermitian part (the Zeeman term is anti-Hermitian): Re(gap) >= its minimum
+        herm = np.linalg.eigvalsh(0.5 * (H0 + H0.conj().T))
+        if self.dim in (1, 2) and herm.min() <= 1e-14 * max(1.0, abs(herm).max()):
+            raise ValueError("phi: a Cooperon channel is gapless (no dephasing and no magnetic scattering), so the "
+                             "magnetoconductance relative to B = 0 diverges; give phi > 0 (or mag > 0)")
+        self.blocks = _blocks(self.H0, self.Gz)
+
+
+def zeeman_magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, g_factor=0.0,
+                              B_inplane=0.0, width: float | None = None, subtract: str = "zero_field",
+                              dps: int | None = None):
+    r"""Magnetoconductance :math:`\Delta\sigma(B)=\sigma(B)-\sigma(0)` with spin-orbit, magnetic impurities and Zeeman.
+
+    The perpendicular field ``B`` bends the orbits *and* splits the spins (Zeeman vector
+    :math:`g\mu_B(B_\parallel, 0, B)/\hbar`); ``B_inplane`` only splits them. At :math:`B = 0` the splitting is
+    the in-plane one only (module docstring, "Which σ(0)"). Units as :func:`mesocorr.magnetoconductance`
+    (e²/h per square in 2D, e²/h·m in 1D, (e²/h)/m in 3D).
+
+    .. math::
+        d=2:\ \frac{s}{2\pi}\{\mathrm{Tr}[WF(bH_B^{-1})] + \mathrm{Tr}[W(\ln H_B-\ln H_0)]\},\qquad
+        d=3:\ \frac{s}{2\pi}\{\sqrt{eB/\hbar}\,\mathrm{Tr}[Wf_3(H_B/b)] + D^{-1/2}\mathrm{Tr}[W(\sqrt{H_B}-\sqrt{H_0})]\},
+
+        d=1:\ s\sqrt D\,\mathrm{Tr}[W(H_0^{-1/2} - (H_B+1/\tau_B)^{-1/2})],
+
+    :math:`b = 4eD|B|/\hbar`, :math:`1/\tau_B = De^2W^2B^2/3\hbar^2`, :math:`s = 2`, :math:`F, f_3` the HLN and
+    Kawabata functions (complex arguments: :mod:`mesocorr.integrals.hln_complex`,
+    :mod:`mesocorr.integrals.kawabata_complex`).
+
+    Parameters
+    ----------
+    B : float or array_like
+        Perpendicular field(s), tesla (either sign; the result is even in B).
+    dim : {1, 2, 3}
+    D : float
+        Diffusion constant (m²/s).
+    so, mag : rate or three rates (1/s)
+    phi : rate (1/s)
+    g_factor : float
+        Effective g factor (0: no Zeeman effect; the result is then that of :func:`mesocorr.magnetoconductance`).
+    B_inplane : float
+        Fixed in-plane field (tesla, along x): splits the spins only.
+    width : float, optional
+        Wire width (m), ``dim=1`` only.
+    subtract : {"zero_field", "same_splitting"}
+        ``"zero_field"`` (default): the measured :math:`\sigma(B)-\sigma(0)`. ``"same_splitting"``: the textbook
+        closed form with field-dependent channel fields evaluated as if fixed, :math:`\sigma(B;\omega_B) -
+        \sigma(0;\omega_B)` — a different quantity, provided for comparison.
+    dps : int, optional
+        mpmath at ``dps`` digits.
+
+    Returns
+    -------
+    float, numpy.ndarray, mpf or list of mpf
+        float64 accuracy: < 1e-12 relative against 40-digit mpmath (tests), including the exceptional point
+        (2x2 blocks by the Sylvester form, no eigenvectors).
+
+    Examples
+    --------
+    >>> import mesocorr
+    >>> a = zeeman_magnetoconductance(0.01, D=0.01, so=4e11, phi=1e10)
+    >>> b = mesocorr.magnetoconductance(0.01, D=0.01, so=4e11, phi=1e10)
+    >>> abs(a / b - 1) < 1e-13
+    True
+    """
+    s = _Setup(dim, D, so, mag, phi, g_factor, B_inplane, width, subtract)
+    arr, scalar = _fields(B)
+    dps = _dps(dps)
+    absb = np.abs(arr)
+    if dps is None:
+        out = _mc_float(absb.reshape(-1), s).reshape(absb.shape)
+        return float(out) if scalar else out
+    vals = [_mc_mp(float(b), s, dps) for b in absb.reshape(-1)]
+    return vals[0] if scalar else vals
+
+
+def _mc_float(absb, s: _Setup) -> np.ndarray:
+    out = np.zeros(absb.shape)
+    nz = np.flatnonzero(absb > 0)
+    if not nz.size:
+        return out
+    b_field = absb[nz]
+    omega = b_field * float(s.omega_per_tesla)
+    rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
+    total = np.zeros(nz.size, dtype=complex)
+    for blk in _merge_equal(s):
+        idx, weight_scale = blk
+        M0 = s.H0[np.ix_(idx, idx)]
+        G = s.Gz[np.ix_(idx, idx)]
+        W = s.W[np.ix_(idx, idx)] * weight_scale
+        total += _block_terms(M0, G, W, omega, rate_b, b_field, s)
+    coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
+    out[nz] = coef * total.real
+    return out
+
+
+def _merge_equal(s: _Setup):
+    """Blocks, with 1x1 blocks of equal (M0, G) merged (weights added): fewer function evaluations."""
+    seen: dict = {}
+    out = []
+    for blk in s.blocks:
+        if len(blk) == 1:
+            i = blk[0]
+            key = (complex(s.H0[i, i]), complex(s.Gz[i, i]))
+            if key in seen:
+                seen[key][1].append(i)
+                continue
+            seen[key] = (len(out), [i])
+            out.append(None)
+        else:
+            out.append((blk, 1.0))
+    for (pos, members) in seen.values():
+        i = members[0]
+        w = sum(s.W[j, j] for j in members)
+        out[pos] = ([i], w / s.W[i, i] if s.W[i, i] != 0 else 0.0)
+    return [b for b in out if b is not None and b[1] != 0]
+
+
+def _phi_of(lam, b):
+    """HLN phi(lam/b) = F(b/lam) for gaps lam (rates), b = 4eDB/hbar; real path where lam is real."""
+    z = lam / b
+    if np.isrealobj(z) or not np.any(z.imag):
+        return hln_f_core((1.0 / np.real(z)).reshape(-1)).reshape(np.shape(z)) + 0j
+    return hln_phi(z)
+
+
+def _main_function(s: _Setup, b_field, rate_b):
+    """The channel function f(gap, sel) of the field-dependent term, vectorised over fields (sel)."""
+    if s.dim == 2:
+        def f(lam, sel):
+            b = rate_b[sel] if np.ndim(lam) == 1 else rate_b[sel][:, None]
+            return _phi_of(lam, b)
+    elif s.dim == 3:
+        root = np.sqrt(E_CHARGE * b_field / HBAR)
+
+        def f(lam, sel):
+            b = rate_b[sel] if np.ndim(lam) == 1 else rate_b[sel][:, None]
+            r = root[sel] if np.ndim(lam) == 1 else root[sel][:, None]
+            return r * kawabata_f3_complex(lam / b)
+    else:
+        def f(lam, sel):
+            return np.zeros(np.shape(lam), dtype=complex)
+    return f
+
+
+def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
+    """Sum over one block of the field term and (for subtract="zero_field") the sigma(0) correction."""
+    n = M0.shape[0]
+    N = omega.size
+    M = M0[None, :, :] + omega[:, None, None] * G[None, :, :]
+    f = _main_function(s, b_field, rate_b)
+    # ---- field term: Tr[W f(M_B)]
+    if s.dim != 1:
+        if n == 1:
+            main = W[0, 0] * f(M[:, 0, 0], np.arange(N))
+        elif n == 2:
+            main = sylvester_2x2(M, W, f, conjugate_symmetric=True)
+        else:
+            main = _generic_trace(M, W, f, N)
+    else:
+        main = np.zeros(N, dtype=complex)
+    # ---- sigma(0) difference
+    if s.dim == 1:
+        rate_field = s.D * (E_CHARGE * s.width * b_field / HBAR) ** 2 / 3     # 1/tau_B (quasi1d_field_rate)
+        E = omega[:, None, None] * G[None] + rate_field[:, None, None] * np.eye(n)[None]
+        base = M0 if s.subtract == "zero_field" else M
+        # Delta sigma_1D / (s sqrt D) = -Tr W[(base + E')^-1/2 - base^-1/2], E' the part not in base
+        E_rel = E if s.subtract == "zero_field" else rate_field[:, None, None] * np.eye(n)[None]
+        diff = _difference(np.broadcast_to(base, M.shape), E_rel, W, inv_sqrt_divided_difference,
+                           lambda x: x ** -0.5)
+        return -math.sqrt(s.D) * diff
+    if s.subtract == "same_splitting" or not np.any(G):
+        return main
+    E = omega[:, None, None] * G[None]
+    if s.dim == 2:
+        corr = _difference(np.broadcast_to(M0, M.shape), E, W, log_divided_difference, np.log)
+    else:
+        corr = _difference(np.broadcast_to(M0, M.shape), E, W, sqrt_divided_difference, np.sqrt) / math.sqrt(s.D)
+    return main + corr
+
+
+def _generic_trace(M, W, f, N):
+    """Tr[W f(M)] for stacked n x n (n > 2) matrices: eigen route, per-field spectral trace near an EP."""
+    lam, V = np.linalg.eig(M)
+    Vi = np.linalg.inv(V)
+    weights = np.einsum("nci,ij,njc->nc", Vi, W, V)
+    cond = np.linalg.cond(V)
+    out = np.einsum("nc,nc->n", weights, f(lam, np.arange(N)))
+    for k in np.flatnonzero(~(cond < _EP_CONDITION)):
+        out[k] = spectral_trace(M[k], W, lambda z, k=k: f(z[None, :], np.array([k]))[0])[0]
+    return out
+
+
+def _difference(M0, E, W, dd, func):
+    """Tr[W(f(M0 + E) - f(M0))], Daleckii-Krein; near an EP (ill-conditioned) both traces separately."""
+    value, cond = trace_difference(M0, E, W, dd)
+    bad = np.flatnonzero(~(cond < _EP_CONDITION))
+    n = M0.shape[-1]
+    for k in bad:
+        if n == 2:
+            one = sylvester_2x2((M0[k] + E[k])[None], W, lambda z, sel: func(z))[0]
+            zero = sylvester_2x2(M0[k][None], W, lambda z, sel: func(z))[0]
+        else:
+            one = spectral_trace(M0[k] + E[k], W, func)[0]
+            zero = spectral_trace(M0[k], W, func)[0]
+        value[k] = one - zero
+    return value
+
+
+def _mc_mp(b: float, s: _Setup, dps: int):
+    """One field with mpmath: field term and sigma(0) difference from spectral traces at raised precision."""
+    if b == 0:
+        with mpmath.workdps(dps):
+            return mpmath.mpf(0)
+    omega_b = s.omega_per_tesla * Fraction(b)
+    HB = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
+    H0 = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
+    W = _generators("cooperon")[3]
+    # cancellation of the sigma(0) difference at small splitting: ~2 log10(|H|/|omega_b|) digits
+    scale = float(max(abs(complex(x)) for x in H0))
+    extra = 2 * max(0, int(math.ceil(math.log10(scale / float(omega_b))))) if omega_b else 0
+    work = dps + _GUARD + extra
+    with mpmath.workdps(work):
+        hbar, e = mp_constant("hbar"), mp_constant("e")
+        Bm, Dm = mpmath.mpf(b), mpmath.mpf(s.D)
+        rate_b = 4 * e * Dm * Bm / hbar
+        HBm, H0m, Wm = to_mpmath(HB), to_mpmath(H0), to_mpmath(W)
+        if s.dim == 1:
+            width = mpmath.mpf(s.width)
+            rate_field = Dm * (e * width * Bm / hbar) ** 2 / 3
+            n = HBm.rows
+            base = H0m if s.subtract == "zero_field" else HBm
+            shifted = HBm + rate_field * mpmath.eye(n)
+            total = -mpmath.sqrt(Dm) * (spectral_trace_mp(shifted, Wm, _inv_sqrt_mp)[0]
+                                        - spectral_trace_mp(base, Wm, _inv_sqrt_mp)[0])
+            total *= SPIN_DEGENERACY
+        else:
+            if s.dim == 2:
+                main = spectral_trace_mp(HBm, Wm, lambda z: hln_f_complex_mp(rate_b / z, work))[0]
+                corr_f = mpmath.log
+            else:
+                root = mpmath.sqrt(e * Bm / hbar)
+                main = root * spectral_trace_mp(HBm, Wm, lambda z: kawabata_f3_complex_mp(z / rate_b, work))[0]
+                corr_f = mpmath.sqrt
+            total = main
+            if s.subtract == "zero_field" and omega_b:
+                corr = spectral_trace_mp(HBm, Wm, corr_f)[0] - spectral_trace_mp(H0m, Wm, corr_f)[0]
+                total += corr if s.dim == 2 else corr / mpmath.sqrt(Dm)
+            total *= SPIN_DEGENERACY / (2 * mpmath.pi)
+    with mpmath.workdps(dps):
+        return +mpmath.re(total)
+
+
+def _inv_sqrt_mp(z):
+    return 1 / mpmath.sqrt(z)
+
+
+# ============================================================================ the Landau-level route
+def landau_level_magnetoconductance(B, D: float = None, so=0, mag=0, phi=0, g_factor=0.0, B_inplane=0.0,
+                                    dps: int = 30, max_levels: int = 100_000):
+    r"""2D :math:`\Delta\sigma(B)` (measured, e²/h) by the Landau-level sum of resolvents — no eigenvectors.
+
+    With :math:`Z = H_B/b`:
+    :math:`\mathrm{Tr}[W\psi(\tfrac12+Z)] = -\sum_{n<N}\mathrm{Tr}[W(n+\tfrac12+Z)^{-1}] + \mathrm{Tr}[W\psi(N+\tfrac12+Z)]`,
+    the tail from the asymptotic expansion
+    :math:`\psi(\tfrac12+Y) = \ln Y + \sum_k c_kY^{-2k}` at :math:`Y = N+Z`
+    (:math:`c_k = -B_{2k}(\tfrac12)/2k`) and :math:`\ln(N+Z) = \ln N + \sum_j (-1)^{j+1}Z^j/(jN^j)`; then
+    :math:`\Delta\sigma = \frac{s}{2\pi}\mathrm{Tr}[W(\psi(\tfrac12+Z) - \ln(H_0/b))]`. Every step is a resolvent or a
+    matrix power of :math:`H_B`: continuous through the exceptional point. ``N`` =
+    :math:`\max(64, 8\|Z\|)` levels (refused above ``max_levels``); mpmath at ``dps`` digits.
+    Returns an ``mpf`` (or a list for an array of fields). The check of :func:`zeeman_magnetoconductance`.
+    """
+    s = _Setup(2, D, so, mag, phi, g_factor, B_inplane, None, "zero_field")
+    dps = _dps(dps)
+    max_levels = arguments.integer("max_levels", max_levels, minimum=64, maximum=10**7)
+    arr, scalar = _fields(B)
+    vals = [_ll_one(float(b), s, dps, max_levels) for b in np.abs(arr).reshape(-1)]
+    return vals[0] if scalar else vals
+
+
+def _ll_one(b, s, dps, max_levels):
+    if b == 0:
+        with mpmath.workdps(dps):
+            return mpmath.mpf(0)
+    omega_b = s.omega_per_tesla * Fraction(b)
+    HB = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
+    H0 = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
+    W = _generators("cooperon")[3]
+    work = dps + _GUARD
+    with mpmath.workdps(work):
+        hbar, e = mp_constant("hbar"), mp_constant("e")
+        rate_b = 4 * e * mpmath.mpf(s.D) * mpmath.mpf(b) / hbar
+        Z = to_mpmath(HB) / rate_b
+        Wm = to_mpmath(W)
+        n = Z.rows
+        norm = mpmath.mnorm(Z, 1)
+        levels = int(max(64, mpmath.ceil(8 * norm)))
+        if levels > max_levels:
+            raise ValueError(f"max_levels: the Landau-level route needs {levels} levels at B = {b} T "
+                             f"(> {max_levels}); raise max_levels or use zeeman_magnetoconductance")
+        half = mpmath.mpf(1) / 2
+        level_sum = mpmath.fsum(resolvent_trace_mp(Z, Wm, k + half) for k in range(levels))
+        Nm = mpmath.mpf(levels)
+        trw = mpmath.fsum(Wm[i, i] for i in range(n))
+        # Tr W ln(N + Z) = Tr W ln N + sum_j (-1)^(j+1) Tr[W Z^j]/(j N^j)
+        log_part, power, j = trw * mpmath.log(Nm), mpmath.eye(n), 1
+        while True:
+            power = power * Z / Nm
+            term = (-1) ** (j + 1) * _trace(Wm * power) / j
+            log_part += term
+            if abs(term) < mpmath.eps * 1e-3 or j > 10 * work:
+                break
+            j += 1
+        # sum_k c_k Tr W (N + Z)^(-2k)
+        inv = mpmath.inverse(Nm * mpmath.eye(n) + Z)
+        inv2 = inv * inv
+        power, tail, k = mpmath.eye(n), mpmath.mpf(0), 1
+        while True:
+            power = power * inv2
+            c = -mpmath.bernpoly(2 * k, half) / (2 * k)
+            term = c * _trace(Wm * power)
+            tail += term
+            if abs(term) < mpmath.eps * 1e-3:
+                break
+            k += 1
+            if k > levels:    # pragma: no cover - the series is far from its optimal truncation at N >= 64
+                raise ArithmeticError("the Landau-level tail did not converge")
+        psi_trace = log_part + tail - level_sum
+        ln_h0 = spectral_trace_mp(to_mpmath(H0), Wm, mpmath.log)[0] - trw * mpmath.log(rate_b)
+        total = SPIN_DEGENERACY / (2 * mpmath.pi) * (psi_trace - ln_h0)
+    with mpmath.workdps(dps):
+        return +mpmath.re(total)
+
+
+def _trace(m):
+    return mpmath.fsum(m[i, i] for i in range(m.rows))
+
+
+# ============================================================================ zero field
+def zeeman_wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, zeeman=0, elastic_time: float = None,
+                         dps: int | None = None):
+    r"""Zero-field WL correction :math:`\delta\sigma` (e²/h units of :func:`mesocorr.wl_correction`) with a fixed
+    Zeeman vector ``zeeman`` (rates, e.g. from an in-plane field: :func:`zeeman_rate`).
+
+    :math:`\delta\sigma = -\frac{s}{2\pi}\mathrm{Tr}[W g_2(H\tau)]` (2D),
+    :math:`-\frac{2s}{\pi}\sqrt{D\tau}\,\mathrm{Tr}[W g_1(H\tau)]` (1D),
+    :math:`\frac{s}{\pi^2\sqrt{D\tau}}\mathrm{Tr}[W g_3(H\tau)]` (3D), :math:`g_d` of
+    :mod:`mesocorr.integrals.zero_field` (complex gaps, continuous through the exceptional point).
+    """
+    dim = arguments.integer("dim", dim, minimum=1, maximum=3)
+    if D is None:
+        raise TypeError("D: the diffusion constant (m^2/s) is required")
+    D = arguments.positive("D", D)
+    if elastic_time is None:
+        raise TypeError("elastic_time: the elastic time tau (s) is required")
+    tau = arguments.positive("elastic_time", elastic_time)
+    so_c, mag_c, omega = _rates("so", so), _rates("mag", mag), _vector("zeeman", zeeman)
+    phi_c = _exact("phi", phi)
+    dps = _dps(dps)
+    if dps is None:
+        H = _operator_numpy("cooperon", so_c, mag_c, omega, phi_c)
+        herm = np.linalg.eigvalsh(0.5 * (H + H.conj().T))
+        if dim in (1, 2) and herm.min() <= 0:
+            raise ValueError("phi: a Cooperon channel is gapless, the zero-field correction diverges; give phi > 0")
+        W = _generators_numpy("cooperon")[3]
+        total = sum(spectral_trace(H[np.ix_(b, b)] * tau, W[np.ix_(b, b)], lambda x: zero_field_g(dim, x))[0]
+                    for b in _blocks(H))
+        total = total.real
+        pref = {2: -SPIN_DEGENERACY / (2 * math.pi), 1: -2 * SPIN_DEGENERACY / math.pi * math.sqrt(D * tau),
+                3: SPIN_DEGENERACY / (math.pi ** 2 * math.sqrt(D * tau))}[dim]
+        return pref * total
+    with mpmath.workdps(dps + _GUARD):
+        H = to_mpmath(_operator_exact("cooperon", so_c, mag_c, omega, phi_c)) * mpmath.mpf(tau)
+        W = to_mpmath(_generators("cooperon")[3])
+        total = mpmath.re(spectral_trace_mp(H, W, lambda x: zero_field_g_mp(dim, x))[0])
+        s_, Dt = SPIN_DEGENERACY, mpmath.sqrt(mpmath.mpf(D) * mpmath.mpf(tau))
+        pref = {2: -s_ / (2 * mpmath.pi), 1: -2 * s_ / mpmath.pi * Dt, 3: s_ / (mpmath.pi ** 2 * Dt)}[dim]
+        total *= pref
+    with mpmath.workdps(dps):
+        return +total
+
+
+# ============================================================================ strong spin-orbit
+def singlet_zeeman_dephasing(so, mag=0, axis: str = "z") -> sp.Expr:
+    r"""Coefficient :math:`c` of the Zeeman dephasing :math:`\delta\Gamma_S = c\,\omega^2` of the singlet-like Cooperon.
+
+    Derived from the engine: the singlet mixes with the triplet :math:`T_{axis}` (zero projection on the
+    field axis) through :math:`i\omega`; second-order perturbation theory of the 2x2 block (the series of its
+    lower eigenvalue in :math:`\omega`) gives :math:`c = 1/(\Gamma_{T} - \Gamma_S)`; isotropic spin-orbit
+    without magnetic scattering: :math:`c = \tfrac34\tau_{so}` (:math:`\Gamma_T - \Gamma_S = \tfrac43/\tau_{so}`).
+
+    >>> t = sp.Symbol("tau_so", positive=True)
+    >>> singlet_zeeman_dephasing(1 / t)
+    3*tau_so/4
+    """
+    axis = arguments.choice("axis", axis, SPIN_AXES)
+    w = sp.Symbol("omega", positive=True)
+    conv = lambda n, v: arguments.sympy_value(n, v)  # noqa: E731
+    a = arguments.one_or_three("so", so, conv)
+    b = arguments.one_or_three("mag", mag, conv)
+    a = a if isinstance(a, tuple) else (a / 3,) * 3
+    b = b if isinstance(b, tuple) else (b / 3,) * 3
+    omega = tuple(w if ax == axis else 0 for ax in SPIN_AXES)
+    spec = spin_half_model(a, b, zeeman=omega).spectrum("cooperon")
+    low = spec.channel(f"singlet~triplet_{axis}-").gap
+    zero = spec.channel(f"singlet~triplet_{axis}-").gap.subs(w, 0)
+    coeff = sp.simplify(sp.series(low - zero, w, 0, 3).removeO().coeff(w, 2))
+    return coeff
+
+
+# ============================================================================ UCF
+def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False) -> dict:
+    r"""Channels entering the UCF loops with a Zeeman vector (rates in units of :math:`D/L^2`).
+
+    For each propagator kind (Diffuson; Cooperon unless ``broken_trs``) the gap operator :math:`H` with the
+    dephasing ``phi`` on every channel. Ring diagrams: :math:`\mathrm{Tr}[P^2] = \sum_cP_c^2` over the
+    eigenvalues, weight one each (exact for any :math:`H`). Two-box diagram: :math:`\mathrm{Tr}[P\tilde P]` with
+    :math:`\tilde H = XH^TX` (Diffuson) or :math:`XHX` (Cooperon), :math:`X` the exchange of the two particles
+    — derived from the index contractions of the two boxes (docs/conventions.md, "Which channels Zeeman
+    touches"); for the spin-½ models :math:`\tilde H = H^\dagger` (tested), so the two-box loop is
+    :math:`\|P\|_F^2`. With eigen-decompositions :math:`H = V\Lambda V^{-1}`, :math:`\tilde H = \tilde V\tilde\Lambda
+    \tilde V^{-1}`: :math:`\sum_{cd} g_{cd}\,P_c\tilde P_d`, :math:`g_{cd} = (V^{-1}\tilde V)_{cd}(\tilde V^{-1}V)_{dc}`
+    (:math:`g = 1` on the diagonal for a normal :math:`H`).
+
+    Returns ``{"ring": [(kind, gap, weight)], "two_box": [(kind, gap_c, gap_d, weight)]}`` (complex numbers).
+    """
+    so_c, mag_c, omega = _rates("so", so), _rates("mag", mag), _vector("zeeman", zeeman)
+    phi_c = _exact("phi", phi)
+    if not isinstance(broken_trs, bool):
+        raise TypeError(f"broken_trs: expected True or False, got {broken_trs!r}")
+    kinds = ("diffuson",) if broken_trs else ("diffuson", "cooperon")
+    ring, two_box = [], []
+    for kind in kinds:
+        H = _operator_numpy(kind, so_c, mag_c, omega, phi_c)
+        Ht = _two_box_partner(kind, H)
+        for blk in _blocks(H, Ht):
+            h, ht = H[np.ix_(blk, blk)], Ht[np.ix_(blk, blk)]
+            lam, V = np.linalg.eig(h)
+            lamt, Vt = np.linalg.eig(ht)
+            if np.linalg.cond(V) > _EP_CONDITION or np.linalg.cond(Vt) > _EP_CONDITION:
+                raise ValueError("zeeman: the UCF channels sit at an exceptional point (defective gap operator); "
+                                 "shift a rate slightly")
+            A = np.linalg.solve(V, Vt)
+            Bm = np.linalg.solve(Vt, V)
+            ring += [(kind, complex(x), 1.0) for x in lam]
+            for c in range(len(blk)):
+                for d in range(len(blk)):
+                    g = A[c, d] * Bm[d, c]
+                    if abs(g) > 1e-15:
+                        two_box.append((kind, complex(lam[c]), complex(lamt[d]), complex(g)))
+    return {"ring": ring, "two_box": two_box}
+
+
+@cache
+def _pair_basis(kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Orthonormal channel basis B (columns, pair space) of ``kind`` and the exchange P, numpy."""
+    model = spin_half_model((0, 0, 0), (0, 0, 0), potential=1)
+    B = np.array(sp.Matrix.hstack(*[v for _, v in model.channel_basis(kind)]).evalf(20).tolist(), dtype=complex)
+    P = np.array(exchange_operator(2).tolist(), dtype=complex)
+    return B, P
+
+
+def _two_box_partner(kind: str, H: np.ndarray) -> np.ndarray:
+    r""":math:`\tilde H` of the two-box loop in the channel basis: :math:`X H^T X` (Diffuson) or :math:`XHX` (Cooperon)
+    in pair space (``vec`` basis), :math:`X` the exchange."""
+    B, P = _pair_basis(kind)
+    Hv = B @ H @ B.conj().T
+    Ht = P @ (Hv.T if kind == "diffuson" else Hv) @ P
+    return B.conj().T @ Ht @ B
+
+
+def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_trs: bool = False) -> float:
+    r""":math:`\operatorname{var}G` in :math:`(e^2/h)^2` of a spin-½ sample with a Zeeman splitting (float64).
+
+    Rates (``so``, ``mag``, ``zeeman`` = :math:`\omega`) in units of :math:`D/L^2`; ``shape`` and ``L_phi`` as
+    :func:`mesocorr.ucf_variance`. :math:`\operatorname{var}g = \sum_{\rm kind}[w_{\rm ring}\,2\mathrm{Re}\sum_c
+    S(\gamma_c,\gamma_c) + w_{\rm box}\sum_{cd}g_{cd}S(\gamma_c,\tilde\gamma_d)]`,
+    :math:`S(a,b) = \sum_{\mathbf n}(\lambda_{\mathbf n}+a)^{-1}(\lambda_{\mathbf n}+b)^{-1}` (complex gaps in units of
+    :math:`\pi^2D/L^2`, :func:`mesocorr.integrals.epstein.pair_mode_sums`), weights from
+    :func:`mesocorr.diagrams.ucf.derive_prefactor`. Without Zeeman it equals :func:`mesocorr.ucf_variance`.
+
+    >>> import mesocorr
+    >>> round(zeeman_ucf_variance((1,), zeeman=0) / mesocorr.ucf_variance((1,)), 12)
+    1.0
+    """
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
+        shape = (shape,)
+    lengths = [arguments.positive(f"shape[{i}]", v) for i, v in enumerate(shape)]
+    if not 1 <= len(lengths) <= 3:
+        raise ValueError(f"shape: give 1 (wire), 2 (film) or 3 (box) lengths, got {len(lengths)}")
+    ratios = [lengths[0] / w for w in lengths[1:]]
+    phi = Fraction(0) if L_phi is None else Fraction((lengths[0] / arguments.positive("L_phi", L_phi)) ** 2)
+    content = zeeman_ucf_content(so, mag, zeeman, phi, broken_trs)
+    w = derive_prefactor()
+    w_ring, w_box = float(w["ring"]), float(w["two_box"])
+    unit = math.pi ** 2
+    ring = [c[1] / unit for c in content["ring"]]
+    ring_sums = pair_mode_sums(ratios, np.array(ring), np.array(ring))
+    total = w_ring * 2 * float(np.sum(ring_sums).real)
+    a = np.array([c[1] / unit for c in content["two_box"]])
+    b = np.array([c[2] / unit for c in content["two_box"]])
+    g = np.array([c[3] for c in content["two_box"]])
+    box = pair_mode_sums(ratios, a, b)
+    total += w_box * float(np.sum(g * box).real)
+    return total
