@@ -93,10 +93,14 @@ from mesocorr.symbolic.internal_space import (
 
 __all__ = ["KINDS", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
            "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "spin_half_symbolic",
-           "spin_half_channels", "SPIN_AXES"]
+           "spin_half_channels", "SPIN_AXES", "linear_form", "exact_complex", "SPIN_HALF_PARAMETERS",
+           "spin_half_linear_forms", "two_box_partner"]
 
 KINDS = ("cooperon", "diffuson")
 SPIN_AXES = ("x", "y", "z")
+#: parameters of the spin-1/2 gap operators in their linear form (:func:`spin_half_linear_forms`): spin-orbit
+#: component rates a_i, magnetic component rates b_i, the Zeeman vector omega_i, the dephasing phi
+SPIN_HALF_PARAMETERS = ("a_x", "a_y", "a_z", "b_x", "b_y", "b_z", "omega_x", "omega_y", "omega_z", "phi")
 
 
 def _kind(kind) -> str:
@@ -878,3 +882,100 @@ def spin_half_channels(kind: str, so, mag, potential=None) -> list[PairChannel]:
     values[g0] = sp.Symbol("gamma_0", positive=True) if potential is None else sympy_value("potential", potential)
     return [PairChannel(c.name, sp.expand(c.gap.xreplace(values)), c.weight, c.block)
             for c in model.spectrum(kind).channels]
+
+
+# ============================================================================ linear forms (numeric paths)
+def exact_complex(name: str, value) -> tuple:
+    """An exact complex rational SymPy number as ``(Fraction re, Fraction im)``; ``ValueError`` otherwise."""
+    from fractions import Fraction
+
+    re_, im_ = sp.expand(value).as_real_imag()
+    if not (re_.is_Rational and im_.is_Rational):
+        raise ValueError(f"{name}: {value} is not a complex rational (the linear form needs exact rationals)")
+    return Fraction(int(re_.p), int(re_.q)), Fraction(int(im_.p), int(im_.q))
+
+
+def _sparse(name: str, M: sp.MatrixBase) -> tuple:
+    return tuple((i, j, *exact_complex(f"{name}[{i},{j}]", M[i, j]))
+                 for i in range(M.rows) for j in range(M.cols) if M[i, j] != 0)
+
+
+def two_box_partner(model: InternalModel, kind: str) -> sp.ImmutableMatrix:
+    r"""Gap operator :math:`\tilde H` of the partner propagator in the two-box UCF loop, in the channel basis.
+
+    The two Hikami boxes of the two-box diagram contract the second propagator with its particle indices
+    exchanged and (Diffuson) its two lines swapped: :math:`\tilde H = XH^TX` (Diffuson) or :math:`XHX`
+    (Cooperon) in pair space, :math:`X` the exchange (``docs/conventions.md``, "Which channels Zeeman
+    touches"). For the spin-½ models :math:`\tilde H = H^\dagger` (tested).
+    """
+    _kind(kind)
+    H = sp.Matrix(model.gap_operator(kind))
+    X = sp.Matrix(exchange_operator(model.dimension))
+    Ht = X * (H.T if kind == "diffuson" else H) * X
+    B = sp.Matrix.hstack(*[v for _, v in model.channel_basis(kind)])
+    return sp.ImmutableMatrix((B.H * Ht * B).applyfunc(sp.expand))
+
+
+def linear_form(model: InternalModel, kind: str, parameters: dict, partner: bool = False) -> dict:
+    r"""The gap operator in the channel basis as an exact linear form in ``parameters``, for the numeric paths.
+
+    :math:`H = H_0 + \sum_p p\,G_p` with :math:`G_p = \partial H/\partial p`; ``parameters`` maps a name to the
+    SymPy symbol the model was built with (a rate, a Zeeman component). Every entry must be a complex
+    rational and :math:`H` linear in the parameters (``ValueError`` otherwise). The form is what
+    :class:`mesocorr.integrals.gap_operators.LinearGapOperator` evaluates with numpy or mpmath, and what
+    :data:`mesocorr.integrals.derived_constants.SPIN_HALF_GAP_OPERATORS` stores for spin ½ (a test
+    re-derives it from this function).
+
+    Returns
+    -------
+    dict
+        ``kind``, ``channels`` (names of the channel basis), ``parameters`` (names, in order),
+        ``constant``, ``generators`` (name -> sparse matrix), ``weight`` (:math:`W` in the channel basis) and,
+        with ``partner``, ``partner_constant`` and ``partner_generators`` (the two-box partner
+        :func:`two_box_partner`); a sparse matrix is a tuple of ``(i, j, re, im)`` with Fraction entries.
+    """
+    _kind(kind)
+    if not isinstance(parameters, dict) or not all(isinstance(k, str) and isinstance(v, sp.Symbol)
+                                                   for k, v in parameters.items()):
+        raise TypeError("parameters: expected a dict name -> SymPy symbol")
+    H, W = model.in_channel_basis(kind)
+    syms = tuple(parameters.values())
+
+    def split(M, what):
+        zero = {p: 0 for p in syms}
+        const = sp.Matrix(M).xreplace(zero).applyfunc(sp.expand)
+        gens = {name: sp.Matrix(M).diff(p).applyfunc(sp.expand) for name, p in parameters.items()}
+        rebuilt = (const + sum((p * gens[n] for n, p in parameters.items()), sp.zeros(*M.shape))).applyfunc(sp.expand)
+        if rebuilt != sp.Matrix(M).applyfunc(sp.expand) or any(g.free_symbols for g in gens.values()) \
+                or const.free_symbols:
+            raise ValueError(f"parameters: the {what} is not linear in {', '.join(parameters)} with rational "
+                             "coefficients (give every free symbol of the model as a parameter)")
+        return _sparse("constant", const), {n: _sparse(n, g) for n, g in gens.items()}
+
+    const, gens = split(H, "gap operator")
+    out = {"kind": kind, "channels": tuple(n for n, _ in model.channel_basis(kind)),
+           "parameters": tuple(parameters), "constant": const, "generators": gens, "weight": _sparse("weight", W)}
+    if partner:
+        out["partner_constant"], out["partner_generators"] = split(two_box_partner(model, kind), "partner")
+    return out
+
+
+@cache
+def spin_half_linear_forms() -> dict:
+    r"""The spin-½ gap operators (both kinds) as exact linear forms in :data:`SPIN_HALF_PARAMETERS`, with the
+    two-box partners; the dephasing :math:`\phi` enters as :math:`\phi\,1`. Derived from the engine (the
+    potential rate cancels; checked)."""
+    a = tuple(sp.Symbol(f"a_{x}", real=True) for x in SPIN_AXES)
+    b = tuple(sp.Symbol(f"b_{x}", real=True) for x in SPIN_AXES)
+    w = tuple(sp.Symbol(f"omega_{x}", real=True) for x in SPIN_AXES)
+    model = spin_half_model(a, b, zeeman=w)
+    params = dict(zip(SPIN_HALF_PARAMETERS, (*a, *b, *w)))
+    out = {}
+    for kind in KINDS:
+        form = linear_form(model, kind, params, partner=True)
+        ident = tuple((i, i, *exact_complex("phi", 1)) for i in range(len(form["channels"])))
+        form["parameters"] += ("phi",)
+        form["generators"]["phi"] = ident
+        form["partner_generators"]["phi"] = ident
+        out[kind] = form
+    return out

@@ -39,18 +39,20 @@ from __future__ import annotations
 
 import math
 
+from fractions import Fraction
+
 import mpmath
 import numpy as np
-import sympy as sp
 
-from mesocorr.integrals.hln import asymptotic_coefficients
+from mesocorr.integrals.derived_constants import bernoulli
+from mesocorr.integrals.hln import asymptotic_fractions
 
 __all__ = ["hln_f_complex", "hln_phi", "hln_f_complex_mp", "ASYMPTOTIC_RADIUS"]
 
 #: phi(z) uses the asymptotic series for |z| >= this radius
 ASYMPTOTIC_RADIUS = 8.0
-_C = [float(c) for c in asymptotic_coefficients(17)]
-_C_MORE = [float(c) for c in asymptotic_coefficients(18)]
+_C = [float(c) for c in asymptotic_fractions(17)]
+_C_MORE = [float(c) for c in asymptotic_fractions(18)]
 # series length by |z|: n terms suffice where the first neglected term c_n |z|^-2n is below 1e-19 of the
 # leading one c_1 |z|^-2 (a factor ~100 below the measured worst angle, |arg z| = pi/2)
 _RADII = tuple((n, max(ASYMPTOTIC_RADIUS, (abs(_C_MORE[n]) / (1e-19 * _C[0])) ** (1.0 / (2 * n - 2))))
@@ -60,7 +62,7 @@ _H = [2.0 / (2 * k + 3) for k in range(18)]
 DIRECT_RADIUS = 0.3
 _PSI_SHIFT = 8
 # psi(w) ~ ln w - 1/(2w) - sum_k B_2k / (2k w^2k), w >= 8.5: 9 terms, truncation < 1e-18
-_B = [float(sp.bernoulli(2 * k) / (2 * k)) for k in range(1, 10)]
+_B = [float(bernoulli(2 * k) / (2 * k)) for k in range(1, 10)]
 
 
 def _horner(coeffs, s):
@@ -126,11 +128,21 @@ def _log_right_half(z):
     return out
 
 
-# sum_{j<8} 1/(z + j + 1/2) = Q'(z)/Q(z), Q = prod_j (z + j + 1/2): exact coefficients (SymPy), then float
-_Zs = sp.Symbol("z")
-_Q = sp.Poly(sp.prod([_Zs + sp.Rational(2 * j + 1, 2) for j in range(_PSI_SHIFT)]), _Zs)
-_QC = [float(c) for c in reversed(_Q.all_coeffs())]
-_DQC = [float(c) for c in reversed(_Q.diff(_Zs).all_coeffs())]
+
+
+def _shift_polynomial() -> list[Fraction]:
+    """Coefficients (lowest first) of Q(z) = prod_{j<8} (z + j + 1/2), exact rational arithmetic."""
+    q = [Fraction(1)]
+    for j in range(_PSI_SHIFT):
+        c = Fraction(2 * j + 1, 2)
+        q = [c * a + (q[k - 1] if k else 0) for k, a in enumerate(q)] + [q[-1]]
+    return q
+
+
+# sum_{j<8} 1/(z + j + 1/2) = Q'(z)/Q(z), Q = prod_j (z + j + 1/2): exact coefficients, then float
+_QF = _shift_polynomial()
+_QC = [float(c) for c in _QF]
+_DQC = [float(k * c) for k, c in enumerate(_QF) if k]
 # ln(8.5 + z) = ln 8.5 + log1p(z/8.5): series for |z| <= 0.3 (|z/8.5| <= 0.036, 12 terms: < 1e-18)
 _LOG_SHIFT = math.log(_PSI_SHIFT + 0.5)
 _LOG1P = [(-1.0) ** (k + 1) / k for k in range(1, 13)]
@@ -148,9 +160,10 @@ def _poly(coeffs, z):
 #: below this |z|: phi(z) = psi(3/2 + z) - 1/(z + 1/2) - ln z with the Taylor series of psi(3/2 + z) (radius 3/2)
 TAYLOR_RADIUS = 0.1
 # psi(3/2 + z) = sum_k a_k z^k, a_0 = psi(3/2), a_k = psi^(k)(3/2)/k! = (-1)^(k+1) zeta(k + 1, 3/2) (DLMF 5.15.1,
-# 25.11.12); exact from SymPy at 30 digits, then float. 15 terms: truncation < 3e-18 at |z| = 0.1
-_TAYLOR = [float(sp.polygamma(0, sp.Rational(3, 2)).evalf(30))] + [
-    float(((-1) ** (k + 1) * sp.zeta(k + 1, sp.Rational(3, 2))).evalf(30)) for k in range(1, 15)]
+# 25.11.12); mpmath at 30 digits, then float. 15 terms: truncation < 3e-18 at |z| = 0.1
+with mpmath.workdps(30):
+    _TAYLOR = [float(mpmath.psi(0, mpmath.mpf(3) / 2))] + [
+        float((-1) ** (k + 1) * mpmath.zeta(k + 1, mpmath.mpf(3) / 2)) for k in range(1, 15)]
 
 
 def _taylor(z):

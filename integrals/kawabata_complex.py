@@ -28,12 +28,12 @@ import math
 import mpmath
 import numpy as np
 
-from mesocorr.integrals.kawabata import hurwitz_coefficients
+from mesocorr.integrals.kawabata import hurwitz_fractions
 
 __all__ = ["kawabata_f3_complex", "kawabata_f3_complex_mp"]
 
 _THRESHOLD = 10.0
-_C = [float(c) for c in hurwitz_coefficients(16)]
+_C = [float(c) for c in hurwitz_fractions(16)]
 
 
 def _asym(delta):

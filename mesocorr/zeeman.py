@@ -20,7 +20,7 @@ channels it couples:
 
 Public functions: :func:`zeeman_channels`, :func:`zeeman_magnetoconductance` (d = 1, 2, 3, the measured
 :math:`\sigma(B)-\sigma(0)`), :func:`landau_level_magnetoconductance` (the resolvent route in 2D),
-:func:`zeeman_wl_correction` (zero field with a fixed splitting), :func:`singlet_zeeman_dephasing`,
+:func:`zeeman_wl_correction` (zero field with a fixed splitting),
 :func:`zeeman_ucf_content`, :func:`zeeman_ucf_variance`, and the field-unit helpers :func:`zeeman_rate`,
 :func:`field_to_rate`, :func:`rate_to_field`.
 
@@ -56,16 +56,11 @@ from __future__ import annotations
 import math
 import numbers
 from fractions import Fraction
-from functools import cache
 
 import mpmath
 import numpy as np
-import sympy as sp
 
 from mesocorr import arguments
-from mesocorr.diagrams.pair_kernel import SPIN_AXES, spin_half_model
-from mesocorr.symbolic.internal_space import exchange_operator
-from mesocorr.diagrams.ucf import derive_prefactor
 from mesocorr.integrals.epstein import pair_mode_sums
 from mesocorr.integrals.hln import hln_f_core
 from mesocorr.integrals.hln_complex import hln_f_complex_mp, hln_phi
@@ -80,14 +75,15 @@ from mesocorr.integrals.matrix_functions import (
     spectral_trace_mp,
     sqrt_divided_difference,
     sylvester_2x2,
-    to_mpmath,
     trace_difference,
 )
+from mesocorr.integrals.derived_constants import SPIN_HALF_PARAMETERS, UCF_WEIGHTS, monomial_float
+from mesocorr.integrals.gap_operators import common_blocks, spin_half_operator
 from mesocorr.integrals.zero_field import zero_field_g, zero_field_g_mp
 from mesocorr.units import E_CHARGE, HBAR, MU_B, mp_constant
 
 __all__ = ["zeeman_rate", "field_to_rate", "rate_to_field", "zeeman_channels", "zeeman_magnetoconductance",
-           "landau_level_magnetoconductance", "zeeman_wl_correction", "singlet_zeeman_dephasing",
+           "landau_level_magnetoconductance", "zeeman_wl_correction",
            "zeeman_ucf_content", "zeeman_ucf_variance", "SPIN_DEGENERACY", "SUBTRACTIONS"]
 
 #: spin degeneracy N in W = P/N (the conductivity prefactor s)
@@ -97,6 +93,10 @@ SUBTRACTIONS = ("zero_field", "same_splitting")
 _GUARD = 10
 #: condition number of the eigenvectors above which a field is treated as near an exceptional point
 _EP_CONDITION = 1e6
+#: the UCF loops of a block use the resolvent route above this eigenvector condition number (route="auto")
+_UCF_CONDITION = 10.0
+#: routes of the UCF loops
+UCF_ROUTES = ("auto", "eigen", "resolvent")
 
 
 # ============================================================================ units
@@ -139,77 +139,28 @@ def _dps(dps):
 
 
 # ============================================================================ engine matrices
-_A = sp.symbols("a_x a_y a_z", real=True)
-_B = sp.symbols("b_x b_y b_z", real=True)
-_W = sp.symbols("omega_x omega_y omega_z", real=True)
+def _values(so, mag, omega, phi) -> dict:
+    return dict(zip(SPIN_HALF_PARAMETERS, (*so, *mag, *omega, phi)))
 
 
-@cache
-def _generators(kind: str):
-    """The spin-½ gap operator in the channel basis as ``const + sum_p p G_p`` over the rates (a_i, b_i) and
-    the Zeeman components (omega_i), from the engine with symbolic parameters (built once per kind).
-
-    Returns ``(names, const, gens, W)``: exact SymPy matrices (``gens`` a tuple over the 9 parameters).
-    """
-    model = spin_half_model(_A, _B, zeeman=_W)
-    H, W = model.in_channel_basis(kind)
-    params = (*_A, *_B, *_W)
-    zero = {p: 0 for p in params}
-    const = H.xreplace(zero).applyfunc(sp.expand)
-    gens = tuple(H.diff(p).applyfunc(sp.expand) for p in params)
-    rebuilt = (const + sum((p * g for p, g in zip(params, gens)), sp.zeros(4, 4))).applyfunc(sp.expand)
-    if rebuilt != H or any(g.free_symbols for g in gens) or const.free_symbols:  # pragma: no cover
-        raise ArithmeticError("the spin-1/2 gap operator is not linear in the rates and the Zeeman vector")
-    names = tuple(n for n, _ in model.channel_basis(kind))
-    return names, const, gens, W
+def _operator_numpy(kind, so, mag, omega, phi, partner: bool = False) -> np.ndarray:
+    """H (4x4 complex, channel basis) for component rates so, mag, Zeeman vector omega and dephasing phi (rates),
+    from the stored engine form (:func:`mesocorr.integrals.gap_operators.spin_half_operator`)."""
+    return spin_half_operator(kind).numpy(_values(so, mag, omega, phi), partner)
 
 
-@cache
-def _generators_numpy(kind: str):
-    names, const, gens, W = _generators(kind)
-    conv = [np.array(m.tolist(), dtype=complex) for m in (const, *gens, W)]
-    return names, conv[0], tuple(conv[1:-1]), conv[-1]
+def _operator_mp(kind, so, mag, omega, phi) -> mpmath.matrix:
+    """H from exact (Fraction) inputs, rounded once to the working precision."""
+    return spin_half_operator(kind).mpmath(_values(so, mag, omega, phi))
 
 
-def _operator_numpy(kind, so, mag, omega, phi):
-    """H (4x4 complex) for component rates so, mag, Zeeman vector omega and dephasing phi (all rates)."""
-    _, const, gens, _ = _generators_numpy(kind)
-    H = const.copy()
-    for p, g in zip((*so, *mag, *omega), gens):
-        if p:
-            H += float(p) * g
-    return H + float(phi) * np.eye(4)
-
-
-def _operator_exact(kind, so, mag, omega, phi) -> sp.Matrix:
-    _, const, gens, _ = _generators(kind)
-    H = sp.Matrix(const)
-    for p, g in zip((*so, *mag, *omega), gens):
-        if p:
-            H += sp.Rational(p.numerator, p.denominator) * g
-    return H + sp.Rational(phi.numerator, phi.denominator) * sp.eye(4)
-
-
-def _blocks(*matrices) -> list[list[int]]:
-    """Common invariant blocks (connected components of the joint non-zero pattern)."""
-    n = matrices[0].shape[0]
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for m in matrices:
-        for i in range(n):
-            for j in range(n):
-                if i != j and m[i, j] != 0:
-                    parent[find(i)] = find(j)
-    groups: dict = {}
-    for i in range(n):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+def _sub(M, idx):
+    """The block ``idx`` of an mpmath matrix."""
+    out = mpmath.matrix(len(idx), len(idx))
+    for a, i in enumerate(idx):
+        for b, j in enumerate(idx):
+            out[a, b] = M[i, j]
+    return out
 
 
 # ============================================================================ channels
@@ -246,20 +197,20 @@ def zeeman_channels(kind: str, so=0, mag=0, phi=0, zeeman=0, dps: int | None = N
     so_c, mag_c, omega = _rates("so", so), _rates("mag", mag), _vector("zeeman", zeeman)
     phi_c = _exact("phi", phi)
     dps = _dps(dps)
-    names = _generators(kind)[0]
-    if dps is None:
-        H = _operator_numpy(kind, so_c, mag_c, omega, phi_c)
-        W = _generators_numpy(kind)[3]
+    op = spin_half_operator(kind)
+    names = op.channels
+    H = _operator_numpy(kind, so_c, mag_c, omega, phi_c)
+    W = op.weight()
     rows = []
-    for blk in _blocks(H if dps is None else np.array(_operator_exact(kind, so_c, mag_c, omega, phi_c).tolist())):
+    for blk in common_blocks(H):
         label = "~".join(names[i] for i in blk)
         if dps is None:
             res = eigen_channels(H[np.ix_(blk, blk)], W[np.ix_(blk, blk)])
             gaps, weights, cond = list(res.gaps), list(res.weights), list(res.condition)
         else:
             with mpmath.workdps(dps + _GUARD):
-                Hm = to_mpmath(_operator_exact(kind, so_c, mag_c, omega, phi_c).extract(blk, blk))
-                Wm = to_mpmath(_generators(kind)[3].extract(blk, blk))
+                Hm = _sub(_operator_mp(kind, so_c, mag_c, omega, phi_c), blk)
+                Wm = _sub(op.weight_mpmath(), blk)
                 res = eigen_channels_mp(Hm, Wm)
                 gaps, weights, cond = res.gaps, res.weights, res.condition
         order = sorted(range(len(blk)), key=lambda k: (float(mpmath.re(gaps[k])), float(mpmath.im(gaps[k]))))
@@ -321,15 +272,15 @@ class _Setup:
         self.omega_per_tesla = Fraction(self.g * MU_B / HBAR)
         self.omega_inplane = Fraction(self.g * MU_B * self.B_inplane / HBAR)
         H0 = _operator_numpy("cooperon", self.so, self.mag, (self.omega_inplane, 0, 0), self.phi)
-        Gz = _generators_numpy("cooperon")[2][8]
+        Gz = spin_half_operator("cooperon").generator("omega_z")
         self.H0, self.Gz = H0, (Gz if self.g != 0 else np.zeros_like(Gz))
-        self.W = _generators_numpy("cooperon")[3]
+        self.W = spin_half_operator("cooperon").weight()
         # gapless check on the Hermitian part (the Zeeman term is anti-Hermitian): Re(gap) >= its minimum
         herm = np.linalg.eigvalsh(0.5 * (H0 + H0.conj().T))
         if self.dim in (1, 2) and herm.min() <= 1e-14 * max(1.0, abs(herm).max()):
             raise ValueError("phi: a Cooperon channel is gapless (no dephasing and no magnetic scattering), so the "
                              "magnetoconductance relative to B = 0 diverges; give phi > 0 (or mag > 0)")
-        self.blocks = _blocks(self.H0, self.Gz)
+        self.blocks = common_blocks(self.H0, self.Gz)
 
 
 def zeeman_magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, g_factor=0.0,
@@ -538,18 +489,17 @@ def _mc_mp(b: float, s: _Setup, dps: int):
         with mpmath.workdps(dps):
             return mpmath.mpf(0)
     omega_b = s.omega_per_tesla * Fraction(b)
-    HB = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
-    H0 = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
-    W = _generators("cooperon")[3]
+    HB = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
+    H0 = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
     # cancellation of the sigma(0) difference at small splitting: ~2 log10(|H|/|omega_b|) digits
-    scale = float(max(abs(complex(x)) for x in H0))
+    scale = float(np.abs(_operator_numpy(*H0)).max())
     extra = 2 * max(0, int(math.ceil(math.log10(scale / float(omega_b))))) if omega_b else 0
     work = dps + _GUARD + extra
     with mpmath.workdps(work):
         hbar, e = mp_constant("hbar"), mp_constant("e")
         Bm, Dm = mpmath.mpf(b), mpmath.mpf(s.D)
         rate_b = 4 * e * Dm * Bm / hbar
-        HBm, H0m, Wm = to_mpmath(HB), to_mpmath(H0), to_mpmath(W)
+        HBm, H0m, Wm = _operator_mp(*HB), _operator_mp(*H0), spin_half_operator("cooperon").weight_mpmath()
         if s.dim == 1:
             width = mpmath.mpf(s.width)
             rate_field = Dm * (e * width * Bm / hbar) ** 2 / 3
@@ -608,15 +558,14 @@ def _ll_one(b, s, dps, max_levels):
         with mpmath.workdps(dps):
             return mpmath.mpf(0)
     omega_b = s.omega_per_tesla * Fraction(b)
-    HB = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
-    H0 = _operator_exact("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
-    W = _generators("cooperon")[3]
+    HB = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
+    H0 = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
     work = dps + _GUARD
     with mpmath.workdps(work):
         hbar, e = mp_constant("hbar"), mp_constant("e")
         rate_b = 4 * e * mpmath.mpf(s.D) * mpmath.mpf(b) / hbar
-        Z = to_mpmath(HB) / rate_b
-        Wm = to_mpmath(W)
+        Z = _operator_mp(*HB) / rate_b
+        Wm = spin_half_operator("cooperon").weight_mpmath()
         n = Z.rows
         norm = mpmath.mnorm(Z, 1)
         levels = int(max(64, mpmath.ceil(8 * norm)))
@@ -651,7 +600,7 @@ def _ll_one(b, s, dps, max_levels):
             if k > levels:    # pragma: no cover - the series is far from its optimal truncation at N >= 64
                 raise ArithmeticError("the Landau-level tail did not converge")
         psi_trace = log_part + tail - level_sum
-        ln_h0 = spectral_trace_mp(to_mpmath(H0), Wm, mpmath.log)[0] - trw * mpmath.log(rate_b)
+        ln_h0 = spectral_trace_mp(_operator_mp(*H0), Wm, mpmath.log)[0] - trw * mpmath.log(rate_b)
         total = SPIN_DEGENERACY / (2 * mpmath.pi) * (psi_trace - ln_h0)
     with mpmath.workdps(dps):
         return +mpmath.re(total)
@@ -687,16 +636,16 @@ def zeeman_wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, zeeman=0
         herm = np.linalg.eigvalsh(0.5 * (H + H.conj().T))
         if dim in (1, 2) and herm.min() <= 0:
             raise ValueError("phi: a Cooperon channel is gapless, the zero-field correction diverges; give phi > 0")
-        W = _generators_numpy("cooperon")[3]
+        W = spin_half_operator("cooperon").weight()
         total = sum(spectral_trace(H[np.ix_(b, b)] * tau, W[np.ix_(b, b)], lambda x: zero_field_g(dim, x))[0]
-                    for b in _blocks(H))
+                    for b in common_blocks(H))
         total = total.real
         pref = {2: -SPIN_DEGENERACY / (2 * math.pi), 1: -2 * SPIN_DEGENERACY / math.pi * math.sqrt(D * tau),
                 3: SPIN_DEGENERACY / (math.pi ** 2 * math.sqrt(D * tau))}[dim]
         return pref * total
     with mpmath.workdps(dps + _GUARD):
-        H = to_mpmath(_operator_exact("cooperon", so_c, mag_c, omega, phi_c)) * mpmath.mpf(tau)
-        W = to_mpmath(_generators("cooperon")[3])
+        H = _operator_mp("cooperon", so_c, mag_c, omega, phi_c) * mpmath.mpf(tau)
+        W = spin_half_operator("cooperon").weight_mpmath()
         total = mpmath.re(spectral_trace_mp(H, W, lambda x: zero_field_g_mp(dim, x))[0])
         s_, Dt = SPIN_DEGENERACY, mpmath.sqrt(mpmath.mpf(D) * mpmath.mpf(tau))
         pref = {2: -s_ / (2 * mpmath.pi), 1: -2 * s_ / mpmath.pi * Dt, 3: s_ / (mpmath.pi ** 2 * Dt)}[dim]
@@ -705,36 +654,8 @@ def zeeman_wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, zeeman=0
         return +total
 
 
-# ============================================================================ strong spin-orbit
-def singlet_zeeman_dephasing(so, mag=0, axis: str = "z") -> sp.Expr:
-    r"""Coefficient :math:`c` of the Zeeman dephasing :math:`\delta\Gamma_S = c\,\omega^2` of the singlet-like Cooperon.
-
-    Derived from the engine: the singlet mixes with the triplet :math:`T_{axis}` (zero projection on the
-    field axis) through :math:`i\omega`; second-order perturbation theory of the 2x2 block (the series of its
-    lower eigenvalue in :math:`\omega`) gives :math:`c = 1/(\Gamma_{T} - \Gamma_S)`; isotropic spin-orbit
-    without magnetic scattering: :math:`c = \tfrac34\tau_{so}` (:math:`\Gamma_T - \Gamma_S = \tfrac43/\tau_{so}`).
-
-    >>> t = sp.Symbol("tau_so", positive=True)
-    >>> singlet_zeeman_dephasing(1 / t)
-    3*tau_so/4
-    """
-    axis = arguments.choice("axis", axis, SPIN_AXES)
-    w = sp.Symbol("omega", positive=True)
-    conv = lambda n, v: arguments.sympy_value(n, v)  # noqa: E731
-    a = arguments.one_or_three("so", so, conv)
-    b = arguments.one_or_three("mag", mag, conv)
-    a = a if isinstance(a, tuple) else (a / 3,) * 3
-    b = b if isinstance(b, tuple) else (b / 3,) * 3
-    omega = tuple(w if ax == axis else 0 for ax in SPIN_AXES)
-    spec = spin_half_model(a, b, zeeman=omega).spectrum("cooperon")
-    low = spec.channel(f"singlet~triplet_{axis}-").gap
-    zero = spec.channel(f"singlet~triplet_{axis}-").gap.subs(w, 0)
-    coeff = sp.simplify(sp.series(low - zero, w, 0, 3).removeO().coeff(w, 2))
-    return coeff
-
-
 # ============================================================================ UCF
-def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False) -> dict:
+def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False, route: str = "auto") -> dict:
     r"""Channels entering the UCF loops with a Zeeman vector (rates in units of :math:`D/L^2`).
 
     For each propagator kind (Diffuson; Cooperon unless ``broken_trs``) the gap operator :math:`H` with the
@@ -747,24 +668,35 @@ def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False) -
     \tilde V^{-1}`: :math:`\sum_{cd} g_{cd}\,P_c\tilde P_d`, :math:`g_{cd} = (V^{-1}\tilde V)_{cd}(\tilde V^{-1}V)_{dc}`
     (:math:`g = 1` on the diagonal for a normal :math:`H`).
 
+    ``route``: ``"eigen"`` (the sums over eigenvalues above; refused at an exceptional point), ``"resolvent"``
+    (Cauchy integrals of the resolvents on circles around each block's spectrum, no eigenvectors: the
+    "channels" are then contour nodes with complex weights; continuous through the exceptional point) or
+    ``"auto"`` (eigen where the eigenvectors are well conditioned, condition number below 10, else resolvent).
+
     Returns ``{"ring": [(kind, gap, weight)], "two_box": [(kind, gap_c, gap_d, weight)]}`` (complex numbers).
     """
     so_c, mag_c, omega = _rates("so", so), _rates("mag", mag), _vector("zeeman", zeeman)
     phi_c = _exact("phi", phi)
-    if not isinstance(broken_trs, bool):
-        raise TypeError(f"broken_trs: expected True or False, got {broken_trs!r}")
+    broken_trs = arguments.boolean("broken_trs", broken_trs)
+    route = arguments.choice("route", route, UCF_ROUTES)
     kinds = ("diffuson",) if broken_trs else ("diffuson", "cooperon")
     ring, two_box = [], []
     for kind in kinds:
         H = _operator_numpy(kind, so_c, mag_c, omega, phi_c)
-        Ht = _two_box_partner(kind, H)
-        for blk in _blocks(H, Ht):
+        Ht = _operator_numpy(kind, so_c, mag_c, omega, phi_c, partner=True)
+        for blk in common_blocks(H, Ht):
             h, ht = H[np.ix_(blk, blk)], Ht[np.ix_(blk, blk)]
             lam, V = np.linalg.eig(h)
             lamt, Vt = np.linalg.eig(ht)
-            if np.linalg.cond(V) > _EP_CONDITION or np.linalg.cond(Vt) > _EP_CONDITION:
-                raise ValueError("zeeman: the UCF channels sit at an exceptional point (defective gap operator); "
-                                 "shift a rate slightly")
+            worst = max(np.linalg.cond(V), np.linalg.cond(Vt))
+            if route == "resolvent" or (route == "auto" and worst > _UCF_CONDITION):
+                r, b = _ucf_contour(kind, h, ht)
+                ring += r
+                two_box += b
+                continue
+            if worst > _EP_CONDITION:
+                raise ValueError("route: the UCF channels sit at an exceptional point (defective gap operator); "
+                                 "the eigen route does not exist there, use route='auto' or 'resolvent'")
             A = np.linalg.solve(V, Vt)
             Bm = np.linalg.solve(Vt, V)
             ring += [(kind, complex(x), 1.0) for x in lam]
@@ -776,25 +708,64 @@ def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False) -
     return {"ring": ring, "two_box": two_box}
 
 
-@cache
-def _pair_basis(kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """Orthonormal channel basis B (columns, pair space) of ``kind`` and the exchange P, numpy."""
-    model = spin_half_model((0, 0, 0), (0, 0, 0), potential=1)
-    B = np.array(sp.Matrix.hstack(*[v for _, v in model.channel_basis(kind)]).evalf(20).tolist(), dtype=complex)
-    P = np.array(exchange_operator(2).tolist(), dtype=complex)
-    return B, P
+def _circle(mu, spread, nodes: int):
+    """Radius and nodes of a circle about ``mu`` enclosing eigenvalues within ``spread`` (units D/L^2), away from
+    the line Re = -pi^2 (the first pole of the mode sums; pair_mode_sums needs Re > -pi^2): radius
+    sqrt(spread * distance) (or distance/4), nodes for a trapezoidal error ~1e-18. ``None`` if too close."""
+    dist = mu.real + math.pi ** 2
+    r = dist / 4 if spread < dist / 64 else math.sqrt(spread * dist)
+    ratio = min(r / max(spread, 1e-300), dist / r)
+    if ratio < 2:
+        return None
+    n = int(min(nodes, max(16, math.ceil(18 * math.log(10) / math.log(ratio)))))
+    n += n % 2
+    return r, mu + r * np.exp(2j * np.pi * (np.arange(n) + 0.5) / n)
 
 
-def _two_box_partner(kind: str, H: np.ndarray) -> np.ndarray:
-    r""":math:`\tilde H` of the two-box loop in the channel basis: :math:`X H^T X` (Diffuson) or :math:`XHX` (Cooperon)
-    in pair space (``vec`` basis), :math:`X` the exchange."""
-    B, P = _pair_basis(kind)
-    Hv = B @ H @ B.conj().T
-    Ht = P @ (Hv.T if kind == "diffuson" else Hv) @ P
-    return B.conj().T @ Ht @ B
+def _circles(lam, nodes: int):
+    """Circles around the spectrum ``lam``: one around all of it when it is compact, else one per eigenvalue
+    (radius a quarter of the distance to the other eigenvalues and to Re = -pi^2)."""
+    mu = complex(np.mean(lam))
+    one = _circle(mu, float(np.max(np.abs(lam - mu))), nodes)
+    if one is not None:
+        return [(mu, *one)]
+    out = []
+    for k, lk in enumerate(lam):
+        others = [abs(lk - lam[j]) for j in range(len(lam)) if j != k]
+        r = min([lk.real + math.pi ** 2] + others) / 4
+        if not min(others) > 0:   # pragma: no cover - coalesced eigenvalues are compact
+            raise ArithmeticError("the UCF channels are not separated from the lowest mode pole")
+        n = 32
+        out.append((complex(lk), r, lk + r * np.exp(2j * np.pi * (np.arange(n) + 0.5) / n)))
+    return out
 
 
-def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_trs: bool = False) -> float:
+def _ucf_contour(kind, h, ht, nodes: int = 256):
+    r"""Resolvent route of the UCF loops of one block: :math:`\sum_cS(\gamma_c,\gamma_c) = \frac1{2\pi i}\oint
+    S(z,z)\mathrm{Tr}(z-H)^{-1}dz` and :math:`\mathrm{Tr}[P\tilde P] = (\frac1{2\pi i})^2\oint\oint S(z,w)
+    \mathrm{Tr}[(z-H)^{-1}(w-\tilde H)^{-1}]dz\,dw` on circles around the spectra (trapezoidal rule), as
+    pseudo-channels (nodes with complex weights); no eigenvectors, continuous through an exceptional point."""
+    n = h.shape[0]
+    eye = np.eye(n)
+
+    def nodes_of(m):
+        zs, ws = [], []
+        for mu, _, z in _circles(np.linalg.eigvals(m), nodes):
+            zs.append(z)
+            ws.append((z - mu) / z.size)
+        z = np.concatenate(zs)
+        return z, np.concatenate(ws), np.linalg.inv(z[:, None, None] * eye - m[None])
+
+    z, wz, Rz = nodes_of(h)
+    w, ww, Rw = nodes_of(ht)
+    ring = [(kind, complex(zk), complex(wk * np.trace(R))) for zk, wk, R in zip(z, wz, Rz)]
+    tr = np.einsum("kij,lji->kl", Rz, Rw) * wz[:, None] * ww[None, :]
+    box = [(kind, complex(z[k]), complex(w[l]), complex(tr[k, l])) for k in range(z.size) for l in range(w.size)]
+    return ring, box
+
+
+def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_trs: bool = False,
+                        route: str = "auto") -> float:
     r""":math:`\operatorname{var}G` in :math:`(e^2/h)^2` of a spin-½ sample with a Zeeman splitting (float64).
 
     Rates (``so``, ``mag``, ``zeeman`` = :math:`\omega`) in units of :math:`D/L^2`; ``shape`` and ``L_phi`` as
@@ -802,7 +773,7 @@ def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_tr
     S(\gamma_c,\gamma_c) + w_{\rm box}\sum_{cd}g_{cd}S(\gamma_c,\tilde\gamma_d)]`,
     :math:`S(a,b) = \sum_{\mathbf n}(\lambda_{\mathbf n}+a)^{-1}(\lambda_{\mathbf n}+b)^{-1}` (complex gaps in units of
     :math:`\pi^2D/L^2`, :func:`mesocorr.integrals.epstein.pair_mode_sums`), weights from
-    :func:`mesocorr.diagrams.ucf.derive_prefactor`. Without Zeeman it equals :func:`mesocorr.ucf_variance`.
+    :data:`~mesocorr.integrals.derived_constants.UCF_WEIGHTS` (derived by :func:`mesocorr.diagrams.ucf.derive_prefactor`). Without Zeeman it equals :func:`mesocorr.ucf_variance`.
 
     >>> import mesocorr
     >>> round(zeeman_ucf_variance((1,), zeeman=0) / mesocorr.ucf_variance((1,)), 12)
@@ -815,13 +786,13 @@ def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_tr
         raise ValueError(f"shape: give 1 (wire), 2 (film) or 3 (box) lengths, got {len(lengths)}")
     ratios = [lengths[0] / w for w in lengths[1:]]
     phi = Fraction(0) if L_phi is None else Fraction((lengths[0] / arguments.positive("L_phi", L_phi)) ** 2)
-    content = zeeman_ucf_content(so, mag, zeeman, phi, broken_trs)
-    w = derive_prefactor()
-    w_ring, w_box = float(w["ring"]), float(w["two_box"])
+    content = zeeman_ucf_content(so, mag, zeeman, phi, broken_trs, route)
+    w_ring, w_box = monomial_float(UCF_WEIGHTS["ring"]), monomial_float(UCF_WEIGHTS["two_box"])
     unit = math.pi ** 2
     ring = [c[1] / unit for c in content["ring"]]
+    ring_w = np.array([c[2] for c in content["ring"]], dtype=complex)
     ring_sums = pair_mode_sums(ratios, np.array(ring), np.array(ring))
-    total = w_ring * 2 * float(np.sum(ring_sums).real)
+    total = w_ring * float(np.sum(ring_w * ring_sums).real)
     a = np.array([c[1] / unit for c in content["two_box"]])
     b = np.array([c[2] / unit for c in content["two_box"]])
     g = np.array([c[3] for c in content["two_box"]])
