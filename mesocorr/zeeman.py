@@ -84,7 +84,7 @@ from mesocorr.units import E_CHARGE, HBAR, MU_B, mp_constant
 
 __all__ = ["zeeman_rate", "field_to_rate", "rate_to_field", "zeeman_channels", "zeeman_magnetoconductance",
            "landau_level_magnetoconductance", "zeeman_wl_correction",
-           "zeeman_ucf_content", "zeeman_ucf_variance", "SPIN_DEGENERACY", "SUBTRACTIONS"]
+           "zeeman_ucf_content", "zeeman_ucf_variance", "zeeman_ucf_correlation", "SPIN_DEGENERACY", "SUBTRACTIONS"]
 
 #: spin degeneracy N in W = P/N (the conductivity prefactor s)
 SPIN_DEGENERACY = 2
@@ -769,16 +769,35 @@ def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_tr
     r""":math:`\operatorname{var}G` in :math:`(e^2/h)^2` of a spin-½ sample with a Zeeman splitting (float64).
 
     Rates (``so``, ``mag``, ``zeeman`` = :math:`\omega`) in units of :math:`D/L^2`; ``shape`` and ``L_phi`` as
-    :func:`mesocorr.ucf_variance`. :math:`\operatorname{var}g = \sum_{\rm kind}[w_{\rm ring}\,2\mathrm{Re}\sum_c
-    S(\gamma_c,\gamma_c) + w_{\rm box}\sum_{cd}g_{cd}S(\gamma_c,\tilde\gamma_d)]`,
-    :math:`S(a,b) = \sum_{\mathbf n}(\lambda_{\mathbf n}+a)^{-1}(\lambda_{\mathbf n}+b)^{-1}` (complex gaps in units of
-    :math:`\pi^2D/L^2`, :func:`mesocorr.integrals.epstein.pair_mode_sums`), weights from
-    :data:`~mesocorr.integrals.derived_constants.UCF_WEIGHTS` (derived by :func:`mesocorr.diagrams.ucf.derive_prefactor`). Without Zeeman it equals :func:`mesocorr.ucf_variance`.
+    :func:`mesocorr.ucf_variance`; :func:`zeeman_ucf_correlation` at :math:`\Delta E = 0`. Without Zeeman it equals
+    :func:`mesocorr.ucf_variance`.
 
     >>> import mesocorr
     >>> round(zeeman_ucf_variance((1,), zeeman=0) / mesocorr.ucf_variance((1,)), 12)
     1.0
     """
+    return zeeman_ucf_correlation(0.0, shape, so, mag, zeeman, L_phi, broken_trs, route)
+
+
+def zeeman_ucf_correlation(delta_E=0.0, shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_trs: bool = False,
+                           route: str = "auto") -> float:
+    r"""Energy correlation :math:`\langle\delta g(E)\delta g(E+\Delta E)\rangle` in :math:`(e^2/h)^2` with a Zeeman splitting.
+
+    ``delta_E`` in units of :math:`E_c = \hbar D/L^2` (as :func:`mesocorr.ucf_correlation`): every propagator gets
+    :math:`-i\Delta E/\hbar`, the ring loop :math:`\mathrm{Re}\,\mathrm{Tr}[P(\varepsilon)^2]`, the two-box loop
+    :math:`\mathrm{Tr}[P(\varepsilon)\tilde P(-\varepsilon)]`:
+
+    .. math:: C = w_{\rm ring}\,\mathrm{Re}\sum_c S(\gamma_c-i\varepsilon,\gamma_c-i\varepsilon)
+              + w_{\rm box}\,\mathrm{Re}\sum_{cd}g_{cd}\,S(\gamma_c-i\varepsilon,\tilde\gamma_d+i\varepsilon),
+
+    :math:`S(a,b) = \sum_{\mathbf n}(\lambda_{\mathbf n}+a)^{-1}(\lambda_{\mathbf n}+b)^{-1}` (units
+    :math:`\pi^2D/L^2`, :func:`mesocorr.integrals.epstein.pair_mode_sums`), channels of :func:`zeeman_ucf_content`,
+    weights :data:`~mesocorr.integrals.derived_constants.UCF_WEIGHTS` (derived by
+    :func:`mesocorr.diagrams.ucf.derive_prefactor`). Without spin-orbit the two spin species are independent
+    conductors at energies :math:`E\pm\hbar\omega/2`: :math:`C = 2C_s(\varepsilon) + C_s(\varepsilon+\omega) +
+    C_s(\varepsilon-\omega)` with :math:`C_s` the spinless correlation (tested).
+    """
+    eps = arguments.as_real("delta_E", delta_E)
     if isinstance(shape, (str, bytes)) or not hasattr(shape, "__len__"):
         shape = (shape,)
     lengths = [arguments.positive(f"shape[{i}]", v) for i, v in enumerate(shape)]
@@ -789,13 +808,13 @@ def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_tr
     content = zeeman_ucf_content(so, mag, zeeman, phi, broken_trs, route)
     w_ring, w_box = monomial_float(UCF_WEIGHTS["ring"]), monomial_float(UCF_WEIGHTS["two_box"])
     unit = math.pi ** 2
-    ring = [c[1] / unit for c in content["ring"]]
+    shift = 1j * eps / unit
+    ring = np.array([c[1] / unit for c in content["ring"]]) - shift
     ring_w = np.array([c[2] for c in content["ring"]], dtype=complex)
-    ring_sums = pair_mode_sums(ratios, np.array(ring), np.array(ring))
-    total = w_ring * float(np.sum(ring_w * ring_sums).real)
-    a = np.array([c[1] / unit for c in content["two_box"]])
-    b = np.array([c[2] / unit for c in content["two_box"]])
+    total = w_ring * float(np.sum(ring_w * pair_mode_sums(ratios, ring, ring)).real)
+    a = np.array([c[1] / unit for c in content["two_box"]]) - shift
+    b = np.array([c[2] / unit for c in content["two_box"]]) + shift
     g = np.array([c[3] for c in content["two_box"]])
-    box = pair_mode_sums(ratios, a, b)
-    total += w_box * float(np.sum(g * box).real)
+    total += w_box * float(np.sum(g * pair_mode_sums(ratios, a, b)).real)
+    arguments.check_finite_result("zeeman", total)
     return total
