@@ -295,42 +295,54 @@ def sylvester_2x2(M, W, f, conjugate_symmetric: bool = False, close: float = 1e-
     analytic in :math:`|z-\mu|<|\mu|`). Continuous through the exceptional point :math:`s = 0`.
 
     ``f(lam, sel)``: vectorised over complex ``lam`` of shape ``(len(sel),)`` or ``(len(sel), K)``;
-    ``sel`` indexes the stack (so that ``f`` can pick per-matrix parameters). With
+    ``sel`` indexes the stack (an index array or ``slice(None)`` for all; so that ``f`` can pick per-matrix
+    parameters). With
     ``conjugate_symmetric`` (:math:`f(\bar z) = \overline{f(z)}` and :math:`\lambda_- = \bar\lambda_+`
     detected exactly: real :math:`\mu`, imaginary :math:`s`) one evaluation serves both eigenvalues.
     """
     M = np.asarray(M, dtype=complex)
     N = M.shape[0]
-    W = np.broadcast_to(np.asarray(W, dtype=complex), (N, 2, 2))
-    mu, s = eigen_2x2(M)
-    trw = W[:, 0, 0] + W[:, 1, 1]
-    shifted = M - mu[:, None, None] * np.eye(2)[None]
-    tw = np.einsum("nij,nji->n", W, shifted)
-    f_plus = np.empty(N, dtype=complex)
-    f_minus = np.empty(N, dtype=complex)
-    idx = np.arange(N)
-    pair = np.zeros(N, dtype=bool)
-    if conjugate_symmetric:
-        pair = (mu.imag == 0) & (s.real == 0)
-    if pair.any():
-        sel = idx[pair]
+    W = np.asarray(W, dtype=complex)
+    a, b, c, d = M[:, 0, 0], M[:, 0, 1], M[:, 1, 0], M[:, 1, 1]
+    mu = 0.5 * (a + d)
+    half = 0.5 * (a - d)
+    s = np.sqrt(half * half + b * c)
+    if W.ndim == 2:       # one weight matrix for the whole stack: elementwise traces, no broadcast copies
+        trw = W[0, 0] + W[1, 1]
+        tw = (W[0, 0] - W[1, 1]) * half + W[0, 1] * c + W[1, 0] * b
+    else:
+        W = np.broadcast_to(W, (N, 2, 2))
+        trw = W[:, 0, 0] + W[:, 1, 1]
+        tw = (W[:, 0, 0] - W[:, 1, 1]) * half + W[:, 0, 1] * c + W[:, 1, 0] * b
+    full = slice(None)
+    pair = (mu.imag == 0) & (s.real == 0) if conjugate_symmetric else None
+    if pair is not None and pair.all():
+        f_plus = np.asarray(f(mu + s, full), dtype=complex)
+        f_minus = np.conj(f_plus)
+    elif pair is None or not pair.any():
+        both = f(np.stack([mu + s, mu - s], axis=1), full)
+        f_plus, f_minus = both[:, 0], both[:, 1]
+    else:
+        f_plus = np.empty(N, dtype=complex)
+        f_minus = np.empty(N, dtype=complex)
+        sel = np.flatnonzero(pair)
         f_plus[sel] = f(mu[sel] + s[sel], sel)
         f_minus[sel] = np.conj(f_plus[sel])
-    rest = idx[~pair]
-    if rest.size:
+        rest = np.flatnonzero(~pair)
         both = f(np.stack([mu[rest] + s[rest], mu[rest] - s[rest]], axis=1), rest)
         f_plus[rest], f_minus[rest] = both[:, 0], both[:, 1]
-    dd = np.empty(N, dtype=complex)
-    far = np.abs(s) >= close * np.abs(mu)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dd[far] = (f_plus[far] - f_minus[far]) / (2 * s[far])
-    near = idx[~far]
+        dd = (f_plus - f_minus) / (2 * s)
+    near = np.flatnonzero(np.abs(s) < close * np.abs(mu))
     if near.size:
         nodes = 24
         z = mu[near, None] + (np.abs(mu[near]) / 8)[:, None] * np.exp(2j * np.pi * np.arange(nodes) / nodes)[None]
         lp, lm = (mu + s)[near, None], (mu - s)[near, None]
         dd[near] = (f(z, near) * (z - mu[near, None]) / ((z - lp) * (z - lm))).mean(axis=1)
-    return 0.5 * trw * (f_plus + f_minus) + tw * dd
+    out = tw * dd
+    if np.any(trw != 0):
+        out += 0.5 * trw * (f_plus + f_minus)
+    return out
 
 
 # ----------------------------------------------------------------------------- differences
@@ -403,23 +415,42 @@ def _eigvecs(M):
     return lam, V
 
 
+def _inv_cond_2x2(V):
+    """Inverse and 2-norm condition number of stacked 2x2 matrices with unit columns (closed forms)."""
+    a, b, c, d = V[..., 0, 0], V[..., 0, 1], V[..., 1, 0], V[..., 1, 1]
+    det = a * d - b * c
+    inv = np.empty_like(V)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv[..., 0, 0], inv[..., 0, 1] = d / det, -b / det
+        inv[..., 1, 0], inv[..., 1, 1] = -c / det, a / det
+        overlap = np.abs(np.conj(a) * b + np.conj(c) * d)      # |v1^H v2|; singular values^2 = 1 +- overlap
+        cond = np.sqrt((1 + overlap) / (1 - overlap))
+    return inv, np.where(np.isfinite(cond), cond, np.inf)
+
+
 def trace_difference(H0, E, W, divided_difference):
     r""":math:`\mathrm{Tr}[W(f(H_0+E)-f(H_0))]` for stacked matrices, no cancellation for small :math:`E`.
 
     Daleckii–Krein: :math:`\sum_{cd}(V_0^{-1}WV_1)_{cd}(V_1^{-1}EV_0)_{dc}\,f[\lambda^1_d,\lambda^0_c]`.
     ``divided_difference(a, b)`` is :math:`f[a,b]`. Returns ``(value, condition)`` with ``condition`` the
     product of the eigenvector condition numbers of :math:`H_0` and :math:`H_0+E` (large near an
-    exceptional point: use :func:`spectral_trace` there).
+    exceptional point: use :func:`spectral_trace` there). ``H0`` may be one matrix (broadcast over ``E``).
+    2x2 stacks use closed forms (eigenvectors, inverse, condition number).
     """
     H0 = np.asarray(H0, dtype=complex)
     E = np.asarray(E, dtype=complex)
+    H0 = np.broadcast_to(H0, np.broadcast_shapes(H0.shape, E.shape))
     W = np.broadcast_to(np.asarray(W, dtype=complex), H0.shape)
-    lam0, V0 = _eigvecs(H0)
+    lam0, V0 = _eigvecs(H0[:1] if H0.ndim == 3 and H0.strides[0] == 0 else H0)
     lam1, V1 = _eigvecs(H0 + E)
-    V0i, V1i = np.linalg.inv(V0), np.linalg.inv(V1)
+    if H0.shape[-1] == 2:
+        V0i, c0 = _inv_cond_2x2(V0)
+        V1i, c1 = _inv_cond_2x2(V1)
+    else:
+        V0i, V1i = np.linalg.inv(V0), np.linalg.inv(V1)
+        c0, c1 = np.linalg.cond(V0), np.linalg.cond(V1)
     A = V0i @ W @ V1
     Bm = V1i @ E @ V0
     F = divided_difference(lam1[..., :, None], lam0[..., None, :])      # F[d, c] = f[lam1_d, lam0_c]
     value = np.einsum("...cd,...dc,...dc->...", A, Bm, F)
-    cond = np.linalg.cond(V0) * np.linalg.cond(V1)
-    return value, cond
+    return value, c0 * c1

@@ -54,7 +54,6 @@ References
 from __future__ import annotations
 
 import math
-import numbers
 from fractions import Fraction
 
 import mpmath
@@ -93,6 +92,9 @@ SUBTRACTIONS = ("zero_field", "same_splitting")
 _GUARD = 10
 #: condition number of the eigenvectors above which a field is treated as near an exceptional point
 _EP_CONDITION = 1e6
+#: Daleckii-Krein differences only below this eigenvector condition number (near an exceptional point, where the
+#: splitting is not small, the two traces are taken separately: measured loss ~cond^2 eps otherwise)
+_DK_CONDITION = 100.0
 #: the UCF loops of a block use the resolvent route above this eigenvector condition number (route="auto")
 _UCF_CONDITION = 10.0
 #: routes of the UCF loops
@@ -118,8 +120,10 @@ def rate_to_field(rate, D) -> float:
 
 # ============================================================================ inputs
 def _exact(name: str, value, check=arguments.nonnegative) -> Fraction:
-    x = check(name, value)
-    return Fraction(int(value)) if isinstance(value, numbers.Integral) else Fraction(x)
+    """Checked (sign, finiteness) and exact by the package's one rule (:func:`mesocorr.arguments.as_fraction`:
+    floats as the decimal they print as), so that the float64 and mpmath paths see the same numbers."""
+    check(name, value)
+    return arguments.as_fraction(name, value)
 
 
 def _rates(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
@@ -393,11 +397,18 @@ def _merge_equal(s: _Setup):
 
 
 def _phi_of(lam, b):
-    """HLN phi(lam/b) = F(b/lam) for gaps lam (rates), b = 4eDB/hbar; real path where lam is real."""
-    z = lam / b
-    if np.isrealobj(z) or not np.any(z.imag):
-        return hln_f_core((1.0 / np.real(z)).reshape(-1)).reshape(np.shape(z)) + 0j
-    return hln_phi(z)
+    """HLN phi(lam/b) = F(b/lam) for gaps lam (rates), b = 4eDB/hbar: the real path where a gap is real."""
+    z = np.asarray(lam / b)
+    shape = z.shape
+    z = z.reshape(-1)
+    out = np.empty(z.shape, dtype=complex)
+    real = z.imag == 0
+    if real.all():
+        return (hln_f_core(1.0 / z.real) + 0j).reshape(shape)
+    if real.any():
+        out[real] = hln_f_core(1.0 / z.real[real])
+    out[~real] = hln_phi(z[~real])
+    return out.reshape(shape)
 
 
 def _main_function(s: _Setup, b_field, rate_b):
@@ -442,16 +453,15 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
         base = M0 if s.subtract == "zero_field" else M
         # Delta sigma_1D / (s sqrt D) = -Tr W[(base + E')^-1/2 - base^-1/2], E' the part not in base
         E_rel = E if s.subtract == "zero_field" else rate_field[:, None, None] * np.eye(n)[None]
-        diff = _difference(np.broadcast_to(base, M.shape), E_rel, W, inv_sqrt_divided_difference,
-                           lambda x: x ** -0.5)
+        diff = _difference(base, E_rel, W, inv_sqrt_divided_difference, lambda x: x ** -0.5)
         return -math.sqrt(s.D) * diff
     if s.subtract == "same_splitting" or not np.any(G):
         return main
     E = omega[:, None, None] * G[None]
     if s.dim == 2:
-        corr = _difference(np.broadcast_to(M0, M.shape), E, W, log_divided_difference, np.log)
+        corr = _difference(M0, E, W, log_divided_difference, np.log)
     else:
-        corr = _difference(np.broadcast_to(M0, M.shape), E, W, sqrt_divided_difference, np.sqrt) / math.sqrt(s.D)
+        corr = _difference(M0, E, W, sqrt_divided_difference, np.sqrt) / math.sqrt(s.D)
     return main + corr
 
 
@@ -467,19 +477,38 @@ def _generic_trace(M, W, f, N):
     return out
 
 
+def _trace_stack(M, W, func):
+    """Tr[W func(M)] for stacked n x n matrices: closed form for n = 1, Sylvester for n = 2, else per matrix."""
+    n = M.shape[-1]
+    if n == 1:
+        return W[0, 0] * func(M[:, 0, 0])
+    if n == 2:
+        return sylvester_2x2(M, W, lambda z, sel: func(z))
+    return _generic_trace(M, W, lambda lam, sel: func(lam), M.shape[0])
+
+
 def _difference(M0, E, W, dd, func):
-    """Tr[W(f(M0 + E) - f(M0))], Daleckii-Krein; near an EP (ill-conditioned) both traces separately."""
-    value, cond = trace_difference(M0, E, W, dd)
-    bad = np.flatnonzero(~(cond < _EP_CONDITION))
-    n = M0.shape[-1]
-    for k in bad:
-        if n == 2:
-            one = sylvester_2x2((M0[k] + E[k])[None], W, lambda z, sel: func(z))[0]
-            zero = sylvester_2x2(M0[k][None], W, lambda z, sel: func(z))[0]
-        else:
-            one = spectral_trace(M0[k] + E[k], W, func)[0]
-            zero = spectral_trace(M0[k], W, func)[0]
-        value[k] = one - zero
+    """Tr[W(f(M0 + E) - f(M0))] for stacked E (M0 one matrix or a stack): Daleckii-Krein where E is small
+    against the spectrum of M0 and the eigenvectors are well conditioned (no cancellation), both traces
+    separately elsewhere (near an exceptional point, where E is not small)."""
+    N, n = E.shape[0], E.shape[-1]
+    single = M0.ndim == 2
+    lam0 = np.linalg.eigvals(M0 if single else M0.reshape(-1, n, n))
+    scale = np.abs(lam0).min(axis=-1)
+    small = n * np.abs(E).reshape(N, -1).max(axis=1) < 0.1 * scale
+    value = np.empty(N, dtype=complex)
+    idx = np.flatnonzero(small)
+    redo = np.zeros(N, dtype=bool)
+    if idx.size:
+        v, cond = trace_difference(M0 if single else M0[idx], E[idx], W, dd)
+        value[idx] = v
+        redo[idx[~(cond < _DK_CONDITION)]] = True
+    sep = np.flatnonzero(~small | redo)
+    if sep.size:
+        base = np.broadcast_to(M0, (sep.size, n, n)) if single else M0[sep]
+        zero = (np.full(sep.size, _trace_stack(M0[None], W, func)[0]) if single
+                else _trace_stack(base, W, func))
+        value[sep] = _trace_stack(base + E[sep], W, func) - zero
     return value
 
 
@@ -493,7 +522,7 @@ def _mc_mp(b: float, s: _Setup, dps: int):
     H0 = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
     # cancellation of the sigma(0) difference at small splitting: ~2 log10(|H|/|omega_b|) digits
     scale = float(np.abs(_operator_numpy(*H0)).max())
-    extra = 2 * max(0, int(math.ceil(math.log10(scale / float(omega_b))))) if omega_b else 0
+    extra = 2 * max(0, int(math.ceil(math.log10(scale / abs(float(omega_b)))))) if omega_b else 0
     work = dps + _GUARD + extra
     with mpmath.workdps(work):
         hbar, e = mp_constant("hbar"), mp_constant("e")
