@@ -62,7 +62,7 @@ operator is the identity (the spin trace of the UCF loop: every channel weight o
 :math:`O` as :math:`O\mapsto t\,M O M^\dagger`: Pauli-type mechanisms are diagonal in this basis. The
 engine transforms :math:`H` and :math:`W` to it, splits :math:`H` into its blocks (connected components of
 the exact non-zero pattern) and diagonalises each block in closed form (1x1; 2x2 by the quadratic
-formula; larger blocks with numbers by exact algebraic roots), weights from the projector
+formula; larger blocks with numbers by mpmath eigenvectors at 30 digits), weights from the projector
 :math:`\mathrm{adj}(\Gamma_c-H)/p'(\Gamma_c)` (no eigenvector normalisation needed).
 
 References
@@ -798,25 +798,47 @@ def _block_channels(blk: PairBlock) -> list[PairChannel]:
     if not all(x.is_number for x in M):
         raise ValueError(f"kind: the block {blk.names} is {n}x{n} with symbolic entries: no closed form; "
                          "substitute numbers or use mesocorr.integrals.matrix_functions")
-    x = sp.Dummy("x")
-    char = sp.Poly(sp.expand((x * sp.eye(n) - M).det()), x)
-    dchar = char.diff(x)
-    if all(c.is_rational for c in char.all_coeffs()):
-        roots = char.all_roots()
-    else:
-        roots = sp.roots(char, multiple=True)
-        if len(roots) != n:
-            raise ValueError(f"kind: no closed form for the roots of the {n}x{n} block {blk.names}; "
-                             "use mesocorr.integrals.matrix_functions")
-    Mm = sp.Matrix(M)
-    out = []
-    for k, root in enumerate(roots):
-        dp = dchar.eval(root) if not isinstance(root, sp.Expr) or root.is_number else dchar.as_expr().subs(x, root)
-        if sp.simplify(dp) == 0:
-            raise ValueError(f"kind: the block {blk.names} is defective at these parameters (exceptional point): "
-                             "use mesocorr.integrals.matrix_functions")
-        adj = (root * sp.eye(n) - Mm).adjugate()
-        out.append(PairChannel(f"{label}[{k}]", root, (W * adj).trace() / dp, blk.names))
+    return _numeric_block_channels(blk, label)
+
+
+#: digits of the numeric eigen-decomposition of blocks larger than 2x2 (mpmath; gaps returned as SymPy Floats)
+NUMERIC_BLOCK_DIGITS = 30
+
+
+def _numeric_block_channels(blk: PairBlock, label: str) -> list[PairChannel]:
+    r"""Blocks larger than 2x2 with numeric entries: mpmath eigenvalues with left/right eigenvectors at
+    :data:`NUMERIC_BLOCK_DIGITS` digits (+10 guard), weights :math:`\ell^TWr/\ell^Tr`; ``ValueError`` at an
+    exceptional point (eigenvalue condition number above 1e12)."""
+    import mpmath
+
+    n = len(blk.indices)
+    digits = NUMERIC_BLOCK_DIGITS
+    with mpmath.workdps(digits + 10):
+        def mp(x):
+            re_, im_ = sp.N(x, digits + 15).as_real_imag()
+            return mpmath.mpc(mpmath.mpf(str(re_)), mpmath.mpf(str(im_)))
+
+        H = mpmath.matrix([[mp(blk.H[i, j]) for j in range(n)] for i in range(n)])
+        W = mpmath.matrix([[mp(blk.W[i, j]) for j in range(n)] for i in range(n)])
+        E, EL, ER = mpmath.eig(H, left=True, right=True)
+        out = []
+        order = sorted(range(n), key=lambda k: (float(mpmath.re(E[k])), float(mpmath.im(E[k]))))
+        for rank, c in enumerate(order):
+            num = mpmath.fsum(EL[c, i] * W[i, j] * ER[j, c] for i in range(n) for j in range(n))
+            den = mpmath.fsum(EL[c, i] * ER[i, c] for i in range(n))
+            nl = mpmath.sqrt(mpmath.fsum(abs(EL[c, i]) ** 2 for i in range(n)))
+            nr = mpmath.sqrt(mpmath.fsum(abs(ER[i, c]) ** 2 for i in range(n)))
+            if den == 0 or nl * nr / abs(den) > 1e12:
+                raise ValueError(f"kind: the block {blk.names} is defective at these parameters (exceptional point): "
+                                 "use mesocorr.integrals.matrix_functions")
+
+            def num_sp(z):
+                tiny = mpmath.mpf(10) ** (5 - digits) * max(abs(z), mpmath.norm(H))
+                re_ = 0 if abs(mpmath.re(z)) < tiny else sp.Float(mpmath.nstr(mpmath.re(z), digits), digits)
+                im_ = 0 if abs(mpmath.im(z)) < tiny else sp.Float(mpmath.nstr(mpmath.im(z), digits), digits)
+                return re_ + sp.I * im_
+
+            out.append(PairChannel(f"{label}[{rank}]", num_sp(E[c]), num_sp(num / den), blk.names))
     return out
 
 

@@ -115,7 +115,10 @@ class Channel:
     @property
     def symbol_latex(self) -> str:
         letter = "C" if self.kind == "cooperon" else "P"
-        label = "S" if self.name == "singlet" else "T_" + self.name[-1]
+        parts = self.name.rstrip("+-").split("~")
+        label = r"\sim ".join("S" if p == "singlet" else "T_" + p[-1] for p in parts)
+        if self.name[-1] in "+-":       # a Zeeman-mixed pair: branch Gbar -+ sqrt(...)
+            label = rf"{label},{self.name[-1]}"
         return rf"\Gamma^{{{letter}}}_{{{label}}}"
 
     def latex(self) -> str:
