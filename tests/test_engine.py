@@ -218,21 +218,23 @@ def test_resolvent_route_is_continuous_through_the_exceptional_point():
 # ----------------------------------------------------------------------------- a custom internal space
 def two_valley_model(intra, inter, z_inter):
     r"""Spinless two-valley conductor: intravalley potential (tau_0), intervalley scattering (tau_x, tau_y, rate
-    ``inter`` each) and a valley-odd potential tau_z (rate ``z_inter``); time reversal exchanges the valleys."""
+    ``inter`` each) and a valley-odd potential tau_z (rate ``z_inter``); time reversal exchanges the valleys
+    (U = tau_x), so tau_z is time-reversal odd (U tau_z^* U^-1 = -tau_z)."""
     space = InternalSpace(valley())
     mechs = [DisorderMechanism("intravalley", sp.eye(2), intra, +1),
              DisorderMechanism("intervalley", (PAULI[0], PAULI[1]), (inter, inter), +1),
-             DisorderMechanism("valley_z", PAULI[2], z_inter, +1)]
+             DisorderMechanism("valley_z", PAULI[2], z_inter, -1)]
     return InternalModel(space, mechs)
 
 
 def test_custom_two_valley_model_against_dense_numpy():
     model = two_valley_model(sp.Rational(3), sp.Rational(1, 5), sp.Rational(1, 7))
     U = np.array([[0, 1], [1, 0]])
-    mats = [(3.0, np.eye(2)), (0.2, PAULI_NP[1]), (0.2, PAULI_NP[2]), (1 / 7, PAULI_NP[3])]
-    rate = sum(r for r, _ in mats)
+    mats = [(3.0, np.eye(2), 1), (0.2, PAULI_NP[1], 1), (0.2, PAULI_NP[2], 1), (1 / 7, PAULI_NP[3], -1)]
+    rate = sum(r for r, _, _ in mats)
     for kind in ("cooperon", "diffuson"):
-        K = sum(r * (np.kron(M, U @ M.conj() @ U) if kind == "cooperon" else np.kron(M, M.conj())) for r, M in mats)
+        K = sum(r * (np.kron(M, t * U @ M.conj() @ U) if kind == "cooperon" else np.kron(M, M.conj()))
+                for r, M, t in mats)
         want = np.linalg.eigvals(rate * np.eye(4) - K)
         assert same_spectrum([complex(c.gap) for c in model.spectrum(kind).channels], want, 1e-13)
     weights = [c.weight for c in model.spectrum("cooperon").channels]
@@ -248,6 +250,17 @@ def test_custom_model_linear_form_evaluates_like_the_symbolic_spectrum():
                   for c in model.spectrum("cooperon").channels)
     assert np.allclose(sorted(np.linalg.eigvals(H).real), want, atol=1e-14)
     assert math.isclose(np.trace(op.weight()).real, 1.0)
+
+
+def test_intervalley_scattering_halves_weak_localization():
+    """Valley-degenerate 2DEG (valleys exchanged by time reversal): without intervalley scattering all four
+    Cooperons are gapless (total weight 1, i.e. N = 2 times the single-valley result); strong intervalley
+    scattering leaves one gapless channel of weight 1/2 (the valleys act as one)."""
+    g = sp.Symbol("g", positive=True)
+    chans = two_valley_model(1, g, 0).spectrum("cooperon").channels
+    assert sum(c.weight for c in chans if c.gap == 0) == sp.Rational(1, 2)
+    assert sum(c.weight for c in chans) == 1
+    assert sorted((c.gap for c in chans), key=str) == sorted([0, 2 * g, 2 * g, 4 * g], key=str)
 
 
 def test_berry_phase_sign_flips_the_weights():
