@@ -11,11 +11,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-import mesocorr  # noqa: E402
-from mesocorr.units import HBAR, MU_B  # noqa: E402
+import mesocorr
+from mesocorr.units import HBAR, MU_B
 
 D, SO, PHI = 0.001, 4e11, 1e10
 B = np.linspace(-6, 6, 2401)
