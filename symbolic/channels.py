@@ -37,10 +37,12 @@ __all__ = ["Channel", "channels", "rate_components", "KINDS"]
 KINDS = ("cooperon", "diffuson")
 
 
-def _to_sympy(name: str, value) -> sp.Expr:
+def _to_sympy(name: str, value, signed: bool = False) -> sp.Expr:
+    """A rate (non-negative) or, with ``signed``, any real number or SymPy expression (a Zeeman component)."""
     if isinstance(value, sp.Basic):
-        if value.is_number and (not value.is_real or value.is_negative):
-            raise ValueError(f"{name}: rates must be real and non-negative, got {value}")
+        if value.is_number and (not value.is_real or (value.is_negative and not signed)):
+            raise ValueError(f"{name}: rates must be real and non-negative, got {value}" if not signed
+                             else f"{name}: must be real, got {value}")
         return value
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name}: expected a number or a SymPy expression, got a string (strings are never parsed)")
@@ -49,7 +51,7 @@ def _to_sympy(name: str, value) -> sp.Expr:
     x = float(value)
     if x != x or x in (float("inf"), float("-inf")):
         raise ValueError(f"{name}: must be finite, got {value!r}")
-    if x < 0:
+    if x < 0 and not signed:
         raise ValueError(f"{name}: rates must be non-negative, got {value!r}")
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
@@ -135,25 +137,9 @@ class Channel:
         return f"${self.latex()}$"
 
 
-def _real_sympy(name: str, value) -> sp.Expr:
-    """A Zeeman component: real number or SymPy expression (either sign)."""
-    if isinstance(value, sp.Basic):
-        if value.is_number and not value.is_real:
-            raise ValueError(f"{name}: must be real, got {value}")
-        return value
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"{name}: expected a number or a SymPy expression, got a string (strings are never parsed)")
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__}")
-    x = float(value)
-    if x != x or x in (float("inf"), float("-inf")):
-        raise ValueError(f"{name}: must be finite, got {value!r}")
-    return sp.Integer(int(value)) if isinstance(value, numbers.Integral) else sp.Float(x)
-
-
 def zeeman_components(value) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
     """Zeeman input: one value = along z, three = x, y, z components of omega = g mu_B B / hbar."""
-    w = one_or_three("zeeman", value, _real_sympy)
+    w = one_or_three("zeeman", value, lambda n, v: _to_sympy(n, v, signed=True))
     return w if isinstance(w, tuple) else (sp.Integer(0), sp.Integer(0), w)
 
 
