@@ -31,6 +31,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from dataclasses import dataclass, field
@@ -57,15 +58,17 @@ _UNITS = {"cylinder": "e^2/h per square", "ring": "e^2/h times L (delta sigma_1D
 def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[float, float]]:
     r"""Spin channels ``[(gap, weight), ...]`` (gaps in the units of ``so``/``mag``; no dephasing added).
 
-    ``kind``: ``"wl"`` — the merged Cooperon channels of :func:`mesocorr.cooperon_channel_table` with their
-    weak-localization weights (spin degeneracy :math:`s = 2` is in the prefactor; ``spinless``: one channel,
-    weight 1, :math:`s = 1`); ``"diffuson"`` / ``"cooperon"`` — the four channels of each kind that enter a
-    conductance correlation, weight 1 each (:func:`mesocorr.diagrams.ucf.channel_content`; spinless: one).
+    The channels come from the engine (:func:`mesocorr.zeeman.zeeman_channels` without a Zeeman vector: the
+    eigenvalues of the stored spin-1/2 gap operators of :mod:`mesocorr.diagrams.pair_kernel`).
+    ``kind``: ``"wl"`` — the Cooperon channels with their weak-localization weights, channels of equal gap
+    merged (spin degeneracy :math:`s = 2` is in the prefactor; ``spinless``: one channel, weight 1,
+    :math:`s = 1`); ``"diffuson"`` / ``"cooperon"`` — the four channels of each kind that enter a conductance
+    correlation, weight 1 each (the UCF weights of :mod:`mesocorr.diagrams.ucf`; spinless: one).
 
-    This is the single place where the ring module takes channels from the existing channel list; it is
-    meant to be switched to the general Cooperon/Diffuson engine later without touching anything else.
+    This is the single place where the ring module takes its channels (the independent route, the stored
+    channel list of :func:`mesocorr.cooperon_channel_table`, is compared in the tests).
 
-    >>> ring_channels("wl", so=3.0)
+    >>> [(round(g, 12), w) for g, w in ring_channels("wl", so=3.0)]
     [(0.0, -0.5), (4.0, 1.5)]
     """
     arguments.choice("kind", kind, ("wl", "diffuson", "cooperon"))
@@ -73,15 +76,34 @@ def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[
     if spinless:
         _require_no_spin_rates(so, mag)
         return [(0.0, 1.0)]
-    if kind == "wl":
-        from mesocorr.wl import cooperon_channel_table
+    return list(_engine_channels(kind, _component_rates("so", so), _component_rates("mag", mag)))
 
-        return [(row["gap"], row["weight"]) for row in cooperon_channel_table(so=so, mag=mag, phi=0)]
-    from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, DIFFUSON_CHANNELS
 
-    rates = (*_component_rates("so", so), *_component_rates("mag", mag))
-    table = DIFFUSON_CHANNELS if kind == "diffuson" else [(nm, c) for nm, c, _ in COOPERON_CHANNELS]
-    return [(float(sum(float(c) * r for c, r in zip(coeffs[:6], rates) if c)), 1.0) for _, coeffs in table]
+@functools.lru_cache(maxsize=256)
+def _engine_channels(kind: str, so: tuple, mag: tuple) -> tuple:
+    """Real gaps (and WL weights, merged at equal gap, or weight 1) of the engine's channels; cached, since a
+    fit asks for the same channels at every dephasing length."""
+    from mesocorr.zeeman import zeeman_channels
+
+    rows = zeeman_channels("cooperon" if kind == "wl" else kind, so=so, mag=mag)
+    out: list[list[float]] = []
+    for row in rows:
+        gap = complex(row["gap"])
+        scale = max(1.0, *so, *mag)
+        if abs(gap.imag) > 1e-13 * scale:  # pragma: no cover - no Zeeman vector: the operators are Hermitian
+            raise ArithmeticError(f"ring channels: complex gap {gap} without a Zeeman vector")
+        g = 0.0 if abs(gap.real) <= 1e-14 * scale else gap.real
+        if kind != "wl":
+            out.append([g, 1.0])
+            continue
+        w = complex(row["weight"]).real
+        for item in out:
+            if abs(item[0] - g) <= 1e-13 * scale:
+                item[1] += w
+                break
+        else:
+            out.append([g, w])
+    return tuple((g, w) for g, w in out if kind != "wl" or w != 0.0)
 
 
 def _component_rates(name, value) -> tuple[float, float, float]:

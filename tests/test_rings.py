@@ -176,11 +176,14 @@ def test_dps_path_agrees():
 
 
 # ------------------------------------------------------------------ seam
-def test_ring_channels_come_from_the_channel_list():
+def test_ring_channels_from_the_engine_equal_the_channel_list():
     assert ring_channels("wl") == [(0.0, 1.0)]
-    chans = ring_channels("wl", so=3.0, mag=0.6)
-    table = mesocorr.cooperon_channel_table(so=3.0, mag=0.6)
-    assert chans == [(row["gap"], row["weight"]) for row in table]
+    for so, mag in ((3.0, 0.6), ((0.3, 1.1, 2.0), (0.25, 0.0, 0.7)), (0.0, (0.0, 0.0, 0.9))):
+        chans = ring_channels("wl", so=so, mag=mag)      # engine: eigenvalues of the spin-1/2 gap operator
+        table = mesocorr.cooperon_channel_table(so=so, mag=mag)   # the stored linear forms, merged
+        assert len(chans) == len(table)
+        for (g, w), row in zip(chans, table):
+            assert g == pytest.approx(row["gap"], rel=1e-14, abs=1e-15) and w == pytest.approx(row["weight"], 1e-14)
     diff = ring_channels("diffuson", so=3.0, mag=0.6)
     assert [g for g, _ in diff] == pytest.approx([0.0, 4.8, 4.8, 4.8]) and all(w == 1.0 for _, w in diff)
     assert ring_channels("cooperon", spinless=True) == [(0.0, 1.0)]
