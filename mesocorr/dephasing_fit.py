@@ -19,12 +19,17 @@ Probes (the amplitude as a function of :math:`L_\phi/L` and :math:`L_T/L`, :math
     magnitude of the :math:`h/2e` winding amplitude of a thin-walled cylinder, per square
     (:func:`mesocorr.aas_oscillation`, :math:`(2s/\pi)|\sum_cw_cK_0(L/L_c)|`).
 
-Dephasing laws (**defined here for now, to be unified with the dephasing laws of the interactions issue**):
+Dephasing laws:
 
 ``"power"``
     :math:`1/\tau_\phi = aT^p` (parameters ``a`` in 1/s/K^p, ``p``);
 ``"power+saturation"``
     :math:`1/\tau_\phi = aT^p + 1/\tau_{sat}` (``a``, ``p``, ``tau_sat`` in s);
+``"nyquist"``, ``"nyquist+saturation"``
+    :math:`1/\tau_\phi = c\,\Gamma_{AAK}(T) [+ 1/\tau_{sat}]`: the electron-electron (Nyquist) rate of
+    :func:`mesocorr.nyquist_dephasing_rate` for the sample given in ``nyquist`` (``dim`` 1 with
+    ``resistance_per_length`` [and ``diffusion_constant``, default ``D``], or ``dim`` 2 with
+    ``sheet_resistance``) times a fitted factor ``c`` (1 where the AAK theory holds);
 callable
     ``law(T, params) -> tau_phi`` (s) for an array ``T`` (K) and a dict of parameters; ``p0`` names them.
 """
@@ -43,22 +48,57 @@ from mesocorr.units import HBAR, K_B
 __all__ = ["fit_dephasing", "dephasing_time", "DephasingFit", "PROBES", "LAWS"]
 
 PROBES = ("ab-ring", "aas-ring", "aas-cylinder")
-LAWS = {"power": ("a", "p"), "power+saturation": ("a", "p", "tau_sat")}
-_LOG = {"a", "tau_sat"}
+LAWS = {"power": ("a", "p"), "power+saturation": ("a", "p", "tau_sat"), "nyquist": ("c",),
+        "nyquist+saturation": ("c", "tau_sat")}
+_LOG = {"a", "tau_sat", "c"}
+_NYQUIST_KEYS = {1: {"resistance_per_length", "diffusion_constant"}, 2: {"sheet_resistance"}}
 MAX_POINTS = 500
 
 
-def dephasing_time(T, law: str, params: dict):
+def nyquist_sample(nyquist, D: float | None = None) -> dict:
+    """Checked keyword arguments of :func:`mesocorr.nyquist_dephasing_rate` (all but the temperature) for the
+    ``nyquist`` laws: ``{"dim": 1, "resistance_per_length": ohm/m[, "diffusion_constant": m^2/s]}`` (default
+    diffusion constant ``D``) or ``{"dim": 2, "sheet_resistance": ohm}``."""
+    if not isinstance(nyquist, dict) or "dim" not in nyquist:
+        raise TypeError("nyquist: the nyquist laws need the sample, e.g. {'dim': 1, 'resistance_per_length': R/L}")
+    dim = arguments.integer("nyquist['dim']", nyquist["dim"], 1, 2)
+    extra = set(nyquist) - {"dim"} - _NYQUIST_KEYS[dim]
+    if extra:
+        raise ValueError(f"nyquist: unknown keys {sorted(extra)} for dim = {dim}")
+    out = {"dim": dim}
+    for key in sorted(_NYQUIST_KEYS[dim]):
+        if key in nyquist:
+            out[key] = arguments.positive(f"nyquist['{key}']", nyquist[key])
+    if dim == 1 and "diffusion_constant" not in out and D is not None:
+        out["diffusion_constant"] = arguments.positive("D", D)
+    need = {"resistance_per_length", "diffusion_constant"} if dim == 1 else {"sheet_resistance"}
+    if need - set(out):
+        raise ValueError(f"nyquist: dim = {dim} needs {', '.join(sorted(need))}")
+    return out
+
+
+def _nyquist_rate(T, sample: dict):
+    from mesocorr.dephasing import nyquist_dephasing_rate
+
+    kw = {k: v for k, v in sample.items() if k != "dim"}
+    return np.asarray(nyquist_dephasing_rate(sample["dim"], T, **kw), dtype=float)
+
+
+def dephasing_time(T, law: str, params: dict, nyquist: dict | None = None):
     r""":math:`\tau_\phi(T)` in s of a built-in law (``"power"``: :math:`1/(aT^p)`; ``"power+saturation"``:
-    :math:`1/(aT^p + 1/\tau_{sat})`); ``T`` in K.
+    :math:`1/(aT^p + 1/\tau_{sat})`; ``"nyquist"``: :math:`1/(c\,\Gamma_{AAK}(T))` for the sample ``nyquist``,
+    see :func:`nyquist_sample`; ``"nyquist+saturation"``); ``T`` in K.
 
     >>> float(dephasing_time(2.0, "power", {"a": 1e9, "p": 1.0}))
     5e-10
     """
     arguments.choice("law", law, tuple(LAWS))
     T = np.asarray(T, dtype=float)
-    rate = params["a"] * T ** params["p"]
-    if law == "power+saturation":
+    if law.startswith("nyquist"):
+        rate = params["c"] * _nyquist_rate(T, nyquist_sample(nyquist))
+    else:
+        rate = params["a"] * T ** params["p"]
+    if law.endswith("+saturation"):
         rate = rate + 1.0 / params["tau_sat"]
     return 1.0 / rate
 
@@ -126,6 +166,15 @@ def _probe_function(probe, D, L, so, mag, lead_length, harmonic, spinless):
     return amp
 
 
+def _nyquist_law(law: str, sample: dict):
+    """The nyquist law as a callable ``(T, params) -> tau_phi`` with the reference rate ``reference(T)``."""
+    def nyquist_law(T, params):
+        return dephasing_time(T, law, params, sample)
+
+    nyquist_law.reference = lambda T: _nyquist_rate(T, sample)
+    return nyquist_law
+
+
 def _central_jacobian(func, u, rel: float) -> np.ndarray:
     """Central differences of the vector function ``func`` at ``u`` (step ``rel * max(1, |u_j|)``)."""
     cols = []
@@ -145,7 +194,8 @@ def _scaled_rates(name, value, factor):
 
 def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumference: float = None,
                   sigma=None, law="power", p0: dict | None = None, so=0.0, mag=0.0, lead_length: float = 0.5,
-                  harmonic: int = 1, spinless: bool = False, strict: bool = False) -> DephasingFit:
+                  harmonic: int = 1, spinless: bool = False, nyquist: dict | None = None,
+                  strict: bool = False) -> DephasingFit:
     r"""Fit :math:`\tau_\phi(T)` to oscillation amplitudes measured at temperatures ``T``.
 
     Parameters
@@ -162,7 +212,7 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         Ring / cylinder circumference :math:`L` (m).
     sigma : array_like or float, optional
         Standard errors of ``amplitude``; then parameter errors are absolute.
-    law : {"power", "power+saturation"} or callable
+    law : {"power", "power+saturation", "nyquist", "nyquist+saturation"} or callable
         Dephasing law; a callable ``law(T, params) -> tau_phi`` needs ``p0`` (its parameters, fitted as they are).
     p0 : dict, optional
         Start values (default: from a straight-line fit of the pointwise :math:`\ln(1/\tau_\phi)` vs :math:`\ln T`).
@@ -173,6 +223,8 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
     harmonic : int
         ``ab-ring``: which harmonic (1 = h/e).
     spinless : bool
+    nyquist : dict, optional
+        The sample of the ``nyquist`` laws (:func:`nyquist_sample`; ``diffusion_constant`` defaults to ``D``).
     strict : bool
         Raise ``ValueError`` instead of returning a fit with warnings.
 
@@ -201,6 +253,10 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         raise TypeError("D: give the diffusion constant D (m^2/s) and the circumference (m)")
     D = arguments.positive("D", D)
     L = arguments.positive("circumference", circumference)
+    thouless = D / (L * L) if L * L > 0 else math.inf
+    if not 1e-200 < thouless < 1e200:
+        raise ValueError(f"circumference: the Thouless rate D/L^2 = {thouless:.3g} 1/s of D = {D!r} m^2/s and "
+                         f"L = {L!r} m is outside 1e-200..1e200 1/s; check D and the circumference")
     harmonic = arguments.integer("harmonic", harmonic, minimum=1, maximum=20)
     spinless = arguments.boolean("spinless", spinless)
     strict = arguments.boolean("strict", strict)
@@ -230,6 +286,11 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         arguments.choice("law", law, tuple(LAWS))
         names = list(LAWS[law])
         law_name = law
+        if law.startswith("nyquist"):
+            sample = nyquist_sample(nyquist, D)
+            law = _nyquist_law(law, sample)
+        elif nyquist is not None:
+            raise ValueError(f"nyquist: only for the nyquist laws, not law = {law!r}")
     if Ts.size <= len(names):
         raise ValueError(f"T: need more temperatures than law parameters ({len(names)}), got {Ts.size}")
     amp = _probe_function(probe, D, L, so, mag, lead_length, harmonic, spinless)
@@ -276,19 +337,25 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
             start = {"a": math.exp(icpt), "p": float(slope)}
         else:
             start = {"a": D / (L**2 * float(np.median(Ts))), "p": 1.0}
-        if law_name == "power+saturation":
+        if law_name.startswith("nyquist"):
+            ratios = [1 / (p["tau_phi"] * float(law.reference(p["T"]))) for p in good]
+            start = {"c": float(np.median(ratios)) if ratios else 1.0}
+        if law_name.endswith("+saturation"):
             taus = [p["tau_phi"] for p in good] or [L**2 / D]
             start["tau_sat"] = 3.0 * max(taus)
     else:
-        unknown = set(p0) - set(names) if not callable(law) else set()
-        if unknown or (not callable(law) and set(names) - set(p0)):
+        builtin = law_name in LAWS
+        unknown = set(p0) - set(names) if builtin else set()
+        if unknown or (builtin and set(names) - set(p0)):
             raise ValueError(f"p0: give exactly the parameters {', '.join(names)}")
         start = {n: arguments.as_real(f"p0[{n}]", p0[n]) for n in names}
-    logs = [n in _LOG and not callable(law) for n in names]
+    logs = [n in _LOG and (not callable(law) or law_name.startswith("nyquist")) for n in names]
     for n, lg in zip(names, logs):
         if lg and start[n] <= 0:
             raise ValueError(f"p0[{n}]: must be positive")
     u0 = np.array([math.log(start[n]) if lg else start[n] for n, lg in zip(names, logs)])
+    if not np.all(np.isfinite(u0)):
+        raise ValueError(f"p0: the start values {start} are not finite; give p0")
 
     def natural(u):
         return {n: (math.exp(v) if lg else float(v)) for n, v, lg in zip(names, u, logs)}
@@ -304,8 +371,11 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
     def residuals(u):
         return (model_at(taus_of(u)) - y) / s
 
-    sol = least_squares(residuals, u0, method="trf", x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12,
-                        max_nfev=400)
+    try:
+        sol = least_squares(residuals, u0, method="trf", x_scale="jac", xtol=1e-12, ftol=1e-12, gtol=1e-12,
+                            max_nfev=400)
+    except ValueError as exc:          # non-finite residuals at the start: scipy's message names no argument
+        raise ValueError(f"amplitude: the fit cannot start from p0 = {start} ({exc})") from None
     if not sol.success:
         warnings.append(f"optimizer: did not converge ({sol.message})")
     u = sol.x
@@ -328,7 +398,7 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
     params = {}
     for i, n in enumerate(names):
         params[n] = {"value": vals[n], "stderr": float(math.sqrt(cov[i, i])) if np.isfinite(cov[i, i]) else None,
-                     "unit": {"a": "1/s/K^p", "p": "1", "tau_sat": "s"}.get(n, "")}
+                     "unit": {"a": "1/s/K^p", "p": "1", "tau_sat": "s", "c": "1"}.get(n, "")}
     # tau_phi(T_i) with errors (delta method in the fitted coordinates)
     tau = taus_of(u)
     G = _central_jacobian(lambda v: np.log(taus_of(v)), u, 1e-6)

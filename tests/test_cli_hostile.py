@@ -84,7 +84,12 @@ def files(tmp_path_factory):
                                                 "T_minus": transmission_matrix(S.T, ch).tolist(), "N": list(ch)}))
     S = circular_ensemble(1, 5, seed=4)
     (d / "S.json").write_text(json.dumps({"S": [[[z.real, z.imag] for z in r] for r in S], "channels": [2, 3]}))
-    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")}
+    from mesocorr.rings import aas_harmonics
+
+    temps = [0.5, 1.0, 2.0, 4.0]
+    amps = [abs(aas_harmonics((0.01 / (2e9 * t)) ** 0.5 / 2e-6, n_harmonics=1)[0]["amplitude"]) for t in temps]
+    (d / "amp.csv").write_text("T,amplitude\n" + "".join(f"{t!r},{a!r}\n" for t, a in zip(temps, amps)))
+    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv")}
 
 
 def _cases(files):
@@ -159,6 +164,15 @@ def _cases(files):
                           "--max-seconds": REAL}),
         "distribution-hot": (["distribution", "--V", "2e-4", "--relaxation", "hot"],
                              {"--V": REAL, "--T": REAL, "--x": LIST, "--energy-step": REAL, "--rows": INT}),
+        "ring-fit": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-cylinder", "--D", "0.01",
+                      "--circumference", "2e-6", "--tau-E", "1e-9"],
+                     {"--D": REAL, "--circumference": REAL, "--so": RATE, "--tau-E": REAL, "--columns": TEXT}),
+        "ring-fit-ring": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-ring", "--D", "0.01",
+                           "--circumference", "2e-6"],
+                          {"--lead-length": REAL, "--mag": RATE, "--harmonic": INT}),
+        "ring-fit-nyquist": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-cylinder", "--D", "0.01",
+                              "--circumference", "2e-6", "--law", "nyquist+saturation", "--R-sheet", "50"],
+                             {"--R-sheet": REAL}),
         # issue 14: Zeeman, field units
         "channels-zeeman": (["channels", "--kind", "cooperon", "--so", "1,1,1", "--phi", "0.1", "--zeeman", "0,0,0.5"],
                             {"--zeeman": LIST, "--so": RATE, "--phi": RATE}),
@@ -186,11 +200,12 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
               "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "distribution",
-              "distribution-hot", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
-            "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "mc-zeeman": 12, "ucf-zeeman": 10,
+            "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10,
+            "ring-fit-ring": 6, "mc-zeeman": 12, "ucf-zeeman": 10,
             "channels-zeeman": 12}
 DEFAULT_EXAMPLES = 20
 
@@ -260,7 +275,7 @@ def test_tiny_thermal_length_answers_fast(case, files):
 
 def test_hostile_input_counts():
     """The numbers the report quotes: fixed hostile values per option kind, and options covered."""
-    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")})
+    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv")})
     n_options = sum(len(o) for _, o in cases.values())
     n_fixed = sum(len(CORE[_kind(s)]) for _, o in cases.values() for s in o.values())
     assert len(cases) == len(CASE_NAMES) and n_options >= 90 and n_fixed >= 1000

@@ -14,13 +14,13 @@ import pytest
 
 from mesocorr.dephasing_fit import dephasing_time, fit_dephasing
 from mesocorr.rings import aas_harmonics, ab_harmonics
-from mesocorr.units import HBAR, K_B
+from mesocorr.units import E_CHARGE, HBAR, K_B
 
 D, L = 0.01, 2e-6
 
 
-def _cylinder_amplitudes(T, law, params):
-    tau = dephasing_time(T, law, params)
+def _cylinder_amplitudes(T, law, params, nyquist=None):
+    tau = dephasing_time(T, law, params, nyquist)
     return np.array([abs(aas_harmonics(math.sqrt(D * t) / L, n_harmonics=1)[0]["amplitude"]) for t in tau])
 
 
@@ -99,3 +99,65 @@ def test_out_of_range_amplitudes_are_reported():
 def test_bad_input(kwargs, exc, word):
     with pytest.raises(exc, match=word):
         fit_dephasing(probe=kwargs.pop("probe", "aas-cylinder"), D=D, circumference=L, **kwargs)
+
+
+def test_nyquist_law_is_the_aak_rate():
+    """The nyquist law with c = 1 for a wire is a power law with p = 2/3 and the AAK prefactor
+    a = [(R/L) e^2 sqrt(D) k_B / (2 sqrt 2 hbar^2)]^(2/3) (Altshuler, Aronov, Khmelnitsky 1982; Pierre et al.
+    2003, eq. 3), written out here: the power-law fit of its amplitudes recovers both; the nyquist+saturation
+    fit of film data recovers c and tau_sat."""
+    T = np.array([0.3, 0.6, 1.2, 2.4, 4.8])
+    RL = 1e8
+    wire = {"dim": 1, "resistance_per_length": RL, "diffusion_constant": D}
+    amp = _cylinder_amplitudes(T, "nyquist", {"c": 1.0}, wire)
+    r = fit_dephasing(T, amp, probe="aas-cylinder", D=D, circumference=L, law="power")
+    a_aak = (RL * E_CHARGE**2 * math.sqrt(D) * K_B / (2 * math.sqrt(2) * HBAR**2)) ** (2 / 3)
+    assert r.params["a"]["value"] == pytest.approx(a_aak, rel=1e-9)
+    assert r.params["p"]["value"] == pytest.approx(2 / 3, rel=1e-9)
+    r = fit_dephasing(T, amp, probe="aas-cylinder", D=D, circumference=L, law="nyquist",
+                      nyquist={"dim": 1, "resistance_per_length": RL})     # diffusion_constant defaults to D
+    assert r.params["c"]["value"] == pytest.approx(1.0, rel=1e-9)
+    film = {"dim": 2, "sheet_resistance": 50.0}
+    amp = _cylinder_amplitudes(T, "nyquist+saturation", {"c": 1.7, "tau_sat": 3e-10}, film)
+    r = fit_dephasing(T, amp, probe="aas-cylinder", D=D, circumference=L, law="nyquist+saturation", nyquist=film)
+    assert r.params["c"]["value"] == pytest.approx(1.7, rel=1e-9)
+    assert r.params["tau_sat"]["value"] == pytest.approx(3e-10, rel=1e-9) and not r.warnings
+    for bad, word in (({"dim": 3}, "dim"), ({"dim": 2}, "sheet_resistance"), ({"dim": 1, "x": 1}, "unknown")):
+        with pytest.raises(ValueError, match=word):
+            fit_dephasing(T, amp, probe="aas-cylinder", D=D, circumference=L, law="nyquist", nyquist=bad)
+    with pytest.raises(ValueError, match="nyquist"):
+        fit_dephasing(T, amp, probe="aas-cylinder", D=D, circumference=L, law="power", nyquist=film)
+
+
+def test_cli_ring_fit(tmp_path, capsys):
+    """``mesocorr ring-fit`` on a CSV of noise-free cylinder amplitudes recovers the law they were made with, and
+    the verdict against an energy relaxation time 100x the longest tau_phi is pure dephasing."""
+    import json
+
+    from mesocorr.cli import main
+
+    T = np.array([0.5, 1.0, 2.0, 4.0, 8.0])
+    amp = _cylinder_amplitudes(T, "power", {"a": 2e9, "p": 0.8})
+    path = tmp_path / "amp.csv"
+    path.write_text("T,A,dA\n" + "".join(f"{t!r},{a!r},{0.01 * a!r}\n" for t, a in zip(T.tolist(), amp.tolist())))
+    tau = dephasing_time(T, "power", {"a": 2e9, "p": 0.8})
+    argv = ["ring-fit", "--data", str(path), "--columns", "T,A,dA", "--probe", "aas-cylinder", "--D", str(D),
+            "--circumference", str(L), "--tau-E", repr(100 * float(tau.max())), "--json"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"probe", "law", "params", "tau_phi", "pointwise", "chi2_red", "verdict", "warnings"} <= set(out)
+    assert out["params"]["a"]["value"] == pytest.approx(2e9, rel=1e-7)
+    assert out["params"]["p"]["value"] == pytest.approx(0.8, rel=1e-7)
+    assert [row["tau_phi"] for row in out["tau_phi"]] == pytest.approx(tau, rel=1e-7)
+    assert all(v["verdict"] == "pure dephasing" for v in out["verdict"])
+    assert main(["ring-fit", "--data", str(path), "--columns", "T", "--D", "0.01", "--circumference", "1e-6"]) == 2
+    assert capsys.readouterr().err.startswith("error: columns")
+    film = {"dim": 2, "sheet_resistance": 50.0}
+    amp = _cylinder_amplitudes(T, "nyquist", {"c": 2.5}, film)
+    path.write_text("T,A\n" + "".join(f"{t!r},{a!r}\n" for t, a in zip(T.tolist(), amp.tolist())))
+    assert main(["ring-fit", "--data", str(path), "--columns", "T,A", "--probe", "aas-cylinder", "--D", str(D),
+                 "--circumference", str(L), "--law", "nyquist", "--R-sheet", "50", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["params"]["c"]["value"] == pytest.approx(2.5, rel=1e-8)
+    assert main(["ring-fit", "--data", str(path), "--D", "0.01", "--circumference", "1e-6", "--law", "nyquist"]) == 2
+    assert capsys.readouterr().err.startswith("error: --law")
+

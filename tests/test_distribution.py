@@ -231,15 +231,22 @@ def test_bad_input(kwargs, exc, word):
 
 
 def test_cli_distribution(tmp_path, capsys):
-    png = tmp_path / "f.png"
     argv = ["distribution", "--V", "2e-4", "--T", "0.1", "--kappa", "0.5", "--tau-D", "1.5", "--x", "0.5",
-            "--n-x", "12", "--energy-step", "0.02", "--tau-phi", "0.05", "--json", "--plot", str(png)]
+            "--n-x", "12", "--energy-step", "0.02", "--tau-phi", "0.05", "--json"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
-    assert {"relaxation", "x", "E", "f", "error", "T_e", "solver", "verdict", "plot", "warnings"} <= set(out)
+    assert {"relaxation", "x", "E", "f", "error", "T_e", "solver", "verdict", "warnings"} <= set(out)
     assert out["verdict"]["verdict"] == "pure dephasing"
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert out["verdict"]["ratio"] == pytest.approx(out["parameters"]["tau_E"] / 0.05, rel=1e-12)
     assert main(["distribution", "--V", "1e-4", "--relaxation", "none", "--n-x", "7"]) == 2
     assert capsys.readouterr().err.startswith("error: n_x")
+
+def test_cli_distribution_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "f.png"
+    argv = ["distribution", "--V", "2e-4", "--relaxation", "hot", "--x", "0.5", "--json", "--plot", str(png)]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["plot"] == str(png) and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
