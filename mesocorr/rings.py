@@ -58,8 +58,8 @@ _UNITS = {"cylinder": "e^2/h per square", "ring": "e^2/h times L (delta sigma_1D
 def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[float, float]]:
     r"""Spin channels ``[(gap, weight), ...]`` (gaps in the units of ``so``/``mag``; no dephasing added).
 
-    The channels come from the engine (:func:`mesocorr.zeeman.zeeman_channels` without a Zeeman vector: the
-    eigenvalues of the stored spin-1/2 gap operators of :mod:`mesocorr.diagrams.pair_kernel`).
+    The channels come from the engine: the eigenvalues and weights of the stored spin-1/2 gap operators of
+    :mod:`mesocorr.diagrams.pair_kernel` without a Zeeman vector (as :func:`mesocorr.zeeman.zeeman_channels`).
     ``kind``: ``"wl"`` — the Cooperon channels with their weak-localization weights, channels of equal gap
     merged (spin degeneracy :math:`s = 2` is in the prefactor; ``spinless``: one channel, weight 1,
     :math:`s = 1`); ``"diffuson"`` / ``"cooperon"`` — the four channels of each kind that enter a conductance
@@ -81,28 +81,33 @@ def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[
 
 @functools.lru_cache(maxsize=256)
 def _engine_channels(kind: str, so: tuple, mag: tuple) -> tuple:
-    """Real gaps (and WL weights, merged at equal gap, or weight 1) of the engine's channels; cached, since a
-    fit asks for the same channels at every dephasing length."""
-    from mesocorr.zeeman import zeeman_channels
+    """Real gaps (and WL weights, merged at equal gap, or weight 1) of the engine's stored spin-1/2 gap operator
+    (:func:`mesocorr.integrals.gap_operators.spin_half_operator`, as :func:`mesocorr.zeeman.zeeman_channels` at
+    zero Zeeman vector), block by block; cached, since a fit asks for the same channels at every L_phi."""
+    from mesocorr.integrals.derived_constants import SPIN_HALF_PARAMETERS
+    from mesocorr.integrals.gap_operators import common_blocks, spin_half_operator
+    from mesocorr.integrals.matrix_functions import eigen_channels
 
-    rows = zeeman_channels("cooperon" if kind == "wl" else kind, so=so, mag=mag)
+    op = spin_half_operator("cooperon" if kind == "wl" else kind)
+    H = op.numpy(dict(zip(SPIN_HALF_PARAMETERS, (*so, *mag, 0.0, 0.0, 0.0, 0.0))))
+    W = op.weight()
+    scale = max(1.0, *so, *mag)
     out: list[list[float]] = []
-    for row in rows:
-        gap = complex(row["gap"])
-        scale = max(1.0, *so, *mag)
-        if abs(gap.imag) > 1e-13 * scale:  # pragma: no cover - no Zeeman vector: the operators are Hermitian
-            raise ArithmeticError(f"ring channels: complex gap {gap} without a Zeeman vector")
-        g = 0.0 if abs(gap.real) <= 1e-14 * scale else gap.real
-        if kind != "wl":
-            out.append([g, 1.0])
-            continue
-        w = complex(row["weight"]).real
-        for item in out:
-            if abs(item[0] - g) <= 1e-13 * scale:
-                item[1] += w
-                break
-        else:
-            out.append([g, w])
+    for blk in common_blocks(H):
+        res = eigen_channels(H[np.ix_(blk, blk)], W[np.ix_(blk, blk)])
+        for gap, weight in sorted(zip(res.gaps, res.weights), key=lambda gw: gw[0].real):
+            if abs(gap.imag) > 1e-13 * scale:  # pragma: no cover - no Zeeman vector: H is Hermitian
+                raise ArithmeticError(f"ring channels: complex gap {gap} without a Zeeman vector")
+            g = 0.0 if abs(gap.real) <= 1e-14 * scale else float(gap.real)
+            if kind != "wl":
+                out.append([g, 1.0])
+                continue
+            for item in out:
+                if abs(item[0] - g) <= 1e-13 * scale:
+                    item[1] += float(weight.real)
+                    break
+            else:
+                out.append([g, float(weight.real)])
     return tuple((g, w) for g, w in out if kind != "wl" or w != 0.0)
 
 
