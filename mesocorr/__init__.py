@@ -75,6 +75,7 @@ _API = {
     "ring_channels": "mesocorr.rings",
     "fit_dephasing": "mesocorr.dephasing_fit",
     "wire_distribution": "mesocorr.distribution",
+    "fit_distribution": "mesocorr.distribution_fit",
     "energy_relaxation_time": "mesocorr.distribution",
     "pure_dephasing_verdict": "mesocorr.distribution",
     "plot_distribution": "mesocorr.distribution",

@@ -215,7 +215,12 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
     max_seconds = arguments.positive("max_seconds", max_seconds)
     alpha = _alpha(alpha)
     eV = E_CHARGE * V
+    if not eV > 1e-300:
+        raise ValueError(f"V: the bias {V!r} V is below the float64 range of eV (J)")
     Tt = K_B * T / eV
+    if not Tt <= 1e6:
+        raise ValueError(f"T: k_B T/eV = {Tt:.3g} exceeds 1e6 (the bias is then negligible: linear response); "
+                         "raise V or lower T")
     Te_max = math.sqrt(Tt**2 + 3.0 / (4 * math.pi**2))
     if pad is None:
         pad = max(0.25, 10.0 * Te_max) if relaxation != "none" else max(0.25, 10.0 * Tt)

@@ -89,7 +89,11 @@ def files(tmp_path_factory):
     temps = [0.5, 1.0, 2.0, 4.0]
     amps = [abs(aas_harmonics((0.01 / (2e9 * t)) ** 0.5 / 2e-6, n_harmonics=1)[0]["amplitude"]) for t in temps]
     (d / "amp.csv").write_text("T,amplitude\n" + "".join(f"{t!r},{a!r}\n" for t, a in zip(temps, amps)))
-    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv")}
+    from mesocorr.distribution import wire_distribution
+
+    r = wire_distribution(2e-4, 0.0, relaxation="none", x=0.5)
+    (d / "f.csv").write_text("E,f\n" + "".join(f"{e!r},{v!r}\n" for e, v in zip(r.E[::40].tolist(), r.f[0, ::40].tolist())))
+    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv", "f.csv")}
 
 
 def _cases(files):
@@ -173,6 +177,10 @@ def _cases(files):
         "ring-fit-nyquist": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-cylinder", "--D", "0.01",
                               "--circumference", "2e-6", "--law", "nyquist+saturation", "--R-sheet", "50"],
                              {"--R-sheet": REAL}),
+        "distribution-fit": (["distribution-fit", "--data", files["f.csv"], "--x", "0.5", "--V", "2e-4", "--tau-D", "5",
+                              "--kappa-tilde-max", "0.01", "--tau-phi", "0.1"],
+                             {"--x": REAL, "--V": REAL, "--T": REAL, "--tau-D": REAL, "--alpha": REAL,
+                              "--tau-phi": REAL, "--max-seconds": REAL, "--columns": TEXT}),
         # issue 14: Zeeman, field units
         "channels-zeeman": (["channels", "--kind", "cooperon", "--so", "1,1,1", "--phi", "0.1", "--zeeman", "0,0,0.5"],
                             {"--zeeman": LIST, "--so": RATE, "--phi": RATE}),
@@ -200,11 +208,11 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
               "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "distribution",
-              "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
-            "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10,
+            "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10, "distribution-fit": 10,
             "ring-fit-ring": 6, "mc-zeeman": 12, "ucf-zeeman": 10,
             "channels-zeeman": 12}
 DEFAULT_EXAMPLES = 20
@@ -275,7 +283,7 @@ def test_tiny_thermal_length_answers_fast(case, files):
 
 def test_hostile_input_counts():
     """The numbers the report quotes: fixed hostile values per option kind, and options covered."""
-    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv")})
+    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv", "f.csv")})
     n_options = sum(len(o) for _, o in cases.values())
     n_fixed = sum(len(CORE[_kind(s)]) for _, o in cases.values() for s in o.values())
     assert len(cases) == len(CASE_NAMES) and n_options >= 90 and n_fixed >= 1000
