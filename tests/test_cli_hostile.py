@@ -169,7 +169,7 @@ def _cases(files):
         "distribution-hot": (["distribution", "--V", "2e-4", "--relaxation", "hot"],
                              {"--V": REAL, "--T": REAL, "--x": LIST, "--energy-step": REAL, "--rows": INT}),
         "ring-fit": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-cylinder", "--D", "0.01",
-                      "--circumference", "2e-6", "--tau-E", "1e-9"],
+                      "--circumference", "2e-6", "--tau-E", "1"],
                      {"--D": REAL, "--circumference": REAL, "--so": RATE, "--tau-E": REAL, "--columns": TEXT}),
         "ring-fit-ring": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-ring", "--D", "0.01",
                            "--circumference", "2e-6"],

@@ -142,7 +142,7 @@ def test_cli_ring_fit(tmp_path, capsys):
     path.write_text("T,A,dA\n" + "".join(f"{t!r},{a!r},{0.01 * a!r}\n" for t, a in zip(T.tolist(), amp.tolist())))
     tau = dephasing_time(T, "power", {"a": 2e9, "p": 0.8})
     argv = ["ring-fit", "--data", str(path), "--columns", "T,A,dA", "--probe", "aas-cylinder", "--D", str(D),
-            "--circumference", str(L), "--tau-E", repr(100 * float(tau.max())), "--json"]
+            "--circumference", str(L), "--tau-E", repr(100e9 * float(tau.max())), "--json"]
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"probe", "law", "params", "tau_phi", "pointwise", "chi2_red", "verdict", "warnings"} <= set(out)

@@ -30,7 +30,7 @@ def register(p):
     p.add_argument("--energy-step", dest="energy_step", type=real, default=None, help="energy step in units of eV")
     p.add_argument("--rows", type=count(2, 10000, "table rows"), default=41, help="energies shown in the table (default 41)")
     p.add_argument("--tau-phi", dest="tau_phi", type=real, default=None,
-                   help="dephasing time (ns) from oscillations: print the pure-dephasing verdict")
+                   help="dephasing time in ns from oscillations ('mesocorr ring-fit' prints seconds): print the pure-dephasing verdict")
     p.add_argument("--max-seconds", dest="max_seconds", type=real, default=60.0,
                    help="cap on the estimated run time of the kernel solve, checked first (default 60 s)")
     p.add_argument("--plot", default=None, metavar="FILE", help="write a PNG of f(E) at the positions (matplotlib)")

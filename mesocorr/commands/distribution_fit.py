@@ -34,7 +34,7 @@ def register(p):
     p.add_argument("--kappa-tilde-max", dest="kappa_tilde_max", type=real, default=100.0,
                    help="upper end of the search in kappa tau_D (eV)^(2-alpha) (default 100, at most 1e4)")
     p.add_argument("--tau-phi", dest="tau_phi", type=real, default=None,
-                   help="dephasing time (ns, e.g. from 'mesocorr ring-fit'): print the pure-dephasing verdict")
+                   help="dephasing time in ns ('mesocorr ring-fit' prints seconds): print the pure-dephasing verdict")
     p.add_argument("--max-seconds", dest="max_seconds", type=real, default=300.0,
                    help="cap on the estimated run time of the fit, checked first (default 300 s)")
     p.add_argument("--strict", action="store_true", help="exit 2 instead of returning a fit with warnings")

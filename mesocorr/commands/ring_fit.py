@@ -7,7 +7,8 @@ and optionally the standard error of the amplitude (``--columns T,amplitude[,sig
 ``--json`` keys: ``probe``, ``law``, ``params`` (name -> ``value``, ``stderr``, ``unit``), ``covariance``,
 ``param_names``, ``chi2``, ``dof``, ``chi2_red``, ``stderr_scaled_by_chi2_red``, ``tau_phi`` (per temperature:
 ``T``, ``tau_phi``, ``stderr``, ``L_phi``), ``pointwise`` (the amplitude inverted at each temperature, or null
-where it is out of the probe's range), ``warnings``, ``unit``; with ``--tau-E`` also ``verdict``.
+where it is out of the probe's range), ``warnings``, ``unit``; with ``--tau-E`` (ns, as the distribution commands
+print it) also ``verdict`` (per temperature; its ``tau_phi``, ``tau_E`` in s).
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def register(p):
                    help="ab-ring: which harmonic k (period (h/e)/k; default 1)")
     p.add_argument("--spinless", action="store_true", help="one spin species (s = 1)")
     p.add_argument("--tau-E", dest="tau_E", type=real, default=None,
-                   help="energy relaxation time (s, e.g. from 'mesocorr distribution'): print the pure-dephasing "
-                        "verdict at each temperature")
+                   help="energy relaxation time in ns, as 'mesocorr distribution' / 'distribution-fit' print it: "
+                        "the pure-dephasing verdict at each temperature")
     p.add_argument("--strict", action="store_true", help="exit 2 instead of returning a fit with warnings")
 
 
@@ -67,7 +68,7 @@ def run(args):
     if len(cols) not in (2, 3) or any(not c for c in cols):
         raise CliError(f"columns: give T,amplitude[,sigma] column names, got {args.columns!r}")
     if args.tau_E is not None and not args.tau_E > 0:
-        raise CliError(f"--tau-E: must be positive (s), got {args.tau_E!r}")
+        raise CliError(f"--tau-E: must be positive (ns), got {args.tau_E!r}")
     nyquist = None
     if args.law.startswith("nyquist"):
         if (args.R_per_length is None) == (args.R_sheet is None):
@@ -95,7 +96,7 @@ def run(args):
     text += f"\n\nprobe {r.probe}, law {r.law}: chi2_red = {r.chi2_red:.6g}, stderr {scaled}"
     if args.tau_E is not None:
         verdicts = [dict(pure_dephasing_verdict(row["tau_phi"] if row["stderr"] is None else
-                                                (row["tau_phi"], row["stderr"]), args.tau_E), T=row["T"])
+                                                (row["tau_phi"], row["stderr"]), args.tau_E * 1e-9), T=row["T"])
                     for row in r.tau_phi]
         result["verdict"] = verdicts
         text += "\n" + "\n".join(f"T = {v['T']:g} K: {v['verdict']} ({v['explanation']})" for v in verdicts)
