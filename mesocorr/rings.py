@@ -580,7 +580,9 @@ def ab_harmonics(L_phi: float, lead_length: float = 0.5, L_T: float | None = Non
             rms = math.sqrt(max(d2, 0.0))
             row = {"k": k, "period": 1 / k, "rms": rms,
                    "rms_error": float(dk_err[k - 1] / rms) if rms > 0 else 0.0,
-                   "amplitude_rms": math.sqrt(2) * rms, "diffuson_variance": float(d2), "cooperon_variance": float(c2),
+                   "amplitude_rms": math.sqrt(2) * rms, "diffuson_variance": float(d2),
+                   "diffuson_variance_error": float(2 * dk_err[k - 1]), "cooperon_variance": float(c2),
+                   "cooperon_variance_error": float(2 * ck_err[k - 1]),
                    "rms_at_zero_flux": math.sqrt(max(d2 + c2, 0.0)),
                    "mean_amplitude": float(mean[k // 2]) if k % 2 == 0 else 0.0,
                    "mean_error": float(mean_err[k // 2]) if k % 2 == 0 else 0.0}
@@ -588,6 +590,7 @@ def ab_harmonics(L_phi: float, lead_length: float = 0.5, L_T: float | None = Non
             with mpmath.workdps(dps):
                 d2, c2 = 2 * dk[k - 1], 2 * ck[k - 1]
                 row = {"k": k, "period": 1 / k, "rms": mpmath.nstr(mpmath.sqrt(d2), dps),
+                       "rms_error": mpmath.nstr(mpmath.sqrt(d2) * mpmath.mpf(10) ** (1 - dps), 3),
                        "amplitude_rms": mpmath.nstr(mpmath.sqrt(2 * d2), dps),
                        "diffuson_variance": mpmath.nstr(d2, dps), "cooperon_variance": mpmath.nstr(c2, dps),
                        "rms_at_zero_flux": mpmath.nstr(mpmath.sqrt(d2 + c2), dps),

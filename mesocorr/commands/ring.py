@@ -4,7 +4,9 @@ between two leads (see :func:`mesocorr.rings.aas_oscillation`, :func:`mesocorr.r
 ``--json`` keys: AAS geometries (cylinder, ring, thick): ``geometry``, ``flux`` (h/e), ``delta_sigma``, ``error``,
 ``unit``, ``harmonics`` (``n``, ``period`` in h/e, ``amplitude``, ``error``), ``channels``, ``parameters``; the
 ring also ``uniform`` and ``delta_G``. ``contacted``: ``harmonics`` (``k``, ``period``, ``rms``, ``rms_error``,
-``amplitude_rms``, ``diffuson_variance``, ``cooperon_variance``, ``rms_at_zero_flux``, ``mean_amplitude``),
+``amplitude_rms``, ``diffuson_variance``, ``diffuson_variance_error``, ``cooperon_variance``,
+``cooperon_variance_error``, ``rms_at_zero_flux``, ``mean_amplitude``, ``mean_error``; with ``--dps`` the
+``rms_error`` bound 10^(1-dps) rms),
 ``mean_uniform``, ``unit``, ``parameters``, ``channels``, ``model``.
 """
 
