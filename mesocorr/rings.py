@@ -208,7 +208,7 @@ def _wall_rate_coefficient() -> float:
 
 
 def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0, mag=0, spinless: bool = False,
-                    thickness: float | None = None, width: float | None = None, n_harmonics: int = 4,
+                    thickness: float | None = None, width: float | None = None, zeeman=None, n_harmonics: int = 4,
                     dps: int | None = None, max_seconds: float = 60.0, progress: bool = False) -> AASResult:
     r"""Ensemble-averaged flux dependence (Altshuler-Aronov-Spivak, period :math:`h/2e`) of a cylinder or ring.
 
@@ -248,8 +248,16 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
         :math:`\frac{64\pi^4}{3}(t/L)^2(\Phi/\Phi_0)^2\,D/L^2` (:func:`mesocorr.symbolic.rings.wall_field_rate`).
     width : float, optional
         Ring only: wire width :math:`W/L`, the same rate for the field in the arms of a circular ring.
+    zeeman : float or three floats, optional
+        Zeeman vector :math:`\boldsymbol\omega = g\mu_B\mathbf B/\hbar` at :math:`\Phi = \Phi_0`, in
+        :math:`D/L^2` (one number: along z; the spin axes of ``so``/``mag``): the field that threads the flux
+        also splits the spins, :math:`\boldsymbol\omega(\Phi) = \boldsymbol\omega\,\Phi/\Phi_0` (for a cylinder of
+        circumference L in an axial field, :math:`|\omega| = 4\pi g\mu_B\Phi_0/(\hbar L^2)` in 1/s). The Cooperon
+        channels then come from the engine's gap operator with the Zeeman term at every flux (complex gaps and
+        weights, the Maekawa-Fukuyama singlet-triplet mixing); float64 only, refused within reach of an
+        exceptional point (eigenvector condition above 1e6). No harmonics (the signal is aperiodic).
     n_harmonics : int
-        Number of winding amplitudes returned in ``harmonics`` (only without ``thickness``/``width``: the
+        Number of winding amplitudes returned in ``harmonics`` (only without ``thickness``/``width``/``zeeman``: the
         field in the wall makes the signal aperiodic).
     dps : int, optional
         mpmath evaluation to ``dps`` digits (``delta_sigma`` then a list of mpf).
@@ -294,6 +302,15 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
             raise ValueError(f"width: the field in the arms is implemented for geometry='ring', got {geometry!r}")
         field_len = arguments.positive("width", width)
     s = _spin_factor(spinless)
+    if zeeman is not None:
+        zvec = arguments.one_or_three("zeeman", zeeman, arguments.as_real)
+        zvec = tuple(zvec) if isinstance(zvec, tuple) else (0.0, 0.0, float(zvec))
+        if spinless:
+            raise ValueError("zeeman: a Zeeman splitting needs spin; omit spinless")
+        if dps is not None:
+            raise ValueError("dps: the Zeeman path is float64 only; omit dps or zeeman")
+        if max(abs(c) for c in zvec) > 1e100:
+            raise ValueError(f"zeeman: components at most 1e100 D/L^2, got {zeeman!r}")
     chans = [(g + gphi, w) for g, w in ring_channels("wl", so, mag, spinless)]
     for g, _ in chans:
         if g == 0:
@@ -317,7 +334,13 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
         arguments.check_work("max_seconds", arr.size * len(chans) * winding_sum_mp_seconds(d, dps), max_seconds,
                              f"the mpmath winding sum ({arr.size} fluxes x {len(chans)} channels at {dps} digits)")
     theta = 4 * math.pi * arr
-    if dps is None:
+    if zeeman is not None:
+        split = max(abs(c) for c in zvec) * float(np.max(np.abs(arr)))
+        if not split <= 1e12:
+            raise ValueError(f"zeeman: the splitting |omega| Phi/Phi0 reaches {split:.3g} D/L^2 (> 1e12) at the "
+                             "largest flux; there the mixed channels no longer contribute, give smaller fluxes")
+        values, err, uniform = _aas_with_zeeman(geometry, s, so, mag, zvec, gphi, coef, arr, theta)
+    elif dps is None:
         total = np.zeros_like(arr)
         err = np.zeros_like(arr)
         uniform = 0.0
@@ -354,12 +377,13 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
             values = [+v for v in values]
             uniform = +uniform
     if dps is None:
-        arguments.check_finite_result("L_phi", np.concatenate([values, [uniform]]),
+        arguments.check_finite_result("L_phi", np.append(values, uniform),
                                       "the winding sum overflows for L_phi >> L (the ring grows like L_phi^2)")
-    harmonics = None if field_len is not None else _aas_harmonics(geometry, s, chans, n_harmonics, dps)
+    aperiodic = field_len is not None or zeeman is not None
+    harmonics = None if aperiodic else _aas_harmonics(geometry, s, chans, n_harmonics, dps)
     table = [{"gap": g, "weight": w, "L_c": 1 / math.sqrt(g)} for g, w in chans]
     params = {"L_phi": float(L_phi), "so": so, "mag": mag, "spinless": spinless, "thickness": thickness,
-              "width": width, "dps": dps}
+              "width": width, "zeeman": None if zeeman is None else list(zvec), "dps": dps}
     res = AASResult(geometry=geometry, flux=arr, delta_sigma=values if dps else np.asarray(values),
                     error=err if dps else np.asarray(err), unit=_UNITS[geometry], harmonics=harmonics,
                     channels=table, parameters=params)
@@ -371,6 +395,61 @@ def aas_oscillation(flux, geometry: str = "cylinder", L_phi: float = None, so=0,
             with mpmath.workdps(dps):
                 res.delta_G = [4 * (v + uniform) for v in values]
     return res
+
+
+#: eigenvector condition number above which the Zeeman path refuses (near an exceptional point the channel
+#: weights of the eigen-decomposition lose ~cond^2 eps)
+_EP_CONDITION = 1e6
+
+
+def _zeeman_channels_along_flux(so, mag, zvec, gphi, coef, arr):
+    """Complex gaps (F, 4) and weights (F, 4) of the engine's Cooperon gap operator with the Zeeman vector
+    ``zvec * flux`` (plus dephasing and the wall-field rate) at every flux, and the largest condition number."""
+    from mesocorr.integrals.derived_constants import SPIN_HALF_PARAMETERS
+    from mesocorr.integrals.gap_operators import spin_half_operator
+
+    op = spin_half_operator("cooperon")
+    so3, mag3 = _component_rates("so", so), _component_rates("mag", mag)
+    H0 = op.numpy(dict(zip(SPIN_HALF_PARAMETERS, (*so3, *mag3, 0.0, 0.0, 0.0, 0.0))))
+    Hz = op.numpy(dict(zip(SPIN_HALF_PARAMETERS, (0.0,) * 6 + (*zvec, 0.0))))
+    W = op.weight()
+    eye = np.eye(H0.shape[0])
+    H = (H0[None] + arr[:, None, None] * Hz[None]
+         + (gphi + coef * arr**2)[:, None, None] * eye[None])
+    lam, R = np.linalg.eig(H)
+    Rinv = np.linalg.inv(R)
+    weights = np.einsum("fci,ij,fjc->fc", Rinv, W, R)
+    cond = float(np.max(np.linalg.norm(R, axis=1) * np.linalg.norm(Rinv, axis=2)))
+    return lam, weights, cond
+
+
+def _aas_with_zeeman(geometry, s, so, mag, zvec, gphi, coef, arr, theta):
+    """delta_sigma(flux), its error and the ring's winding-0 term with the flux-proportional Zeeman vector."""
+    from mesocorr.integrals.rings import winding_sum_complex
+
+    lam, wts, cond = _zeeman_channels_along_flux(so, mag, zvec, gphi, coef, arr)
+    if not cond <= _EP_CONDITION:
+        raise ValueError(f"zeeman: the Cooperon is within reach of an exceptional point (eigenvector condition "
+                         f"{cond:.3g} > {_EP_CONDITION:g}) at one of the fluxes; the channel weights are not "
+                         "defined there (change zeeman or the fluxes slightly)")
+    d = GEOMETRIES[geometry]
+    x = np.sqrt(lam)                                   # principal root: Re x >= 0 (Re lam >= the dephasing)
+    val, e = winding_sum_complex(d, x, np.broadcast_to(theta[:, None], x.shape))
+    if geometry == "cylinder":
+        pref = -2 * s * wts / math.pi
+    elif geometry == "ring":
+        pref = -2 * s * wts / x
+    else:
+        pref = -s * wts / math.pi
+    terms = pref * val
+    total = terms.sum(axis=1)
+    scale = np.abs(terms).sum(axis=1)
+    err = (np.abs(pref) * e).sum(axis=1) + 4 * cond * cond * 2.2e-16 * scale
+    # the ring's winding-0 term depends on the flux through the Zeeman vector: an array here
+    uniform = (-s * wts / x).sum(axis=1).real if geometry == "ring" else 0.0
+    if np.any(np.abs(total.imag) > 1e-8 * scale + 1e-300):  # pragma: no cover - conjugate channels pair up
+        raise ArithmeticError("zeeman: the channel sum has an imaginary part; the channels do not pair up")
+    return total.real, err, uniform
 
 
 def _amplitude_prefactor(geometry, s, w, x):

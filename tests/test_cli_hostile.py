@@ -159,6 +159,9 @@ def _cases(files):
         "ring-cylinder": (["ring", "--geometry", "cylinder", "--L-phi", "1", "--flux=0,0.25"],
                           {"--L-phi": REAL, "--flux": LIST, "--thickness": REAL, "--so": RATE, "--mag": RATE,
                            "--harmonics": WORK}),
+        "ring-zeeman": (["ring", "--geometry", "ring", "--L-phi", "1", "--so", "2", "--zeeman", "0.5,0,1",
+                         "--flux=0,0.25,0.7"],
+                        {"--zeeman": LIST, "--flux": LIST, "--so": RATE, "--L-phi": REAL}),
         "ring-closed-dps": (["ring", "--geometry", "ring", "--L-phi", "1", "--flux=0.1", "--dps", "15"],
                             {"--L-phi": REAL, "--flux": LIST, "--width": REAL, "--dps": WORK}),
         "distribution": (["distribution", "--V", "2e-4", "--T", "0.1", "--kappa", "0.5", "--tau-D", "1.5", "--x",
@@ -207,8 +210,9 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "distribution",
-              "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "ring-zeeman",
+              "distribution", "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit",
+              "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,

@@ -409,3 +409,86 @@ def test_cli_ring(capsys):
     assert capsys.readouterr().err.startswith("error: L_phi")
     assert main(["ring", "--geometry", "thick", "--L-phi", "1", "--thickness", "0.1"]) == 2
     assert capsys.readouterr().err.startswith("error: thickness")
+
+
+# ------------------------------------------------------------------ Zeeman splitting along the flux
+def _ring_mode_sum_with_zeeman(so, zvec, lphi, phi, M=3000):
+    """-2s sum_m Tr[W (H(Phi) + q_m^2)^-1] - (-s Tr[W H^-1/2]): the thin ring's flux-dependent part by linear
+    solves over the angular modes q_m = 2 pi (m + 2 Phi) (Euler-Maclaurin tail 1/(M + a + 1/2)) and a matrix
+    square root (scipy.linalg.sqrtm) - no eigen-decomposition, unlike the winding route."""
+    from scipy.linalg import sqrtm
+
+    from mesocorr.integrals.derived_constants import SPIN_HALF_PARAMETERS
+    from mesocorr.integrals.gap_operators import spin_half_operator
+
+    op = spin_half_operator("cooperon")
+    omega = tuple(c * phi for c in zvec)
+    H = op.numpy(dict(zip(SPIN_HALF_PARAMETERS, (*(so / 3,) * 3, 0.0, 0.0, 0.0, *omega, 1 / lphi**2))))
+    W = op.weight()
+    m = np.arange(-M, M + 1)
+    q2 = (2 * np.pi * (m + 2 * phi)) ** 2
+    inv = np.linalg.inv(H[None] + q2[:, None, None] * np.eye(4)[None])
+    total = np.einsum("ij,mji->", W, inv)
+    a = 2 * phi
+    total += np.trace(W) / (4 * np.pi**2) * (1 / (M + a + 0.5) + 1 / (M - a + 0.5))
+    uniform = np.trace(W @ np.linalg.inv(sqrtm(H)))
+    return float((-2 * 2 * total - (-2 * uniform)).real)
+
+
+def test_zeeman_ring_against_the_matrix_mode_sum():
+    so, zvec, lphi = 5.0, (0.7, 0.0, 3.0), 2.0
+    flux = np.array([0.0, 0.1, 0.25, 0.6, 1.3])
+    r = aas_oscillation(flux, geometry="ring", L_phi=lphi, so=so, zeeman=zvec)
+    ref = [_ring_mode_sum_with_zeeman(so, zvec, lphi, p) for p in flux]
+    assert r.delta_sigma == pytest.approx(ref, rel=1e-8, abs=1e-10)
+    assert r.harmonics is None and np.all(r.error < 1e-12)
+
+
+def _mp_winding_series(d, x, thetas):
+    """sum_{n>=1} g_d(n x) cos(n th) term by term in mpmath (complex x) for each th, until |g_d| < 1e-19 (slow for
+    K0: ~30 ms a term)."""
+    with mpmath.workdps(20):
+        xm, totals, n = mpmath.mpc(x), [mpmath.mpf(0)] * len(thetas), 1
+        while True:
+            g = mpmath.besselk(0, n * xm) if d == 2 else mpmath.exp(-n * xm) / (n if d == 3 else 1)
+            totals = [t + g * mpmath.cos(n * th) for t, th in zip(totals, thetas)]
+            if abs(g) < 1e-19:
+                return [complex(t) for t in totals]
+            n += 1
+
+
+@pytest.mark.slow
+def test_zeeman_zero_is_the_plain_result_and_complex_winding_sums():
+    flux = [0.0, 0.1, 0.3]
+    for geometry in ("cylinder", "ring", "thick"):
+        a = aas_oscillation(flux, geometry=geometry, L_phi=2.0, so=(1.0, 2.0, 0.5), mag=0.2)
+        b = aas_oscillation(flux, geometry=geometry, L_phi=2.0, so=(1.0, 2.0, 0.5), mag=0.2, zeeman=0.0)
+        assert b.delta_sigma == pytest.approx(a.delta_sigma, rel=1e-13, abs=1e-14)
+    from mesocorr.integrals.rings import winding_sum_complex
+
+    thetas = (0.0, 1.1)
+    for x in (0.3 + 0.2j, 1.5 + 0.7j, 0.45 - 0.6j):   # Re x < 1: the u integral; >= 1: the K0 series
+        for d in (1, 2, 3):
+            if d == 2 and x.real < 1:   # the code integrates over u here: the reference is SciPy's K0 series
+                from scipy.special import kve
+
+                n = np.arange(1, int(48 / x.real))
+                ref = [complex(np.sum(kve(0, n * x) * np.exp(-n * x) * np.cos(n * th))) for th in thetas]
+            else:
+                ref = _mp_winding_series(d, x, thetas)
+            v, e = winding_sum_complex(d, np.full(2, x), np.array(thetas))
+            for vi, ei, rv in zip(v, e, ref):
+                assert abs(vi - rv) <= max(ei, 1e-15 * abs(rv)) and abs(vi - rv) < 1e-10 * abs(rv)
+
+
+def test_zeeman_bad_input_and_exceptional_point():
+    with pytest.raises(ValueError, match="zeeman"):
+        aas_oscillation(0.1, L_phi=1.0, zeeman=1.0, spinless=True)
+    with pytest.raises(ValueError, match="dps"):
+        aas_oscillation(0.1, L_phi=1.0, zeeman=1.0, dps=15)
+    with pytest.raises(ValueError, match="zeeman"):
+        aas_oscillation(0.1, L_phi=1.0, zeeman=(1.0, 2.0))
+    # isotropic spin-orbit Gamma: singlet-triplet_z block, exceptional point at omega = |Delta| = Gamma_T/2
+    # (Gamma_T = 4 so/3); omega(Phi) = zeeman * Phi reaches it at Phi = 0.5 for zeeman = 4 so/3
+    with pytest.raises(ValueError, match="exceptional"):
+        aas_oscillation([0.5], L_phi=1.0, so=3.0, zeeman=4.0)

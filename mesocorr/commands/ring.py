@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mesocorr.cli import CliError, format_table
-from mesocorr.options import count, rate_spec, real, real_list, real_or_inf
+from mesocorr.options import count, rate_spec, real, real_list, real_or_inf, vector_spec
 from mesocorr.rings import MAX_DPS, MAX_FLUX_POINTS
 
 NAME = "ring"
@@ -43,6 +45,9 @@ def register(p):
                    help="AAS geometries: fluxes in h/e (use --flux=-0.1,0.2 for a leading minus)")
     p.add_argument("--thickness", type=real, default=None, help="cylinder: wall thickness t/L (field in the wall)")
     p.add_argument("--width", type=real, default=None, help="ring: wire width W/L (field in the arms)")
+    p.add_argument("--zeeman", type=vector_spec, default=None,
+                   help="AAS geometries: Zeeman vector g mu_B B/hbar at Phi = h/e in D/L^2 (one number: along z), "
+                        "grows with the flux")
     p.add_argument("--harmonics", type=count(1, MAX_HARMONICS, "the CLI's cap on harmonics"), default=4,
                    help=f"number of harmonics (default 4, at most {MAX_HARMONICS})")
     p.add_argument("--lead-length", dest="lead_length", type=real, default=0.5,
@@ -81,7 +86,7 @@ def run(args):
     from mesocorr.rings import aas_oscillation
 
     r = aas_oscillation(args.flux, geometry=args.geometry, L_phi=args.L_phi, so=args.so, mag=args.mag,
-                        spinless=args.spinless, thickness=args.thickness, width=args.width,
+                        spinless=args.spinless, thickness=args.thickness, width=args.width, zeeman=args.zeeman,
                         n_harmonics=args.harmonics, dps=args.dps, progress=True)
     vals = r.delta_sigma
     rows = [(float(ph), _fmt(v) if args.dps is None else str(v), float(e)) for ph, v, e in zip(r.flux, vals, r.error)]
@@ -90,7 +95,8 @@ def run(args):
         hrows = [(h["n"], f"h/({2 * h['n']}e)", _fmt(h["amplitude"])) for h in r.harmonics]
         text += "\n\n" + format_table(hrows, ("n", "period", "amplitude of cos(4 pi n Phi/Phi0)"))
     if r.uniform is not None and args.dps is None:
-        text += (f"\n\nuniform (winding 0) term {r.uniform:.10g} e^2/h*L; two-arm delta G(Phi = {r.flux[0]:g}) = "
+        u0 = float(np.ravel(r.uniform)[0])
+        text += (f"\n\nuniform (winding 0) term {u0:.10g} e^2/h*L at Phi = {r.flux[0]:g}; two-arm delta G there = "
                  f"{r.delta_G[0]:.10g} e^2/h")
     if any(math.isnan(float(e)) for e in r.error):  # pragma: no cover
         raise ArithmeticError("error estimate is not finite")
