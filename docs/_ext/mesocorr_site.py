@@ -168,7 +168,8 @@ def write_api_pages(derivation_functions, tests: list[TestFunction], conventions
         except LookupError as exc:
             LOG.warning(f"docs/_ext/site_map.py: {exc}", type="mesocorr", subtype="map")
             heading = None
-        lines = [f"# `mesocorr.{name}`", "", f"```{{{directive_for(obj)}}} mesocorr.{name}", "```", "",
+        # eval-rst: autodoc inside MyST would parse the (reST/numpydoc) docstring as Markdown
+        lines = [f"# `mesocorr.{name}`", "", "```{eval-rst}", f".. {directive_for(obj)}:: mesocorr.{name}", "```", "",
                  "## Where it comes from", ""]
         lines.append(f"- Defined in `{module}`; public as `mesocorr.{name}`.")
         if heading is not None:
@@ -187,6 +188,7 @@ def write_api_pages(derivation_functions, tests: list[TestFunction], conventions
         lines.append("")
         (out_dir / f"{name}.md").write_text("\n".join(lines), encoding="utf-8")
 
+    module_pages = write_module_pages(by_module)
     index = ["# API reference", "",
              "Every public name of `mesocorr` (the lazy table `mesocorr._API`), grouped by the module that defines "
              "it. Each entry links to its derivation pages, its conventions section and its tests.", ""]
@@ -199,9 +201,50 @@ def write_api_pages(derivation_functions, tests: list[TestFunction], conventions
             s = summary_line(getattr(mesocorr, n)).replace("|", r"\|")
             index.append(f"| [`{n}`]({n}.md) | {s} |")
         index.append("")
+        if module in module_pages:
+            index += [f"Also in `{module}` (result types, constants and caps, helpers): "
+                      f"[`{module}`](modules/{module}.md).", ""]
         toc += names
+    toc += [f"modules/{m}" for m in module_pages]
     index += ["```{toctree}", ":hidden:", "", *toc, "```", ""]
     (out_dir / "index.md").write_text("\n".join(index), encoding="utf-8")
+
+
+def module_extras(module: str, public: list[str]) -> list[tuple[str, str]]:
+    """``(directive, name)`` for the names of ``module.__all__`` that are not top-level public names."""
+    mod = importlib.import_module(module)
+    out = []
+    for n in getattr(mod, "__all__", []):
+        if n in public:
+            continue
+        obj = getattr(mod, n)
+        if inspect.isclass(obj) or inspect.isfunction(obj) or callable(obj) and hasattr(obj, "__wrapped__"):
+            out.append((directive_for(obj), n))
+        else:
+            out.append(("autodata", n))
+    return out
+
+
+def write_module_pages(by_module: dict[str, list[str]]) -> list[str]:
+    """One page per defining module with what else its ``__all__`` holds (documented, not validated)."""
+    out_dir = GEN / "api" / "modules"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    api = api_names()
+    written = []
+    for module, names in by_module.items():
+        extras = module_extras(module, list(api))
+        if not extras:
+            continue
+        lines = [f"# `{module}`", "", summary_line(importlib.import_module(module)), "",
+                 "Public names defined here (documented on their own pages): "
+                 + ", ".join(f"[`mesocorr.{n}`](../{n}.md)" for n in names) + ".", "",
+                 "Also exported by this module (import them from it):", "", "```{eval-rst}"]
+        for directive, n in extras:
+            lines += [f".. {directive}:: {module}.{n}", ""]
+        lines += ["```", ""]
+        (out_dir / f"{module}.md").write_text("\n".join(lines), encoding="utf-8")
+        written.append(module)
+    return written
 
 
 # ----------------------------------------------------------------------------- derivation pages
@@ -348,6 +391,24 @@ def write_tutorial() -> int:
     return attempted
 
 
+# ----------------------------------------------------------------------------- references to public names
+def resolve_public(app, env, node, contnode):
+    """``:func:`flow``` written inside ``mesocorr.scaling`` (or ``mesocorr.scaling.flow``) -> ``mesocorr.flow``.
+
+    Public names are documented once, under their top-level name; a docstring of a module page may name them
+    relative to their defining module.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target = node.get("reftarget", "")
+    name = target.split(".")[-1]
+    api = api_names()
+    if name not in api or target not in (name, f"{api[name]}.{name}"):
+        return None
+    return env.get_domain("py").resolve_xref(env, node["refdoc"], app.builder, node["reftype"], f"mesocorr.{name}",
+                                             node, contnode)
+
+
 # ----------------------------------------------------------------------------- hook
 def generate(app) -> None:
     t0 = time.perf_counter()
@@ -369,4 +430,5 @@ def generate(app) -> None:
 
 def setup(app):
     app.connect("builder-inited", generate)
+    app.connect("missing-reference", resolve_public)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
