@@ -33,7 +33,7 @@ extensions = [
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}
 root_doc = "index"
-exclude_patterns = ["_build", "img/README.md", "**/.ipynb_checkpoints"]
+exclude_patterns = ["_build"]
 templates_path: list[str] = []
 
 # ---- MyST: $...$ / $$...$$ math (as the derivation Markdown and GitHub use), heading anchors for links
@@ -66,6 +66,7 @@ numpydoc_validation_exclude = {r"^mesocorr\.\w+\.\w+"}
 # ---- HTML
 html_theme = "furo"
 html_title = f"mesocorr {release}"
-html_static_path: list[str] = []
+html_static_path = ["_static"]
+html_css_files = ["mesocorr.css"]
 html_last_updated_fmt = None
 html_show_sourcelink = False

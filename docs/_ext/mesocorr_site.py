@@ -137,9 +137,10 @@ def api_names() -> dict[str, str]:
 
 
 def summary_line(obj) -> str:
+    """The first paragraph of ``obj``'s docstring, its reST roles (``:math:`x```) rewritten as MyST roles."""
     doc = inspect.getdoc(obj) or ""
     first = doc.split("\n\n")[0].replace("\n", " ").strip()
-    return first
+    return re.sub(r":(\w+(?::\w+)?):`([^`]*)`", r"{\1}`\2`", first)
 
 
 def directive_for(obj) -> str:
@@ -334,17 +335,17 @@ def write_derivation_pages(tests: list[TestFunction]) -> Built:
 # ----------------------------------------------------------------------------- gallery
 def write_gallery(built: Built) -> None:
     lines = ["# Gallery", "", "Every figure the site has: the derivations' figures (drawn when the site was built, by "
-             "the same code as `mesocorr derive`) and the README's images in `docs/img/`.", "",
-             "## Derivation figures", ""]
+             "the same code as `mesocorr derive`) and the README's images in `docs/img/`. Click a figure for the full "
+             "size.", "", "## Derivation figures", "", "::::{container} gallery-grid"]
     for f in built.figures:
-        lines += [f"### {f.filename}", "", f"```{{figure}} derivations/{f.filename}", ":width: 80%", "",
-                  f"{f.caption} From [{f.derivation}](derivations/{f.derivation}.md).", "```", ""]
-    lines += ["## README images", ""]
+        lines += [f":::{{figure}} derivations/{f.filename}", ":width: 100%", "",
+                  f"**[{f.derivation}](derivations/{f.derivation}.md)** — {f.caption}", ":::", ""]
+    lines += ["::::", "", "## README images", "", "::::{container} gallery-grid"]
     for p in sorted((DOCS / "img").glob("*.png")):
         if p.name.startswith("site-"):
             continue
-        lines += [f"### {p.name}", "", f"```{{figure}} ../img/{p.name}", ":width: 90%", "", f"`docs/img/{p.name}`",
-                  "```", ""]
+        lines += [f":::{{figure}} ../img/{p.name}", ":width: 100%", "", f"`docs/img/{p.name}`", ":::", ""]
+    lines += ["::::", ""]
     (GEN / "gallery.md").write_text("\n".join(lines), encoding="utf-8")
 
 
