@@ -319,6 +319,13 @@ def write_derivation_pages(tests: list[TestFunction]) -> Built:
             extra += ["Tests of this derivation and of the functions that compute it:", "", test_links(specific), ""]
         if wide:
             extra += ["Tests run over every derivation of the catalogue:", "", test_links(wide), ""]
+        # a one-line pointer under the title, so the reader sees the links without scrolling to the end
+        head, sep, tail = md.partition("\n")
+        pointer = ("\n```{admonition} Computed by, checked by\n"
+                   + (", ".join(f"[`mesocorr.{f}`](../api/{f}.md)" for f in funcs) or f"`{module}`")
+                   + f" · {len(d.checks)} checks below · {len(specific) + len(wide)} tests "
+                   "([listed at the end](#checked-by))\n```\n")
+        md = head + sep + pointer + tail
         (out_dir / f"{name}.md").write_text(md.rstrip("\n") + "\n" + "\n".join(extra), encoding="utf-8")
         built.seconds[name] = time.perf_counter() - t0
     index = ["# Derivations", "",
@@ -327,7 +334,7 @@ def write_derivation_pages(tests: list[TestFunction]) -> Built:
              "functions that compute the result and the tests that check it.", "", "| name | title |", "|---|---|"]
     for t in catalogue.titles():
         index.append(f"| [`{t['name']}`]({t['name']}.md) | {t['title'].replace('|', '/')} |")
-    index += ["", "```{toctree}", ":hidden:", "", *names, "```", ""]
+    index += ["", "```{toctree}", ":hidden:", "", *(f"{n} <{n}>" for n in names), "```", ""]
     (out_dir / "index.md").write_text("\n".join(index), encoding="utf-8")
     return built
 
@@ -352,9 +359,11 @@ def write_gallery(built: Built) -> None:
 # ----------------------------------------------------------------------------- tutorial (README tour, executed)
 def readme_tour(readme: str) -> str:
     """The README from ``## Tour`` up to (not including) ``## Layout``, with paths made relative to docs/_gen."""
-    start = readme.index("\n## Tour")
-    end = readme.index("\n## Layout")
-    text = readme[start:end]
+    start = readme.find("\n## Tour\n")
+    if start < 0:
+        raise ValueError("README.md has no '## Tour' section: the tutorial page is made from it")
+    end = readme.find("\n## Layout", start)
+    text = readme[start:] if end < 0 else readme[start:end]
     return text.replace("](docs/", "](../")
 
 
@@ -387,7 +396,10 @@ def write_tutorial() -> int:
             "Python blocks without `>>>` are shown as the README has them.", "",
             "Install: `pip install -e '.[test,plot]'` (see the README). Conventions: [](../conventions.md).", ""]
     body = tour.replace("\n## Tour\n", "\n", 1)
-    body = re.sub(r"^### ", "## ", body, flags=re.M)
+    # the tour's ### topics become the page's sections; later ## sections (e.g. validation) keep their levels
+    cut = body.find("\n## ")
+    tour_part, rest = (body, "") if cut < 0 else (body[:cut], body[cut:])
+    body = re.sub(r"^### ", "## ", tour_part, flags=re.M) + rest
     (GEN / "tutorial.md").write_text("\n".join(head) + body, encoding="utf-8")
     return attempted
 
