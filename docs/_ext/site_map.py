@@ -31,6 +31,7 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
                                "conductance_matrix", "transmission_matrix", "onsager_check"],
     "scaling-one-loop": ["beta_function", "beta_series", "one_loop_flow", "leading_flow", "flow",
                          "localization_length", "plot_beta"],
+    "zeeman": ["channels", "magnetoconductance", "ucf_variance", "ucf_correlation"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
