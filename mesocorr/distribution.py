@@ -91,6 +91,25 @@ class DistributionResult:
 def energy_relaxation_time(V: float, kappa: float, alpha: float = 1.5) -> float:
     r""":math:`\tau_E` in ns: :math:`1/\tau_E = \kappa(eV)^{2-\alpha}/(2-\alpha)` (``kappa`` in ns⁻¹ meV^(α−2), ``V`` in volts).
 
+    The out-scattering rate of an electron at :math:`eV` above a :math:`T = 0` Fermi sea with the kernel
+    :math:`K(\epsilon) = \kappa\epsilon^{-\alpha}` (:func:`mesocorr.symbolic.distribution.energy_relaxation_rate`).
+
+    Parameters
+    ----------
+    V : float
+        Bias (V), > 0.
+    kappa : float
+        Kernel prefactor (:math:`\mathrm{ns^{-1}meV^{\alpha-2}}`), > 0.
+    alpha : float
+        Kernel exponent, :math:`0 \le \alpha < 2` (3/2: quasi-1D Coulomb).
+
+    Returns
+    -------
+    float
+        :math:`\tau_E` in ns.
+
+    Examples
+    --------
     >>> round(energy_relaxation_time(1e-4, 0.5), 10)        # 1/(2 * 0.5 * sqrt(0.1 meV)) ns
     3.1622776602
     """
@@ -189,6 +208,14 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
         Cap on the estimated run time (:func:`mesocorr.integrals.distribution.estimated_seconds`, from the
         grid sizes and :math:`\tilde\kappa`), checked before the work starts (default :data:`MAX_SECONDS`).
         :math:`\tilde\kappa` itself is capped at :data:`MAX_KAPPA_TILDE`.
+
+    Returns
+    -------
+    DistributionResult
+        ``f`` (one row per position), ``E`` (eV from :math:`\mu_R`), ``E_over_eV``, ``error``, ``T_e`` (K, the
+        hot-electron profile), ``hot_deviation``, ``double_step_deviation``, ``parameters`` (``tau_E``,
+        ``kappa_tilde``, ...), ``solver`` (iterations, residual, ``conservation``: the particle and energy
+        currents and their variation along the wire).
 
     Examples
     --------
@@ -324,11 +351,25 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
 def pure_dephasing_verdict(tau_phi, tau_E, threshold: float = 10.0) -> dict:
     r"""Compare the dephasing time (from oscillations) with the energy relaxation time (from the distribution).
 
-    ``tau_phi``, ``tau_E``: values in the same unit, or ``(value, stderr)`` pairs. Verdict on the ratio
-    :math:`r = \tau_E/\tau_\phi`: ``"pure dephasing"`` if :math:`r \ge` ``threshold`` (and, with errors, also
-    :math:`r - 2\sigma_r \ge 1`); ``"inconclusive"`` for :math:`1 \le r <` threshold; below 1 the data are
-    inconsistent with :math:`\tau_\phi \le \tau_E` (energy relaxation also dephases) and the verdict says so.
+    Verdict on the ratio :math:`r = \tau_E/\tau_\phi`: ``"pure dephasing"`` if :math:`r \ge` ``threshold`` (and,
+    with errors, also :math:`r - 2\sigma_r \ge 1`); ``"inconclusive"`` for :math:`1 \le r <` threshold; below 1
+    the data are inconsistent with :math:`\tau_\phi \le \tau_E` (energy relaxation also dephases) and the
+    verdict says so.
 
+    Parameters
+    ----------
+    tau_phi, tau_E : float or (float, float)
+        The two times in the same unit, or ``(value, stderr)`` pairs (errors combined in quadrature).
+    threshold : float
+        Ratio above which the verdict is "pure dephasing" (> 1, default 10).
+
+    Returns
+    -------
+    dict
+        ``verdict``, ``ratio``, ``ratio_stderr``, ``tau_phi``, ``tau_E``, ``threshold``, ``explanation``.
+
+    Examples
+    --------
     >>> v = pure_dephasing_verdict(0.1, 5.0)
     >>> v["verdict"], v["ratio"]
     ('pure dephasing', 50.0)
@@ -364,7 +405,27 @@ def pure_dephasing_verdict(tau_phi, tau_E, threshold: float = 10.0) -> dict:
 
 def plot_distribution(result: DistributionResult, path: str, limits: tuple = (-0.5, 1.5)) -> None:
     r"""Plot :math:`f(E)` at every position of ``result`` (and the double step and hot-electron limits at the
-    first position) into a PNG (matplotlib, reproducible bytes: no version metadata)."""
+    first position) into a PNG (matplotlib, reproducible bytes: no version metadata).
+
+    Parameters
+    ----------
+    result : DistributionResult
+        From :func:`wire_distribution`.
+    path : str
+        The PNG file written.
+    limits : tuple of float
+        Energy window in units of :math:`eV` (default -0.5 to 1.5).
+
+    Returns
+    -------
+    None
+        Raises ``ImportError`` without matplotlib (``pip install 'mesocorr[plot]'``).
+
+    Examples
+    --------
+    >>> r = wire_distribution(2e-4, 0.025, relaxation="hot", x=0.5)
+    >>> plot_distribution(r, "f.png")            # doctest: +SKIP
+    """
     try:
         import matplotlib
 

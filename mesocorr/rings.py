@@ -56,7 +56,7 @@ _UNITS = {"cylinder": "e^2/h per square", "ring": "e^2/h times L (delta sigma_1D
 
 # ------------------------------------------------------------------------------------------ the seam
 def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[float, float]]:
-    r"""Spin channels ``[(gap, weight), ...]`` (gaps in the units of ``so``/``mag``; no dephasing added).
+    r"""Spin channels ``[(gap, weight), ...]`` of the ring functions (gaps in the units of ``so``/``mag``).
 
     The channels come from the engine: the eigenvalues and weights of the stored spin-1/2 gap operators of
     :mod:`mesocorr.diagrams.pair_kernel` without a Zeeman vector (as :func:`mesocorr.zeeman.zeeman_channels`).
@@ -68,6 +68,21 @@ def ring_channels(kind: str, so=0, mag=0, spinless: bool = False) -> list[tuple[
     This is the single place where the ring module takes its channels (the independent route, the stored
     channel list of :func:`mesocorr.cooperon_channel_table`, is compared in the tests).
 
+    Parameters
+    ----------
+    kind : {"wl", "diffuson", "cooperon"}
+    so, mag : float or three floats
+        Spin-orbit and magnetic rates (isotropic total or x, y, z components, as :func:`mesocorr.channels`).
+    spinless : bool
+        One spin species.
+
+    Returns
+    -------
+    list of (float, float)
+        ``(gap, weight)`` per channel; no dephasing added.
+
+    Examples
+    --------
     >>> [(round(g, 12), w) for g, w in ring_channels("wl", so=3.0)]
     [(0.0, -0.5), (4.0, 1.5)]
     """
@@ -470,10 +485,28 @@ def _amplitude_prefactor_mp(geometry, s, w, x):
 
 def aas_harmonics(L_phi: float, geometry: str = "cylinder", so=0, mag=0, spinless: bool = False,
                   n_harmonics: int = 4) -> list[dict]:
-    r"""The winding amplitudes of :func:`aas_oscillation` alone (no flux grid): a list of ``n``, ``period``
-    (:math:`h/e`), ``amplitude`` (coefficient of :math:`\cos(4\pi n\Phi/\Phi_0)`, unit of the geometry) and
-    ``error``; the cheap call for fits (:mod:`mesocorr.dephasing_fit`).
+    r"""The winding amplitudes of :func:`aas_oscillation` alone (no flux grid); the cheap call for fits
+    (:mod:`mesocorr.dephasing_fit`).
 
+    Parameters
+    ----------
+    L_phi : float
+        Dephasing length in units of the circumference L.
+    geometry : {"cylinder", "ring", "thick"}
+        As :func:`aas_oscillation`.
+    so, mag, spinless
+        As :func:`aas_oscillation`.
+    n_harmonics : int
+        Number of windings (1..200).
+
+    Returns
+    -------
+    list of dict
+        ``n``, ``period`` (:math:`h/e`, = 1/(2n)), ``amplitude`` (coefficient of :math:`\cos(4\pi n\Phi/\Phi_0)`,
+        unit of the geometry), ``error``.
+
+    Examples
+    --------
     >>> h = aas_harmonics(1.0, n_harmonics=2)
     >>> [(r["period"], round(r["amplitude"], 10)) for r in h]                # -(4/pi) K0(n)
     [(0.5, -0.5360649641), (0.25, -0.1450141827)]
@@ -584,6 +617,13 @@ def ab_harmonics(L_phi: float, lead_length: float = 0.5, L_T: float | None = Non
         Harmonics :math:`k = 1..n` (period :math:`(h/e)/k`).
     dps : int, optional
         mpmath evaluation (zero temperature only).
+
+    Returns
+    -------
+    ABResult
+        ``harmonics`` (per k: ``period``, ``rms``, ``rms_error``, ``amplitude_rms``, ``diffuson_variance``,
+        ``cooperon_variance`` and their errors, ``rms_at_zero_flux``, ``mean_amplitude``, ``mean_error``),
+        ``mean_uniform``, ``parameters``, ``channels``.
 
     Examples
     --------

@@ -32,6 +32,8 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
     "scaling-one-loop": ["beta_function", "beta_series", "one_loop_flow", "leading_flow", "flow",
                          "localization_length", "plot_beta"],
     "zeeman": ["channels", "magnetoconductance", "ucf_variance", "ucf_correlation"],
+    "aas-cylinder": ["aas_oscillation", "aas_harmonics", "ab_harmonics"],
+    "double-step": ["wire_distribution", "energy_relaxation_time", "fit_distribution"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
@@ -50,6 +52,10 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.fitting": "Magnetoconductance fits",
     "mesocorr.ensembles": "Ensemble validation",
     "mesocorr.physics_warnings": "Units and constants",
+    "mesocorr.rings": "Rings, cylinders and the distribution function",
+    "mesocorr.dephasing_fit": "Rings, cylinders and the distribution function",
+    "mesocorr.distribution": "Rings, cylinders and the distribution function",
+    "mesocorr.distribution_fit": "Rings, cylinders and the distribution function",
 }
 
 #: public name -> heading (prefix), where the name's module section is not the right one
