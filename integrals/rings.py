@@ -163,18 +163,7 @@ def winding_sum(d: int, x, theta):
         return val, 8 * _EPS * (np.abs(val) + 1.0)
     if d != 2:
         raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
-    val = np.empty(x.shape)
-    err = np.empty(x.shape)
-    big = x >= 1.0
-    if np.any(big):
-        val[big], err[big] = _s2_series(x[big], theta[big])
-    small = ~big
-    if np.any(small):
-        fine = _s2_integral(x[small], theta[small], (_GL_X, _GL_W))
-        coarse = _s2_integral(x[small], theta[small], (_GL_X2, _GL_W2))
-        val[small] = fine
-        err[small] = np.abs(fine - coarse) + 16 * _EPS * (np.abs(fine) + np.log(2 + 1 / x[small]))
-    return val, err
+    return _s2(x, theta, _s2_series, _s2_integral)
 
 
 def winding_sum_complex(d: int, x, theta):
@@ -198,15 +187,20 @@ def winding_sum_complex(d: int, x, theta):
         return val, 8 * _EPS * (np.abs(val) + 1.0)
     if d != 2:
         raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
-    val = np.empty(x.shape, dtype=complex)
+    return _s2(x, theta, _s2_series_complex, _s2_integral_complex)
+
+
+def _s2(x, theta, series, integral):
+    """S_2 by the K0 series where Re x >= 1 and by the u integral (error: two Gauss-Legendre rules) below."""
+    val = np.empty(x.shape, dtype=x.dtype)
     err = np.empty(x.shape)
     big = x.real >= 1.0
     if np.any(big):
-        val[big], err[big] = _s2_series_complex(x[big], theta[big])
+        val[big], err[big] = series(x[big], theta[big])
     small = ~big
     if np.any(small):
-        fine = _s2_integral_complex(x[small], theta[small], (_GL_X, _GL_W))
-        coarse = _s2_integral_complex(x[small], theta[small], (_GL_X2, _GL_W2))
+        fine = integral(x[small], theta[small], (_GL_X, _GL_W))
+        coarse = integral(x[small], theta[small], (_GL_X2, _GL_W2))
         val[small] = fine
         err[small] = np.abs(fine - coarse) + 16 * _EPS * (np.abs(fine) + np.log(2 + 1 / x[small].real))
     return val, err
