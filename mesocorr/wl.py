@@ -43,6 +43,7 @@ import numpy as np
 import sympy as sp
 
 from mesocorr import arguments
+from mesocorr.ilp import ilp_magnetoconductance
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 
 __all__ = ["magnetoconductance", "wl_correction", "wire_wl_conductance", "sample_wl_conductance",
@@ -222,7 +223,7 @@ def _dps(dps):
 
 # ----------------------------------------------------------------------------- magnetoconductance
 def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, width: float | None = None,
-                       dps: int | None = None):
+                       dps: int | None = None, model: str = "hln", **ilp_fields):
     r"""Magnetoconductance :math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in units of :math:`e^2/h`.
 
     .. math::
@@ -254,6 +255,12 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         Wire width W (m), required for ``dim=1``.
     dps : int, optional
         If given, evaluate with mpmath to ``dps`` significant digits (``mpf`` / list of ``mpf``).
+    model : {"hln", "ilp"}
+        ``"ilp"``: 2D electron gas with Rashba/Dresselhaus spin precession, parametrised by fields —
+        ``magnetoconductance(B, dim=2, model="ilp", B_phi=..., B_rashba=..., B_dresselhaus=..., B_cubic=...)``
+        is :func:`mesocorr.ilp_magnetoconductance` (``D``, ``so``, ``mag``, ``phi``, ``width`` not used).
+    **ilp_fields
+        ``B_phi``, ``B_rashba``, ``B_dresselhaus``, ``B_cubic`` (tesla), only with ``model="ilp"``.
 
     Returns
     -------
@@ -272,6 +279,11 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     >>> round(float(magnetoconductance(0.01, D=0.01, phi=1e10)), 12)
     0.707473318945
     """
+    arguments.choice("model", model, ("hln", "ilp"))
+    if model == "ilp":
+        return _ilp(B, dim, D, so, mag, phi, width, dps, ilp_fields)
+    if ilp_fields:
+        raise TypeError(f"{next(iter(ilp_fields))}: only used with model='ilp'")
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
@@ -293,6 +305,23 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         return float(out) if scalar else out
     vals = [_mc_mp(b, dim, D, chans, width, dps) for b in absb.reshape(-1)]
     return vals[0] if scalar else vals
+
+
+def _ilp(B, dim, D, so, mag, phi, width, dps, fields):
+    """``model="ilp"``: check that only the ILP arguments are used, then :func:`mesocorr.ilp_magnetoconductance`."""
+    if dim != 2:
+        raise ValueError(f"dim: the ILP model is two-dimensional, got dim={dim!r}")
+    unused = [n for n, v in (("D", D), ("width", width)) if v is not None]
+    unused += [n for n, v in (("so", so), ("mag", mag), ("phi", phi)) if not (isinstance(v, (int, float)) and v == 0)]
+    if unused:
+        raise ValueError(f"{unused[0]}: not used by model='ilp' (give the fields B_phi, B_rashba, B_dresselhaus, B_cubic)")
+    allowed = ("B_phi", "B_rashba", "B_dresselhaus", "B_cubic")
+    extra = [k for k in fields if k not in allowed]
+    if extra:
+        raise TypeError(f"{extra[0]}: unknown argument for model='ilp' (allowed: {', '.join(allowed)})")
+    if "B_phi" not in fields:
+        raise TypeError("B_phi: the dephasing field (T) is required for model='ilp'")
+    return ilp_magnetoconductance(B, dps=dps, **fields)
 
 
 def _mc_float(absb, dim, D, chans, width):
