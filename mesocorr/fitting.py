@@ -23,6 +23,13 @@ Models (:math:`\Delta\sigma` in :math:`e^2/h`, per square in 2D)
 ``wire``, ``kawabata``
     the quasi-1D (field dephasing) and 3D (Kawabata) forms of the weak-localization module,
     same parameters as ``hln``.
+``ilp``
+    :math:`B_\phi` and the ILP fields of a 2D electron gas (:func:`mesocorr.ilp_magnetoconductance`): the two
+    linear spin-orbit fields ``B_linear_1``, ``B_linear_2`` (Rashba and Dresselhaus in an order the data cannot
+    tell: the model is symmetric) and ``B_cubic``. Use :func:`mesocorr.fit_ilp` for the Rashba/Dresselhaus
+    bookkeeping.
+
+``fixed`` holds parameters at given values (natural units) instead of fitting them.
 
 ``magnetic=True`` adds :math:`B_m` (total isotropic magnetic-impurity field, rate :math:`1/\tau_m`);
 ``background`` adds ``offset`` (:math:`c_0`, e²/h) and/or ``quadratic`` (:math:`c_2 B^2`, e²/h/T²).
@@ -62,6 +69,7 @@ MODELS = {
     "hln-alpha": ("alpha", "B_phi"),
     "wire": ("B_phi", "B_so"),
     "kawabata": ("B_phi", "B_so"),
+    "ilp": ("B_phi", "B_linear_1", "B_linear_2", "B_cubic"),
 }
 _BACKGROUNDS = (None, "offset", "quadratic", "offset+quadratic")
 _LINEAR = ("alpha", "offset", "quadratic")
@@ -95,6 +103,15 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     """
     arguments.choice("model", model, tuple(MODELS))
     mc = _magnetoconductance()
+    if model == "ilp":
+        if magnetic:
+            raise ValueError("magnetic: the ilp model has no magnetic-impurity field")
+
+        def f_ilp(B, p):
+            return np.asarray(mc(B, dim=2, model="ilp", B_phi=p["B_phi"], B_rashba=p["B_linear_1"],
+                                 B_dresselhaus=p["B_linear_2"], B_cubic=p["B_cubic"]), dtype=float)
+
+        return f_ilp
     dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
     extra = {}
     if model == "wire":
@@ -263,7 +280,7 @@ def _min_nonzero_field(B):
 def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None = None, symmetrize: bool = False,
                            background: str | None = None, magnetic: bool = False, sigma=None,
                            p0: dict | None = None, width: float | None = None,
-                           strict: bool = False) -> FitResult:
+                           strict: bool = False, fixed: dict | None = None) -> FitResult:
     r"""Fit a magnetoconductance trace :math:`\Delta\sigma(B) = \sigma(B) - \sigma(0)`.
 
     Parameters
@@ -293,6 +310,9 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         Wire width (m), required by the ``wire`` model.
     strict : bool
         Raise ``ValueError`` instead of returning a result with warnings.
+    fixed : dict, optional
+        ``{name: value}``: model parameters held fixed (natural units; fields in T); they are not fitted and
+        not reported in ``params``.
 
     Returns
     -------
@@ -318,7 +338,13 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     warnings: list[str] = []
     B, y, s, dropped = _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings)
 
-    names = list(MODELS[model]) + (["B_mag"] if magnetic else [])
+    held = {} if fixed is None else dict(fixed)
+    for n in held:
+        if n not in MODELS[model]:
+            raise ValueError(f"fixed: {n!r} is not a parameter of the {model} model ({', '.join(MODELS[model])})")
+        held[n] = (arguments.nonnegative(f"fixed[{n}]", held[n]) if n.startswith("B_")
+                   else arguments.as_real(f"fixed[{n}]", held[n]))
+    names = [n for n in MODELS[model] if n not in held] + (["B_mag"] if magnetic else [])
     if background in ("offset", "offset+quadratic"):
         names.append("offset")
     if background in ("quadratic", "offset+quadratic"):
@@ -340,7 +366,10 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     span = BOUND_DECADES * math.log(10)
     bounds = {n: ((math.log(bmin) - span, math.log(bmax) + span) if kinds[n] == "log" else (-np.inf, np.inf))
               for n in names}
-    physical = model_function(model, magnetic=magnetic, width=width)
+    free_model = model_function(model, magnetic=magnetic, width=width)
+
+    def physical(Bv, pn):
+        return free_model(Bv, {**held, **pn})
 
     def natural(u):
         return {n: (math.exp(v) if kinds[n] == "log" else float(v)) for n, v in zip(names, u)}
