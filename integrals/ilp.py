@@ -23,7 +23,7 @@ With the same ultraviolet cutoff (N levels ↔ :math:`x < N`) the divergent :mat
 **General case.** In the gauge :math:`e^{i\pi(n-m)/4}` the Landau-level operator is real symmetric and splits
 into two parity sectors, each block tridiagonal with 3x3 blocks (block :math:`k` = levels :math:`2k, 2k+1`).
 For blocks :math:`k \ge k_0` the trace over block pairs has the expansion
-:math:`\tau(k) = \sum_j g_j\kappa^{-j}`, :math:`\kappa = k + (1+b_\phi)/2` (:func:`mesocorr.symbolic.ilp.schur_series`,
+:math:`\tau(k) = \sum_j g_j\kappa^{-j}`, :math:`\kappa = k + (1+b_\phi)/2` (:func:`mesocorr.symbolic.ilp_series.schur_series`,
 here a vectorised float64 version), summed with Hurwitz zeta functions; the right Schur complement of the
 blocks beyond :math:`k_0` (same expansion) closes the finite matrix exactly, and the trace of the inverse of
 that finite banded matrix is the derivative of :math:`\log\det(h + i\epsilon)` (complex step through LAPACK
@@ -49,21 +49,37 @@ import math
 
 import mpmath
 import numpy as np
-from scipy.special import psi, zeta
 
-from mesocorr.symbolic.ilp import schur_series
+from mesocorr.symbolic.ilp_series import schur_series
 
 __all__ = ["closed_form_sum", "closed_form_sum_mp", "zero_field_constant", "zero_field_constant_mp",
            "general_sum", "general_sum_mp", "block_traces", "series_coefficients", "sector_blocks_numeric",
-           "MAX_ROWS"]
+           "MAX_ROWS", "MAX_ROWS_MP"]
 
 #: refuse a general-case field that needs more banded-matrix rows than this (memory ~ 112 bytes per row)
 MAX_ROWS = 2_000_000
+#: the same cap for the mpmath path (about 1 ms per row at 30 digits)
+MAX_ROWS_MP = 20_000
 _K_MIN = 4
 _CHUNK_ROWS = 400_000
 _EPS = 2.220446049250313e-16
 _STEP = 1e-100  # complex step
 _SQ2 = math.sqrt(2.0)
+
+
+def psi(x):
+    """Digamma of real or complex arrays (:func:`scipy.special.psi`; SciPy imported on first use, not at CLI
+    start-up)."""
+    from scipy.special import psi as digamma
+
+    return digamma(x)
+
+
+def zeta(s, q):
+    """Hurwitz zeta function :math:`\\zeta(s, q)` (:func:`scipy.special.zeta`, imported on first use)."""
+    from scipy.special import zeta as hurwitz
+
+    return hurwitz(s, q)
 
 
 # ----------------------------------------------------------------------------- residue sums (partial fractions)
@@ -329,41 +345,95 @@ def zero_field_constant(h_phi, h_R, h_D, h_3, tol: float = 1e-14, max_angles: in
     return cur, diff + rnd
 
 
-def zero_field_constant_mp(h_phi, h_R, h_D, h_3, dps: int):
-    """:func:`zero_field_constant` in mpmath at ``dps`` digits; returns ``(J, error_estimate)``."""
-    with mpmath.workdps(dps + 15):
-        f, R, Dd, t = (mpmath.mpf(v) for v in (h_phi, h_R, h_D, h_3))
-        amp = mpmath.sqrt(R * Dd)
-
-        def J_of(w):
-            q2, q1, q0, p1, p0 = _zero_field_coefficients(f, R, Dd, t, w)
-            roots = mpmath.polyroots([1, q2, q1, q0], maxsteps=200, extraprec=3 * dps + 40)
-            total = mpmath.mpf(0)
-            for j, yj in enumerate(roots):
-                dq = (yj - roots[(j + 1) % 3]) * (yj - roots[(j + 2) % 3])
-                total += ((3 * yj + p1) * yj + p0) / dq * mpmath.log(-yj)
-            return -mpmath.re(total)
-
-        if amp == 0:
-            val = J_of(mpmath.mpf(0))
-            err = abs(val) * mpmath.mpf(10) ** (-dps - 5)
-        else:
-            M = 16
-            prev = mpmath.fsum(J_of(amp * mpmath.sin(2 * mpmath.pi * k / M)) for k in range(M)) / M
-            tol = mpmath.mpf(10) ** (-dps - 3)
-            while True:
-                new = mpmath.fsum(J_of(amp * mpmath.sin(mpmath.pi * (2 * k + 1) / M)) for k in range(M)) / M
-                val = (prev + new) / 2
-                M *= 2
-                diff = abs(val - prev)
-                if diff < tol or M > 1 << 13:
+def _cubic_roots_mp(c2, c1, c0, dps: int):
+    """Roots of the monic cubic y^3 + c2 y^2 + c1 y + c0 (mpf coefficients) at the working precision: the
+    float64 roots refined by Newton steps (quadratic convergence, a few steps), :func:`mpmath.polyroots` when
+    two roots are close (Newton would converge slowly and the residues cancel). Returns a list of 3 mpc."""
+    try:
+        start = np.roots([1.0, float(c2), float(c1), float(c0)])
+    except (OverflowError, ValueError, np.linalg.LinAlgError):  # pragma: no cover - coefficients are finite
+        start = None
+    if start is not None and np.all(np.isfinite(start)):
+        sep = min(abs(start[i] - start[j]) for i in range(3) for j in range(i + 1, 3))
+        scale = 1 + max(abs(complex(z)) for z in start)
+        if sep > 1e-6 * scale:
+            tol = mpmath.mpf(10) ** (-dps) * scale
+            roots = []
+            for z0 in start:
+                z = mpmath.mpc(complex(z0))
+                for _ in range(40):
+                    q = ((z + c2) * z + c1) * z + c0
+                    dq = (3 * z + 2 * c2) * z + c1
+                    step = q / dq
+                    z -= step
+                    if abs(step) < tol:
+                        break
+                else:
                     break
-                prev = val
-            if diff > mpmath.mpf(10) ** (-dps):
-                raise ValueError("dps: the angular average did not reach the requested precision")
-            err = diff
+                roots.append(z)
+            if len(roots) == 3:
+                return roots
+    return mpmath.polyroots([1, c2, c1, c0], maxsteps=200, extraprec=3 * dps + 40)
+
+
+def zero_field_constant_mp(h_phi, h_R, h_D, h_3, dps: int):
+    r""":func:`zero_field_constant` in mpmath at ``dps`` digits; returns ``(J, error_estimate)``.
+
+    The angle is averaged in closed form. :math:`T = P/Q` depends on :math:`	heta` only through
+    :math:`w = \sqrt{h_Rh_D}\sin2	heta`, and linearly in numerator and denominator (the derived coefficients,
+    :func:`_zero_field_coefficients`): :math:`P = P_0 - 8wy`, :math:`Q = Q_0 - 8wy(y+h)`, :math:`h = h_3+h_\phi`.
+    With :math:`\langle(c-dw)^{-1}
+angle_	heta = (c^2-d^2A^2)^{-1/2}` (:math:`A = \sqrt{h_Rh_D}`, :math:`c > |d|A`
+    because the operator is positive),
+
+    .. math:: \langle T
+angle_	heta = rac1{y+h} + rac{P_0 - Q_0/(y+h)}{\sqrt{Q_0^2 - 64A^2y^2(y+h)^2}},
+              \qquad J = \int_0^\infty\Big[\langle T
+angle_	heta - rac3{y+\sigma}\Big]dy - 3\ln\sigma
+
+    (any :math:`\sigma > 0`; here the sum of the fields), a one-dimensional integral done by tanh-sinh
+    quadrature (:func:`mpmath.quad`) split at every decade between the smallest and largest field scale.
+    """
+    with mpmath.workdps(dps + 5):  # the callers add their own guard digits
+        f, R, Dd, t = (mpmath.mpf(v) for v in (h_phi, h_R, h_D, h_3))
+        zero = mpmath.mpf(0)
+        h = t + f
+        A2 = R * Dd
+        sigma = f + R + Dd + t
+
+        q2, q1, q0, p1, p0 = _zero_field_coefficients(f, R, Dd, t, zero)
+
+        def avg_T(y):
+            Q0 = ((y + q2) * y + q1) * y + q0
+            P0 = (3 * y + p1) * y + p0
+            yh = y + h
+            root = mpmath.sqrt(Q0 * Q0 - 64 * A2 * (y * yh) ** 2)
+            return 1 / yh + (P0 - Q0 / yh) / root - 3 / (y + sigma)
+
+        scales = sorted({v for v in (f, h, R, Dd, t, sigma, R + Dd) if v > 0})
+        lo, hi = scales[0], scales[-1]
+        points = [zero]
+        x = lo
+        while x < hi * 10:
+            points.append(x)
+            x *= 10
+        # branch points of the square root near the positive axis (soft modes at finite q, e.g. the spin helix):
+        # break the interval there, where tanh-sinh clusters its nodes
+        amp = mpmath.sqrt(A2)
+        for sgn in (1, -1):
+            c2, c1, c0, _, _ = _zero_field_coefficients(f, R, Dd, t, sgn * amp)
+            for z in _cubic_roots_mp(c2, c1, c0, mpmath.mp.dps):
+                zr, zi = mpmath.re(z), abs(mpmath.im(z))
+                points.extend(v for v in (zr - zi, zr, zr + zi) if v > 0)
+        points = sorted(set(points)) + [mpmath.inf]
+        val, err = mpmath.quad(avg_T, points, error=True, maxdegree=10)
+        val -= 3 * mpmath.log(sigma)
+        if not err < mpmath.mpf(10) ** (-dps) * max(1, abs(val)):
+            raise ValueError("dps: the zero-field integral did not reach the requested precision "
+                             f"(quadrature error {mpmath.nstr(err, 3)}); B_phi is too small compared with the "
+                             "spin-orbit fields")
     with mpmath.workdps(dps):
-        return +val, +err
+        return +val, +err + abs(val) * mpmath.mpf(10) ** (-dps - 5)
 
 
 # ----------------------------------------------------------------------------- general case: blocks
@@ -437,7 +507,7 @@ def series_coefficients(b_phi, r, d, b_3, order: int = 24):
     Returns ``(g, R, lam)``: ``g[:, j]`` = :math:`g_j\lambda^{-j}` of the block-pair trace
     :math:`\tau = \sum_j g_j\kappa^{-j}` (both sectors), ``R[sector][:, j]`` = :math:`R_j\lambda^{-j}` of the right
     Schur complement (polynomial gauge), ``lam`` = :math:`\lambda`. Same recursion as
-    :func:`mesocorr.symbolic.ilp.schur_series`, with every series in :math:`t = \lambda/\kappa` (no overflow for
+    :func:`mesocorr.symbolic.ilp_series.schur_series`, with every series in :math:`t = \lambda/\kappa` (no overflow for
     large :math:`b_{SO}`) and the sums over orders done by ``einsum``.
     """
     b_phi, r, d, b_3 = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, float)) for v in (b_phi, r, d, b_3)))
@@ -745,7 +815,7 @@ def _mp_blocks(sector, b_phi, r, d, b_3):
 
 def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: float = 1.0):
     r""":func:`general_sum` in mpmath at ``dps`` digits (one field): the same expansion
-    (:func:`mesocorr.symbolic.ilp.schur_series` on mpmath object arrays, ``order`` terms, :math:`\kappa_0`
+    (:func:`mesocorr.symbolic.ilp_series.schur_series` on mpmath object arrays, ``order`` terms, :math:`\kappa_0`
     with :math:`(\rho/\kappa_0)^{order} \approx 10^{-dps-8}`), the finite part by :func:`block_traces` closed with
     the expanded right Schur complement. ``order`` (default: the cheapest of 16..48 for the growth rate
     :math:`\rho` estimated in float64). Returns ``(S, error_estimate, k0)``."""
@@ -767,9 +837,9 @@ def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: f
         q = mpmath.mpf(10) ** (-mpmath.mpf(dps + 8) / order)
         kappa0 = max(work * rho / q, _K_MIN + s)
         k0 = int(mpmath.ceil(kappa0 - s))
-        if 6 * k0 > MAX_ROWS:
+        if 6 * k0 > MAX_ROWS_MP:
             raise ValueError(f"B: the field is too small compared with the spin-orbit fields for the mpmath path "
-                             f"({6 * k0} rows > {MAX_ROWS})")
+                             f"({6 * k0} matrix rows > the cap of {MAX_ROWS_MP}); use the float64 path")
         kappa0 = k0 + s
         terms = [g[j] * mpmath.zeta(j, kappa0) for j in range(2, order)]
         tail = -3 * mpmath.digamma(kappa0) - 3 * mpmath.log(2) + mpmath.fsum(terms)

@@ -37,7 +37,6 @@ References
 from __future__ import annotations
 
 import math
-from functools import cache
 from typing import NamedTuple
 
 import mpmath
@@ -45,6 +44,7 @@ import numpy as np
 
 from mesocorr import arguments
 from mesocorr.integrals import ilp as numerics
+from mesocorr.integrals.derived_constants import ILP_LANDAU_PREFACTOR, ILP_WEIGHTS, monomial_float, monomial_mp
 from mesocorr.integrals.hln import hln_f_core, hln_f_mp
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR
@@ -52,6 +52,10 @@ from mesocorr.units import E_CHARGE, HBAR
 __all__ = ["ilp_magnetoconductance", "ILPResult", "ilp_fields", "ilp_couplings", "METHODS"]
 
 METHODS = ("auto", "closed-form", "general")
+#: caps on the work of one call: fields (float64 path), fields and digits of the mpmath path
+MAX_FIELDS = 100_000
+MAX_FIELDS_DPS = 100
+MAX_DPS = 100
 _GUARD = 10
 
 
@@ -64,28 +68,14 @@ class ILPResult(NamedTuple):
     method: list
 
 
-@cache
-def _structure():
-    """``(c, w_T, w_S)``: prefactor s/2π and the triplet/singlet weights, from the pair-spin seam."""
-    import sympy as sp
-
-    from mesocorr.symbolic.ilp import pair_channels
-
-    pc = pair_channels()
-    c = sp.Integer(pc.spin_states) / (2 * sp.pi)
-    return c, sp.Rational(pc.weights["triplet"]), sp.Rational(pc.weights["singlet"])
-
-
-def _field_array(B):
-    if isinstance(B, (str, bytes)):
-        raise TypeError("B: expected a number or a sequence of numbers (tesla), got a string")
-    try:
-        arr = np.asarray(B, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"B: expected real numbers (tesla), got {type(B).__name__}") from None
-    if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)):
-        raise ValueError("B: fields must be finite real numbers (tesla)")
-    return arr, np.ndim(B) == 0
+def _structure(mp: bool = False):
+    """``(c, w_T, w_S)``: the prefactor s/2π and the triplet/singlet weights, derived in
+    :mod:`mesocorr.symbolic.ilp` and stored exactly (:mod:`mesocorr.integrals.derived_constants`; re-derived
+    in ``tests/test_ilp.py``). mpmath numbers at the caller's precision with ``mp=True``, else floats."""
+    if mp:
+        return (monomial_mp(ILP_LANDAU_PREFACTOR), mpmath.mpf(ILP_WEIGHTS["triplet"].numerator) / ILP_WEIGHTS["triplet"].denominator,
+                mpmath.mpf(ILP_WEIGHTS["singlet"].numerator) / ILP_WEIGHTS["singlet"].denominator)
+    return monomial_float(ILP_LANDAU_PREFACTOR), float(ILP_WEIGHTS["triplet"]), float(ILP_WEIGHTS["singlet"])
 
 
 def _check_fields(B_phi, B_rashba, B_dresselhaus, B_cubic):
@@ -171,31 +161,51 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     arguments.choice("method", method, METHODS)
     atol = arguments.nonnegative("atol", atol)
     rtol = arguments.nonnegative("rtol", rtol)
-    if not isinstance(full_output, bool):
-        raise TypeError(f"full_output: expected a bool, got {type(full_output).__name__}")
+    full_output = arguments.boolean("full_output", full_output)
     if method == "closed-form" and min(fields[1], fields[2]) > 0:
         raise ValueError("method: the closed form needs B_rashba = 0 or B_dresselhaus = 0")
-    arr, scalar = _field_array(B)
+    arr = np.asarray(arguments.real_values("B", B), dtype=float)
+    scalar = arr.ndim == 0
     absb = np.abs(arr).reshape(-1)
+    if absb.size > MAX_FIELDS:
+        raise ValueError(f"B: at most {MAX_FIELDS} fields per call, got {absb.size}")
     _warn_regime(fields, absb, B_transport)
     if dps is not None:
-        dps = arguments.integer("dps", dps, minimum=1, maximum=200)
-        vals, errs, meth = _ilp_mp(absb, fields, dps, method)
+        dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
+        if absb.size > MAX_FIELDS_DPS:
+            raise ValueError(f"B: at most {MAX_FIELDS_DPS} fields per call with dps=, got {absb.size}")
+        exact = _exact_fields(B, B_phi, B_rashba, B_dresselhaus, B_cubic)
+        vals, errs, meth = _ilp_mp(exact, dps, method)
         if scalar:
             return ILPResult(vals[0], errs[0], meth) if full_output else vals[0]
         return ILPResult(vals, errs, meth) if full_output else vals
-    vals, errs, meth = _ilp_float(absb, fields, method)
-    bad = errs > atol + rtol * np.abs(vals)
-    if np.any(bad):
-        i = int(np.argmax(errs - atol - rtol * np.abs(vals)))
+    # the model is even in B: evaluate every distinct |B| once
+    uniq, inverse = np.unique(absb, return_inverse=True)
+    u_vals, u_errs, u_meth = _ilp_float(uniq, fields, method)
+    arguments.check_finite_result("B", u_vals, "a field ratio H/|B| leaves the float64 range; use dps=")
+    vals, errs = u_vals[inverse], u_errs[inverse]
+    meth = [u_meth[k] for k in inverse]
+    limit = atol + rtol * np.abs(vals)
+    if np.any(errs > limit):
+        i = int(np.argmax(errs - limit))
         name = "atol" if atol >= rtol * abs(vals[i]) else "rtol"
         raise ValueError(f"{name}: the requested accuracy (atol={atol:g}, rtol={rtol:g}) is not reached at "
-                         f"B = {float(absb[i]):.6g} T: error estimate {float(errs[i]):.2g} e^2/h (float64); use dps=")
+                         f"B = {float(absb[i]):.6g} T: error estimate {float(errs[i]):.2g} e^2/h (float64); "
+                         "raise atol/rtol or use dps=")
     if scalar:
         out = (float(vals[0]), float(errs[0]), meth)
         return ILPResult(*out) if full_output else out[0]
     shape = arr.shape
     return ILPResult(vals.reshape(shape), errs.reshape(shape), meth) if full_output else vals.reshape(shape)
+
+
+def _exact_fields(B, *fields):
+    """The mpmath path reads every input exactly (``docs/conventions.md``, "Exact input on the mpmath path"):
+    ``(|B| values as Fractions, (H_phi, H_R, H_D, H_3) as Fractions)``."""
+    names = ("B_phi", "B_rashba", "B_dresselhaus", "B_cubic")
+    ex = arguments.exact_values("B", B)
+    bs = [abs(v) for v in (np.asarray(ex, dtype=object).reshape(-1) if isinstance(ex, np.ndarray) else [ex])]
+    return bs, tuple(arguments.as_fraction(n, v) for n, v in zip(names, fields))
 
 
 def _triplet_float(absb, fields, method):
@@ -221,7 +231,7 @@ def _triplet_float(absb, fields, method):
 
 
 def _ilp_float(absb, fields, method):
-    c, w_t, w_s = (float(x) for x in _structure())
+    c, w_t, w_s = _structure()
     vals = np.zeros_like(absb)
     errs = np.zeros_like(absb)
     meth = ["zero-field"] * absb.size
@@ -236,15 +246,20 @@ def _ilp_float(absb, fields, method):
     return vals, errs, meth
 
 
-def _ilp_mp(absb, fields, dps, method):
-    c_s, w_t_s, w_s_s = _structure()
+def _mpf(x):
+    """An exact Fraction as an mpf at the working precision."""
+    return mpmath.mpf(x.numerator) / x.denominator
+
+
+def _ilp_mp(exact, dps, method):
+    absb, fields = exact
     H_phi, H_R, H_D, H_3 = fields
-    work = dps + _GUARD
+    work = dps + _GUARD  # working precision of the combination
+    target = dps + 3  # digits asked of each piece (each adds its own guard digits)
     with mpmath.workdps(work):
-        c = _sym_to_mp(c_s)
-        w_t, w_s = _sym_to_mp(w_t_s), _sym_to_mp(w_s_s)
-        unit = mpmath.mpf(H_phi) + mpmath.mpf(H_R) + mpmath.mpf(H_D) + mpmath.mpf(H_3)
-        J_u, J_err = numerics.zero_field_constant_mp(*(mpmath.mpf(h) / unit for h in fields), work)
+        c, w_t, w_s = _structure(mp=True)
+        unit = _mpf(H_phi + H_R + H_D + H_3)
+        J_u, J_err = numerics.zero_field_constant_mp(*(_mpf(h / (H_phi + H_R + H_D + H_3)) for h in fields), target)
     vals, errs, meth = [], [], []
     closed = method != "general" and min(H_R, H_D) == 0
     for b in absb:
@@ -255,34 +270,26 @@ def _ilp_mp(absb, fields, dps, method):
             meth.append("zero-field")
             continue
         with mpmath.workdps(work):
-            bm = mpmath.mpf(b)
-            bphi, bR, bD, b3 = (mpmath.mpf(h) / bm for h in fields)
-            res = numerics.closed_form_sum_mp(bphi, bR + bD, b3, work) if closed else None
+            bm = _mpf(b)
+            bphi, bR, bD, b3 = (_mpf(h / b) for h in fields)
+            res = numerics.closed_form_sum_mp(bphi, bR + bD, b3, target) if closed else None
             if res is not None:
                 S, S_err = res
                 meth.append("closed-form")
             else:
-                S, S_err, _ = numerics.general_sum_mp(bphi, mpmath.sqrt(bR), mpmath.sqrt(bD), b3, work)
+                S, S_err, _ = numerics.general_sum_mp(bphi, mpmath.sqrt(bR), mpmath.sqrt(bD), b3, target)
                 meth.append("general")
             J_B = J_u + 3 * mpmath.log(bm / unit)
-            sing = hln_f_mp(bm / mpmath.mpf(H_phi), work)
+            sing = hln_f_mp(bm / _mpf(H_phi), target)
             val = c * (w_t * (J_B - S) + w_s * sing)
             err = c * abs(w_t) * (S_err + J_err) + abs(val) * mpmath.mpf(10) ** (-work + 2)
         with mpmath.workdps(dps):
             if err > mpmath.mpf(10) ** (-dps) * max(1, abs(val)):
-                raise ValueError(f"dps: {dps} digits not reached at B = {b:.6g} T (error estimate "
+                raise ValueError(f"dps: {dps} digits not reached at B = {float(b):.6g} T (error estimate "
                                  f"{mpmath.nstr(err, 3)})")
             vals.append(+val)
             errs.append(+err)
     return vals, errs, meth
-
-
-def _sym_to_mp(x):
-    """An exact SymPy number (rational or rational/pi) as an mpf at the working precision."""
-    import sympy as sp
-
-    num, den = sp.fraction(sp.nsimplify(x))
-    return mpmath.mpf(sp.N(num, mpmath.mp.dps + 5)) / mpmath.mpf(sp.N(den, mpmath.mp.dps + 5))
 
 
 # ----------------------------------------------------------------------------- couplings <-> fields
