@@ -420,9 +420,13 @@ angle_	heta - rac3{y+\sigma}\Big]dy - 3\ln\sigma
         # branch points of the square root near the positive axis (soft modes at finite q, e.g. the spin helix):
         # break the interval there, where tanh-sinh clusters its nodes
         amp = mpmath.sqrt(A2)
-        for sgn in (1, -1):
+        for sgn in ((1, -1) if A2 > 0 else ()):
             c2, c1, c0, _, _ = _zero_field_coefficients(f, R, Dd, t, sgn * amp)
-            for z in _cubic_roots_mp(c2, c1, c0, mpmath.mp.dps):
+            try:
+                roots = _cubic_roots_mp(c2, c1, c0, mpmath.mp.dps)
+            except mpmath.libmp.libhyper.NoConvergence:  # breakpoints only help the quadrature; go without
+                roots = []
+            for z in roots:
                 zr, zi = mpmath.re(z), abs(mpmath.im(z))
                 points.extend(v for v in (zr - zi, zr, zr + zi) if v > 0)
         points = sorted(set(points)) + [mpmath.inf]

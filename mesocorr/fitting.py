@@ -290,8 +290,9 @@ def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
     return B, y, s, dropped
 
 
-def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape):
-    """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares."""
+def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None):
+    """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares.
+    ``skip(logs)`` (optional) drops grid points, e.g. the mirror images of a symmetric model."""
     log_names = [n for n in names if kinds[n] == "log"]
     lin_names = [n for n in names if kinds[n] == "linear"]
     per = {1: 9, 2: 5, 3: 4}.get(len(log_names), 3)
@@ -306,6 +307,8 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape):
     best, best_cost = None, np.inf
     for pt in points:
         logs = {n: float(np.exp(v)) for n, v in zip(log_names, pt)}
+        if skip is not None and skip(logs):
+            continue
         try:
             cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
         except (ValueError, ArithmeticError):
@@ -470,7 +473,11 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
             cols["_fixed"] = fixed
             return cols
 
-        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns)
+        skip = None
+        if model == "ilp" and "B_linear_1" in names and "B_linear_2" in names:
+            def skip(logs):  # the model is symmetric under B_linear_1 <-> B_linear_2: half of the grid suffices
+                return logs["B_linear_2"] > logs["B_linear_1"]
+        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip)
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])

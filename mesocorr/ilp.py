@@ -56,7 +56,12 @@ METHODS = ("auto", "closed-form", "general")
 MAX_FIELDS = 100_000
 MAX_FIELDS_DPS = 100
 MAX_DPS = 100
+#: refuse H_SO/|B| above these before any work: the closed form (float64 range of its cubic), the general case
+#: (about 10 H_SO/|B| banded-matrix rows; 3e5 is ~3e6 rows, a few seconds)
+MAX_CLOSED_FORM_RATIO = 1e15
+MAX_GENERAL_RATIO = 3e5
 _GUARD = 10
+_EPS = float(np.finfo(float).eps)
 
 
 class ILPResult(NamedTuple):
@@ -150,9 +155,10 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     Examples
     --------
     >>> round(float(ilp_magnetoconductance(0.01, B_phi=0.001, B_rashba=0.02)), 10)
-    -0.2096187617
+    -0.1152522641
     >>> import mesocorr
-    >>> wl = mesocorr.magnetoconductance(0.01, D=1.0, phi=4 * 1.602176634e-19 * 0.001 / 1.054571817e-34)
+    >>> from mesocorr.units import E_CHARGE, HBAR
+    >>> wl = mesocorr.magnetoconductance(0.01, D=1.0, phi=4 * E_CHARGE * 0.001 / HBAR)  # B_phi = 1 mT
     >>> helix = ilp_magnetoconductance(0.01, B_phi=0.001, B_rashba=0.5, B_dresselhaus=0.5)
     >>> abs(helix - wl) < 1e-11
     True
@@ -211,13 +217,23 @@ def _exact_fields(B, *fields):
 def _triplet_float(absb, fields, method):
     """J_B - S per field (float64) with error and method; absb > 0."""
     H_phi, H_R, H_D, H_3 = fields
-    unit = H_phi + H_R + H_D + H_3
+    unit = max(fields)  # no overflow in the sum of four large fields
+    with np.errstate(over="ignore"):
+        b_phi, b_R, b_D, b_3 = (h / absb for h in fields)
+    b_so = b_R + b_D + b_3
+    use_closed = method != "general" and min(H_R, H_D) == 0
+    # caps checked before any work: the float64 range of the closed form, the rows of the general case
+    if use_closed and not np.all(b_so <= MAX_CLOSED_FORM_RATIO):
+        raise ValueError(f"B: |B| = {float(np.min(absb)):.3g} T is below 1e-15 H_SO (H_SO/|B| = "
+                         f"{float(np.max(b_so)):.3g} > {MAX_CLOSED_FORM_RATIO:g}): outside the float64 range")
+    if not use_closed and not np.all(b_so <= MAX_GENERAL_RATIO):
+        raise ValueError(f"B: the field is too small compared with the spin-orbit fields (H_SO/|B| = "
+                         f"{float(np.max(b_so)):.3g} > {MAX_GENERAL_RATIO:g}, the work cap of the general case; about "
+                         f"{10 * float(np.max(b_so)):.3g} matrix rows)")
     J_u, J_err = numerics.zero_field_constant(H_phi / unit, H_R / unit, H_D / unit, H_3 / unit)
-    b_phi, b_R, b_D, b_3 = (h / absb for h in fields)
     S = np.empty_like(absb)
     err = np.empty_like(absb)
     meth = np.empty(absb.shape, dtype=object)
-    use_closed = method != "general" and min(H_R, H_D) == 0
     todo = np.ones(absb.shape, bool)
     if use_closed:
         S_c, e_c, ok = numerics.closed_form_sum(b_phi, b_R + b_D, b_3)
@@ -227,7 +243,7 @@ def _triplet_float(absb, fields, method):
         S_g, e_g, _ = numerics.general_sum(b_phi[todo], np.sqrt(b_R[todo]), np.sqrt(b_D[todo]), b_3[todo])
         S[todo], err[todo], meth[todo] = S_g, e_g, "general"
     J_B = J_u + 3 * np.log(absb / unit)
-    return J_B - S, err + J_err + 8 * numerics._EPS * np.abs(J_B), list(meth)
+    return J_B - S, err + J_err + 8 * _EPS * np.abs(J_B), list(meth)
 
 
 def _ilp_float(absb, fields, method):
@@ -240,7 +256,7 @@ def _ilp_float(absb, fields, method):
         trip, terr, m = _triplet_float(absb[nz], fields, method)
         sing = hln_f_core(absb[nz] / fields[0])
         vals[nz] = c * (w_t * trip + w_s * sing)
-        errs[nz] = c * (abs(w_t) * terr + abs(w_s) * 8e-15 * np.abs(sing)) + 4 * numerics._EPS * np.abs(vals[nz])
+        errs[nz] = c * (abs(w_t) * terr + abs(w_s) * 8e-15 * np.abs(sing)) + 4 * _EPS * np.abs(vals[nz])
         for i, mm in zip(nz, m):
             meth[i] = mm
     return vals, errs, meth
@@ -359,7 +375,7 @@ def ilp_fields(alpha: float = 0.0, beta1: float = 0.0, gamma: float | None = Non
     --------
     >>> f = ilp_fields(alpha=1e-11 * 1.602176634e-19, effective_mass=0.04 * 9.1093837015e-31)
     >>> round(f["B_rashba"] * 1e3, 4)  # mT
-    2.7941
+    18.1376
     """
     a = arguments.as_real("alpha", alpha)
     b1 = arguments.as_real("beta1", beta1)
