@@ -352,7 +352,7 @@ def _random_sets(n, seed, both=True):
 @pytest.mark.parametrize("both", [False, True])
 def test_float64_against_mpmath(both):
     """float64 (error estimate included) against the mpmath path at 20 digits on random parameter sets."""
-    for B_phi, H_R, H_D, H_3 in _random_sets(2, 11 + both, both):
+    for B_phi, H_R, H_D, H_3 in _random_sets(1 if both else 3, 11 + both, both):
         for B in (0.3 * B_phi, 3 * (H_R + H_D + H_3)):
             f = ilp_magnetoconductance(B, B_phi=B_phi, B_rashba=H_R, B_dresselhaus=H_D, B_cubic=H_3,
                                        full_output=True)
@@ -364,7 +364,7 @@ def test_float64_against_mpmath(both):
 def test_error_estimate_is_honest():
     """Random parameter sets, fields from 1e-3 H_phi to 1e3 H_SO: the float64 result differs from a run at
     twice the work (general) or from the mpmath closed form by less than the error estimate."""
-    for k, (B_phi, H_R, H_D, H_3) in enumerate(_random_sets(10, 5)):
+    for B_phi, H_R, H_D, H_3 in _random_sets(10, 5):
         hso = H_R + H_D + H_3
         B = np.geomspace(1e-3 * B_phi, 1e3 * hso, 9)
         B = B[hso / B < 2e4]
@@ -413,7 +413,7 @@ FIELD = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_fro
                                                                                    1e300, 1.0, True, "1", None]))
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
 @given(B=FIELD, B_phi=FIELD, B_R=FIELD, B_D=FIELD, B_3=FIELD)
 def test_hostile_input_is_finite_or_refused(B, B_phi, B_R, B_D, B_3):
     try:
@@ -501,7 +501,7 @@ def test_fit_recovers_parameters_with_roughly_right_coverage():
     """20 seeded synthetic traces (Rashba only, cubic held): the 1-sigma intervals of B_phi and B_rashba cover
     the true values in roughly 68 % of the fits (binomial: 45-90 % accepted)."""
     truth = {"B_phi": 5e-4, "B_rashba": 4e-3}
-    B = np.linspace(-0.02, 0.02, 61)
+    B = np.linspace(-0.02, 0.02, 41)
     clean = ilp_magnetoconductance(B, B_cubic=2e-4, **truth)
     rng = np.random.default_rng(20260415)
     hits = {k: 0 for k in truth}
