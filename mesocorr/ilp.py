@@ -60,6 +60,8 @@ MAX_DPS = 100
 #: (about 10 H_SO/|B| banded-matrix rows; 3e5 is ~3e6 rows, a few seconds)
 MAX_CLOSED_FORM_RATIO = 1e15
 MAX_GENERAL_RATIO = 3e5
+#: smallest accepted H_phi / max(H_phi, H_R, H_D, H_3) (checked before any work)
+MIN_PHI_RATIO = 1e-12
 _GUARD = 10
 _EPS = float(np.finfo(float).eps)
 
@@ -176,6 +178,14 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     if absb.size > MAX_FIELDS:
         raise ValueError(f"B: at most {MAX_FIELDS} fields per call, got {absb.size}")
     _warn_regime(fields, absb, B_transport)
+    if fields[0] < MIN_PHI_RATIO * max(fields):
+        raise ValueError(f"B_phi: {fields[0]:.3g} T is below {MIN_PHI_RATIO:g} times the largest spin-orbit field "
+                         f"({max(fields):.3g} T); the zero-field integral is not computed in that range")
+    nonzero = absb[absb > 0]
+    if nonzero.size and (max(fields[1:]) / float(np.min(nonzero)) > MAX_CLOSED_FORM_RATIO
+                         or fields[0] / float(np.min(nonzero)) > MAX_CLOSED_FORM_RATIO):
+        raise ValueError(f"B: |B| = {float(np.min(nonzero)):.3g} T is below 1e-15 times a characteristic field "
+                         f"(H/|B| > {MAX_CLOSED_FORM_RATIO:g}): outside the range computed")
     if dps is not None:
         dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
         if absb.size > MAX_FIELDS_DPS:

@@ -33,15 +33,18 @@ _USER = ("B_phi", "B_rashba", "B_dresselhaus", "B_cubic")
 
 @dataclass
 class ILPFitResult(FitResult):
-    """:class:`mesocorr.fitting.FitResult` of :func:`fit_ilp`, plus ``linear_pair_unordered`` and ``ambiguity``."""
+    """:class:`mesocorr.fitting.FitResult` of :func:`fit_ilp`, plus ``linear_pair_unordered``, ``ambiguity`` and
+    ``fixed`` (the fields held at given values, tesla, by their user names)."""
 
     linear_pair_unordered: bool = False
     ambiguity: str = ""
+    fixed: dict = dataclasses.field(default_factory=dict)
 
     def as_dict(self) -> dict:
         out = super().as_dict()
         out["linear_pair_unordered"] = self.linear_pair_unordered
         out["ambiguity"] = self.ambiguity
+        out["fixed"] = dict(self.fixed)
         return out
 
 
@@ -137,7 +140,8 @@ def fit_ilp(B, delta_sigma, B_phi=None, B_rashba=None, B_dresselhaus=None, B_cub
     base = {f.name: getattr(r, f.name) for f in dataclasses.fields(FitResult)}
     base.update(params=params, param_names=new_names, covariance=cov, correlation=corr, lengths=lengths,
                 times=times, warnings=warnings)
-    out = ILPFitResult(**base, linear_pair_unordered=unordered, ambiguity=AMBIGUITY if unordered else "")
+    out = ILPFitResult(**base, linear_pair_unordered=unordered, ambiguity=AMBIGUITY if unordered else "",
+                       fixed={n: v for n, v in vals.items() if v is not None})
     if strict and out.warnings:
         raise ValueError("fit: " + "; ".join(out.warnings))
     return out
