@@ -15,12 +15,13 @@ bounded least squares in the log-fields, covariance from the Jacobian, scaled by
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from mesocorr import arguments
-from mesocorr.fitting import FitResult, fit_magnetoconductance
+from mesocorr.fitting import FitResult, fit_magnetoconductance, model_function
 
 __all__ = ["fit_ilp", "ILPFitResult", "AMBIGUITY"]
 
@@ -112,6 +113,8 @@ def fit_ilp(B, delta_sigma, B_phi=None, B_rashba=None, B_dresselhaus=None, B_cub
             raise ValueError(f"p0: unknown parameter {unknown[0]!r}; free fields are named "
                              f"{', '.join(sorted(set(_USER) | {'B_linear_1', 'B_linear_2'}))}")
         internal_p0 = {back[k]: v for k, v in p0.items()}
+    else:
+        internal_p0 = _hln_start(B, delta_sigma, sigma, symmetrize, background, fixed)
     r = fit_magnetoconductance(B, delta_sigma, model="ilp", D=D, symmetrize=symmetrize, background=background,
                                sigma=sigma, p0=internal_p0, strict=False, fixed=fixed)
     names = list(r.param_names)
@@ -145,6 +148,47 @@ def fit_ilp(B, delta_sigma, B_phi=None, B_rashba=None, B_dresselhaus=None, B_cub
     if strict and out.warnings:
         raise ValueError("fit: " + "; ".join(out.warnings))
     return out
+
+
+def _hln_start(B, delta_sigma, sigma, symmetrize, background, fixed):
+    """Start values from an HLN fit (analytic, cheap) and a one-dimensional scan: B_phi from the HLN fit; the
+    free spin-orbit fields share a total t (0.7 / 0.3 between two free linear fields, 0.1 of it for a free cubic
+    field), t scanned over 0.3 ... 100 times HLN's triplet field (4/3) B_so (13 ILP evaluations) and the best
+    t kept. ``None`` (the generic start grid) if the HLN fit fails or a background is fitted."""
+    if background is not None:
+        return None
+    Bv, y = np.asarray(B, float), np.asarray(delta_sigma, float)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            h = fit_magnetoconductance(Bv, y, model="hln", symmetrize=symmetrize, sigma=sigma)
+    except (ValueError, ArithmeticError):
+        return None
+    nonzero = np.abs(Bv)[Bv != 0]
+    lo = 1e-3 * float(np.min(nonzero))
+    phi = fixed.get("B_phi", max(h.value("B_phi"), lo))
+    base = max(4 * h.value("B_so") / 3, 0.1 * phi, lo)
+    free_lin = [n for n in ("B_linear_1", "B_linear_2") if n not in fixed]
+    model = model_function("ilp")
+    weight = 1.0 if sigma is None else 1 / np.asarray(sigma, float) ** 2
+    best, best_cost = None, np.inf
+    for t in base * np.geomspace(0.3, 100, 13):
+        start = {} if "B_phi" in fixed else {"B_phi": phi}
+        rest = t
+        if "B_cubic" not in fixed:
+            start["B_cubic"] = 0.1 * t
+            rest = 0.9 * t
+        for n, w in zip(free_lin, (0.7, 0.3) if len(free_lin) == 2 else (1.0,)):
+            start[n] = w * rest
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                cost = float(np.sum(weight * (model(Bv, {**fixed, **start}) - y) ** 2))
+        except (ValueError, ArithmeticError):
+            continue
+        if cost < best_cost:
+            best, best_cost = start, cost
+    return best
 
 
 def _rename_text(text: str, label: dict) -> str:
