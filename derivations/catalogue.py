@@ -27,6 +27,7 @@ CATALOGUE: dict[str, str] = {
     "ucf-wire": "ucf_wire",
     "landauer-four-terminal": "landauer_four_terminal",
     "scaling-one-loop": "scaling_one_loop",
+    "ilp": "ilp",
 }
 FORMATS = ("latex", "markdown")
 

@@ -18,7 +18,10 @@ import mesocorr
 from mesocorr.derivations.core import save_png
 
 
-def main(path=Path(__file__).with_name("ilp-fit.png")):
+PNG = Path(__file__).with_name("ilp-fit.png")
+
+
+def main(path=PNG):
     import matplotlib
 
     matplotlib.use("Agg")
