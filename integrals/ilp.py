@@ -828,8 +828,8 @@ def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: f
         g16, _, lam = series_coefficients(float(b_phi), float(r), float(d), float(b_3), 16)
         _, rho16 = _choose_k0(g16, lam, np.atleast_1d((1 + float(b_phi)) / 2), 1.0)
         rho16 = max(float(rho16[0]), 1.0)
-        # cost model (mpmath, measured): series ~ p^2, finite part ~ 2.6 per block
-        order = min((16, 20, 24, 28, 32, 40, 48), key=lambda p: p * p + 2.6 * work * rho16 * 10 ** ((dps + 8) / p))
+        # cost model (mpmath, measured at 45 digits): series ~ p^2, finite part ~ 4.2 per block
+        order = min((16, 20, 24, 28, 32, 40, 48), key=lambda p: p * p + 4.2 * work * rho16 * 10 ** ((dps + 8) / p))
     with mpmath.workdps(dps + 12):
         blocks = [_mp_blocks(sec, b_phi, r, d, b_3) for sec in (0, 1)]
         series = [schur_series(*blk[:5], order, _inv3) for blk in blocks]

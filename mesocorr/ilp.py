@@ -150,9 +150,15 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     Raises
     ------
     ValueError
-        Bad fields; the requested accuracy not reached (names ``atol``/``rtol``; for ``dps`` names ``dps``);
-        a field so small that the general case exceeds the work cap
-        :data:`mesocorr.integrals.ilp.MAX_ROWS` (about :math:`10 H_{SO}/|B|` rows; names ``B``).
+        Bad fields; the requested accuracy not reached (names ``atol``/``rtol``; for ``dps`` names ``dps``).
+        Caps on the work, checked before it starts (names ``B`` or ``B_phi``): :math:`H_{SO}/|B|` above
+        :data:`MAX_GENERAL_RATIO` (general case, about :math:`10H_{SO}/|B|` banded rows; also
+        :data:`mesocorr.integrals.ilp.MAX_ROWS`), :math:`H/|B|` above :data:`MAX_CLOSED_FORM_RATIO`,
+        :math:`H_\phi` below :data:`MIN_PHI_RATIO` times the largest field, more than :data:`MAX_FIELDS`
+        fields; with ``dps``: at most :data:`MAX_DPS` digits, :data:`MAX_FIELDS_DPS` fields and
+        :data:`mesocorr.integrals.ilp.MAX_ROWS_MP` rows per field.
+    TypeError
+        Booleans, strings or other non-numbers.
 
     Examples
     --------
