@@ -56,10 +56,16 @@ METHODS = ("auto", "closed-form", "general")
 MAX_FIELDS = 100_000
 MAX_FIELDS_DPS = 100
 MAX_DPS = 100
-#: refuse H_SO/|B| above these before any work: the closed form (float64 range of its cubic), the general case
-#: (about 10 H_SO/|B| banded-matrix rows; 3e5 is ~3e6 rows, a few seconds)
+#: refuse H/|B| above this before any work (the float64 range of the closed form's cubic; also the general case)
 MAX_CLOSED_FORM_RATIO = 1e15
-MAX_GENERAL_RATIO = 3e5
+#: general case: fields below B_s = min(H_SO/SMALL_FIELD_RATIO, SMALL_FIELD_PHI B_phi) (where the direct sum
+#: would need more than about 10 H_SO/|B| banded rows) come from the small-field expansion of the triplet part
+#: in B^2, interpolated exactly through SMALL_FIELD_NODES fields B_s sqrt(j), j = 1..SMALL_FIELD_NODES (error:
+#: twice the change from one node fewer); H_SO/B_s above MAX_SMALL_FIELD_RATIO (H_SO > 1e4 B_phi) is refused
+SMALL_FIELD_RATIO = 3e4
+SMALL_FIELD_PHI = 0.05
+SMALL_FIELD_NODES = 4
+MAX_SMALL_FIELD_RATIO = 2e5
 #: smallest accepted H_phi / max(H_phi, H_R, H_D, H_3) (checked before any work)
 MIN_PHI_RATIO = 1e-12
 _GUARD = 10
@@ -151,9 +157,8 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     ------
     ValueError
         Bad fields; the requested accuracy not reached (names ``atol``/``rtol``; for ``dps`` names ``dps``).
-        Caps on the work, checked before it starts (names ``B`` or ``B_phi``): :math:`H_{SO}/|B|` above
-        :data:`MAX_GENERAL_RATIO` (general case, about :math:`10H_{SO}/|B|` banded rows; also
-        :data:`mesocorr.integrals.ilp.MAX_ROWS`), :math:`H/|B|` above :data:`MAX_CLOSED_FORM_RATIO`,
+        Caps on the work, checked before it starts (names ``B`` or ``B_phi``):
+        :math:`H/|B|` above :data:`MAX_CLOSED_FORM_RATIO`,
         :math:`H_\phi` below :data:`MIN_PHI_RATIO` times the largest field, more than :data:`MAX_FIELDS`
         fields; with ``dps``: at most :data:`MAX_DPS` digits, :data:`MAX_FIELDS_DPS` fields and
         :data:`mesocorr.integrals.ilp.MAX_ROWS_MP` rows per field.
@@ -238,14 +243,11 @@ def _triplet_float(absb, fields, method):
         b_phi, b_R, b_D, b_3 = (h / absb for h in fields)
     b_so = b_R + b_D + b_3
     use_closed = method != "general" and min(H_R, H_D) == 0
-    # caps checked before any work: the float64 range of the closed form, the rows of the general case
-    if use_closed and not np.all(b_so <= MAX_CLOSED_FORM_RATIO):
+    # caps checked before any work: the float64 range of the closed form; the general case's fields below B_s
+    # come from the B^2 expansion, whose nodes need at most ~10 MAX_SMALL_FIELD_RATIO rows each
+    if not np.all(b_so <= MAX_CLOSED_FORM_RATIO):
         raise ValueError(f"B: |B| = {float(np.min(absb)):.3g} T is below 1e-15 H_SO (H_SO/|B| = "
                          f"{float(np.max(b_so)):.3g} > {MAX_CLOSED_FORM_RATIO:g}): outside the float64 range")
-    if not use_closed and not np.all(b_so <= MAX_GENERAL_RATIO):
-        raise ValueError(f"B: the field is too small compared with the spin-orbit fields (H_SO/|B| = "
-                         f"{float(np.max(b_so)):.3g} > {MAX_GENERAL_RATIO:g}, the work cap of the general case; about "
-                         f"{10 * float(np.max(b_so)):.3g} matrix rows)")
     J_u, J_err = numerics.zero_field_constant(H_phi / unit, H_R / unit, H_D / unit, H_3 / unit)
     S = np.empty_like(absb)
     err = np.empty_like(absb)
@@ -255,11 +257,62 @@ def _triplet_float(absb, fields, method):
         S_c, e_c, ok = numerics.closed_form_sum(b_phi, b_R + b_D, b_3)
         S[ok], err[ok], meth[ok] = S_c[ok], e_c[ok], "closed-form"
         todo = ~ok
+    b_s = min((H_R + H_D + H_3) / SMALL_FIELD_RATIO, SMALL_FIELD_PHI * H_phi)
+    small = todo & (absb < b_s)
+    if np.any(small) and (H_R + H_D + H_3) / b_s > MAX_SMALL_FIELD_RATIO:
+        raise ValueError(f"B: |B| = {float(np.min(absb)):.3g} T is too small for the general case with "
+                         f"H_SO/B_phi = {(H_R + H_D + H_3) / H_phi:.3g} > "
+                         f"{MAX_SMALL_FIELD_RATIO * SMALL_FIELD_PHI:g}: fields below {b_s:.3g} T would need the "
+                         f"Landau-level sum at H_SO/|B| > "
+                         f"{MAX_SMALL_FIELD_RATIO:g} (more than ~{10 * MAX_SMALL_FIELD_RATIO:.0g} matrix rows)")
+    todo &= ~small
     if np.any(todo):
         S_g, e_g, _ = numerics.general_sum(b_phi[todo], np.sqrt(b_R[todo]), np.sqrt(b_D[todo]), b_3[todo])
         S[todo], err[todo], meth[todo] = S_g, e_g, "general"
     J_B = J_u + 3 * np.log(absb / unit)
-    return J_B - S, err + J_err + 8 * _EPS * np.abs(J_B), list(meth)
+    out = J_B - S
+    err = err + J_err + 8 * _EPS * np.abs(J_B)
+    if np.any(small):
+        out[small], err[small] = _small_field_triplet(absb[small], fields, b_s, J_u, J_err, unit)
+        meth[small] = "small-field"
+    return out, err, list(meth)
+
+
+def _small_field_triplet(absb, fields, b_s, J_u, J_err, unit):
+    r"""Triplet part J_B - S at fields below ``b_s`` = :math:`B_s` (general case).
+
+    The triplet part is even and smooth in B (every triplet gap is >= H_phi > 0): T(B) = B^2 Q(B^2) with
+    Q(y) = c_1 + c_2 y + ...; Q is interpolated exactly through the K nodes y_j = j B_s^2 (direct general sums;
+    B_s <= 0.05 H_phi keeps the nodes deep in the B^2 regime) and evaluated at y = B^2 < y_1. Error:
+    B^2 (2|Q_K - Q_{K-1}| + sum_j |l_j(y)| e_j / y_j), Q_{K-1} from the first K-1 nodes, l_j the Lagrange basis,
+    e_j the nodes' error estimates. Tested against the closed form and the persistent spin helix (exact).
+    """
+    H_phi, H_R, H_D, H_3 = fields
+    K = SMALL_FIELD_NODES
+    j = np.arange(1, K + 1, dtype=float)
+    nodes = b_s * np.sqrt(j)
+    S_n, e_n, _ = numerics.general_sum(H_phi / nodes, np.sqrt(H_R / nodes), np.sqrt(H_D / nodes), H_3 / nodes)
+    J_n = J_u + 3 * np.log(nodes / unit)
+    T_n = J_n - S_n
+    e_n = e_n + J_err + 8 * _EPS * np.abs(J_n)
+    y_n = j  # nodes in units of B_s^2
+    y = (absb / b_s) ** 2
+
+    def lagrange(m):
+        """l_j(y) of the first m nodes, shape (fields, m)."""
+        L = np.ones((y.size, m))
+        for a in range(m):
+            for c in range(m):
+                if c != a:
+                    L[:, a] *= (y - y_n[c]) / (y_n[a] - y_n[c])
+        return L
+
+    Q_n = T_n / y_n
+    L_K, L_k = lagrange(K), lagrange(K - 1)
+    Q_K, Q_k = L_K @ Q_n, L_k @ Q_n[: K - 1]
+    value = y * Q_K
+    error = y * (2 * np.abs(Q_K - Q_k) + np.abs(L_K) @ (e_n / y_n)) + 8 * _EPS * np.abs(value)
+    return value, error
 
 
 def _ilp_float(absb, fields, method):

@@ -320,6 +320,30 @@ def test_general_algorithm_equals_closed_form(H_lin, H_3):
     assert np.all(diff <= closed.error_estimate + general.error_estimate) and np.max(diff) < 1e-11
 
 
+@pytest.mark.parametrize("B_phi,H_lin,H_3", [(1e-4, 2e-3, 1e-4), (1e-6, 5e-3, 0.0), (2e-5, 0.05, 1e-3)])
+def test_small_field_expansion_equals_closed_form(B_phi, H_lin, H_3):
+    """Fields below B_s = min(H_SO/3e4, 0.05 H_phi): the general code's B^2 expansion (fitted through four
+    direct sums) against the exact digamma sum on single-linear-term sets, down to 1e-12 H_SO."""
+    hso = H_lin + H_3
+    B = np.geomspace(1e-12 * hso, 0.9 * min(hso / 3e4, 0.05 * B_phi), 7)
+    closed = ilp_magnetoconductance(B, B_phi=B_phi, B_rashba=H_lin, B_cubic=H_3, full_output=True)
+    general = ilp_magnetoconductance(B, B_phi=B_phi, B_rashba=H_lin, B_cubic=H_3, method="general",
+                                     full_output=True)
+    assert set(general.method) == {"small-field"}
+    diff = np.abs(closed.delta_sigma - general.delta_sigma)
+    assert np.all(diff <= closed.error_estimate + general.error_estimate) and np.max(diff) < 1e-13
+
+
+@pytest.mark.parametrize("B_phi,H", [(1e-4, 2e-3), (1e-6, 1e-3)])
+def test_small_field_expansion_persistent_spin_helix(B_phi, H):
+    """H_R = H_D, no cubic term: exactly weak localization, also through the small-field expansion (true error
+    below the error estimate; H_SO/H_phi = 40 and 2000, the second one with B_s = 0.05 H_phi)."""
+    B = np.geomspace(1e-6 * B_phi, 0.9 * min(2 * H / 3e4, 0.05 * B_phi), 6)
+    r = ilp_magnetoconductance(B, B_phi=B_phi, B_rashba=H, B_dresselhaus=H, full_output=True)
+    assert set(r.method) == {"small-field"}
+    assert np.all(np.abs(r.delta_sigma - wl(B, B_phi)) <= r.error_estimate) and np.all(r.error_estimate < 1e-11)
+
+
 @pytest.mark.parametrize("fields", [(0.3, 0.8, 0.0, 0.1), (0.3, 0.8, 0.35, 0.1), (0.05, 2.0, 0.5, 0.3)])
 def test_landau_level_sum_by_brute_force(fields):
     """Second algorithm: the Landau-level operator built here from spin-1 matrices and the Rashba/Dresselhaus
@@ -401,8 +425,8 @@ def test_never_an_unconverged_number():
         ilp_magnetoconductance(0.01, atol=1e-18, **kw)
     with pytest.raises(ValueError, match="^rtol"):
         ilp_magnetoconductance(0.01, atol=0.0, rtol=1e-18, **kw)
-    with pytest.raises(ValueError, match="^B: the field is too small"):
-        ilp_magnetoconductance(1e-9, **kw)
+    with pytest.raises(ValueError, match="^B: .* too small for the general case"):
+        ilp_magnetoconductance(1e-9, B_phi=1e-6, B_rashba=1e-2, B_dresselhaus=1e-2)  # H_SO/B_phi > 1e4
     with pytest.raises(ValueError, match="^B: .*mpmath"):
         ilp_magnetoconductance(1e-5, dps=20, **kw)
     with pytest.raises(ValueError, match="^dps"):
