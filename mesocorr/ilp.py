@@ -118,7 +118,9 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     The triplet Landau-level sum is converged, not truncated: with one linear term (``B_rashba`` or
     ``B_dresselhaus`` zero) it is summed exactly (3x3 blocks, partial fractions into digammas of complex
     argument); with both, the levels below :math:`k_0` are traced exactly (banded LU) and the rest is summed
-    from the large-level expansion (:mod:`mesocorr.integrals.ilp`). The zero-field value uses the same
+    from the large-level expansion (:mod:`mesocorr.integrals.ilp`); fields below
+    :math:`B_s = \min(H_{SO}/3\cdot10^4, 0.05H_\phi)` from the small-field expansion of the triplet part in
+    :math:`B^2` through four such sums (method ``"small-field"``). The zero-field value uses the same
     ultraviolet regularisation, so no cutoff enters.
 
     Parameters
