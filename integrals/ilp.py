@@ -411,7 +411,9 @@ angle_	heta - rac3{y+\sigma}\Big]dy - 3\ln\sigma
             return 1 / yh + (P0 - Q0 / yh) / root - 3 / (y + sigma)
 
         scales = sorted({v for v in (f, h, R, Dd, t, sigma, R + Dd) if v > 0})
-        lo, hi = scales[0], scales[-1]
+        # every gap contains h_phi: no structure far below it (a tiny spin-orbit field would add hundreds of
+        # empty decades); the quadrature's own error estimate is still checked below
+        lo, hi = max(scales[0], f / 1000), scales[-1]
         points = [zero]
         x = lo
         while x < hi * 10:

@@ -106,7 +106,7 @@ def _cases(files):
         "mc-ilp": (["mc", "--model", "ilp", "--B-phi", "0.1", "--B-rashba", "3", "--B-dresselhaus", "0.7",
                     "--B-cubic", "0.3", "--B=0.02,0.05,1"],
                    {"--B-phi": REAL, "--B-rashba": REAL, "--B-dresselhaus": REAL, "--B-cubic": REAL, "--B": LIST,
-                    "--dim": INT, "--D": REAL}),
+                    "--dim": INT, "--D": REAL, "--B-so": RATE, "--g-factor": REAL}),
         "mc-ilp-dps": (["mc", "--model", "ilp", "--B-phi", "0.1", "--B-rashba", "3", "--B-cubic", "0.3", "--B", "0.05",
                         "--dps", "20"],
                        {"--B-phi": REAL, "--B-rashba": REAL, "--B-cubic": REAL, "--B": LIST, "--dps": WORK}),

@@ -268,9 +268,8 @@ def test_persistent_spin_helix_is_exactly_weak_localization(H):
     magnetoconductance is HLN weak localization at every field, however strong the spin-orbit coupling."""
     B_phi = 1e-3
     B = np.geomspace(1e-6, 10, 12)
-    B = B[H / B < 1e5]
     r = ilp_magnetoconductance(B, B_phi=B_phi, B_rashba=H, B_dresselhaus=H, full_output=True)
-    assert set(r.method) == {"general"}
+    assert set(r.method) <= {"general", "small-field"}
     assert np.max(np.abs(r.delta_sigma - wl(B, B_phi))) < 1e-12
 
 
