@@ -492,6 +492,21 @@ def ilp_couplings(B_rashba: float = 0.0, B_dresselhaus: float = 0.0, B_cubic: fl
     two candidates (both returned, ``beta1_candidates``, for :math:`\beta_3 \ge 0`). With ``density`` also
     :math:`\gamma = 4\beta_3/k_F^2` (J·m³). Couplings in J·m.
 
+    Parameters
+    ----------
+    B_rashba, B_dresselhaus, B_cubic : float
+        Knap's fields :math:`H_R`, :math:`H_D`, :math:`H_3` (tesla, >= 0), as in :func:`ilp_magnetoconductance`.
+    effective_mass, density, D, tau, mobility : float, optional
+        As in :func:`ilp_fields`: the effective mass (kg) directly, or from ``D`` (m²/s), ``tau`` (s) and
+        ``density`` (m⁻², spin-degenerate; it also gives :math:`k_F` and :math:`\gamma`); ``mobility`` (m²/Vs)
+        is checked like ``tau`` and needs ``effective_mass``.
+
+    Returns
+    -------
+    dict
+        ``alpha``, ``beta1_minus_beta3``, ``beta3`` (magnitudes, J·m), ``beta1_candidates`` (the two roots,
+        J·m), ``effective_mass`` (kg); with ``density`` also ``gamma`` (J·m³) and ``k_F`` (1/m).
+
     Examples
     --------
     >>> m = 0.04 * 9.1093837015e-31
