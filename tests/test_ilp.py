@@ -343,6 +343,23 @@ def test_small_field_expansion_persistent_spin_helix(B_phi, H):
     assert np.all(np.abs(r.delta_sigma - wl(B, B_phi)) <= r.error_estimate) and np.all(r.error_estimate < 1e-11)
 
 
+def test_small_field_expansion_against_direct_sums():
+    """Random Rashba + Dresselhaus (+ cubic) sets: just below B_s the B^2 expansion agrees with the direct
+    Landau-level sum (banded LU + tail, more rows) within the two error estimates."""
+    from mesocorr.ilp import SMALL_FIELD_PHI, SMALL_FIELD_RATIO
+
+    for B_phi, H_R, H_D, H_3 in _random_sets(4, 21):
+        hso = H_R + H_D + H_3
+        b_s = min(hso / SMALL_FIELD_RATIO, SMALL_FIELD_PHI * B_phi)
+        B = b_s * np.array([0.3, 0.6, 0.95])
+        r = ilp_magnetoconductance(B, B_phi=B_phi, B_rashba=H_R, B_dresselhaus=H_D, B_cubic=H_3, full_output=True)
+        assert set(r.method) == {"small-field"}
+        S, e, _ = numerics.general_sum(B_phi / B, np.sqrt(H_R / B), np.sqrt(H_D / B), H_3 / B)
+        J, eJ = numerics.zero_field_constant(B_phi, H_R, H_D, H_3)
+        direct = ((J + 3 * np.log(B)) - S - hln_f_core(B / B_phi)) / (2 * np.pi)  # (1/pi)(T/2 - F/2)
+        assert np.all(np.abs(direct - r.delta_sigma) <= r.error_estimate + (e + eJ) / (2 * np.pi) + 1e-15)
+
+
 @pytest.mark.parametrize("fields", [(0.3, 0.8, 0.0, 0.1), (0.3, 0.8, 0.35, 0.1), (0.05, 2.0, 0.5, 0.3)])
 def test_landau_level_sum_by_brute_force(fields):
     """Second algorithm: the Landau-level operator built here from spin-1 matrices and the Rashba/Dresselhaus
