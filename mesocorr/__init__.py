@@ -30,6 +30,11 @@ _API = {
     "wire_wl_conductance": "mesocorr.wl",
     "sample_wl_conductance": "mesocorr.wl",
     "cooperon_channel_table": "mesocorr.wl",
+    # 2D electron gases with Rashba/Dresselhaus spin precession (ILP, issue 15)
+    "ilp_magnetoconductance": "mesocorr.ilp",
+    "ilp_fields": "mesocorr.ilp",
+    "ilp_couplings": "mesocorr.ilp",
+    "fit_ilp": "mesocorr.ilp_fit",
     # universal conductance fluctuations
     "ucf_variance": "mesocorr.ucf",
     "ucf_correlation": "mesocorr.ucf",

@@ -32,6 +32,7 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
     "scaling-one-loop": ["beta_function", "beta_series", "one_loop_flow", "leading_flow", "flow",
                          "localization_length", "plot_beta"],
     "zeeman": ["channels", "magnetoconductance", "ucf_variance", "ucf_correlation"],
+    "ilp": ["ilp_magnetoconductance", "magnetoconductance", "ilp_fields", "ilp_couplings", "fit_ilp"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
@@ -48,6 +49,8 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.rmt": "Scattering matrices, multi-terminal transport",
     "mesocorr.scaling": "Scaling theory",
     "mesocorr.fitting": "Magnetoconductance fits",
+    "mesocorr.ilp": "ILP characteristic fields",
+    "mesocorr.ilp_fit": "ILP characteristic fields",
     "mesocorr.ensembles": "Ensemble validation",
     "mesocorr.physics_warnings": "Units and constants",
 }
