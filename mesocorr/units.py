@@ -18,7 +18,7 @@ import sympy as sp
 
 __all__ = [
     "E_CHARGE", "H_PLANCK", "HBAR", "K_B", "G0", "R_K", "G_SPIN_DEGENERATE", "SIGMA_WL",
-    "PHI0", "exact", "mp_constant",
+    "PHI0", "MU_B", "exact", "mp_constant",
 ]
 
 #: elementary charge e in C (exact, SI 2019)
@@ -43,6 +43,8 @@ G_SPIN_DEGENERATE = 2.0 * G0
 SIGMA_WL = G0 / 3.141592653589793
 #: flux quantum Phi0 = h/e in Wb (single-electron; the Cooperon feels charge 2e, i.e. h/2e)
 PHI0 = float(H_PLANCK_EXACT / E_CHARGE_EXACT)
+#: Bohr magneton mu_B = e hbar/(2 m_e) in J/T (CODATA 2018; NOT exact in the 2019 SI: relative uncertainty 3e-10)
+MU_B = 9.2740100783e-24
 
 
 def exact(name: str) -> sp.Expr:
