@@ -344,7 +344,8 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         hall = None
         if sig is not None:
             hall = -2 * (total + (0 if dz is None else dz)) / sig
-        unpack = (lambda v: float(v) if v is not None and np.ndim(v) == 0 else v)
+        def unpack(v):
+            return (float(v) if v is not None and np.ndim(v) == 0 else v)
         if scalar and (Bval is None or np.ndim(B) == 0):
             total, singlet, triplet, scale, dz, h, hall = map(unpack, (total, singlet, triplet, scale, dz, h, hall))
         T_out = float(Tarr) if scalar else Tarr
@@ -377,7 +378,8 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         if sig is not None:
             hall = -2 * (total + (0 if dz is None else dz)) / mpmath.mpf(sig)
     with mpmath.workdps(dps):
-        rnd = (lambda v: None if v is None else +v)
+        def rnd(v):
+            return (None if v is None else +v)
         return InteractionCorrection(dim, float(Tarr), rnd(total), rnd(singlet), rnd(triplet), F0, params["F"],
                                      rnd(Ftm), rnd(Km), rnd(scale), _scale_name(dim), rnd(dz), rnd(hm), rnd(hall),
                                      recorded, dps)
