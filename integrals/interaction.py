@@ -254,7 +254,8 @@ def _g_mid(b, d):
 
 def _g_big(b, d):
     lead, const, ak = _asymptotic_coefficients(d)
-    inv = 1.0 / (b * b)
+    with np.errstate(over="ignore"):  # b**2 = inf for h > 1e154: the corrections are then exactly 0
+        inv = 1.0 / (b * b)
     acc = np.full_like(b, ak[-1])
     for c in reversed(ak[:-1]):
         acc *= inv
@@ -338,7 +339,7 @@ def _channel_amplitudes(qq, w, F0, h, zeeman_only=False):
 
 
 def exchange_double_integral(d: int, F0: float = 0.0, h: float = 0.0, T_ratio: float | None = None,
-                             rtol: float = 1e-11) -> float:
+                             rtol: float = 1e-10) -> float:
     r"""The starting formula of :mod:`mesocorr.symbolic.interaction` by brute-force quadrature over q and ω.
 
     Reduced units :math:`\hbar = k_BT = D = 1` (q in units of :math:`1/L_T`, :math:`L_T = \sqrt{\hbar D/k_BT}`),
@@ -381,7 +382,7 @@ def exchange_double_integral(d: int, F0: float = 0.0, h: float = 0.0, T_ratio: f
         def f(qq):
             return (qq ** (d - 1) * _channel_amplitudes(qq, w, F0, h, zeeman)).imag
 
-        return sum(quad(f, lo, hi, epsabs=0, epsrel=1e-13, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:]))
+        return sum(quad(f, lo, hi, epsabs=0, epsrel=1e-12, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:]))
 
     def kernel(w):
         if d == 2:
@@ -389,16 +390,22 @@ def exchange_double_integral(d: int, F0: float = 0.0, h: float = 0.0, T_ratio: f
         k = float(thermal_kernel(w))
         return k - 1.0 if (d == 3 and not zeeman) else k
 
-    def outer(v):  # omega = v^2
-        w = v * v
-        return 2 * v * kernel(w) * inner(w)
+    if d == 2:  # no singularity at omega = 0; the kernel difference decays as exp(-omega/T_1) (cut at 70 T_1)
+        def outer(w):
+            return kernel(w) * inner(w)
 
-    edges = sorted({0.0, *([math.sqrt(h)] if zeeman else []), 1.0, 3.0, 8.0, math.inf})
+        edges = [0.0, 1.0, 5.0, 20.0, 70.0 * max(T_ratio, 1.0)]
+    else:
+        def outer(v):  # omega = v^2 removes the |omega|^(d/2-2) singularity at 0
+            w = v * v
+            return 2 * v * kernel(w) * inner(w)
+
+        edges = sorted({0.0, *([math.sqrt(h)] if zeeman else []), 1.0, 3.0, 8.0, math.inf})
     total, err = 0.0, 0.0
     with warnings.catch_warnings():  # QUADPACK's roundoff notes; the outer error estimate is checked below
         warnings.simplefilter("ignore", IntegrationWarning)
         for lo, hi in zip(edges[:-1], edges[1:]):
-            v, e = quad(outer, lo, hi, epsabs=0, epsrel=1e-12, limit=200)
+            v, e = quad(outer, lo, hi, epsabs=0, epsrel=1e-11, limit=200)
             total += v
             err += e
     if err > rtol * abs(total):

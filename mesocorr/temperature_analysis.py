@@ -16,8 +16,9 @@ r"""Temperature analysis of a 2D conductor: separate weak localization from the 
   :math:`\delta\sigma_Z = -\tfrac1{2\pi}\tilde F_2\,g_2(|g|\mu_BB/k_BT)` (only with ``g_factor``);
 * weak localization: the Cooperon channels of :func:`mesocorr.channels` with :math:`B_\phi(T)` and the isotropic
   spin-orbit field :math:`B_{so}` (triplet field :math:`B_\phi+\tfrac43B_{so}`), :math:`\Delta\sigma_{WL}` =
-  :func:`mesocorr.magnetoconductance` (HLN), :math:`\delta\sigma_{WL}(0;T) = \tfrac{s}{2\pi}\sum_cw_c\ln(B_c/1\,T)`
-  (its :math:`\ln B_\tau` constant absorbed in the offsets);
+  :func:`mesocorr.magnetoconductance` (HLN), :math:`\delta\sigma_{WL}(0;T) = -\tfrac{s}{2\pi}\sum_cw_c
+  \ln(1+B_\tau/B_c)` with ``elastic_time``, else its limit :math:`\tfrac{s}{2\pi}\sum_cw_c\ln(B_c/1\,T)` (the
+  :math:`\ln B_\tau` constant absorbed in the offsets);
 * dephasing law (``law``, terms joined by "+"): :math:`B_\phi(T) = B_{sat} + A_{ee}T^{p_{ee}} + A_{ph}T^{p_{ph}}`
   with the terms ``"sat"``, ``"ee"`` (default :math:`p_{ee} = 1`, AAK in 2D), ``"ph"`` (default :math:`p_{ph} = 3`);
   exponents fixed unless listed in ``free_exponents``. :math:`\tau_\phi = \hbar/(4eDB_\phi)` with ``D``.
@@ -166,6 +167,7 @@ def _parse_traces(traces):
 def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_high: float | None = None,
                            traces=(), law: str = "ee+sat", free_exponents=(), exponents: dict | None = None,
                            spin_orbit: bool = True, g_factor: float | None = None, D: float | None = None,
+                           elastic_time: float | None = None,
                            sigma_zero_err=None, sigma_high_err=None, background: str | None = None,
                            common_offset: bool = False, fixed: dict | None = None, p0: dict | None = None,
                            strict: bool = False) -> TemperatureFitResult:
@@ -192,6 +194,10 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         Include the Zeeman term of the triplet Diffusons (:math:`|g|\mu_BB/k_BT`).
     D : float, optional
         Diffusion constant (m²/s): also report :math:`\tau_\phi(T)`.
+    elastic_time : float, optional
+        :math:`\tau` (s, needs ``D``): the zero-field WL uses the exact
+        :math:`-\tfrac{s}{2\pi}\sum_cw_c\ln(1+B_\tau/B_c)`, :math:`B_\tau = \hbar/4eD\tau`, instead of its
+        :math:`B_c \ll B_\tau` limit (matters when :math:`B_\phi(T)` is not small compared to :math:`B_\tau`).
     sigma_zero_err, sigma_high_err : array_like or float, optional
         Uncertainties of the series (e²/h); traces carry theirs as a fourth element.
     background : {None, "quadratic"}
@@ -236,6 +242,10 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
             raise TypeError(f"{name}: expected a boolean")
     gval = None if g_factor is None else arguments.as_real("g_factor", g_factor)
     Dv = arguments.positive_or_none("D", D)
+    tau = arguments.positive_or_none("elastic_time", elastic_time)
+    if tau is not None and Dv is None:
+        raise TypeError("D: elastic_time needs the diffusion constant D to give B_tau = hbar/(4 e D tau)")
+    B_tau = None if tau is None else HBAR / (4 * E_CHARGE * Dv * tau)
 
     # ---- data
     have_series = T_sigma is not None
@@ -317,8 +327,12 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         bso = p["B_so"] if spin_orbit else 0.0
         return [(w, a * bphi + b * bso) for w, a, b in chans]
 
-    def wl_zero(bphi, p):  # s/(2 pi) sum_c w_c ln(B_c / 1 T): the ln B_tau constant is in the offsets
-        return c_zero * sum(w * np.log(bc) for w, bc in fields(bphi, p))
+    zero_exact = _wl_zero_function()
+
+    def wl_zero(bphi, p):
+        if B_tau is None:  # tau -> 0 limit: s/(2 pi) sum_c w_c ln(B_c / 1 T), the ln B_tau constant in the offsets
+            return c_zero * sum(w * np.log(bc) for w, bc in fields(bphi, p))
+        return sum(w * zero_exact(bc / B_tau) for w, bc in fields(bphi, p))  # -(s/2pi) w ln(1 + B_tau/B_c)
 
     def wl_mc(Bv, bphi, p):  # HLN: s/(2 pi) sum_c w_c F(B/B_c)
         return c_mc * sum(w * hln_f(np.asarray(Bv) / bc) for w, bc in fields(bphi, p))
@@ -346,6 +360,11 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         val = wl_mc(Bv, float(b_phi_of(T, p)), p) + zeeman(Bv, T, Ft)
         return val + p["quadratic"] * Bv**2 if "quadratic" in p else val
 
+    # all trace points concatenated: one HLN and one Zeeman evaluation per channel for every trace at once
+    B_all = np.concatenate([t[1] for t in trs])
+    T_all = np.concatenate([np.full(t[1].size, t[0]) for t in trs])
+    cuts = np.cumsum([t[1].size for t in trs])[:-1]
+
     def pieces(p):
         """Model values of every dataset for natural parameters p."""
         out = {}
@@ -353,8 +372,12 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
             out["sigma_zero"] = series(Ts, p, "sigma_zero")
         if shi is not None:
             out["sigma_high"] = series(Ts, p, "sigma_high")
-        for k, (T, Bv, _, _) in enumerate(trs):
-            out[k] = trace(T, Bv, p)
+        Ft = float(ft_num(2, p["F0_sigma"])) if interaction else 0.0
+        val = wl_mc(B_all, b_phi_of(T_all, p), p) + zeeman(B_all, T_all, Ft)
+        if "quadratic" in p:
+            val = val + p["quadratic"] * B_all**2
+        for k, part in enumerate(np.split(val, cuts)):
+            out[k] = part
         return out
 
     keys = ([] if s0 is None else ["sigma_zero"]) + ([] if shi is None else ["sigma_high"]) + list(range(len(trs)))
@@ -633,6 +656,22 @@ def _wl_channels(spin_orbit: bool) -> tuple:
         gap = sp.expand(ch.gap)
         out.append((float(ch.wl_weight), float(gap.coeff(bphi)), float(gap.coeff(bso))))
     return tuple(out)
+
+
+@cache
+def _wl_zero_function():
+    """One channel's zero-field correction per unit weight (s = 2) as a numpy function of Gamma_c tau = B_c/B_tau,
+    from :func:`mesocorr.symbolic.wl.zero_field_correction` (log written as log1p)."""
+    import sympy as sp
+    from sympy.codegen.cfunctions import log1p
+
+    from mesocorr.symbolic import wl as swl
+
+    S = swl.SYMBOLS
+    xx = sp.Symbol("x", positive=True)
+    expr = (swl.zero_field_correction(2).subs(S["s"], 2) / S["w_c"]).subs(S["Gamma_c"], xx / S["tau"])
+    expr = sp.simplify(expr).replace(sp.log, lambda arg: log1p(arg - 1))
+    return sp.lambdify(xx, expr, modules="numpy")
 
 
 @cache
