@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 import warnings as _warnings
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -54,7 +55,12 @@ UNIT_DETAIL = {
 }
 #: k_B T tau / hbar above this value is reported as outside the diffusive regime
 DIFFUSIVE_LIMIT = 0.1
+#: largest ``dps`` of the mpmath path (the Hurwitz zeta of a complex argument in g_d(h) costs ~0.2-0.7 s at 300
+#: digits and ~60 s at 1000, measured)
+MAX_DPS = 300
 _GUARD = 10
+#: mu_B exactly as the CODATA 2018 decimal of :data:`mesocorr.units.MU_B`
+_MU_B_EXACT = Fraction(repr(MU_B))
 
 
 def fermi_liquid_parameters(F0_sigma=None, F=None) -> dict:
@@ -105,11 +111,14 @@ def f_tilde(dim: int, F0_sigma=None, F=None, dps: int | None = None):
     p = fermi_liquid_parameters(F0_sigma, F)
     if dps is None:
         return p["F_tilde"][dim]
-    dps = arguments.integer("dps", dps, minimum=1, maximum=10000)
+    dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
+    if F is not None:  # exact input (arguments.as_fraction), F0 = -F/(2 + F) in rationals
+        fr = arguments.as_fraction("F", F)
+        F0 = -fr / (2 + fr)
+    else:
+        F0 = Fraction(0) if F0_sigma is None else arguments.as_fraction("F0_sigma", F0_sigma)
     with mpmath.workdps(dps + _GUARD):
-        F0 = mpmath.mpf(F0_sigma) if F is None and F0_sigma is not None else (
-            -mpmath.mpf(F) / (2 + mpmath.mpf(F)) if F is not None else mpmath.mpf(0))
-        val = f_tilde_mp(dim, F0)
+        val = f_tilde_mp(dim, mpmath.mpf(F0.numerator) / F0.denominator)
     with mpmath.workdps(dps):
         return +val
 
@@ -139,14 +148,15 @@ def zeeman_function(dim: int, h, dps: int | None = None):
             raise ValueError("h: must be finite")
         out = zeeman_g(dim, arr)
         return float(out) if np.ndim(h) == 0 else out
-    dps = arguments.integer("dps", dps, minimum=1, maximum=10000)
+    dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
     arguments.as_real("h", h)
     return zeeman_g_mp(dim, h, dps)
 
 
 def zeeman_reduced_field(g_factor, B, T):
     r""":math:`h = |g|\mu_B|B|/k_BT` (``B`` in tesla, ``T`` in kelvin; arrays broadcast)."""
-    return np.abs(g_factor) * MU_B * np.abs(np.asarray(B, dtype=float)) / (K_B * np.asarray(T, dtype=float))
+    with np.errstate(over="ignore", under="ignore"):  # mu_B/k_B = 0.67 K/T first: no spurious over/underflow
+        return np.abs(g_factor) * (MU_B / K_B) * np.abs(np.asarray(B, dtype=float)) / np.asarray(T, dtype=float)
 
 
 def hall_correction(delta_sigma_interaction, sigma, delta_sigma_wl=0.0):
@@ -198,7 +208,14 @@ class InteractionCorrection:
     @property
     def delta_sigma_total(self):
         """:math:`\\delta\\sigma(T) + [\\delta\\sigma(B,T)-\\delta\\sigma(0,T)]` (B = 0 value without a field)."""
-        return self.delta_sigma if self.delta_sigma_zeeman is None else self.delta_sigma + self.delta_sigma_zeeman
+        if self.delta_sigma_zeeman is None:
+            return self.delta_sigma
+        if self.digits is not None:  # mpmath results: add at their precision (not the caller's context)
+            with mpmath.workdps(self.digits + _GUARD):
+                total = self.delta_sigma + self.delta_sigma_zeeman
+            with mpmath.workdps(self.digits):
+                return +total
+        return self.delta_sigma + self.delta_sigma_zeeman
 
     def as_dict(self) -> dict:
         def conv(v):
@@ -207,8 +224,8 @@ class InteractionCorrection:
             if isinstance(v, (mpmath.mpf, mpmath.mpc)):
                 return mpmath.nstr(v, self.digits or 15)
             if isinstance(v, np.ndarray):
-                return v.tolist()
-            return float(v) if isinstance(v, (np.floating, float, int)) else v
+                return (v + 0.0).tolist()  # + 0.0: no negative zeros in the JSON form
+            return float(v) + 0.0 if isinstance(v, (np.floating, float, int)) else v
 
         out = {"delta_sigma": conv(self.delta_sigma), "unit": self.unit, "unit_detail": self.unit_detail,
                "F_tilde": conv(self.F_tilde), "F0_sigma": self.F0_sigma, "F": self.F, "dim": self.dim,
@@ -266,7 +283,9 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         ``hall_relative`` = :math:`\delta R_H/R_H = -2(\delta\sigma+\delta\sigma_Z)/\sigma` (in 3D, of the
         T-dependent part).
     dps : int, optional
-        mpmath evaluation at ``dps`` digits (scalar T and B only).
+        mpmath evaluation at ``dps`` digits, 1..:data:`MAX_DPS` (300), scalar T and B only; every input is then
+        read exactly (a float as the decimal it prints as, ``Decimal``/``Fraction`` exactly; ``docs/conventions.md``,
+        "Exact input on the mpmath path"). mu_B is the CODATA 2018 value (not exact in the SI).
 
     Returns
     -------
@@ -298,7 +317,7 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         raise TypeError("g_factor: the Zeeman term needs both g_factor and B (tesla)")
     sig = arguments.positive_or_none("sigma", sigma)
     if dps is not None:
-        dps = arguments.integer("dps", dps, minimum=1, maximum=10000)
+        dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
         if not scalar or (B is not None and np.ndim(B) != 0):
             raise ValueError("dps: the mpmath path takes scalar T and B")
     recorded: list[str] = []
@@ -324,65 +343,90 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
             raise ValueError("B: fields must be finite (tesla)")
 
     if dps is None:
-        Ft = float(num.f_tilde(dim, F0))
+        Ft = float(num.f_tilde(dim, F0)) + 0.0  # + 0.0: no negative zero
         K = num.temperature_constant(dim)
-        if dim == 2:
-            scale = np.log(K_B * Tarr * tau / HBAR)
-        elif dim == 3:
-            scale = np.sqrt(K_B * Tarr / (HBAR * Dv))
-        else:
-            scale = np.sqrt(HBAR * Dv / (K_B * Tarr))
-        singlet = K * scale
-        triplet = -3 * dim / 8 * Ft * singlet
-        total = singlet + triplet
-        dz = h = None
-        if Bval is not None:
-            h = zeeman_reduced_field(gval, Bval, Tarr)
-            g = num.zeeman_g(dim, h)
-            pref = 1.0 if dim == 2 else (K_B * Tarr / (2 * HBAR * Dv)) ** ((dim - 2) / 2)
-            dz = -Ft / (2 * math.pi) * pref * g
-        hall = None
-        if sig is not None:
-            hall = -2 * (total + (0 if dz is None else dz)) / sig
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            # the constants first, then T and D separately: no intermediate overflow of k_B T/(hbar D)
+            if dim == 2:
+                scale = math.log(K_B / HBAR) + np.log(Tarr) + math.log(tau)
+            elif dim == 3:
+                scale = math.sqrt(K_B / HBAR) * np.sqrt(Tarr) / math.sqrt(Dv)
+            else:
+                scale = math.sqrt(HBAR / K_B) * math.sqrt(Dv) / np.sqrt(Tarr)
+            singlet = K * scale
+            triplet = -3 * dim / 8 * Ft * singlet + 0.0
+            total = singlet + triplet
+            dz = h = None
+            if Bval is not None:
+                h = zeeman_reduced_field(gval, Bval, Tarr)
+                if not np.all(np.isfinite(h)):
+                    raise ValueError("B: the reduced Zeeman field |g| mu_B B/k_B T exceeds the float64 range "
+                                     "(use dps=)")
+                g = num.zeeman_g(dim, h)
+                # (k_B T/(2 hbar D))^((d-2)/2): 1 in 2D, sqrt in 3D, its inverse in 1D
+                pref = (1.0 if dim == 2 else math.sqrt(K_B / (2 * HBAR)) * np.sqrt(Tarr) / math.sqrt(Dv) if dim == 3
+                        else math.sqrt(2 * HBAR / K_B) * math.sqrt(Dv) / np.sqrt(Tarr))
+                dz = -Ft / (2 * math.pi) * pref * g + 0.0
+            hall = None
+            if sig is not None:
+                hall = -2 * (total + (0 if dz is None else dz)) / sig
+
         def unpack(v):
             return (float(v) if v is not None and np.ndim(v) == 0 else v)
         if scalar and (Bval is None or np.ndim(B) == 0):
             total, singlet, triplet, scale, dz, h, hall = map(unpack, (total, singlet, triplet, scale, dz, h, hall))
+        for name, v, hint in (("delta_sigma", total, "the scale L_T or 1/L_T leaves the float64 range"),
+                              ("delta_sigma_zeeman", dz, "the scale L_T or 1/L_T leaves the float64 range"),
+                              ("hall_relative", hall, "delta sigma/sigma leaves the float64 range")):
+            if v is not None:
+                arguments.check_finite_result(name, v, hint + "; use dps=")
         T_out = float(Tarr) if scalar else Tarr
         return InteractionCorrection(dim, T_out, total, singlet, triplet, F0, params["F"], Ft, K, scale,
                                      _scale_name(dim), dz, h, hall, recorded)
 
+    # mpmath path: every input read exactly (arguments.as_fraction: a float is the decimal it prints as)
+    exact = {name: (None if v is None else arguments.as_fraction(name, v))
+             for name, v in (("T", T), ("elastic_time", elastic_time), ("D", D), ("F0_sigma", F0_sigma), ("F", F),
+                             ("g_factor", g_factor), ("B", B), ("sigma", sigma))}
+    if exact["F"] is not None:
+        F0_exact = -exact["F"] / (2 + exact["F"])
+    else:
+        F0_exact = exact["F0_sigma"] if exact["F0_sigma"] is not None else Fraction(0)
     with mpmath.workdps(dps + _GUARD):
+        def mpf(fr):
+            return mpmath.mpf(fr.numerator) / fr.denominator
+
         hbar, kB = mp_constant("hbar"), mp_constant("k_B")
-        Tm = mpmath.mpf(float(Tarr))
-        F0m = mpmath.mpf(F0_sigma) if (F is None and F0_sigma is not None) else (
-            -mpmath.mpf(F) / (2 + mpmath.mpf(F)) if F is not None else mpmath.mpf(0))
-        Ftm = num.f_tilde_mp(dim, F0m)
+        Tm = mpf(exact["T"])
+        Ftm = num.f_tilde_mp(dim, mpf(F0_exact))
         Km = num.temperature_constant_mp(dim)
         if dim == 2:
-            scale = mpmath.log(kB * Tm * mpmath.mpf(tau) / hbar)
+            scale = mpmath.log(kB * Tm * mpf(exact["elastic_time"]) / hbar)
         elif dim == 3:
-            scale = mpmath.sqrt(kB * Tm / (hbar * mpmath.mpf(Dv)))
+            scale = mpmath.sqrt(kB * Tm / (hbar * mpf(exact["D"])))
         else:
-            scale = mpmath.sqrt(hbar * mpmath.mpf(Dv) / (kB * Tm))
+            scale = mpmath.sqrt(hbar * mpf(exact["D"]) / (kB * Tm))
         singlet = Km * scale
         triplet = -mpmath.mpf(3 * dim) / 8 * Ftm * singlet
         total = singlet + triplet
         dz = hm = hall = None
         if Bval is not None:
-            mu_b = mpmath.mpf(MU_B)
-            hm = abs(mpmath.mpf(gval)) * mu_b * abs(mpmath.mpf(float(Bval))) / (kB * Tm)
+            hm = abs(mpf(exact["g_factor"])) * mpf(_MU_B_EXACT) * abs(mpf(exact["B"])) / (kB * Tm)
             g = num.zeeman_g_mp(dim, hm, dps + _GUARD)
-            pref = 1 if dim == 2 else (kB * Tm / (2 * hbar * mpmath.mpf(Dv))) ** (mpmath.mpf(dim - 2) / 2)
+            pref = 1 if dim == 2 else (kB * Tm / (2 * hbar * mpf(exact["D"]))) ** (mpmath.mpf(dim - 2) / 2)
             dz = -Ftm / (2 * mpmath.pi) * pref * g
         if sig is not None:
-            hall = -2 * (total + (0 if dz is None else dz)) / mpmath.mpf(sig)
+            hall = -2 * (total + (0 if dz is None else dz)) / mpf(exact["sigma"])
     with mpmath.workdps(dps):
         def rnd(v):
             return (None if v is None else +v)
-        return InteractionCorrection(dim, float(Tarr), rnd(total), rnd(singlet), rnd(triplet), F0, params["F"],
-                                     rnd(Ftm), rnd(Km), rnd(scale), _scale_name(dim), rnd(dz), rnd(hm), rnd(hall),
-                                     recorded, dps)
+        out = [rnd(v) for v in (total, singlet, triplet, Ftm, Km, scale, dz, hm, hall)]
+    for name, v in zip(("delta_sigma", "delta_sigma_zeeman", "hall_relative"), (out[0], out[6], out[8])):
+        if v is not None and not mpmath.isfinite(v):  # pragma: no cover - mpmath has no overflow at these sizes
+            raise ValueError(f"{name}: the result is not finite for these inputs")
+    total, singlet, triplet, Ftm, Km, scale, dz, hm, hall = out
+    return InteractionCorrection(dim, float(Tarr), total, singlet, triplet, F0, params["F"], Ftm, Km, scale,
+                                 _scale_name(dim), dz, hm, hall, recorded, dps)
 
 
 def _scale_name(dim: int) -> str:

@@ -46,12 +46,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
+from fractions import Fraction
 from functools import cache
 
+import numpy as np
+
 from mesocorr import arguments
+from mesocorr.integrals.derived_constants import (COOPERON_CHANNELS, WL_SHAPE_COEFFICIENTS, WL_ZERO_FIELD,
+                                                  monomial_float)
 from mesocorr.units import E_CHARGE, HBAR, K_B, MU_B
+
+#: spin degeneracy of the film (the WL closed forms carry s)
+SPIN_DEGENERACY = 2
 
 __all__ = ["fit_temperature_series", "TemperatureFitResult", "LAW_TERMS", "DEFAULT_EXPONENTS"]
 
@@ -327,12 +333,10 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         bso = p["B_so"] if spin_orbit else 0.0
         return [(w, a * bphi + b * bso) for w, a, b in chans]
 
-    zero_exact = _wl_zero_function()
-
     def wl_zero(bphi, p):
-        if B_tau is None:  # tau -> 0 limit: s/(2 pi) sum_c w_c ln(B_c / 1 T), the ln B_tau constant in the offsets
-            return c_zero * sum(w * np.log(bc) for w, bc in fields(bphi, p))
-        return sum(w * zero_exact(bc / B_tau) for w, bc in fields(bphi, p))  # -(s/2pi) w ln(1 + B_tau/B_c)
+        if B_tau is None:  # tau -> 0 limit: -c_zero sum_c w_c ln(B_c / 1 T), the ln B_tau constant in the offsets
+            return -c_zero * sum(w * np.log(bc) for w, bc in fields(bphi, p))
+        return c_zero * sum(w * np.log1p(B_tau / bc) for w, bc in fields(bphi, p))  # -(s/2pi) w ln(1 + B_tau/B_c)
 
     def wl_mc(Bv, bphi, p):  # HLN: s/(2 pi) sum_c w_c F(B/B_c)
         return c_mc * sum(w * hln_f(np.asarray(Bv) / bc) for w, bc in fields(bphi, p))
@@ -341,9 +345,6 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         if gval is None:
             return 0.0
         return -Ft / (2 * math.pi) * zeeman_g(2, abs(gval) * MU_B * np.asarray(Bv) / (K_B * np.asarray(T)))
-
-    def hln_trace(Bv, bphi, p):
-        return wl_mc(Bv, bphi, p)
 
     def series(T, p, which):
         Ft = float(ft_num(2, p["F0_sigma"])) if interaction else 0.0
@@ -644,49 +645,20 @@ def _start_values(trs, terms, exps, spin_orbit, names, fixed, p0, kinds, nnls):
 
 @cache
 def _wl_channels(spin_orbit: bool) -> tuple:
-    """Cooperon channels of :func:`mesocorr.channels` as (weight, coefficient of B_phi, coefficient of B_so) of
-    B_c = hbar Gamma_c/(4eD) (the gaps are linear in the rates, and fields are rates times hbar/(4eD))."""
-    import sympy as sp
-
-    from mesocorr.symbolic.channels import channels
-
-    bphi, bso = sp.symbols("B_phi B_so", positive=True)
-    out = []
-    for ch in channels("cooperon", so=bso if spin_orbit else 0, phi=bphi):
-        gap = sp.expand(ch.gap)
-        out.append((float(ch.wl_weight), float(gap.coeff(bphi)), float(gap.coeff(bso))))
-    return tuple(out)
+    r"""Cooperon channels of :func:`mesocorr.channels` as ``(weight, coefficient of B_phi, coefficient of B_so)`` of
+    :math:`B_c = \hbar\Gamma_c/4eD` (gaps linear in the rates; fields are rates times :math:`\hbar/4eD`), from
+    the derived table :data:`mesocorr.integrals.derived_constants.COOPERON_CHANNELS` (isotropic spin-orbit: each
+    component is a third of the total, as in :func:`mesocorr.magnetoconductance`); equal gaps merged."""
+    merged: dict = {}
+    for _name, coeffs, weight in COOPERON_CHANNELS:
+        key = (coeffs[6], sum(coeffs[:3], Fraction(0)) / 3 if spin_orbit else Fraction(0))
+        merged[key] = merged.get(key, Fraction(0)) + weight
+    return tuple((float(w), float(a), float(b)) for (a, b), w in merged.items() if w != 0)
 
 
-@cache
-def _wl_zero_function():
-    """One channel's zero-field correction per unit weight (s = 2) as a numpy function of Gamma_c tau = B_c/B_tau,
-    from :func:`mesocorr.symbolic.wl.zero_field_correction` (log written as log1p)."""
-    import sympy as sp
-    from sympy.codegen.cfunctions import log1p
-
-    from mesocorr.symbolic import wl as swl
-
-    S = swl.SYMBOLS
-    xx = sp.Symbol("x", positive=True)
-    expr = (swl.zero_field_correction(2).subs(S["s"], 2) / S["w_c"]).subs(S["Gamma_c"], xx / S["tau"])
-    expr = sp.simplify(expr).replace(sp.log, lambda arg: log1p(arg - 1))
-    return sp.lambdify(xx, expr, modules="numpy")
-
-
-@cache
 def _wl_coefficients() -> tuple[float, float]:
-    """(s/2pi of the HLN form, s/2pi of d(zero-field)/d ln Gamma_c as tau -> 0), from mesocorr.symbolic.wl, s = 2."""
-    import sympy as sp
-
-    from mesocorr.symbolic import wl as swl
-
-    S = swl.SYMBOLS
-    B, B_c, w, s, G, tau = S["B"], S["B_c"], S["w_c"], S["s"], S["Gamma_c"], S["tau"]
-    F = sp.log(B / B_c) + sp.polygamma(0, sp.Rational(1, 2) + B_c / B)
-    c_mc = sp.simplify(sp.expand_func(swl.magnetoconductance_2d()) / (w * F)).subs(s, 2)
-    zero = swl.zero_field_correction(2).subs(s, 2) / w
-    c_zero = sp.limit(sp.simplify(G * sp.diff(zero, G)), tau, 0)
-    if not (c_mc.is_number and c_zero.is_number):  # pragma: no cover
-        raise ArithmeticError("weak-localization coefficients are not numbers")
-    return float(c_mc), float(c_zero)
+    r"""``(c_mc, c_zero)`` in e^2/h, s = 2: HLN :math:`\Delta\sigma = c_{mc}\sum_cw_cF(B/B_c)` and the zero-field
+    correction :math:`c_{zero}\,w_c\ln(1+1/\Gamma_c\tau)` (:data:`~mesocorr.integrals.derived_constants.WL_SHAPE_COEFFICIENTS`,
+    :data:`~mesocorr.integrals.derived_constants.WL_ZERO_FIELD`, derived in :mod:`mesocorr.symbolic.wl`)."""
+    return (SPIN_DEGENERACY * monomial_float(WL_SHAPE_COEFFICIENTS["2d"]),
+            SPIN_DEGENERACY * monomial_float(WL_ZERO_FIELD[2]))

@@ -142,6 +142,15 @@ def _cases(files):
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+        "ee-2d": (["ee", "--dim", "2", "--T", "1", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--g-factor", "2",
+                   "--B", "1.5", "--sigma", "20"],
+                  {"--dim": INT, "--T": REAL, "--tau": REAL, "--F0-sigma": REAL, "--g-factor": REAL, "--B": REAL,
+                   "--sigma": REAL}),
+        "ee-3d": (["ee", "--dim", "3", "--T", "1", "--D", "1e-4", "--F", "0.5", "--g-factor", "2", "--B", "1.5"],
+                  {"--T": REAL, "--D": REAL, "--F": REAL, "--g-factor": REAL, "--B": REAL}),
+        "ee-dps": (["ee", "--dim", "1", "--T", "1", "--D", "1e-3", "--F", "0.5", "--g-factor", "2", "--B", "1.5",
+                    "--sigma", "1e-6", "--dps", "20"],
+                   {"--T": REAL, "--D": REAL, "--F": REAL, "--B": REAL, "--sigma": REAL, "--dps": WORK}),
     }
 
 
@@ -158,7 +167,7 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager"]
+              "onsager", "ee-2d", "ee-3d", "ee-dps"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15}
