@@ -38,7 +38,7 @@ import numpy as np
 
 __all__ = ["temperature_constant", "temperature_constant_mp", "channel_factor", "channel_factor_mp", "f_tilde",
            "f_tilde_mp", "zeeman_g", "zeeman_g_mp", "zeeman_small_h_coefficients", "thermal_kernel",
-           "H_ASYMPTOTIC"]
+           "channel_amplitudes", "exchange_double_integral", "H_ASYMPTOTIC"]
 
 #: g_d(h) uses the large-h asymptotic series for h >= this value
 H_ASYMPTOTIC = 40.0
@@ -345,8 +345,11 @@ def zeeman_g_mp(d: int, h, dps: int):
 _SPHERE = {1: 2.0, 2: 2.0 * math.pi, 3: 4.0 * math.pi}
 
 
-def _channel_amplitudes(qq, w, F0, h, zeeman_only=False):
-    r"""Sum over channels of :math:`\nu_t U\,Dq^2/(Dq^2-i\omega_m)^3` (reduced units) at one (q, ω).
+def channel_amplitudes(qq, w, F0, h, zeeman_only=False):
+    r"""Sum over channels of :math:`\nu_t U\,Dq^2/(Dq^2-i\omega_m)^3` (reduced units :math:`D = 1`) at one (q, ω):
+    the integrand of :func:`exchange_double_integral`, numpy (complex). The test suite checks it against the
+    SymPy kernels of :func:`mesocorr.symbolic.interaction.exchange_kernel` with the Zeeman gaps of
+    :func:`~mesocorr.symbolic.interaction.zeeman_diffuson_gaps` (m = ±1 triplets at :math:`\omega\mp h`).
 
     ``zeeman_only``: the m = ±1 triplets at h minus the same at h = 0 (the Zeeman difference)."""
     x = qq * qq
@@ -405,7 +408,7 @@ def exchange_double_integral(d: int, F0: float = 0.0, h: float = 0.0, T_ratio: f
         edges = [0.0, *pts, 4 * pts[-1], math.inf]
 
         def f(qq):
-            return (qq ** (d - 1) * _channel_amplitudes(qq, w, F0, h, zeeman)).imag
+            return (qq ** (d - 1) * channel_amplitudes(qq, w, F0, h, zeeman)).imag
 
         return sum(quad(f, lo, hi, epsabs=0, epsrel=1e-12, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:]))
 
