@@ -375,6 +375,8 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
             return (float(v) if v is not None and np.ndim(v) == 0 else v)
         if scalar and (Bval is None or np.ndim(B) == 0):
             total, singlet, triplet, scale, dz, h, hall = map(unpack, (total, singlet, triplet, scale, dz, h, hall))
+        if hall is not None:
+            _hall_regime(total if dz is None else total + dz, sig, recorded)
         for name, v, hint in (("delta_sigma", total, "the scale L_T or 1/L_T leaves the float64 range"),
                               ("delta_sigma_zeeman", dz, "the scale L_T or 1/L_T leaves the float64 range"),
                               ("hall_relative", hall, "delta sigma/sigma leaves the float64 range")):
@@ -425,8 +427,20 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         if v is not None and not mpmath.isfinite(v):  # pragma: no cover - mpmath has no overflow at these sizes
             raise ValueError(f"{name}: the result is not finite for these inputs")
     total, singlet, triplet, Ftm, Km, scale, dz, hm, hall = out
+    if hall is not None:
+        _hall_regime(float(hall) * sig / -2, sig, recorded)
     return InteractionCorrection(dim, float(Tarr), total, singlet, triplet, F0, params["F"], Ftm, Km, scale,
                                  _scale_name(dim), dz, hm, hall, recorded, dps)
+
+
+def _hall_regime(delta, sig, recorded: list) -> None:
+    """Name (warn and record) a correction that is not small compared with the Drude conductance."""
+    ratio = float(np.max(np.abs(delta))) / sig
+    if ratio > 0.1:
+        msg = (f"sigma, delta_sigma: |delta sigma|/sigma = {ratio:.3g} is not small; the first-order Hall relation "
+               "needs |delta sigma| << sigma")
+        recorded.append(msg)
+        warn_inconsistent(msg, stacklevel=4)
 
 
 def _scale_name(dim: int) -> str:

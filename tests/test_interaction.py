@@ -326,6 +326,12 @@ def test_bad_input_is_refused(kwargs, exc, word):
         mesocorr.interaction_correction(**kwargs)
 
 
+def test_large_correction_for_the_hall_relation_is_named():
+    with pytest.warns(PhysicsWarning, match="sigma"):
+        r = mesocorr.interaction_correction(2, 1.0, elastic_time=7.6e-14, F0_sigma=-0.25, sigma=5.0)
+    assert r.hall_relative == pytest.approx(-2 * r.delta_sigma / 5.0, rel=1e-15) and "Hall" in r.warnings[-1]
+
+
 def test_outside_the_diffusive_regime_is_named():
     with pytest.warns(PhysicsWarning, match="elastic_time"):
         r = mesocorr.interaction_correction(2, 100.0, elastic_time=1e-13)
