@@ -243,9 +243,9 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         if k[2:] not in terms:
             raise ValueError(f"free_exponents: {k} needs the term {k[2:]!r} in the law")
     arguments.choice("background", background, (None, "quadratic"))
-    for name, flag in (("spin_orbit", spin_orbit), ("common_offset", common_offset), ("strict", strict)):
-        if not isinstance(flag, bool):
-            raise TypeError(f"{name}: expected a boolean")
+    spin_orbit = arguments.boolean("spin_orbit", spin_orbit)
+    common_offset = arguments.boolean("common_offset", common_offset)
+    strict = arguments.boolean("strict", strict)
     gval = None if g_factor is None else arguments.as_real("g_factor", g_factor)
     Dv = arguments.positive_or_none("D", D)
     tau = arguments.positive_or_none("elastic_time", elastic_time)

@@ -236,6 +236,15 @@ def test_g_float64_against_mpmath_over_the_whole_range(d):
     assert float(num.zeeman_g(d, 0.0)) == 0.0 and np.all(num.zeeman_g(d, -hs) == g)
 
 
+@settings(max_examples=60, deadline=None)
+@given(d=st.sampled_from([1, 2, 3]), h1=st.floats(0, 1e12), h2=st.floats(0, 1e12))
+def test_g_is_even_nonnegative_and_increasing(d, h1, h2):
+    """Zeeman splitting only removes triplet contributions: g_d(h) >= 0, increasing in |h|, even."""
+    lo, hi = sorted((h1, h2))
+    g_lo, g_hi = (float(num.zeeman_g(d, x)) for x in (lo, hi))
+    assert 0 <= g_lo <= g_hi * (1 + 4e-15) and float(num.zeeman_g(d, -hi)) == g_hi
+
+
 def test_g2_float64_small_and_large_h_against_series_and_asymptote():
     c = [float(v) for v in I.zeeman_small_h(2, 3)]
     for h in (1e-6, 1e-3, 0.05):
@@ -499,6 +508,12 @@ def test_fit_input_checks():
         mesocorr.fit_temperature_series(**{**data, "B_high": None})
     with pytest.raises(ValueError, match="fixed"):
         mesocorr.fit_temperature_series(**data, fixed={"nonsense": 1.0})
+    with pytest.raises(TypeError, match="spin_orbit"):
+        mesocorr.fit_temperature_series(**data, spin_orbit=1)
+    with pytest.raises(ValueError, match="T_sigma"):
+        mesocorr.fit_temperature_series(**{**data, "T_sigma": -data["T_sigma"]})
+    with pytest.raises(ValueError, match="cap"):
+        mesocorr.fit_temperature_series(**{**data, "traces": [(1.0, np.ones(200_001), np.ones(200_001))]})
 
 
 def test_readme_worked_temperature_analysis_is_real_output():
