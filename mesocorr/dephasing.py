@@ -114,14 +114,10 @@ def nyquist_dephasing_rate(dim: int, temperature: float, *, resistance_per_lengt
 
 
 def _temperatures(T):
-    if isinstance(T, (str, bytes)):
-        raise TypeError("T: expected a number or an array of numbers (kelvin)")
-    try:
-        arr = np.asarray(T, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"T: expected real numbers (kelvin), got {type(T).__name__}") from None
-    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError("T: temperatures must be finite and positive (kelvin)")
+    """T (kelvin) as a float64 array (:func:`mesocorr.arguments.real_values`)."""
+    arr = np.asarray(arguments.real_values("T", T, "positive"), dtype=float)
+    if arr.size == 0:
+        raise ValueError("T: at least one temperature is needed (kelvin)")
     return arr
 
 

@@ -138,14 +138,7 @@ def zeeman_function(dim: int, h, dps: int | None = None):
 
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if dps is None:
-        if isinstance(h, (str, bytes)):
-            raise TypeError("h: expected a number or an array of numbers")
-        try:
-            arr = np.asarray(h, dtype=float)
-        except (TypeError, ValueError):
-            raise TypeError(f"h: expected real numbers, got {type(h).__name__}") from None
-        if not np.all(np.isfinite(arr)):
-            raise ValueError("h: must be finite")
+        arr = np.asarray(arguments.real_values("h", h), dtype=float)
         out = zeeman_g(dim, arr)
         return float(out) if np.ndim(h) == 0 else out
     dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
@@ -242,15 +235,12 @@ class InteractionCorrection:
 
 
 def _temperatures(T):
-    if isinstance(T, (str, bytes)):
-        raise TypeError("T: expected a number or an array of numbers (kelvin)")
-    try:
-        arr = np.asarray(T, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"T: expected real numbers (kelvin), got {type(T).__name__}") from None
-    if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError("T: temperatures must be finite and positive (kelvin)")
-    return arr, np.ndim(T) == 0
+    """T (kelvin) as a float64 array and whether it was one number (:func:`mesocorr.arguments.real_values`)."""
+    values = arguments.real_values("T", T, "positive")
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0:
+        raise ValueError("T: at least one temperature is needed (kelvin)")
+    return arr, np.ndim(values) == 0
 
 
 def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D: float | None = None,
@@ -336,11 +326,8 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
     Bval = None
     if B is not None:
         gval = arguments.as_real("g_factor", g_factor)
-        if isinstance(B, (str, bytes)):
-            raise TypeError("B: expected a number or an array of numbers (tesla)")
-        Bval = np.asarray(B, dtype=float)
-        if not np.all(np.isfinite(Bval)):
-            raise ValueError("B: fields must be finite (tesla)")
+        Bval = np.asarray(arguments.real_values("B", B), dtype=float)
+        arguments.broadcast_shape("B", Tarr, Bval)
 
     if dps is None:
         Ft = float(num.f_tilde(dim, F0)) + 0.0  # + 0.0: no negative zero
