@@ -43,7 +43,7 @@ import numpy as np
 
 from mesocorr import arguments
 from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
-from mesocorr.units import HBAR, K_B, MU_B, mp_constant
+from mesocorr.units import HBAR, K_B, MU_B, MU_B_VALUE, mp_constant
 
 __all__ = ["interaction_correction", "InteractionCorrection", "fermi_liquid_parameters", "f_tilde",
            "zeeman_function", "hall_correction", "zeeman_reduced_field", "UNIT_DETAIL", "DIFFUSIVE_LIMIT"]
@@ -59,8 +59,6 @@ DIFFUSIVE_LIMIT = 0.1
 #: digits and ~60 s at 1000, measured)
 MAX_DPS = 300
 _GUARD = 10
-#: mu_B exactly as the CODATA 2018 decimal of :data:`mesocorr.units.MU_B`
-_MU_B_EXACT = Fraction(repr(MU_B))
 
 
 def fermi_liquid_parameters(F0_sigma=None, F=None) -> dict:
@@ -400,7 +398,7 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         total = singlet + triplet
         dz = hm = hall = None
         if Bval is not None:
-            hm = abs(mpf(exact["g_factor"])) * mpf(_MU_B_EXACT) * abs(mpf(exact["B"])) / (kB * Tm)
+            hm = abs(mpf(exact["g_factor"])) * (mpf(MU_B_VALUE.numerator) / MU_B_VALUE.denominator) * abs(mpf(exact["B"])) / (kB * Tm)
             g = num.zeeman_g_mp(dim, hm, dps + _GUARD)
             pref = 1 if dim == 2 else (kB * Tm / (2 * hbar * mpf(exact["D"]))) ** (mpmath.mpf(dim - 2) / 2)
             dz = -Ftm / (2 * mpmath.pi) * pref * g
