@@ -47,7 +47,7 @@ def build() -> Derivation:
                    "-\\frac{e^2}{4\\pi^2\\hbar}\\tilde F_\\sigma\\,g_2(h)$, $h = E_Z/k_BT$ (2D; in $e^2/h$: "
                    "$-\\tilde F_\\sigma g_2/2\\pi$). Conventions: pole $1/(Dq^2-i\\omega+\\Gamma)$, $b = h/2\\pi$.")
     gaps = I.zeeman_diffuson_gaps()
-    d.equation("Diffuson gaps $\\Gamma$ of the spin channels with the Zeeman term (4x4 particle-hole spin space, "
+    d.equation("Diffuson gaps $\\Gamma$ of the spin channels with the Zeeman term (the engine: particle-hole spin space, "
                "rungs by residues):", r"(\Gamma_S, \Gamma_{T_0}, \Gamma_{T_{+1}}, \Gamma_{T_{-1}})",
                sp.Matrix([[gaps[k] for k in ("singlet", "triplet_0", "triplet_+1", "triplet_-1")]]))
     g2 = I.zeeman_function(2)

@@ -31,8 +31,8 @@ below). What is derived:
             d=1:\ -\frac{3\,\zeta(\frac32)}{\sqrt{2\pi}}\sqrt{\frac{\hbar D}{k_BT}}
 
   each times :math:`1-\tfrac{3d}{8}\tilde F_d` (3D: :math:`\delta\sigma(T)-\delta\sigma(0)`);
-* the Zeeman splitting of the Diffuson triplets (:func:`zeeman_diffuson_gaps`, a 4x4 computation in the
-  particle-hole spin space) and the functions :math:`g_d(h)` (:func:`zeeman_function`) with their exact small-
+* the Zeeman splitting of the Diffuson triplets (:func:`zeeman_diffuson_gaps`, from the engine
+  :mod:`mesocorr.diagrams.pair_kernel`) and the functions :math:`g_d(h)` (:func:`zeeman_function`) with their exact small-
   and large-:math:`h` forms;
 * the Hall coefficient with either correction from the Drude tensor (:func:`hall_corrections`).
 
@@ -60,8 +60,8 @@ from mesocorr.diagrams.hikami import drude_conductivity
 from mesocorr.diagrams.hikami import SYMBOLS as _HIKAMI
 from mesocorr.diagrams.ladder import Ladder
 from mesocorr.diagrams.lines import HBAR, SYMBOLS as _LINES, TAU, XI, xi_integral
+from mesocorr.diagrams.pair_kernel import spin_half_model
 from mesocorr.symbolic.propagators import diffusion_pole
-from mesocorr.symbolic.spin import channel_basis
 
 __all__ = ["SYMBOLS", "density_response", "screened_interaction", "exchange_kernel", "q_integral",
            "channel_factor", "f_tilde", "aa_relation", "f_tilde_aa", "thermal_mellin", "temperature_constant",
@@ -364,15 +364,14 @@ def temperature_law(d: int, variable: str = "F0_sigma") -> sp.Expr:
 
 # ----------------------------------------------------------------------------------------------- Zeeman
 def zeeman_diffuson_gaps() -> dict[str, sp.Expr]:
-    r"""Zeeman shifts of the Diffuson spin channels, from the particle-hole pair space (4x4, SymPy).
+    r"""Zeeman shifts of the Diffuson spin channels, from the package's engine (SymPy).
 
-    (To be replaced by the general Cooperon/Diffuson engine with Zeeman at merge.) The pair
-    :math:`G^R_\sigma(\mathbf k+\mathbf q,\varepsilon+\hbar\omega)G^A_{\sigma'}(\mathbf k,\varepsilon)` with
-    band energies :math:`\xi+\sigma E_Z/2` (:math:`\sigma=\pm1`, :math:`E_Z = g\mu_BB`) is integrated over
-    :math:`\xi` by residues: the rung is that of :math:`\omega\to\omega-(\sigma-\sigma')E_Z/2\hbar`, so
-    :math:`1-\Pi_{\sigma\sigma'} = \tau[Dq^2 - i\omega + i(\sigma-\sigma')E_Z/2\hbar]`. The gap operator
-    :math:`\Gamma = i(E_Z/2\hbar)(\sigma_z\otimes1 - 1\otimes\sigma_z)` in the product basis is written in the
-    Diffuson channel basis of :func:`mesocorr.symbolic.spin.channel_basis` and diagonalised.
+    The engine (:func:`mesocorr.diagrams.pair_kernel.spin_half_model` with the Zeeman term
+    :math:`(\hbar/2)\boldsymbol\omega\cdot\boldsymbol\sigma`, :math:`\hbar\omega = E_Z = g\mu_BB` along
+    :math:`z`) puts the band shifts :math:`\pm E_Z/2` into both lines of the particle-hole ladder; its rung
+    (:func:`~mesocorr.diagrams.pair_kernel.uniform_rung_coefficients`, by residues) is that of
+    :math:`\omega\to\omega-(\sigma-\sigma')E_Z/2\hbar`, and the gap operator is diagonalised in the Diffuson
+    channel basis. No disorder in spin space here (no spin-orbit or magnetic scattering).
 
     Returns ``{name: gap}`` with the pole :math:`1/(Dq^2-i\omega+\Gamma)`: singlet and ``triplet_0``
     (:math:`S_z` density) 0, ``triplet_+1`` / ``triplet_-1`` :math:`\pm iE_Z/\hbar`, i.e. the m = ±1
@@ -381,28 +380,17 @@ def zeeman_diffuson_gaps() -> dict[str, sp.Expr]:
     >>> zeeman_diffuson_gaps()
     {'singlet': 0, 'triplet_0': 0, 'triplet_+1': I*E_Z/hbar, 'triplet_-1': -I*E_Z/hbar}
     """
-    eps = _LINES["varepsilon"]
-    shifts = {}
-    for sg in (1, -1):
-        for sp_ in (1, -1):
-            GR = 1 / (eps + hbar * omega - XI - sg * E_Z / 2 + sp.I * hbar / (2 * TAU))
-            GA = 1 / (eps - XI - sp_ * E_Z / 2 - sp.I * hbar / (2 * TAU))
-            rung = sp.cancel(hbar / (2 * sp.pi * TAU) * xi_integral(GR * GA))  # gamma nu int, q = 0
-            # rung = 1/(1 - i tau w_eff): read off the effective frequency
-            w_eff = sp.cancel((1 - 1 / rung) / (sp.I * TAU))
-            shifts[(sg, sp_)] = sp.cancel(w_eff - omega)  # = -(sigma - sigma') E_Z / (2 hbar)
-    index = {(1, 1): 0, (1, -1): 1, (-1, 1): 2, (-1, -1): 3}  # row-major vec of rho_{sigma sigma'}
-    gap_product = sp.diag(*[-sp.I * shifts[key] for key in sorted(index, key=index.get)])  # Gamma = -i * shift
-    basis = channel_basis("diffuson")
-    U = sp.Matrix.hstack(*[basis[n] for n in ("singlet", "triplet_x", "triplet_y", "triplet_z")])
-    M = (U.H * gap_product * U).applyfunc(sp.cancel)
-    out = {"singlet": sp.simplify(M[0, 0]), "triplet_0": sp.simplify(M[3, 3])}
-    block = M[1:3, 1:3]
-    for val in block.eigenvals():
-        out["triplet_+1" if sp.im(val).is_positive else "triplet_-1"] = sp.simplify(val)
-    if any(M[i, j] != 0 for i in range(4) for j in range(4) if (i, j) not in ((0, 0), (3, 3), (1, 2), (2, 1))
-           and i != j):  # pragma: no cover
-        raise ArithmeticError("Zeeman term mixes the singlet or m = 0 triplet with m = +-1")
+    spectrum = spin_half_model(zeeman=(0, 0, E_Z / hbar)).spectrum("diffuson")
+    names = {"singlet": "singlet", "triplet_z": "triplet_0"}
+    out = {}
+    for ch in spectrum.channels:
+        gap = sp.simplify(ch.gap)
+        if ch.name in names:
+            out[names[ch.name]] = gap
+        elif ch.block == ("triplet_x", "triplet_y"):
+            out["triplet_+1" if sp.im(gap).is_positive else "triplet_-1"] = gap
+        else:  # pragma: no cover - engine labels changed
+            raise ArithmeticError(f"unexpected Diffuson channel {ch.name!r} with the Zeeman term")
     return {k: out[k] for k in ("singlet", "triplet_0", "triplet_+1", "triplet_-1")}
 
 

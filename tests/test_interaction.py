@@ -161,6 +161,34 @@ def test_zeeman_shifts_the_m_pm1_diffuson_triplets():
     EZ, hbar = I.SYMBOLS["E_Z"], I.SYMBOLS["hbar"]
     assert gaps["singlet"] == 0 and gaps["triplet_0"] == 0
     assert {sp.simplify(gaps["triplet_+1"]), sp.simplify(gaps["triplet_-1"])} == {sp.I * EZ / hbar, -sp.I * EZ / hbar}
+    assert gaps == _zeeman_gaps_by_hand()
+
+
+def _zeeman_gaps_by_hand():
+    """Second route, without the engine: the pair G^R_sigma G^A_sigma' with band energies xi + sigma E_Z/2, the rung
+    by residues read as an effective frequency, the diagonal gap operator of the product basis rotated into the
+    Diffuson channel basis (mesocorr.symbolic.spin.channel_basis) and diagonalised."""
+    from mesocorr.diagrams.lines import SYMBOLS as LINES, TAU, XI, xi_integral
+    from mesocorr.symbolic.spin import channel_basis
+
+    EZ, hbar, w, eps = I.SYMBOLS["E_Z"], I.SYMBOLS["hbar"], LINES["omega"], LINES["varepsilon"]
+    shifts = {}
+    for sg in (1, -1):
+        for sp_ in (1, -1):
+            GR = 1 / (eps + hbar * w - XI - sg * EZ / 2 + sp.I * hbar / (2 * TAU))
+            GA = 1 / (eps - XI - sp_ * EZ / 2 - sp.I * hbar / (2 * TAU))
+            rung = sp.cancel(hbar / (2 * sp.pi * TAU) * xi_integral(GR * GA))  # = 1/(1 - i tau w_eff)
+            shifts[(sg, sp_)] = sp.cancel(sp.cancel((1 - 1 / rung) / (sp.I * TAU)) - w)
+    order = [(1, 1), (1, -1), (-1, 1), (-1, -1)]  # row-major vec of rho_{sigma sigma'}
+    gap_product = sp.diag(*[-sp.I * shifts[k] for k in order])
+    basis = channel_basis("diffuson")
+    U = sp.Matrix.hstack(*[basis[n] for n in ("singlet", "triplet_x", "triplet_y", "triplet_z")])
+    M = (U.H * gap_product * U).applyfunc(sp.cancel)
+    assert all(M[i, j] == 0 for i in range(4) for j in range(4) if i != j and {i, j} != {1, 2})
+    out = {"singlet": sp.simplify(M[0, 0]), "triplet_0": sp.simplify(M[3, 3])}
+    for val in M[1:3, 1:3].eigenvals():
+        out["triplet_+1" if sp.im(val).is_positive else "triplet_-1"] = sp.simplify(val)
+    return out
 
 
 def _lr_g2(h, dps=30):
