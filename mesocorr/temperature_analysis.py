@@ -54,7 +54,8 @@ import numpy as np
 from mesocorr import arguments
 from mesocorr.integrals.derived_constants import (COOPERON_CHANNELS, WL_SHAPE_COEFFICIENTS, WL_ZERO_FIELD,
                                                   monomial_float)
-from mesocorr.units import E_CHARGE, HBAR, K_B, MU_B
+from mesocorr.interaction import zeeman_reduced_field
+from mesocorr.units import E_CHARGE, HBAR
 
 #: spin degeneracy of the film (the WL closed forms carry s)
 SPIN_DEGENERACY = 2
@@ -344,7 +345,7 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
     def zeeman(Bv, T, Ft):
         if gval is None:
             return 0.0
-        return -Ft / (2 * math.pi) * zeeman_g(2, abs(gval) * MU_B * np.asarray(Bv) / (K_B * np.asarray(T)))
+        return -Ft / (2 * math.pi) * zeeman_g(2, zeeman_reduced_field(gval, Bv, T))
 
     def series(T, p, which):
         Ft = float(ft_num(2, p["F0_sigma"])) if interaction else 0.0
