@@ -90,7 +90,7 @@ def channel_factor(d: int, F0) -> np.ndarray | float:
         out = F / (uu + 1) ** 2
     elif d == 3:
         uu = np.sqrt(1 + F)
-        out = F * (uu + 2) / (uu * (uu + 1) ** 2)
+        out = F / (uu + 1) ** 2 * ((uu + 2) / uu)  # = F (u + 2)/(u (u + 1)^2), no overflow at large F
     elif d == 2:
         small = np.abs(F) < 0.05
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -313,9 +313,10 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         _warnings.simplefilter("always", PhysicsWarning)
         params = fermi_liquid_parameters(F0_sigma, F)
         if tau is not None:
-            x = K_B * float(np.max(Tarr)) * tau / HBAR
-            if x > DIFFUSIVE_LIMIT:
-                warn_inconsistent(f"T, elastic_time: k_B T tau/hbar = {x:.3g} is not << 1; the diffusive "
+            lg = math.log10(K_B / HBAR) + math.log10(float(np.max(Tarr))) + math.log10(tau)  # no overflow
+            if lg > math.log10(DIFFUSIVE_LIMIT):
+                x = f"{10 ** lg:.3g}" if lg < 300 else f"1e{lg:.0f}"
+                warn_inconsistent(f"T, elastic_time: k_B T tau/hbar = {x} is not << 1; the diffusive "
                                   "Altshuler-Aronov formula needs T tau << hbar (Zala-Narozhny-Aleiner ballistic regime)")
     for w in caught:
         recorded.append(str(w.message))

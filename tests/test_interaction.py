@@ -388,6 +388,34 @@ def test_hostile_input_finite_or_clean_refusal(T, f0, h):
     assert math.isfinite(r.delta_sigma) and math.isfinite(r.delta_sigma_zeeman)
 
 
+@settings(max_examples=60, deadline=None)
+@given(d=st.sampled_from([1, 2, 3]), T=st.floats(1e-300, 1e300), f0=st.floats(-1, 1.7e308, exclude_min=True),
+       scale=st.floats(1e-300, 1e300), B=st.floats(-1e300, 1e300), sigma=st.floats(1e-300, 1e300))
+def test_extreme_parameters_no_numpy_overflow(d, T, f0, scale, B, sigma):
+    """Over the whole float64 range: a finite result or a clean refusal, and never a numpy RuntimeWarning
+    (overflow / invalid) on the way (the CLI would list it among the physics warnings)."""
+    kw = {"elastic_time": scale} if d == 2 else {"D": scale}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PhysicsWarning)
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            r = mesocorr.interaction_correction(d, T, F0_sigma=f0, g_factor=2.0, B=B, sigma=sigma, **kw)
+        except (ValueError, TypeError):
+            return
+    values = [r.delta_sigma, r.delta_sigma_zeeman, r.F_tilde]
+    assert all(math.isfinite(v) for v in values)
+    if r.hall_relative is not None:
+        assert math.isfinite(r.hall_relative)
+
+
+def test_channel_factor_3d_at_huge_F0_sigma():
+    """lambda_3 -> 1 for F0_sigma -> oo, without the overflow of F (u + 2) (u = sqrt(1 + F)); mpmath reference."""
+    for f0 in (1e300, 1.7e308, 5.0, -0.999999):
+        with mpmath.workdps(40):
+            ref = num.channel_factor_mp(3, f0)
+        assert num.channel_factor(3, f0) == pytest.approx(float(ref), rel=1e-15)
+
+
 def test_cli_ee_json_and_errors(capsys):
     assert main(["ee", "--dim", "2", "--T", "1", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
