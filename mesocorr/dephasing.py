@@ -183,7 +183,16 @@ def nyquist_length(temperature: float, resistance_per_length: float, diffusion_c
     T = arguments.positive("temperature", temperature)
     RL = arguments.positive("resistance_per_length", resistance_per_length)
     Dv = arguments.positive("diffusion_constant", diffusion_constant)
-    return (HBAR**2 * Dv / (RL * E_CHARGE**2 * K_B * T)) ** (1.0 / 3.0)
+    value = math.exp(_log_nyquist_length(T, RL, Dv))
+    if not (0 < value < math.inf):
+        raise ValueError("temperature, diffusion_constant, resistance_per_length: L_N is outside the float64 range")
+    return value
+
+
+def _log_nyquist_length(T: float, RL: float, D: float) -> float:
+    """ln L_N, L_N = (hbar^2 D/(R_L e^2 k_B T))^(1/3), summed in logarithms (no intermediate over/underflow)."""
+    return (2 * math.log(HBAR) + math.log(D) - math.log(RL) - 2 * math.log(E_CHARGE) - math.log(K_B)
+            - math.log(T)) / 3
 
 
 @dataclass
@@ -228,29 +237,53 @@ def aak_wire_correction(temperature: float, diffusion_constant: float, resistanc
     >>> round(r.L_phi_ratio, 6), round(r.delta_sigma / (-2 * r.L_phi_exact), 12)
     (0.969953, 1.0)
     """
-    from scipy.special import airye
-
     from mesocorr.wl import cooperon_channel_table
 
     T = arguments.positive("temperature", temperature)
     Dv = arguments.positive("diffusion_constant", diffusion_constant)
     RL = arguments.positive("resistance_per_length", resistance_per_length)
     Bv = abs(arguments.as_real("B", B))
-    rate_b = 0.0
+    W = None
     if Bv > 0:
         if width is None:
             raise TypeError("width: the field dephasing of a wire needs its width W (m)")
         W = arguments.positive("width", width)
-        rate_b = Dv * (E_CHARGE * W * Bv / HBAR) ** 2 / 3.0  # 1/tau_B = D e^2 W^2 B^2 / (3 hbar^2)
-    LN = nyquist_length(T, RL, Dv)
+    names = "temperature, diffusion_constant, resistance_per_length"
+    # everything in logarithms first: L_N, tau_N = L_N^2/D and the reduced energies e_c are dimensionless-safe
+    log_LN = _log_nyquist_length(T, RL, Dv)
+    log_tN = 2 * log_LN - math.log(Dv)
+    if not (-700 < log_LN < 700 and -700 < log_tN < 700):
+        raise ValueError(f"{names}: the Nyquist length or time is outside the float64 range for these inputs")
+    LN, tN = math.exp(log_LN), math.exp(log_tN)
     tau_phi = 1.0 / nyquist_dephasing_rate(1, T, resistance_per_length=RL, diffusion_constant=Dv)
+    e_phi = math.exp(log_tN - math.log(tau_phi))  # tau_N/tau_phi (= 1/2)
+    e_b = 0.0
+    if W is not None:  # 1/tau_B = D e^2 W^2 B^2/(3 hbar^2): tau_N/tau_B = (L_N e W B/hbar)^2/3
+        with np.errstate(over="ignore"):
+            e_b = float(np.exp(2 * (log_LN + math.log(E_CHARGE) + math.log(W) + math.log(Bv) - math.log(HBAR)))
+                        / 3)
     exact = approx = 0.0
     for ch in cooperon_channel_table(Dv, so=so, mag=mag, phi=phi):
-        gap = ch["gap"] + rate_b
-        ec = LN**2 * gap / Dv
-        ai, aip, _, _ = airye(ec)  # exponentially scaled: the ratio is unchanged
-        exact += ch["weight"] * LN * float(ai / aip)
-        approx -= ch["weight"] * math.sqrt(Dv / (gap + 1.0 / tau_phi))
+        ec = tN * ch["gap"] + e_b
+        exact += ch["weight"] * LN * _airy_ratio(ec)
+        approx -= ch["weight"] * LN / math.sqrt(ec + e_phi)
     s = 2
-    ai0, aip0, _, _ = airye(0.0)
-    return AAKWireCorrection(s * exact, s * approx, LN, -float(ai0 / aip0) * LN, math.sqrt(Dv * tau_phi), tau_phi)
+    L_phi_exact = -_airy_ratio(0.0) * LN
+    L_phi_tau_phi = math.sqrt(Dv) * math.sqrt(tau_phi)
+    if not (LN > 0 and L_phi_tau_phi > 0):
+        raise ValueError(f"{names}: the Nyquist length is outside the float64 range for these inputs")
+    result = AAKWireCorrection(s * exact, s * approx, LN, L_phi_exact, L_phi_tau_phi, tau_phi)
+    values = [v for v in result.as_dict().values() if isinstance(v, float)]
+    arguments.check_finite_result(names, values, "the wire correction is outside the float64 range")
+    return result
+
+
+def _airy_ratio(x: float) -> float:
+    """Ai(x)/Ai'(x) for x >= 0; beyond x = 1e5 the asymptotic -x^(-1/2)/(1 + x^(-3/2)/4) (relative error ~x^-3;
+    scipy's scaled airye returns NaN beyond x ~ 2e6, measured)."""
+    from scipy.special import airye
+
+    if x > 1e5:
+        return -1.0 / (math.sqrt(x) * (1 + 0.25 * x**-1.5)) if math.isfinite(x) else 0.0
+    ai, aip, _, _ = airye(x)  # exponentially scaled: the ratio is unchanged
+    return float(ai / aip)

@@ -491,6 +491,39 @@ def test_aak_wire_limits_and_l_phi_ratio():
     assert strong.delta_sigma == pytest.approx(-2 * math.sqrt(0.02 / rate_b), rel=2e-3)
 
 
+@pytest.mark.parametrize("B", [0.0, 0.05, 5.0, 300.0, 1e5])
+def test_aak_wire_against_mpmath_airy(B):
+    """delta sigma = s sum_c w_c L_N Ai(e_c)/Ai'(e_c) with mpmath's Airy functions at 30 digits, up to fields where
+    e_c ~ 1e13 (scipy's scaled airye gives NaN beyond e ~ 2e6: the asymptotic form takes over there)."""
+    from mesocorr.wl import cooperon_channel_table
+
+    T, D, RL, W, so = 0.5, 0.02, 2e8, 1e-7, 3e10
+    r = mesocorr.aak_wire_correction(T, D, RL, B=B, width=W, so=so)
+    with mpmath.workdps(30):
+        LN = (mpmath.mpf(HBAR) ** 2 * D / (RL * mpmath.mpf(1.602176634e-19) ** 2 * K_B * T)) ** (mpmath.mpf(1) / 3)
+        e_b = (LN * mpmath.mpf(1.602176634e-19) * W * B / HBAR) ** 2 / 3
+        ref = 0
+        for ch in cooperon_channel_table(D, so=so):
+            ec = LN**2 / D * ch["gap"] + e_b
+            ref += 2 * ch["weight"] * LN * mpmath.airyai(ec) / mpmath.airyai(ec, derivative=1)
+    assert r.delta_sigma == pytest.approx(float(ref), rel=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(T=st.floats(1e-300, 1e300), D=st.floats(1e-300, 1e300), RL=st.floats(1e-300, 1e300),
+       B=st.floats(-1e300, 1e300), W=st.floats(1e-300, 1e300))
+def test_aak_wire_finite_or_refused(T, D, RL, B, W):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            r = mesocorr.aak_wire_correction(T, D, RL, B=B, width=W)
+        except ValueError as exc:
+            assert str(exc).split(":")[0] in ("temperature", "temperature, diffusion_constant, resistance_per_length")
+            return
+    assert all(math.isfinite(v) for v in r.as_dict().values() if isinstance(v, float))
+    assert r.delta_sigma <= 0 and r.delta_sigma_tau_phi <= 0
+
+
 # ----------------------------------------------------------------------------------------------- temperature analysis
 def _synthetic(seed, noise_s=2e-3, noise_t=1e-3, nT=10, temps=(0.5, 1.0, 2.0, 4.0, 8.0), npts=50):
     """Synthetic film: data generated with mesocorr.magnetoconductance / wl_correction / interaction_correction."""
