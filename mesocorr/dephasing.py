@@ -159,15 +159,21 @@ def dephasing_rate(T, *, dim: int | None = None, saturation_time: float | None =
     elif ee_prefactor is not None:
         A = arguments.nonnegative("ee_prefactor", ee_prefactor)
         p = EE_EXPONENT.get(dim, 1.0) if ee_exponent is None else arguments.positive("ee_exponent", ee_exponent)
-        ee = A * Tarr**p
+        with np.errstate(over="ignore", under="ignore"):  # an overflow is refused below, an underflow is 0
+            ee = A * Tarr**p
     else:
         ee = zero
     if phonon_prefactor is not None:
-        ph = arguments.nonnegative("phonon_prefactor", phonon_prefactor) * Tarr ** arguments.positive(
-            "phonon_exponent", phonon_exponent)
+        A = arguments.nonnegative("phonon_prefactor", phonon_prefactor)
+        p = arguments.positive("phonon_exponent", phonon_exponent)
+        with np.errstate(over="ignore", under="ignore"):
+            ph = A * Tarr**p
     else:
         ph = zero
-    total = sat + ee + ph
+    with np.errstate(over="ignore"):
+        total = sat + ee + ph
+    arguments.check_finite_result("T", total, "the dephasing rate exceeds the float64 range: check T, saturation_time, "
+                                  "ee_prefactor, phonon_prefactor and the exponents")
     if not np.all(total > 0):
         raise ValueError("saturation_time: no dephasing mechanism given (the rate is zero); give at least one")
     out = {"saturation": sat, "electron_electron": ee, "electron_phonon": ph, "total": total}

@@ -491,6 +491,23 @@ def test_aak_wire_limits_and_l_phi_ratio():
     assert strong.delta_sigma == pytest.approx(-2 * math.sqrt(0.02 / rate_b), rel=2e-3)
 
 
+@settings(max_examples=80, deadline=None)
+@given(T=st.floats(1e-300, 1e300), tau0=st.one_of(st.none(), st.floats(1e-320, 1e300)),
+       A=st.one_of(st.none(), st.floats(0, 1e300)), p=st.floats(0.1, 100), Aph=st.one_of(st.none(), st.floats(0, 1e300)))
+def test_dephasing_rate_finite_or_refused(T, tau0, A, p, Aph):
+    """The rate is a positive finite sum of its parts, or a ValueError naming an argument; no numpy warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            r = mesocorr.dephasing_rate(T, saturation_time=tau0, ee_prefactor=A, ee_exponent=p, phonon_prefactor=Aph,
+                                        components=True)
+        except ValueError as exc:
+            assert str(exc).split(":")[0] in ("T", "saturation_time")
+            return
+    assert 0 < r["total"] < math.inf
+    assert r["total"] == pytest.approx(r["saturation"] + r["electron_electron"] + r["electron_phonon"], rel=1e-15)
+
+
 @pytest.mark.parametrize("B", [0.0, 0.05, 5.0, 300.0, 1e5])
 def test_aak_wire_against_mpmath_airy(B):
     """delta sigma = s sum_c w_c L_N Ai(e_c)/Ai'(e_c) with mpmath's Airy functions at 30 digits, up to fields where
