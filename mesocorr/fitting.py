@@ -172,7 +172,7 @@ class FitResult:
     def as_dict(self) -> dict:
         """JSON form; a number that the data do not determine (an infinite standard error, the correlations of
         a singular fit) is ``None`` (JSON ``null``), never NaN or inf."""
-        return _finite_or_none({
+        return finite_or_none({
             "model": self.model,
             "params": self.params,
             "chi2": self.chi2,
@@ -192,14 +192,14 @@ class FitResult:
         })
 
 
-def _finite_or_none(obj):
+def finite_or_none(obj):
     """Replace every non-finite float in nested dicts/lists by None."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
+        return {k: finite_or_none(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_finite_or_none(v) for v in obj]
+        return [finite_or_none(v) for v in obj]
     return obj
 
 

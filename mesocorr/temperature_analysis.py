@@ -52,6 +52,7 @@ from functools import cache
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.fitting import finite_or_none
 from mesocorr.integrals.derived_constants import (COOPERON_CHANNELS, WL_SHAPE_COEFFICIENTS, WL_ZERO_FIELD,
                                                   monomial_float)
 from mesocorr.interaction import zeeman_reduced_field
@@ -120,12 +121,14 @@ class TemperatureFitResult:
         return self._model["B_phi_band"](np.asarray(T, dtype=float))
 
     def as_dict(self) -> dict:
-        return {"params": self.params, "param_names": list(self.param_names),
+        """JSON form; a number the data do not determine (an infinite standard error, the correlations of a
+        singular fit) is ``None`` (JSON ``null``), never NaN or inf (as :meth:`mesocorr.FitResult.as_dict`)."""
+        return finite_or_none({"params": self.params, "param_names": list(self.param_names),
                 "covariance": np.asarray(self.covariance).tolist(), "correlation": np.asarray(self.correlation).tolist(),
                 "chi2": self.chi2, "dof": self.dof, "chi2_red": self.chi2_red, "B_phi": self.B_phi,
                 "tau_phi": self.tau_phi, "F_tilde": self.F_tilde, "noise": self.noise, "warnings": list(self.warnings),
                 "n_points": self.n_points, "law": self.law,
-                "unit": {"sigma": "e^2/h", "B": "T", "T": "K", "tau_phi": "s"}}
+                "unit": {"sigma": "e^2/h", "B": "T", "T": "K", "tau_phi": "s"}})
 
 
 def _array(name, value, n=None):
@@ -393,7 +396,10 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         p.update({n: from_u(n, v) for n, v in zip(free, u)})
         return p
 
-    scale_y = max(float(np.max(np.abs(np.concatenate([data[k] - np.mean(data[k]) for k in keys])))), 1e-300)
+    allv = np.concatenate([data[k] for k in keys])
+    spread = float(np.max(np.abs(np.concatenate([data[k] - np.mean(data[k]) for k in keys]))))
+    # flat data (no field or temperature dependence) must not give residuals beyond float64: floor the scale
+    scale_y = max(spread, 1e-15 * float(np.max(np.abs(allv))), 1e-100)
     # first pass: missing uncertainties replaced by one common scale (residuals of order one for the optimizer)
     weights = {k: (given[k] if given[k] is not None else np.full(data[k].size, scale_y)) for k in keys}
 
@@ -416,7 +422,8 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
             trial["F0_sigma"] = f0
         trial = _solve_linear(trial, lin, pieces, keys, data, weights)  # offsets and c2 enter linearly
         uu = np.array([to_u(n, trial[n]) for n in free])
-        cost = float(np.sum(residuals(uu, weights) ** 2))
+        with np.errstate(over="ignore"):  # an infinite cost is only a worse start
+            cost = float(np.sum(residuals(uu, weights) ** 2))
         if best is None or cost < best[0]:
             best = (cost, trial)
     start = best[1]
@@ -441,7 +448,10 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
             n = data[k].size
             if given[k] is None:
                 rk = sol.fun[pos:pos + n] * weights[k]
-                sd = math.sqrt(max(float(rk @ rk) / max(n - float(np.sum(leverage[pos:pos + n])), 0.5), 1e-300))
+                big = float(np.max(np.abs(rk)))  # scaled sum of squares: no overflow for huge data
+                rss = float(np.sum((rk / big) ** 2)) if big > 0 else 0.0
+                n_eff = max(n - float(np.sum(leverage[pos:pos + n])), 0.5)
+                sd = max(big * math.sqrt(rss / n_eff), 1e-300)
                 weights[k] = np.full(n, sd)
                 noise[label[k]] = {"value": sd, "estimated": True}
             else:

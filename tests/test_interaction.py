@@ -622,6 +622,24 @@ def test_fit_input_checks():
         mesocorr.fit_temperature_series(**{**data, "traces": [(1.0, np.ones(200_001), np.ones(200_001))]})
 
 
+def test_undetermined_fit_is_named_and_its_json_finite():
+    """Two traces at the same temperature cannot separate B_sat from A_ee T, flat data determine nothing: the fit
+    says so (warnings) and as_dict holds no NaN/inf (None instead)."""
+    B = np.linspace(1e-3, 0.08, 20)
+    y = mesocorr.magnetoconductance(B, D=0.01, so=1e11, phi=2e10)
+    r = mesocorr.fit_temperature_series(traces=[(1.0, B, y), (1.0, B, y)])
+    assert not r.ok and any("identifiability" in w for w in r.warnings)
+    json.dumps(r.as_dict(), allow_nan=False)
+    for flat in (np.zeros(B.size), np.full(B.size, 1e300)):  # no field dependence: nothing determined
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # flat or huge data: no overflow on the way
+            singular = mesocorr.fit_temperature_series(traces=[(1.0, B, flat)])
+        assert not singular.ok
+        d = singular.as_dict()
+        json.dumps(d, allow_nan=False)
+    assert d["params"]["B_so"]["stderr"] is None
+
+
 def test_readme_worked_temperature_analysis_is_real_output():
     """docs/examples/temperature_analysis.py (the README's worked analysis): its printed report is in the README,
     and every fitted parameter is within 3 stderr of the truth it generated the data with."""
