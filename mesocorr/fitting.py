@@ -128,8 +128,26 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     return f
 
 
+class FittedParameters:
+    """Access to a fit result's ``params`` (name -> value, stderr, ...) and ``warnings`` (a mixin of the results
+    of :func:`fit_magnetoconductance` and :func:`mesocorr.fit_temperature_series`)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no warning was raised."""
+        return not self.warnings
+
+    def value(self, name: str) -> float:
+        """Fitted value of parameter ``name``."""
+        return self.params[name]["value"]
+
+    def stderr(self, name: str) -> float:
+        """Standard error of parameter ``name`` (``inf`` when not identifiable)."""
+        return self.params[name]["stderr"]
+
+
 @dataclass
-class FitResult:
+class FitResult(FittedParameters):
     """Result of :func:`fit_magnetoconductance` (``as_dict()`` gives the JSON form)."""
 
     model: str
@@ -151,19 +169,6 @@ class FitResult:
     B: np.ndarray = field(default=None, repr=False)
     delta_sigma: np.ndarray = field(default=None, repr=False)
     _predict: Callable = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        """True when no warning was raised."""
-        return not self.warnings
-
-    def value(self, name: str) -> float:
-        """Fitted value of parameter ``name``."""
-        return self.params[name]["value"]
-
-    def stderr(self, name: str) -> float:
-        """Standard error of parameter ``name`` (``inf`` when not identifiable)."""
-        return self.params[name]["stderr"]
 
     def predict(self, B) -> np.ndarray:
         """The fitted model (background included) at fields ``B`` (T), in e²/h."""

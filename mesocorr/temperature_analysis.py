@@ -52,7 +52,7 @@ from functools import cache
 import numpy as np
 
 from mesocorr import arguments
-from mesocorr.fitting import finite_or_none
+from mesocorr.fitting import FittedParameters, finite_or_none
 from mesocorr.integrals.derived_constants import (COOPERON_CHANNELS, WL_SHAPE_COEFFICIENTS, WL_ZERO_FIELD,
                                                   monomial_float)
 from mesocorr.interaction import zeeman_reduced_field
@@ -74,7 +74,7 @@ _P_BOUNDS = (0.05, 8.0)
 
 
 @dataclass
-class TemperatureFitResult:
+class TemperatureFitResult(FittedParameters):
     """Result of :func:`fit_temperature_series` (``as_dict()`` gives the JSON form)."""
 
     params: dict
@@ -93,16 +93,6 @@ class TemperatureFitResult:
     law: str = ""
     message: str = ""
     _model: dict = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        return not self.warnings
-
-    def value(self, name: str) -> float:
-        return self.params[name]["value"]
-
-    def stderr(self, name: str) -> float:
-        return self.params[name]["stderr"]
 
     def sigma_zero_model(self, T) -> np.ndarray:
         """Fitted sigma(T) at zero field (e^2/h per square)."""
