@@ -144,7 +144,7 @@ def _cases(files):
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
         "ee-2d": (["ee", "--dim", "2", "--T", "1", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--g-factor", "2",
                    "--B", "1.5", "--sigma", "20"],
-                  {"--dim": INT, "--T": REAL, "--tau": REAL, "--F0-sigma": REAL, "--g-factor": REAL, "--B": REAL,
+                  {"--dim": INT, "--T": LIST, "--tau": REAL, "--F0-sigma": REAL, "--g-factor": REAL, "--B": REAL,
                    "--sigma": REAL}),
         "ee-3d": (["ee", "--dim", "3", "--T", "1", "--D", "1e-4", "--F", "0.5", "--g-factor", "2", "--B", "1.5"],
                   {"--T": REAL, "--D": REAL, "--F": REAL, "--g-factor": REAL, "--B": REAL}),

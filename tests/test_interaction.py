@@ -426,6 +426,16 @@ def test_cli_ee_json_and_errors(capsys):
                  "--B", "1.5", "--sigma", "20", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert {"delta_sigma_zeeman", "hall_relative"} <= set(d)
+    # several temperatures: lists, each the API's value at that temperature
+    assert main(["ee", "--dim", "2", "--T", "0.3,1,3", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--g-factor", "2",
+                 "--B", "1.5", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    for k, T in enumerate((0.3, 1.0, 3.0)):
+        one = mesocorr.interaction_correction(2, T, elastic_time=7.6e-14, F0_sigma=-0.25, g_factor=2, B=1.5)
+        assert d["T"][k] == T and d["delta_sigma"][k] == pytest.approx(one.delta_sigma, rel=1e-15)
+        assert d["delta_sigma_zeeman"][k] == pytest.approx(one.delta_sigma_zeeman, rel=1e-15)
+    assert main(["ee", "--dim", "2", "--T", "0.3,1", "--tau", "7.6e-14", "--dps", "20"]) == 2
+    assert "--dps" in capsys.readouterr().err
     for argv in (["ee", "--dim", "3", "--D", "1e-4", "--F", "0.5", "--T", "1"],
                  ["ee", "--dim", "1", "--D", "1e-3", "--F", "0.5", "--T", "1"]):
         assert main(argv) == 0

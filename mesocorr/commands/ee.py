@@ -6,7 +6,7 @@ import mpmath
 
 from mesocorr.cli import CliError, format_table
 from mesocorr.interaction import MAX_DPS, UNIT_DETAIL
-from mesocorr.options import count, exact_real
+from mesocorr.options import count, exact_real, exact_real_list
 
 NAME = "ee"
 ORDER = 45
@@ -14,8 +14,8 @@ HELP = "electron-electron (Altshuler-Aronov) correction delta sigma_ee(T) from t
 DESCRIPTION = (HELP + ". d=2: (1/pi)(1 - 3F~/4) ln(k_B T tau/hbar) e^2/h per square; d=3: delta sigma(T) - delta "
                "sigma(0) in (e^2/h)/m; d=1: e^2/h times metre (wire, W << L_T). With --g-factor and --B the Zeeman "
                "term delta_sigma_zeeman = delta sigma(B,T) - delta sigma(0,T); with --sigma (the Drude conductance "
-               "in the unit of the result) hall_relative = dR_H/R_H. Conventions: docs/conventions.md, "
-               "'Interaction corrections'.")
+               "in the unit of the result) hall_relative = dR_H/R_H. Several temperatures (--T 0.3,1,3): one row "
+               "each, JSON lists. Conventions: docs/conventions.md, 'Interaction corrections'.")
 
 _SCALE_UNIT = {"log_T_tau": "1", "inverse_L_T": "1/m", "L_T": "m"}
 
@@ -23,7 +23,8 @@ _SCALE_UNIT = {"log_T_tau": "1", "inverse_L_T": "1/m", "L_T": "m"}
 def register(p):
     # numbers are read exactly (Decimal): the float64 path rounds them once, the --dps path uses them exactly
     p.add_argument("--dim", type=count(), required=True, choices=(1, 2, 3), help="dimension (1 wire, 2 film, 3 bulk)")
-    p.add_argument("--T", dest="temperature", type=exact_real, required=True, help="temperature (K)")
+    p.add_argument("--T", dest="temperature", type=exact_real_list, required=True,
+                   help="temperature (K), or comma-separated temperatures (one row each; not with --dps)")
     p.add_argument("--tau", dest="elastic_time", type=exact_real, default=None,
                    help="elastic time (s), required for --dim 2")
     p.add_argument("--D", type=exact_real, default=None, help="diffusion constant (m^2/s), required for --dim 1, 3")
@@ -51,7 +52,11 @@ def run(args):
     def value(v):  # Decimal -> float on the float64 path (rounded once), kept exact for --dps
         return v if v is None or exact else float(v)
 
-    r = interaction_correction(args.dim, value(args.temperature), elastic_time=value(args.elastic_time),
+    temps = args.temperature
+    if exact and len(temps) > 1:
+        raise CliError("--dps: the mpmath path takes one temperature (give --T a single value)")
+    T = value(temps[0]) if len(temps) == 1 else [float(t) for t in temps]
+    r = interaction_correction(args.dim, T, elastic_time=value(args.elastic_time),
                                D=value(args.D), F0_sigma=value(args.F0_sigma), F=value(args.F),
                                g_factor=value(args.g_factor), B=value(args.B), sigma=value(args.sigma),
                                dps=args.dps)
@@ -61,6 +66,8 @@ def run(args):
         return mpmath.nstr(v, args.dps) if isinstance(v, mpmath.mpf) else v
 
     unit = UNIT_DETAIL[r.dim]
+    if len(temps) > 1:
+        return result, _table_over_T(r, unit)
     rows = [("delta_sigma", fmt(r.delta_sigma), unit), ("  singlet (exchange)", fmt(r.singlet), unit),
             ("  triplet (Hartree, F~)", fmt(r.triplet), unit), ("F_tilde", fmt(r.F_tilde), "1"),
             ("F0_sigma", r.F0_sigma, "1"), ("F (Altshuler-Aronov)", r.F, "1"),
@@ -71,3 +78,17 @@ def run(args):
     if r.hall_relative is not None:
         rows.append(("hall_relative dR_H/R_H", fmt(r.hall_relative), "1"))
     return result, format_table(rows, ("quantity", "value", "unit"))
+
+
+def _table_over_T(r, unit: str) -> str:
+    """One row per temperature; the T-independent numbers in a header line."""
+    cols = [("T (K)", r.T), ("delta_sigma", r.delta_sigma), ("singlet", r.singlet), ("triplet", r.triplet),
+            (r.scale_name, r.scale)]
+    if r.delta_sigma_zeeman is not None:
+        cols += [("h", r.h), ("delta_sigma_zeeman", r.delta_sigma_zeeman), ("delta_sigma_total", r.delta_sigma_total)]
+    if r.hall_relative is not None:
+        cols.append(("hall_relative", r.hall_relative))
+    rows = [[float(c[1][i]) for c in cols] for i in range(len(r.T))]
+    head = (f"F_tilde = {float(r.F_tilde):.10g}, F0_sigma = {r.F0_sigma:.10g}, F = {r.F:.10g}, "
+            f"K_d = {float(r.constant):.10g} e^2/h; delta_sigma in {unit}")
+    return head + "\n" + format_table(rows, [c[0] for c in cols])
