@@ -25,6 +25,10 @@ r"""Temperature analysis of a 2D conductor: separate weak localization from the 
   Offsets :math:`c_0`, :math:`c_{hi}` differ by the classical magnetoresistance and the residual WL at
   :math:`B_{hi}` (``common_offset=True`` ties them).
 
+Not in the model: the Zeeman term of the Cooperon (Maekawa-Fukuyama, :func:`mesocorr.magnetoconductance` with
+``g_factor``); with strong spin-orbit it adds the singlet dephasing field :math:`B_Z^2/(4B_{so}/3)`,
+:math:`B_Z = |g|\mu_BB/4eD`, negligible when that is small against :math:`\max(B, B_\phi)` (``docs/conventions.md``).
+
 Statistics follow :func:`mesocorr.fit_magnetoconductance`: bounded :func:`scipy.optimize.least_squares` (trf) in
 fitted coordinates (log of positive fields, :math:`\ln(1+F_0^\sigma)`), central-difference Jacobian at the optimum,
 :math:`C = (J^TJ)^{-1}` propagated by the delta method. Uncertainties: given per dataset they are absolute; missing
