@@ -139,6 +139,35 @@ def dephasing_rate(T, *, dim: int | None = None, saturation_time: float | None =
     Rates add (independent mechanisms). ``T`` may be an array. ``components=True`` returns
     ``{"saturation", "electron_electron", "electron_phonon", "total"}``.
 
+    Parameters
+    ----------
+    T : float or array_like
+        Temperatures (K), positive.
+    dim : {1, 2, 3}, optional
+        Dimension (needed for the AAK rate from the resistance, and for the default ``ee_exponent``).
+    saturation_time : float, optional
+        :math:`\tau_0` (s).
+    sheet_resistance, resistance_per_length, diffusion_constant : float, optional
+        The AAK Nyquist rate of a film (ohm) or a wire (ohm/m with m²/s), :func:`nyquist_dephasing_rate`.
+    ee_prefactor, ee_exponent : float, optional
+        A phenomenological electron-electron rate :math:`A T^p` instead (s⁻¹ K⁻ᵖ).
+    phonon_prefactor, phonon_exponent : float, optional
+        The electron-phonon rate :math:`A_{ph}T^{p}` (s⁻¹ K⁻ᵖ; default p = 3).
+    components : bool
+        Return the parts as well.
+
+    Returns
+    -------
+    float, numpy.ndarray or dict
+        :math:`1/\tau_\phi` in 1/s (finite and positive, else ``ValueError``).
+
+    References
+    ----------
+    B. L. Altshuler, A. G. Aronov, D. E. Khmelnitsky, J. Phys. C 15, 7367 (1982); P. A. Lee,
+    T. V. Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985) (electron-phonon exponents).
+
+    Examples
+    --------
     >>> round(dephasing_rate(2.0, saturation_time=1e-9, phonon_prefactor=1e7, phonon_exponent=3) / 1e9, 12)
     1.08
     """
@@ -185,7 +214,27 @@ def dephasing_rate(T, *, dim: int | None = None, saturation_time: float | None =
 def nyquist_length(temperature: float, resistance_per_length: float, diffusion_constant: float) -> float:
     r"""Nyquist length of a wire :math:`L_N = (\hbar^2 D\sigma_1/e^2k_BT)^{1/3}` (m), :math:`\sigma_1 = 1/(R/L)`
     (:func:`mesocorr.symbolic.nyquist_wire.nyquist_length`); :math:`\tau_N = L_N^2/D` and the rate of
-    :func:`nyquist_dephasing_rate` is :math:`1/(2\tau_N)`."""
+    :func:`nyquist_dephasing_rate` is :math:`1/(2\tau_N)`.
+
+    Parameters
+    ----------
+    temperature : float
+        T (K).
+    resistance_per_length : float
+        R/L of the wire (ohm/m).
+    diffusion_constant : float
+        D (m²/s).
+
+    Returns
+    -------
+    float
+        :math:`L_N` in m (``ValueError`` when outside the float64 range).
+
+    Examples
+    --------
+    >>> print(f"{nyquist_length(1.0, 1e8, 0.01):.6e}")
+    1.464028e-06
+    """
     T = arguments.positive("temperature", temperature)
     RL = arguments.positive("resistance_per_length", resistance_per_length)
     Dv = arguments.positive("diffusion_constant", diffusion_constant)
@@ -239,6 +288,36 @@ def aak_wire_correction(temperature: float, diffusion_constant: float, resistanc
     :math:`L_\phi = \Gamma(\frac13)/(3^{1/3}\Gamma(\frac23))\,L_N = 1.37172\,L_N`, the approximation uses
     :math:`\sqrt2 L_N`: ratio 0.969953 (``L_phi_ratio``).
 
+    Parameters
+    ----------
+    temperature : float
+        T (K).
+    diffusion_constant : float
+        D (m²/s).
+    resistance_per_length : float
+        R/L of the wire (ohm/m).
+    B : float
+        Perpendicular field (T); needs ``width``.
+    width : float, optional
+        Wire width W (m), :math:`W \ll L_\phi`.
+    so, mag : float or three floats
+        Spin-orbit and magnetic scattering rates (1/s), as :func:`mesocorr.channels`.
+    phi : float
+        Other (exponential) dephasing rate (1/s).
+
+    Returns
+    -------
+    AAKWireCorrection
+        ``delta_sigma`` (exact), ``delta_sigma_tau_phi`` (approximation), both e²/h times metre;
+        ``L_N``, ``L_phi_exact``, ``L_phi_tau_phi`` (m), ``tau_phi`` (s), ``L_phi_ratio``.
+
+    References
+    ----------
+    B. L. Altshuler, A. G. Aronov, D. E. Khmelnitsky, J. Phys. C 15, 7367 (1982); F. Pierre et al.,
+    Phys. Rev. B 68, 085413 (2003), eq. 3.
+
+    Examples
+    --------
     >>> r = aak_wire_correction(1.0, 0.01, 1e8)
     >>> round(r.L_phi_ratio, 6), round(r.delta_sigma / (-2 * r.L_phi_exact), 12)
     (0.969953, 1.0)

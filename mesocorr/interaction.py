@@ -70,8 +70,25 @@ def fermi_liquid_parameters(F0_sigma=None, F=None) -> dict:
     an :math:`F` outside :math:`[0, 1]` (the range of a screened Coulomb interaction) is named in a
     :class:`~mesocorr.physics_warnings.PhysicsWarning`.
 
-    Returns ``{"F0_sigma", "F", "F_tilde": {1: ..., 2: ..., 3: ...}}``.
+    Parameters
+    ----------
+    F0_sigma : float, optional
+        Landau parameter of the spin channel, :math:`> -1`.
+    F : float, optional
+        Altshuler-Aronov's Fermi-surface average of the statically screened interaction, :math:`> -2`.
 
+    Returns
+    -------
+    dict
+        ``{"F0_sigma", "F", "F_tilde": {1: ..., 2: ..., 3: ...}}`` (floats; :math:`\tilde F_d` of :func:`f_tilde`).
+
+    References
+    ----------
+    P. A. Lee, T. V. Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985), Sec. III; G. Zala, B. N. Narozhny,
+    I. L. Aleiner, Phys. Rev. B 64, 214204 (2001).
+
+    Examples
+    --------
     >>> p = fermi_liquid_parameters(F=0.5)
     >>> round(p["F0_sigma"], 15), round(p["F_tilde"][2], 10)
     (-0.2, 0.4628710263)
@@ -100,6 +117,26 @@ def f_tilde(dim: int, F0_sigma=None, F=None, dps: int | None = None):
     r""":math:`\tilde F_d`: d = 2 :math:`4[\ln(1+F_0^\sigma)/F_0^\sigma - 1] = \tfrac8F(1+\tfrac F2)\ln(1+\tfrac F2)-4`,
     d = 3 :math:`\tfrac{32}{3F}[(1+\tfrac F2)^{3/2}-1-\tfrac{3F}4]`, d = 1 :math:`\tfrac{16}F(\sqrt{1+F/2}-1)^2`.
 
+    Derived as :math:`\tilde F_d = -(8/d)\lambda_d(F_0^\sigma)` from the triplet/singlet channel factor
+    (:func:`mesocorr.symbolic.interaction.f_tilde`); the correction is proportional to
+    :math:`1-\tfrac{3d}{8}\tilde F_d`.
+
+    Parameters
+    ----------
+    dim : {1, 2, 3}
+        Dimension.
+    F0_sigma, F : float, optional
+        The Fermi-liquid constant, one of the two (:func:`fermi_liquid_parameters`); none: 0.
+    dps : int, optional
+        mpmath digits (1..300); the input is then read exactly (a float as the decimal it prints as).
+
+    Returns
+    -------
+    float or mpmath.mpf
+        :math:`\tilde F_d` (dimensionless).
+
+    Examples
+    --------
     >>> round(f_tilde(2, F0_sigma=-0.25), 10)
     0.6029131592
     """
@@ -129,6 +166,26 @@ def zeeman_function(dim: int, h, dps: int | None = None):
     :math:`\sqrt h - \tfrac{\sqrt\pi}{2}|\zeta(\tfrac12)|`; :math:`g_1 \simeq \tfrac{105\zeta(7/2)}{128\pi^{3/2}}h^2`
     and :math:`\tfrac{3\sqrt\pi}{4}\zeta(\tfrac32) - \pi/\sqrt h`.
 
+    Parameters
+    ----------
+    dim : {1, 2, 3}
+        Dimension.
+    h : float or array_like
+        Reduced Zeeman field :math:`|g|\mu_B B/k_BT` (dimensionless).
+    dps : int, optional
+        mpmath digits (1..300); ``h`` must then be one number.
+
+    Returns
+    -------
+    float, numpy.ndarray or mpmath.mpf
+        :math:`g_d(h)`; the 2D correction is :math:`-\tfrac{1}{2\pi}\tilde F_2\,g_2(h)` in e²/h.
+
+    References
+    ----------
+    P. A. Lee, T. V. Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985), Sec. III (:math:`g_2`, :math:`g_3`).
+
+    Examples
+    --------
     >>> round(float(zeeman_function(2, 1.0)), 10)
     0.0881298995
     """
@@ -158,6 +215,28 @@ def hall_correction(delta_sigma_interaction, sigma, delta_sigma_wl=0.0):
     :math:`\mu B`; weak localization renormalises the transport time and leaves :math:`R_H` unchanged, so
     ``delta_sigma_wl`` is accepted (and checked finite) but contributes 0. Same units for all conductances.
 
+    Parameters
+    ----------
+    delta_sigma_interaction : float
+        The interaction correction :math:`\delta\sigma_{ee}` (first order: :math:`|\delta\sigma| \ll \sigma`,
+        else a PhysicsWarning).
+    sigma : float
+        The Drude conductance :math:`\sigma_0` (same unit), positive.
+    delta_sigma_wl : float, optional
+        The weak-localization correction (no effect on :math:`R_H`).
+
+    Returns
+    -------
+    float
+        :math:`\delta R_H/R_H` (dimensionless).
+
+    References
+    ----------
+    B. L. Altshuler, D. Khmelnitzkii, A. I. Larkin, P. A. Lee, Phys. Rev. B 22, 5142 (1980); H. Fukuyama,
+    J. Phys. Soc. Jpn. 49, 644 (1980).
+
+    Examples
+    --------
     >>> hall_correction(-0.8, 20.0, delta_sigma_wl=-1.3)
     0.08
     """
@@ -172,7 +251,31 @@ def hall_correction(delta_sigma_interaction, sigma, delta_sigma_wl=0.0):
 
 @dataclass
 class InteractionCorrection:
-    """Result of :func:`interaction_correction` (``as_dict()`` gives the JSON form; ``unit`` is e^2/h)."""
+    r"""Result of :func:`interaction_correction` (``as_dict()`` gives the JSON form; ``unit`` is e^2/h).
+
+    Parameters
+    ----------
+    dim : int
+        Dimension; the unit of the conductances is ``unit_detail`` (:data:`UNIT_DETAIL`).
+    T : float or numpy.ndarray
+        Temperatures (K).
+    delta_sigma, singlet, triplet : float, numpy.ndarray or mpmath.mpf
+        :math:`\delta\sigma_{ee}(T)` and its exchange (singlet) and triplet parts (3D: minus the T = 0 value).
+    F0_sigma, F : float
+        The Fermi-liquid constant both ways (:func:`fermi_liquid_parameters`).
+    F_tilde, constant, scale : float or mpmath.mpf
+        :math:`\tilde F_d`, the constant :math:`K_d` (e²/h) and the temperature scale named ``scale_name``.
+    delta_sigma_zeeman, h, hall_relative : optional
+        The Zeeman term, the reduced field and :math:`\delta R_H/R_H` when requested.
+    warnings : list of str
+        Physics warnings raised by the call.
+
+    Examples
+    --------
+    >>> r = interaction_correction(2, 1.0, elastic_time=7.6e-14, F0_sigma=-0.25)
+    >>> round(r.delta_sigma, 10), r.unit_detail
+    (-0.8039014338, 'e^2/h per square')
+    """
 
     dim: int
     T: object

@@ -221,6 +221,20 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
         ``params`` (value, stderr, unit), ``correlation``, ``covariance``, ``B_phi`` and ``tau_phi`` at each trace
         temperature (value, stderr), ``F_tilde`` (value, stderr), ``noise`` (per dataset), ``chi2_red``,
         ``warnings``; model functions ``sigma_zero_model``, ``sigma_high_model``, ``trace_model``, ``B_phi_law``.
+
+    Examples
+    --------
+    Four noise-free HLN traces with :math:`B_\phi(T) = 0.2\,\mathrm{mT} + 1\,\mathrm{mT/K}\times T`:
+
+    >>> import numpy as np, mesocorr
+    >>> from mesocorr.units import E_CHARGE, HBAR
+    >>> D, B = 0.01, np.linspace(1e-3, 0.05, 30)
+    >>> def rate(Bx):
+    ...     return 4 * E_CHARGE * D * Bx / HBAR
+    >>> traces = [(T, B, mesocorr.magnetoconductance(B, D=D, phi=rate(2e-4 + 1e-3 * T))) for T in (0.5, 1, 2, 4)]
+    >>> r = fit_temperature_series(traces=traces, law="sat+ee", spin_orbit=False)
+    >>> r.ok, f"{r.value('B_sat'):.6g}", f"{r.value('A_ee'):.6g}"
+    (True, '0.0002', '0.001')
     """
     from scipy.optimize import least_squares, nnls
 
