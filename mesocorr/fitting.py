@@ -145,8 +145,26 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     return f
 
 
+class FittedParameters:
+    """Access to a fit result's ``params`` (name -> value, stderr, ...) and ``warnings`` (a mixin of the results
+    of :func:`fit_magnetoconductance` and :func:`mesocorr.fit_temperature_series`)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no warning was raised."""
+        return not self.warnings
+
+    def value(self, name: str) -> float:
+        """Fitted value of parameter ``name``."""
+        return self.params[name]["value"]
+
+    def stderr(self, name: str) -> float:
+        """Standard error of parameter ``name`` (``inf`` when not identifiable)."""
+        return self.params[name]["stderr"]
+
+
 @dataclass
-class FitResult:
+class FitResult(FittedParameters):
     """Result of :func:`fit_magnetoconductance` (``as_dict()`` gives the JSON form)."""
 
     model: str
@@ -169,19 +187,6 @@ class FitResult:
     delta_sigma: np.ndarray = field(default=None, repr=False)
     _predict: Callable = field(default=None, repr=False)
 
-    @property
-    def ok(self) -> bool:
-        """True when no warning was raised."""
-        return not self.warnings
-
-    def value(self, name: str) -> float:
-        """Fitted value of parameter ``name``."""
-        return self.params[name]["value"]
-
-    def stderr(self, name: str) -> float:
-        """Standard error of parameter ``name`` (``inf`` when not identifiable)."""
-        return self.params[name]["stderr"]
-
     def predict(self, B) -> np.ndarray:
         """The fitted model (background included) at fields ``B`` (T), in e²/h."""
         return self._predict(np.asarray(B, dtype=float))
@@ -189,7 +194,7 @@ class FitResult:
     def as_dict(self) -> dict:
         """JSON form; a number that the data do not determine (an infinite standard error, the correlations of
         a singular fit) is ``None`` (JSON ``null``), never NaN or inf."""
-        return _finite_or_none({
+        return finite_or_none({
             "model": self.model,
             "params": self.params,
             "chi2": self.chi2,
@@ -209,14 +214,14 @@ class FitResult:
         })
 
 
-def _finite_or_none(obj):
+def finite_or_none(obj):
     """Replace every non-finite float in nested dicts/lists by None."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
+        return {k: finite_or_none(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_finite_or_none(v) for v in obj]
+        return [finite_or_none(v) for v in obj]
     return obj
 
 

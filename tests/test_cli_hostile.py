@@ -152,6 +152,15 @@ def _cases(files):
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+        "ee-2d": (["ee", "--dim", "2", "--T", "1", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--g-factor", "2",
+                   "--B", "1.5", "--sigma", "20"],
+                  {"--dim": INT, "--T": LIST, "--tau": REAL, "--F0-sigma": REAL, "--g-factor": REAL, "--B": REAL,
+                   "--sigma": REAL}),
+        "ee-3d": (["ee", "--dim", "3", "--T", "1", "--D", "1e-4", "--F", "0.5", "--g-factor", "2", "--B", "1.5"],
+                  {"--T": REAL, "--D": REAL, "--F": REAL, "--g-factor": REAL, "--B": REAL}),
+        "ee-dps": (["ee", "--dim", "1", "--T", "1", "--D", "1e-3", "--F", "0.5", "--g-factor", "2", "--B", "1.5",
+                    "--sigma", "1e-6", "--dps", "20"],
+                   {"--T": REAL, "--D": REAL, "--F": REAL, "--B": REAL, "--sigma": REAL, "--dps": WORK}),
         # issue 14: Zeeman, field units
         "channels-zeeman": (["channels", "--kind", "cooperon", "--so", "1,1,1", "--phi", "0.1", "--zeeman", "0,0,0.5"],
                             {"--zeeman": LIST, "--so": RATE, "--phi": RATE}),
@@ -179,7 +188,7 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "onsager", "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
