@@ -29,7 +29,10 @@ CATALOGUE: dict[str, str] = {
     "scaling-one-loop": "scaling_one_loop",
     "aas-cylinder": "aas_cylinder",
     "double-step": "double_step",
+    "interaction-2d": "interaction_2d",
+    "interaction-zeeman": "interaction_zeeman",
     "zeeman": "zeeman",
+    "ilp": "ilp",
 }
 #: derivations that also run for user parameters (``mesocorr derive NAME --so ... --mag ... --zeeman ...``):
 #: name -> the catalogue entry whose ``build(so=, mag=, zeeman=)`` takes them
