@@ -48,6 +48,8 @@ from mesocorr.integrals.derived_constants import (
     monomial_float,
     monomial_mp,
 )
+from mesocorr.integrals.hln import hln_f_scalar
+from mesocorr.integrals.kawabata import kawabata_f3_scalar
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 from mesocorr.zeeman import SUBTRACTIONS, zeeman_magnetoconductance
@@ -360,6 +362,12 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     >>> magnetoconductance([0.001, 0.01], D=0.01, phi=np.array([[1e10], [4e10]])).shape   # (phi, B) grid
     (2, 2)
     """
+    if (dps is None and elastic_time is None and width is None and type(B) in _PLAIN and type(dim) is int
+            and type(g_factor) in _PLAIN and g_factor == 0 and type(B_inplane) in _PLAIN and B_inplane == 0
+            and type(subtract) is str and subtract == "zero_field"):
+        out = _scalar_mc(B, dim, D, so, mag, phi)
+        if out is not None:
+            return out
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
@@ -416,6 +424,64 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         w = None if ex["width"] is None else _element(ex["width"], index, shape)
         values.append(_mc_mp(b, dim, _element(ex["D"], index, shape), chans, w, dps))
     return _nested(values, shape)
+
+
+# ----------------------------------------------------------------------------- scalar float64 hot path
+_PLAIN = (float, int)   # exact types: bool, numpy scalars, Fraction, Decimal take the general path
+
+
+def _plain_rate(value) -> bool:
+    return type(value) in _PLAIN or (type(value) is tuple and len(value) == 3 and all(type(v) in _PLAIN for v in value))
+
+
+@lru_cache(maxsize=1024)
+def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
+    """The parameter-only work of one float64 call, done once per parameter point: ``((scale, factor), ...)``
+    per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x); d = 3: delta = scale/|B|
+    (scale = B_c), term factor f_3(delta). The same exact channels and float operations as the general
+    path (:func:`_channels`, :func:`_mc_float`); any input the general path would refuse raises here."""
+    if dim not in (2, 3):
+        raise ValueError("dim")
+    Dv = arguments.positive("D", D)
+    chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _channels(so, mag, phi))
+    if dim == 2:
+        _require_gapped(chans, "the magnetoconductance relative to B = 0")
+        coef = _shape_coefficient("2d")
+        plan = tuple(((4 * E_CHARGE / HBAR) * Dv / ch.gap, coef * float(ch.weight)) for ch in chans)
+    else:
+        plan = tuple(((HBAR / (4 * E_CHARGE)) * ch.gap / Dv, float(ch.weight)) for ch in chans)
+    if not all(math.isfinite(a) and math.isfinite(b) for a, b in plan):
+        raise ValueError("D")
+    return plan
+
+
+def _scalar_mc(B, dim, D, so, mag, phi):
+    """float64 magnetoconductance for plain Python numbers (d = 2, 3): the cached plan and the scalar kernels
+    (:func:`~mesocorr.integrals.hln.hln_f_scalar`, :func:`~mesocorr.integrals.kawabata.kawabata_f3_scalar`),
+    a few microseconds per call. ``None`` when the general path must run (it raises the proper error)."""
+    if not (_plain_rate(so) and _plain_rate(mag) and type(phi) in _PLAIN and type(D) in _PLAIN):
+        return None
+    try:
+        b = abs(float(B))
+        plan = _scalar_plan(dim, D, so, mag, phi)
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    if not math.isfinite(b):
+        return None
+    if dim == 2:
+        out = None
+        for inv_bc, factor in plan:
+            x = b * inv_bc
+            if not math.isfinite(x):
+                return None
+            term = hln_f_scalar(x) * factor
+            out = term if out is None else out + term
+    else:
+        out = 0.0
+        for bc, weight in plan:
+            out = out + weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
+        out = out * _shape_coefficient("3d") * (math.sqrt(E_CHARGE / HBAR) * math.sqrt(b))
+    return out if math.isfinite(out) else None
 
 
 def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, subtract):
