@@ -96,14 +96,15 @@ def kawabata_f3(delta) -> np.ndarray:
         flat[big] = _asym(flat_d[big])
     small = fin & ~big
     if small.any():
-        u = flat_d[small].copy()
+        u = flat_d[small]
         acc = np.zeros_like(u)
+        # at most 10 steps; whole-array updates (adding 0.0 where a field is done) beat boolean-mask updates
         while True:
             act = u + 0.5 < _THRESHOLD
             if not act.any():
                 break
-            acc[act] += _term(u[act])
-            u[act] += 1.0
+            acc += np.where(act, _term(u), 0.0)
+            u = np.where(act, u + 1.0, u)
         flat[small] = acc + _asym(u)
     flat[np.isnan(flat_d)] = np.nan
     return out

@@ -79,3 +79,27 @@ def test_scalar_inputs_refused_as_before(kwargs, exc, start):
     """Bad scalars fall through to the general path and get its errors (argument named first)."""
     with pytest.raises(exc, match=f"^{start}"):
         mesocorr.magnetoconductance(**kwargs)
+
+
+# ----------------------------------------------------------------------------- UCF variance: cached float64 point
+@pytest.mark.parametrize("kwargs", [dict(shape=(1,), spinless=True), dict(shape=(1, 2.5), so=3.0, L_phi=0.7),
+                                    dict(shape=[1, 0.5, 0.25], so=(1, 2, 0.5), mag=0.2, L_T=0.9)])
+def test_ucf_cached_point_equals_general_path(kwargs):
+    """A plain-number call (cached) returns what the general path returns for the same point given as numpy
+    scalars (not cached); a second call returns the same float."""
+    first = mesocorr.ucf_variance(**kwargs)
+    again = mesocorr.ucf_variance(**kwargs)
+    general = mesocorr.ucf_variance(**{k: (np.float64(v) if isinstance(v, float) else v) for k, v in kwargs.items()},
+                                    mean_free_path=1e-6)
+    assert type(first) is float and first == again == general
+
+
+def test_ucf_cache_keeps_the_type_checks():
+    """True == 1 and hash(True) == hash(1): a cached value must not let a boolean through."""
+    mesocorr.ucf_variance(shape=(1,), so=1)
+    with pytest.raises(TypeError, match="^so"):
+        mesocorr.ucf_variance(shape=(1,), so=True)
+    with pytest.raises(TypeError, match="^spinless"):
+        mesocorr.ucf_variance(shape=(1,), spinless=1)
+    with pytest.raises(ValueError, match="^L_phi"):
+        mesocorr.ucf_variance(shape=(1,), L_phi=-1.0)
