@@ -119,9 +119,30 @@ _SHIFT = int(ASYMPTOTIC_THRESHOLD) - 1
 _H_LEN = [_atanh_terms(j) for j in range(_SHIFT)]
 
 
+#: arrays up to this size evaluate the seven h(z + j) of :func:`_shifted` as one stacked (7, n) array (fewer numpy
+#: calls: the cost of a small array is the number of calls, not the arithmetic)
+STACKED_SHIFT = 4096
+# Horner coefficients of the seven series, highest power first, shorter ones padded with leading zeros (0 * t2 + 0
+# stays exactly 0 until the first true coefficient: the same float operations as the per-j loop)
+_H_STACK = np.array([[0.0] * (max(_H_LEN) - n) + _H[:n][::-1] for n in _H_LEN]).T[:, :, None]
+_J_COLUMN = np.arange(_SHIFT, dtype=float)[:, None]
+
+
 def _shifted(z):
     """1 <= z < 8: F(z) = F_asym(z + 7) + sum_{j<7} h(z + j), every term positive."""
     acc = _asym(1.0 / (z + _SHIFT))
+    if z.size <= STACKED_SHIFT:
+        t = 1.0 / (2.0 * (z[None, :] + _J_COLUMN) + 1.0)
+        t2 = t * t
+        term = np.zeros_like(t2)
+        for c in _H_STACK:
+            term *= t2
+            term += c
+        term *= t2
+        term *= t
+        for row in term:
+            acc += row
+        return acc
     for j in range(_SHIFT):
         t = 1.0 / (2.0 * (z + j) + 1.0)
         t2 = t * t

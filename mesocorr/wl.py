@@ -397,8 +397,8 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     if dps is None:
         if _has_array(phif, *sof, *magf):
             chans = _array_channels(sof, magf, phif)
-        else:
-            chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _channels(so, mag, phi))
+        else:   # float arithmetic on the rates (no Fraction per call): gaps within 2 ulp of the exact sums
+            chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _array_channels(sof, magf, phif))
         if dim in (1, 2):
             _require_gapped(chans, "the magnetoconductance relative to B = 0")
         out = _mc_float(absb, dim, Df, chans, widthf)
@@ -439,11 +439,12 @@ def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
     """The parameter-only work of one float64 call, done once per parameter point: ``((scale, factor), ...)``
     per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x); d = 3: delta = scale/|B|
     (scale = B_c), term factor f_3(delta). The same exact channels and float operations as the general
-    path (:func:`_channels`, :func:`_mc_float`); any input the general path would refuse raises here."""
+    path (:func:`_array_channels`, :func:`_mc_float`); any input the general path would refuse raises here."""
     if dim not in (2, 3):
         raise ValueError("dim")
     Dv = arguments.positive("D", D)
-    chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _channels(so, mag, phi))
+    rates = (_rates_float("so", so), _rates_float("mag", mag), arguments.real_values("phi", phi, "nonnegative"))
+    chans = tuple(_Chan(c.names, float(_float_gap("so", c.gap)), c.weight) for c in _array_channels(*rates))
     if dim == 2:
         _require_gapped(chans, "the magnetoconductance relative to B = 0")
         coef = _shape_coefficient("2d")
