@@ -117,8 +117,14 @@ def rows(quick: bool = False) -> list:
         kw = dict(dim=dim, D=D, phi=PHI, so=SO, **extra)
         got, want = mc(B[::1000], **kw), base(B[::1000])
         agree = float(np.max(np.abs(got / want - 1)))
-        t = interleaved({"base": lambda: base(B), "ours": lambda: mc(B, **kw)}, repeat=repeat, target=0.0)
-        m_base, m_ours = peak_bytes(lambda: base(B)) / N, peak_bytes(lambda: mc(B, **kw)) / N
+        def run_base(base=base):
+            return base(B)
+
+        def run_ours(kw=kw):
+            return mc(B, **kw)
+
+        t = interleaved({"base": run_base, "ours": run_ours}, repeat=repeat, target=0.0)
+        m_base, m_ours = peak_bytes(run_base) / N, peak_bytes(run_ours) / N
         ratio = t["ours"].best / t["base"].best
         out.append(Row(f"{label} (spin-orbit, 2 channels), 10^6 fields", f"{timed(t['ours'])}, {m_ours:.0f} bytes/field",
                        f"{timed(t['base'])}, {m_base:.0f} bytes/field (numpy closed form)",
