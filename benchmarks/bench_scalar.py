@@ -4,7 +4,10 @@ Rows: one scalar ``magnetoconductance`` call (2D weak localization, one channel;
 3D Kawabata) against the scalar one-liner ``(log(x) + digamma(0.5 + 1/x))/pi`` on a Python float (SciPy's
 ufunc on a scalar, ``x = |B|/B_phi`` precomputed: the cheapest textbook evaluation); one ``ucf_variance`` call at
 fixed parameters, repeated (cached) and cold (cache cleared before every call), against nothing but its goal.
-Goal: <= 10 µs per call. Whole public calls, warm, interleaved best-of-N.
+Goal: <= 10 µs per call, judged as a ratio in one run (issue 18: goals are ratios, interleaved): <= 20x the scalar
+one-liner, which took 0.5 µs on the machine of the issue (10 µs / 0.5 µs); the absolute time is printed too (on a
+loaded machine both grow alike). The cached ``ucf_variance`` has no one-liner: its goal is the absolute 10 µs.
+Whole public calls, warm, interleaved best-of-N.
 
 Run: ``python benchmarks/bench_scalar.py``.
 """
@@ -20,6 +23,8 @@ import mesocorr
 from mesocorr.units import E_CHARGE, HBAR
 
 GOAL = 10e-6
+#: the 10 µs goal as a ratio: the scalar one-liner took 0.5 µs where the issue measured
+GOAL_RATIO = 20.0
 D, PHI, SO = 0.01, 1e10, 4e11
 
 
@@ -39,9 +44,10 @@ def rows(quick: bool = False) -> list:
     out = []
     for name in cases:
         ours = t[name]
+        ratio = ours.best / t["base"].best
         out.append(Row(f"one scalar `magnetoconductance` call, {name}", timed(ours),
-                       f"{timed(t['base'])} (scalar one-liner)", f"{seconds(ours.best)}, "
-                       f"{ours.best / t['base'].best:.1f}x the one-liner", "<= 10 µs", ours.best <= GOAL))
+                       f"{timed(t['base'])} (scalar one-liner)", f"{seconds(ours.best)}, ratio {ratio:.1f}",
+                       f"<= 10 µs, i.e. ratio <= {GOAL_RATIO:g}", ratio <= GOAL_RATIO))
     ucf = mesocorr.ucf_variance
     clear = mesocorr.ucf._variance_point.cache_clear
 

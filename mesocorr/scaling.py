@@ -416,9 +416,9 @@ def _flow_point(g0, r, symmetry_class, d, loops, lphi, rtol, full_output):
             raise ValueError(f"rtol: the flow did not converge (error estimate {err:.3g} at g = {g_q:.6g}); "
                              "the integration is too stiff for this tolerance")
     g_end = _ohmic_continuation(g_q, r / r_quantum, ohmic, "L_over_L0")
-    err = _ohmic_continuation(err, r / r_quantum, ohmic, "L_over_L0")
     if not full_output:
         return g_end
+    err = _ohmic_continuation(err, r / r_quantum, ohmic, "L_over_L0")
     return FlowResult(g=g_end, error_estimate=err, L_over_L0=r, symmetry_class=symmetry_class, dim=d,
                       loops=_check_loops(loops, 1 if d == 1 else 2), L_phi_over_L0=lphi,
                       g_at_L_phi=g_q if lphi is not None else None,
