@@ -537,15 +537,26 @@ def _mc_float(absb, dim, D, chans, width):
                 delta = np.where(absb > 0, bc / np.where(absb > 0, absb, 1.0), np.inf)
                 out = out + float(ch.weight) * kawabata_f3(delta)
             return out * _shape_coefficient("3d") * root
-        # 1D: L_c - L_c(B) = L_c (1 - 1/r), r = sqrt(1 + beta); beta/(r (1 + r)) for beta < 1 (no cancellation)
+        # 1D: L_c - L_c(B) = L_c (1 - 1/r) = L_c beta/(r (1 + r)), r = sqrt(1 + beta); r (1 + r) = r + (1 + beta):
+        # positive terms only, for any beta. In place on full-size temporaries (few bytes per field).
         q = WL_FIELD_RATE   # 1/3: multiply by the numerator, divide by the denominator (no rounded 1/3)
-        rate_b = D * ((E_CHARGE / HBAR) * width * absb) ** 2 * q.numerator / q.denominator
+        rate_b = np.square((E_CHARGE / HBAR) * width * absb) * D
+        rate_b *= q.numerator
+        rate_b /= q.denominator
         for ch in chans:
-            beta = rate_b / ch.gap
-            root = np.sqrt(1.0 + beta)
-            factor = np.where(beta < 1, beta / (root * (1.0 + root)), 1.0 - 1.0 / root)
-            out = out + float(ch.weight) * (np.sqrt(D) / np.sqrt(ch.gap)) * factor
-        return out * _shape_coefficient("1d")
+            beta = np.divide(rate_b, ch.gap)
+            den = beta + 1.0
+            den = np.sqrt(den, out=den) if isinstance(den, np.ndarray) else np.sqrt(den)
+            den += beta
+            den += 1.0
+            beta /= den
+            del den
+            beta *= float(ch.weight) * (np.sqrt(D) / np.sqrt(ch.gap))
+            out = beta if isinstance(out, float) else np.add(out, beta, out=out if np.shape(out) == np.shape(beta)
+                                                             else None)
+        del beta
+        out *= _shape_coefficient("1d")
+        return out
 
 
 def _mc_mp(b, dim, D, chans, width, dps):
