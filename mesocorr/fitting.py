@@ -211,7 +211,7 @@ def _symmetrize(B, y, s, warnings):
     """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning (vectorised:
     one sort, then sums over the groups of equal |B| by ``np.add.reduceat``)."""
     a = np.abs(B)
-    order = np.argsort(a, kind="stable")
+    order = np.argsort(a)
     a, B, y, s = a[order], B[order], y[order], s[order]
     tol = 1e-9 * max(float(a.max()), 1e-300)
     starts = np.flatnonzero(np.r_[True, np.diff(a) > tol])
