@@ -461,8 +461,9 @@ def _plain_rate(value) -> bool:
 def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
     """The parameter-only work of one float64 call, done once per parameter point: ``((scale, factor), ...)``
     per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x); d = 3: delta = scale/|B|
-    (scale = B_c), term factor f_3(delta). The same exact channels and float operations as the general
-    path (:func:`_array_channels`, :func:`_mc_float`); any input the general path would refuse raises here."""
+    (scale = B_c), term factor f_3(delta). The same channels and float operations as the general path
+    (:func:`_array_channels`, :func:`_mc_float`); an input the general path would refuse raises here (and the
+    caller then lets the general path raise its own error)."""
     if dim not in (2, 3):
         raise ValueError("dim")
     Dv = arguments.positive("D", D)
