@@ -48,6 +48,7 @@ from mesocorr.integrals.derived_constants import (
     monomial_float,
     monomial_mp,
 )
+from mesocorr.ilp import ilp_magnetoconductance
 from mesocorr.integrals.hln import hln_f_scalar
 from mesocorr.integrals.kawabata import kawabata_f3_scalar
 from mesocorr.physics_warnings import warn_inconsistent
@@ -301,7 +302,7 @@ def _tau_checks(tau, D, phi, so, mag, bmax=None, stacklevel=5) -> None:
 # ----------------------------------------------------------------------------- magnetoconductance
 def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, width: float | None = None,
                        dps: int | None = None, elastic_time: float | None = None, g_factor=0.0, B_inplane=0.0,
-                       subtract: str = "zero_field"):
+                       subtract: str = "zero_field", model: str = "hln", **ilp_fields):
     r"""Magnetoconductance :math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in units of :math:`e^2/h`.
 
     .. math::
@@ -353,6 +354,14 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         With Zeeman: ``"zero_field"`` (default, the measured quantity) or ``"same_splitting"`` — the textbook
         closed form with field-dependent channel fields used as if fixed, :math:`\sigma(B;\omega_B) -
         \sigma(0;\omega_B)`, a different quantity (for comparison only).
+    model : {"hln", "ilp"}
+        ``"hln"`` (default): the Cooperon channels from the spin rates above. ``"ilp"``: a 2D electron gas with
+        Rashba/Dresselhaus spin precession, parametrised by Knap's fields:
+        ``magnetoconductance(B, dim=2, model="ilp", B_phi=..., B_rashba=..., B_dresselhaus=..., B_cubic=...)``
+        is :func:`mesocorr.ilp_magnetoconductance` (``D``, ``so``, ``mag``, ``phi``, ``width``,
+        ``elastic_time`` are not used; ``dps`` is passed on).
+    **ilp_fields
+        ``B_phi``, ``B_rashba``, ``B_dresselhaus``, ``B_cubic`` (tesla), only with ``model="ilp"``.
 
     Returns
     -------
@@ -387,10 +396,17 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     """
     if (dps is None and elastic_time is None and width is None and type(B) in _PLAIN and type(dim) is int
             and type(g_factor) in _PLAIN and g_factor == 0 and type(B_inplane) in _PLAIN and B_inplane == 0
-            and type(subtract) is str and subtract == "zero_field"):
+            and type(subtract) is str and subtract == "zero_field" and type(model) is str and model == "hln"
+            and not ilp_fields):
         out = _scalar_mc(B, dim, D, so, mag, phi)
         if out is not None:
             return out
+    arguments.choice("model", model, ("hln", "ilp"))
+    if model == "ilp":
+        return _ilp(B, dim, D, so, mag, phi, width, dps, elastic_time, ilp_fields,
+                    zeeman=(g_factor, B_inplane, subtract))
+    if ilp_fields:
+        raise TypeError(f"{next(iter(ilp_fields))}: only used with model='ilp'")
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
@@ -507,6 +523,30 @@ def _scalar_mc(B, dim, D, so, mag, phi):
             out = out + weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
         out = out * _shape_coefficient("3d") * (math.sqrt(E_CHARGE / HBAR) * math.sqrt(b))
     return out if math.isfinite(out) else None
+
+
+_ILP_FIELDS = ("B_phi", "B_rashba", "B_dresselhaus", "B_cubic")
+
+
+def _ilp(B, dim, D, so, mag, phi, width, dps, elastic_time, fields, zeeman):
+    """``model="ilp"``: refuse the arguments of the other model (and the Zeeman effect, which the ILP Cooperon
+    here does not include), then :func:`mesocorr.ilp_magnetoconductance`."""
+    dim = arguments.integer("dim", dim, minimum=2, maximum=2)
+    g_factor, b_inplane, subtract = zeeman
+    unused = [n for n, v in (("D", D), ("width", width), ("elastic_time", elastic_time)) if v is not None]
+    unused += [n for n, v in (("so", so), ("mag", mag), ("phi", phi), ("g_factor", g_factor),
+                              ("B_inplane", b_inplane))
+               if isinstance(v, bool) or not (isinstance(v, (int, float)) and v == 0)]
+    if subtract != "zero_field":
+        unused.append("subtract")
+    if unused:
+        raise ValueError(f"{unused[0]}: not used by model='ilp' (give the fields {', '.join(_ILP_FIELDS)})")
+    extra = [k for k in fields if k not in _ILP_FIELDS]
+    if extra:
+        raise TypeError(f"{extra[0]}: unknown argument for model='ilp' (allowed: {', '.join(_ILP_FIELDS)})")
+    if "B_phi" not in fields:
+        raise TypeError("B_phi: the dephasing field (T) is required for model='ilp'")
+    return ilp_magnetoconductance(B, dps=dps, **fields)
 
 
 def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, subtract):
