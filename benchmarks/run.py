@@ -1,6 +1,7 @@
 """One-command benchmark runner (issue 18): every row of the performance table, with its goal and a mark.
 
-Each ``benchmarks/bench_*.py`` module has ``rows(quick) -> list[Row]``: mesocorr and a named baseline timed in
+Each ``benchmarks/bench_*.py`` module has ``rows(quick) -> list[Row]`` (a module with only ``main()`` is run and
+prints its own lines, outside the table): mesocorr and a named baseline timed in
 this process, interleaved, best of N with the spread (``_timing.interleaved``), the goal and ``pass`` /
 ``falls short``. The runner prints each module's table, then the whole table in Markdown (what the README quotes)
 and the machine it ran on.
@@ -18,7 +19,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ("scalar", "mc", "fit", "ucf", "closed_forms", "zeeman", "derive")
+ORDER = ("scalar", "mc", "fit", "ucf", "closed_forms", "zeeman", "ilp", "derive")
 
 
 def _modules(wanted):
@@ -40,7 +41,12 @@ def main(argv: list[str]) -> int:
     every = []
     for name in _modules(wanted):
         t0 = time.perf_counter()
-        rows = importlib.import_module(name).rows(quick=quick)
+        module = importlib.import_module(name)
+        if not hasattr(module, "rows"):   # a script that prints its own lines (no rows for the table)
+            print(f"\n### {name} (its own output; not in the table)\n")
+            module.main()
+            continue
+        rows = module.rows(quick=quick)
         print_rows(rows, f"{name} ({time.perf_counter() - t0:.0f} s)")
         sys.stdout.flush()
         every.extend(rows)
