@@ -76,10 +76,8 @@ def cone_state(chirality: int, mass_ratio=0, direction=Z) -> sp.ImmutableMatrix:
     :math:`e^{i\theta}`: :math:`(c,\ s\,e^{i\chi\theta})`, :math:`c = \sqrt{(1+a)/2}`, :math:`s = \sqrt{(1-a)/2}`
     (:math:`\chi=-1`: :math:`(c, -s\,e^{-i\theta})`).
 
-    >>> cone_state(1)
-    Matrix([
-    [sqrt(2)/2],
-    [sqrt(2)*z/2]])
+    >>> cone_state(1).T
+    Matrix([[sqrt(2)/2, sqrt(2)*z/2]])
     """
     if chirality not in (1, -1) or isinstance(chirality, bool):
         raise ValueError(f"chirality: must be +1 or -1, got {chirality!r}")
@@ -144,7 +142,7 @@ class BandProjection:
                 raise TypeError("mechanisms: expected DisorderMechanism objects on the orbital space")
         self._memo: dict = {}
 
-    def with_mechanisms(self, mechanisms) -> "BandProjection":
+    def with_mechanisms(self, mechanisms) -> BandProjection:
         """The same band states with other disorder mechanisms."""
         return BandProjection(self.space, [(n, self.S[:, i]) for i, n in enumerate(self.names)], mechanisms)
 
@@ -271,9 +269,8 @@ def dominant_harmonics(projection: BandProjection, kind: str) -> tuple:
                      if m == n and any(x != 0 for x in blk.row(i))]
             if cands:
                 best[i] = max(cands)[1]
-    if None in best:
-        raise ValueError(f"mechanisms: pair state {best.index(None)} is reached by no mechanism")
-    return tuple(best)
+    # a pair state no rung reaches decays at 1/tau in every harmonic (not soft): harmonic 0
+    return tuple(0 if n is None else n for n in best)
 
 
 def projected_time_reversal(projection: BandProjection) -> sp.ImmutableMatrix:
@@ -293,7 +290,7 @@ def projected_time_reversal(projection: BandProjection) -> sp.ImmutableMatrix:
             terms = _laurent_terms(M[i, j])
             if len(terms) > 1:
                 raise ValueError("projection: time reversal does not map band states to band states at -k")
-            for (p, q), v in terms.items():
+            for (p, _q), v in terms.items():
                 phases.add(p)
                 out[i, j] = v
     if len(phases) > 1:

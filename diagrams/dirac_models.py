@@ -29,6 +29,7 @@ Rates are SymPy symbols (or numbers) in 1/s; they are rates of the engine's conv
 
 from __future__ import annotations
 
+from fractions import Fraction
 from functools import cache
 
 import sympy as sp
@@ -55,7 +56,8 @@ from mesocorr.symbolic.internal_space import (
 )
 
 __all__ = ["graphene_projection", "graphene_model", "ti_surface_projection", "ti_surface_model",
-           "ti_film_projection", "ti_film_model", "berry_sign", "GRAPHENE_RATES", "TI_SECTORS"]
+           "ti_film_projection", "ti_film_model", "berry_sign", "GRAPHENE_RATES", "TI_SECTORS",
+           "DIRAC_PARAMETERS", "dirac_linear_forms"]
 
 I2 = sp.eye(2)
 X, Y, ZP = PAULI
@@ -160,7 +162,7 @@ def ti_film_model(potential=None, tunnel=None, dephasing=(0, 0)) -> ProjectedMod
 
     >>> m = ti_film_model(tunnel=0)
     >>> [(c.gap, c.weight) for c in m.spectrum("cooperon").channels]
-    [(0, -1/2), (0, -1/2), (0, 0), (0, 0)]
+    [(0, -1/2), (gamma_0/2, -1/2), (gamma_0/2, 1/2), (0, -1/2)]
     """
     phi = [sympy_value(f"dephasing[{i}]", p) for i, p in enumerate(dephasing)]
     if len(phi) != 2:
@@ -170,3 +172,69 @@ def ti_film_model(potential=None, tunnel=None, dephasing=(0, 0)) -> ProjectedMod
     space = InternalSpace(two_level("surface", projected_time_reversal(bp), r"\rho"))
     return _model(bp, space, dephasing=extra)
 
+
+
+# ============================================================================ frozen forms for the numeric paths
+#: parameters of the numeric forms, in field units (tesla) or rates alike: the gaps are linear in them
+DIRAC_PARAMETERS = {
+    "graphene": ("B_phi", "B_intervalley", "B_intravalley"),
+    "ti-film": ("B_phi_top", "B_phi_bottom", "B_tunnel"),
+}
+
+
+def _with_dephasing(form: dict, name: str) -> dict:
+    ident = tuple((i, i, Fraction(1), Fraction(0)) for i in range(len(form["channels"])))
+    form["parameters"] = (name, *form["parameters"])
+    form["generators"] = {name: ident, **form["generators"]}
+    return form
+
+
+def _soft(form: dict, potential: str) -> tuple:
+    """Channel indices the potential rate does not touch (diffusive modes: gaps set by breaking rates only)."""
+    hard = {i for i, j, *_ in form["generators"][potential]} | {j for i, j, *_ in form["generators"][potential]}
+    return tuple(i for i in range(len(form["channels"])) if i not in hard)
+
+
+def dirac_linear_forms() -> dict:
+    r"""Derive the Cooperon forms the numeric paths store (``mesocorr.integrals.dirac_constants``).
+
+    * ``"graphene"``: the engine form of :func:`graphene_model` with the intervalley scattering rate
+      :math:`1/\tau_i = \gamma_{iv}` (coefficient 1 in the self-energy, checked), the intravalley breaking rate
+      :math:`1/\tau_{\rm intra} = \gamma_z` (staggered potential; a gauge field enters as :math:`2\gamma_A`) and the
+      dephasing; ``soft`` lists the channels free of the potential rate.
+    * ``"ti-film"``: :func:`ti_film_model` with :math:`1/\tau_t = \gamma_t/2` (tunnelling rate top -> bottom, read
+      off the self-energy), so ``B_tunnel`` enters as :math:`\gamma_t = 2B_t`.
+    * ``"ti-surface"``: per sector :math:`n`, ``(n, weight, numerator, denominator)`` with
+      :math:`\Gamma_n\tau = P(a)/Q(a)` (polynomial coefficients, lowest power first).
+    """
+    from mesocorr.diagrams.pair_kernel import linear_form
+
+    g0 = sp.Symbol("gamma_0", positive=True)
+    b_i, b_intra, b_t, p1, p2, a = sp.symbols("B_intervalley B_intravalley B_tunnel B_phi_top B_phi_bottom a",
+                                              nonnegative=True)
+    out = {}
+    bp = graphene_projection(g0, b_i, b_intra, 0)
+    rate = sp.expand(bp.decay_rate)
+    if rate.coeff(b_i) != 1 or rate.coeff(b_intra) != sp.Rational(1, 2):  # pragma: no cover - derivation changed
+        raise ArithmeticError(f"graphene: unexpected self-energy {rate}")
+    form = linear_form(graphene_model(g0, b_i, b_intra, 0), "cooperon",
+                       {"gamma_0": g0, "B_intervalley": b_i, "B_intravalley": b_intra})
+    form = _with_dephasing(form, "B_phi")
+    form["soft"] = _soft(form, "gamma_0")
+    out["graphene"] = form
+    bp = ti_film_projection(g0, 2 * b_t)
+    if sp.expand(bp.decay_rate - g0 / 2) != b_t:  # pragma: no cover - derivation changed
+        raise ArithmeticError(f"ti-film: unexpected self-energy {bp.decay_rate}")
+    form = linear_form(ti_film_model(g0, 2 * b_t, (p1, p2)), "cooperon",
+                       {"gamma_0": g0, "B_phi_top": p1, "B_phi_bottom": p2, "B_tunnel": b_t})
+    form["soft"] = _soft(form, "gamma_0")
+    out["ti-film"] = form
+    sectors = []
+    for n in TI_SECTORS:
+        m = ti_surface_model(a, g0, sector=n)
+        (ch,) = m.spectrum("cooperon").channels
+        num, den = sp.fraction(sp.cancel(ch.gap / m.decay_rate))
+        coeffs = [tuple(Fraction(int(c.p), int(c.q)) for c in reversed(sp.Poly(p, a).all_coeffs())) for p in (num, den)]
+        sectors.append((n, Fraction(int(ch.weight)), *coeffs))
+    out["ti-surface"] = tuple(sectors)
+    return out

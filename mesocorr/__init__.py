@@ -68,6 +68,13 @@ _API = {
     "validate_ucf": "mesocorr.ensembles",
     "validate_wl": "mesocorr.ensembles",
     "sweep": "mesocorr.ensembles",
+    # Dirac materials: graphene, topological-insulator surfaces and films (issue 16)
+    "graphene": "mesocorr.dirac",
+    "ti_surface": "mesocorr.dirac",
+    "ti_film": "mesocorr.dirac",
+    "dirac_channels": "mesocorr.dirac",
+    "dirac_magnetoconductance": "mesocorr.dirac",
+    "dirac_alpha": "mesocorr.dirac",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }

@@ -1,0 +1,264 @@
+r"""Weak (anti)localization of Dirac materials: graphene, topological-insulator surfaces and films.
+
+The soft Cooperon modes, their gaps and weights are *derived* (:mod:`mesocorr.diagrams.dirac_models`: band
+projection of the Dirac vertices onto the conduction band, angular harmonics of the ladder, Berry-phase sign of
+the soft harmonic, then the engine of :mod:`mesocorr.diagrams.pair_kernel`), frozen as exact rationals in
+:mod:`mesocorr.integrals.dirac_constants` (re-derived by ``tests/test_dirac.py``) and evaluated here without
+SymPy.
+
+Magnetoconductance (2D, per square, :math:`e^2/h`):
+
+.. math:: \Delta\sigma(B) = \frac{g_sN}{2\pi}\sum_{c\ \rm soft} w_c\,F\!\left(\frac{B}{B_c}\right),\qquad
+          F(x) = \ln x + \psi\!\left(\tfrac12 + \tfrac1x\right),
+
+:math:`B_c = \hbar\Gamma_c/(4eD)` the channel field, :math:`w_c` the engine weight (:math:`W = \mathcal SP/N`),
+:math:`N` the number of band states of the projected space (valleys, surfaces; 1 for one cone) and
+:math:`g_s` the remaining degeneracy (graphene: real spin, 2; TI surfaces: 1, the spin is locked to the
+momentum). The HLN :math:`\alpha` of a channel set is :math:`\alpha = \tfrac12 g_sN\sum_c w_c`
+(the convention of :func:`mesocorr.fit_magnetoconductance` ``"hln-alpha"``: :math:`\alpha = 1` ordinary weak
+localization with spin degeneracy, :math:`-\tfrac12` one symplectic species).
+
+Models and parameters (fields in tesla; :math:`B_x = \hbar/(4eD\tau_x)`):
+
+* ``"graphene"``: ``B_phi``; ``B_intervalley`` = :math:`\hbar/(4eD\tau_i)`, :math:`1/\tau_i` the intervalley
+  scattering rate; ``B_intravalley`` the intravalley symmetry breaking (staggered potential, random gauge
+  fields, trigonal warping). Derived channels: :math:`B_\phi` (weight :math:`+\tfrac12`),
+  :math:`B_\phi + 2B_i` (:math:`-\tfrac12`), twice :math:`B_\phi + B_*` (:math:`-\tfrac12`) with
+  :math:`B_* = B_i + B_{\rm intra}` — McCann et al., PRL 97, 146805 (2006), Eq. (1). ``B_star`` is *not* an
+  input: it already contains :math:`B_i` (writing :math:`B_\phi + B_i + B_*` counts it twice).
+* ``"ti-surface"``: one cone, ``B_phi``; with ``mass_ratio`` :math:`a = m/E_F > 0` also ``B_elastic`` =
+  :math:`\hbar/(4eD\tau)`: sector 1 (Berry phase π, weight :math:`-1`) gets the gap
+  :math:`\tfrac{2a^2}{1+a^2}B_e`, sector 0 (weight :math:`+1`) :math:`\tfrac{(1-a)^2}{2(1+a^2)}B_e`.
+  :math:`a = 0`: only sector 1 is soft, :math:`\alpha = -\tfrac12`; :math:`a\to1`: only sector 0,
+  :math:`\alpha = +\tfrac12`. One cone spans :math:`-\tfrac12\le\alpha\le+\tfrac12`, not ":math:`-\tfrac12`
+  to 1". The weights of gapped sectors are taken at their soft-mode values (the :math:`a`-dependent
+  Hikami-box dressing of intermediate :math:`a` is not derived).
+* ``"ti-film"``: two surfaces, ``B_phi`` (one value: both; two: top, bottom) and ``B_tunnel`` =
+  :math:`\hbar/(4eD\tau_t)`, :math:`1/\tau_t` the rate of tunnelling from one surface to the other
+  (incoherent). Decoupled: :math:`\alpha = -1`; :math:`B_t\gg B_\phi`: :math:`\alpha = -\tfrac12`.
+
+References
+----------
+.. [MKF06] E. McCann, K. Kechedzhi, V. I. Fal'ko, H. Suzuura, T. Ando, B. L. Altshuler, PRL 97, 146805 (2006).
+.. [LSS11] H.-Z. Lu, J. Shi, S.-Q. Shen, PRL 107, 076801 (2011).
+.. [HLN80] S. Hikami, A. I. Larkin, Y. Nagaoka, Prog. Theor. Phys. 63, 707 (1980).
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import mpmath
+import numpy as np
+
+from mesocorr import arguments
+from mesocorr.integrals.dirac_constants import GRAPHENE_COOPERON, TI_FILM_COOPERON, TI_SURFACE_SECTORS
+from mesocorr.integrals.gap_operators import LinearGapOperator
+from mesocorr.integrals.hln import hln_f, hln_f_mp
+
+__all__ = ["DIRAC_MODELS", "DEGENERACY", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha",
+           "graphene", "ti_surface", "ti_film", "MAX_DPS"]
+
+#: model names (CLI ``--model``)
+DIRAC_MODELS = ("graphene", "ti-surface", "ti-film")
+#: (g_s, N): remaining degeneracy in the prefactor and number of projected band states
+DEGENERACY = {"graphene": (2, 2), "ti-surface": (1, 1), "ti-film": (1, 2)}
+#: largest accepted ``dps``
+MAX_DPS = 1000
+_GUARD = 10
+
+
+def graphene(potential=None, intervalley=None, staggered=None, gauge=None):
+    """The graphene engine model (symbolic): :func:`mesocorr.diagrams.dirac_models.graphene_model`."""
+    from mesocorr.diagrams.dirac_models import graphene_model   # SymPy: loaded on use (import mesocorr stays cheap)
+
+    return graphene_model(potential, intervalley, staggered, gauge)
+
+
+def ti_surface(mass_ratio=0, potential=None, sector: int = 1):
+    """One TI-surface cone's Cooperon sector (symbolic): :func:`mesocorr.diagrams.dirac_models.ti_surface_model`."""
+    from mesocorr.diagrams.dirac_models import ti_surface_model
+
+    return ti_surface_model(mass_ratio, potential, sector)
+
+
+def ti_film(potential=None, tunnel=None, dephasing=(0, 0)):
+    """The tunnel-coupled TI film (symbolic): :func:`mesocorr.diagrams.dirac_models.ti_film_model`."""
+    from mesocorr.diagrams.dirac_models import ti_film_model
+
+    return ti_film_model(potential, tunnel, dephasing)
+
+
+def _field(name, value, zero_ok=True) -> Fraction:
+    check = arguments.nonnegative if zero_ok else arguments.positive
+    return arguments.as_fraction(name, check(name, value))
+
+
+def _poly(coeffs, a: Fraction) -> Fraction:
+    return sum((c * a ** k for k, c in enumerate(coeffs)), Fraction(0))
+
+
+def _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B_tunnel) -> dict:
+    arguments.choice("model", model, DIRAC_MODELS)
+    if model == "ti-film":
+        phis = B_phi if isinstance(B_phi, (tuple, list)) else (B_phi,)
+        if len(phis) not in (1, 2):
+            raise ValueError(f"B_phi: the film takes one value (both surfaces) or two (top, bottom), got {len(phis)}")
+        phis = [_field("B_phi", p) for p in phis]
+        top, bottom = phis[0], phis[-1]
+        if top == 0 and bottom == 0:
+            raise ValueError("B_phi: at least one surface must be dephased (B_phi > 0): the gapless Cooperon diverges")
+        unused = {"B_intervalley": B_intervalley, "B_intravalley": B_intravalley, "mass_ratio": mass_ratio,
+                  "B_elastic": B_elastic}
+    else:
+        if isinstance(B_phi, (tuple, list)):
+            raise ValueError(f"B_phi: one value for {model!r}")
+        phi = _field("B_phi", B_phi, zero_ok=False)
+        unused = {"B_tunnel": B_tunnel}
+        if model == "graphene":
+            unused.update(mass_ratio=mass_ratio, B_elastic=B_elastic)
+        else:
+            unused.update(B_intervalley=B_intervalley, B_intravalley=B_intravalley)
+    for name, v in unused.items():
+        if v not in (None, 0):
+            raise ValueError(f"{name}: not a parameter of the {model!r} model")
+    if model == "graphene":
+        return {"B_phi": phi, "gamma_0": Fraction(0), "B_intervalley": _field("B_intervalley", B_intervalley or 0),
+                "B_intravalley": _field("B_intravalley", B_intravalley or 0)}
+    if model == "ti-film":
+        return {"gamma_0": Fraction(0), "B_phi_top": top, "B_phi_bottom": bottom,
+                "B_tunnel": _field("B_tunnel", B_tunnel or 0)}
+    a = arguments.as_fraction("mass_ratio", arguments.nonnegative("mass_ratio", mass_ratio or 0))
+    if a > 1:
+        raise ValueError(f"mass_ratio: a = m/E_F must lie in [0, 1] (E_F in the conduction band), got {float(a)}")
+    out = {"B_phi": phi, "mass_ratio": a}
+    if a > 0:
+        if B_elastic is None:
+            raise ValueError("B_elastic: a massive cone (mass_ratio > 0) needs B_elastic = hbar/(4 e D tau): "
+                             "its Cooperon gaps are fractions of 1/tau")
+        out["B_elastic"] = _field("B_elastic", B_elastic, zero_ok=False)
+    elif B_elastic is not None:
+        out["B_elastic"] = _field("B_elastic", B_elastic, zero_ok=False)
+    return out
+
+
+def _exact_channels(model, values) -> list[tuple[str, object, object]]:
+    """(name, gap field, weight) of the soft channels: Fractions (1x1 blocks) or mpmath numbers (2x2 blocks)."""
+    if model == "ti-surface":
+        a = values["mass_ratio"]
+        out = []
+        for n, weight, P, Q in TI_SURFACE_SECTORS:
+            g = _poly(P, a) / _poly(Q, a)
+            if a == 0 and g != 0:
+                continue                     # massless: sector 0 is not soft (gap 1/(2 tau))
+            out.append((f"sector_{n}", values["B_phi"] + g * values.get("B_elastic", 0), weight))
+        return out
+    form = GRAPHENE_COOPERON if model == "graphene" else TI_FILM_COOPERON
+    op = _operator(model)
+    exact = op.exact(values)
+    soft = form["soft"]
+    W = {(i, j): Fraction(re) for i, j, re, im in form["weight"]}
+    out = []
+    for blk in op.blocks():
+        if not set(blk) <= set(soft):
+            continue
+        if len(blk) == 1:
+            (i,) = blk
+            out.append((form["channels"][i], exact[i][i][0], W.get((i, i), Fraction(0))))
+            continue
+        i, j = blk     # 2x2 real symmetric block (surface-dependent dephasing): closed form, exact inputs
+        a, b, c, d = exact[i][i][0], exact[i][j][0], exact[j][i][0], exact[j][j][0]
+        wa, wb, wc, wd = (W.get(k, Fraction(0)) for k in ((i, i), (i, j), (j, i), (j, j)))
+        mu, disc = (a + d) / 2, ((a - d) / 2) ** 2 + b * c
+        trw, tw = wa + wd, wa * (a - mu) + wb * c + wc * b + wd * (d - mu)
+        if disc == 0:
+            for name in (form["channels"][i], form["channels"][j]):
+                out.append((name, mu, trw / 2))
+            continue
+        with mpmath.workdps(60):
+            s = mpmath.sqrt(mpmath.mpf(disc.numerator) / disc.denominator)
+            for sign in (-1, 1):
+                gap = mpmath.mpf(mu.numerator) / mu.denominator + sign * s
+                weight = mpmath.mpf(trw.numerator) / (2 * trw.denominator) + \
+                    sign * (mpmath.mpf(tw.numerator) / tw.denominator) / (2 * s)
+                name = f"{form['channels'][i]}~{form['channels'][j]}{'-' if sign < 0 else '+'}"
+                out.append((name, gap, weight))
+    for name, gap, _ in out:
+        if gap <= 0:
+            raise ValueError(f"B_phi: the channel {name} is gapless at these parameters (its Cooperon diverges); "
+                             "every soft channel needs a dephasing or breaking field > 0")
+    return out
+
+
+_OPERATORS: dict = {}
+
+
+def _operator(model) -> LinearGapOperator:
+    if model not in _OPERATORS:
+        _OPERATORS[model] = LinearGapOperator(GRAPHENE_COOPERON if model == "graphene" else TI_FILM_COOPERON)
+    return _OPERATORS[model]
+
+
+def dirac_channels(model: str, B_phi, B_intervalley=None, B_intravalley=None, mass_ratio=None, B_elastic=None,
+                   B_tunnel=None) -> list[dict]:
+    r"""The soft Cooperon channels of a Dirac model: ``name``, ``B_c`` (T), ``weight``, ``alpha_share``.
+
+    ``alpha_share`` is the channel's contribution :math:`\tfrac12g_sNw_c` to the HLN :math:`\alpha`.
+
+    >>> [(c["name"], c["B_c"], c["weight"]) for c in dirac_channels("graphene", 0.002, 0.02, 0.2)]
+    [('valley_0', 0.002, 0.5), ('valley_x', 0.222, -0.5), ('valley_y', 0.222, -0.5), ('valley_z', 0.042, -0.5)]
+    """
+    values = _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B_tunnel)
+    gs, N = DEGENERACY[model]
+    return [{"name": name, "B_c": float(gap), "weight": float(w), "alpha_share": float(gs * N * w / 2)}
+            for name, gap, w in _exact_channels(model, values)]
+
+
+def dirac_alpha(model: str, below=None, **parameters) -> float:
+    r"""HLN :math:`\alpha = \tfrac12 g_sN\sum_c w_c` over the soft channels with :math:`B_c` below ``below`` (T;
+    default all): the :math:`\alpha` a one-channel fit sees at fields between those channels and the others.
+
+    >>> dirac_alpha("ti-surface", B_phi=0.005), dirac_alpha("ti-film", B_phi=0.005)
+    (-0.5, -1.0)
+    >>> dirac_alpha("ti-film", below=0.1, B_phi=0.005, B_tunnel=1.0)
+    -0.5
+    """
+    limit = math.inf if below is None else arguments.positive("below", below)
+    return float(sum(c["alpha_share"] for c in dirac_channels(model, **parameters) if c["B_c"] < limit))
+
+
+def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intravalley=None, mass_ratio=None,
+                             B_elastic=None, B_tunnel=None, dps: int | None = None):
+    r""":math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in :math:`e^2/h` per square (module docstring), fields in T.
+
+    ``dps``: mpmath at that many digits (``B`` one number), returned as an mpmath number.
+
+    >>> round(float(dirac_magnetoconductance(0.01, "ti-surface", 0.005)), 10)
+    -0.0184510738
+    """
+    values = _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B_tunnel)
+    gs, N = DEGENERACY[model]
+    chans = _exact_channels(model, values)
+    if dps is not None:
+        if isinstance(dps, bool) or not isinstance(dps, int) or not 1 <= dps <= MAX_DPS:
+            raise ValueError(f"dps: must be an integer in 1..{MAX_DPS}, got {dps!r}")
+        b = abs(arguments.as_fraction("B", arguments.as_real("B", B)))
+        with mpmath.workdps(dps + _GUARD):
+            total = mpmath.mpf(0)
+            if b != 0:
+                bm = mpmath.mpf(b.numerator) / b.denominator
+                for _, gap, w in chans:
+                    g = gap if isinstance(gap, mpmath.mpf) else mpmath.mpf(gap.numerator) / gap.denominator
+                    wm = w if isinstance(w, mpmath.mpf) else mpmath.mpf(w.numerator) / w.denominator
+                    total += wm * hln_f_mp(bm / g, dps + _GUARD)
+            total *= gs * N / (2 * mpmath.pi)
+        with mpmath.workdps(dps):
+            return +total
+    Bv = np.abs(np.asarray(arguments.real_values("B", B), dtype=float))
+    out = np.zeros(Bv.shape)
+    for _, gap, w in chans:
+        out = out + float(w) * hln_f(Bv / float(gap))
+    out = out * (gs * N / (2 * math.pi))
+    arguments.check_finite_result("B", out, "a channel field leaves the float64 range; use dps=")
+    return out
