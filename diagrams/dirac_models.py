@@ -57,7 +57,7 @@ from mesocorr.symbolic.internal_space import (
 
 __all__ = ["graphene_projection", "graphene_model", "ti_surface_projection", "ti_surface_model",
            "ti_film_projection", "ti_film_model", "berry_sign", "GRAPHENE_RATES", "TI_SECTORS",
-           "DIRAC_PARAMETERS", "dirac_linear_forms"]
+           "DIRAC_PARAMETERS", "dirac_linear_forms", "soft_mode_count"]
 
 I2 = sp.eye(2)
 X, Y, ZP = PAULI
@@ -172,6 +172,18 @@ def ti_film_model(potential=None, tunnel=None, dephasing=(0, 0)) -> ProjectedMod
     space = InternalSpace(two_level("surface", projected_time_reversal(bp), r"\rho"))
     return _model(bp, space, dephasing=extra)
 
+
+
+def soft_mode_count(model) -> int:
+    r"""Number of gapless Diffusons plus gapless Cooperons of an engine model (numeric rates): the UCF content
+    in units of one gapless mode, per remaining degeneracy :math:`g_s` (the variance carries :math:`g_s^2`)."""
+    total = 0
+    for kind in ("cooperon", "diffuson"):
+        for c in model.spectrum(kind).channels:
+            if not c.gap.is_number:
+                raise ValueError("model: give numeric rates (the count depends on which rates vanish)")
+            total += c.gap == 0
+    return int(total)
 
 
 # ============================================================================ frozen forms for the numeric paths
