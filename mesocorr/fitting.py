@@ -23,6 +23,20 @@ Models (:math:`\Delta\sigma` in :math:`e^2/h`, per square in 2D)
 ``wire``, ``kawabata``
     the quasi-1D (field dephasing) and 3D (Kawabata) forms of the weak-localization module,
     same parameters as ``hln``.
+``graphene``
+    :math:`B_\phi, B_i, B_{\rm intra}` (:func:`mesocorr.dirac.dirac_magnetoconductance`: McCann et al., PRL 97,
+    146805 (2006), Eq. (1), with :math:`B_* = B_i + B_{\rm intra}` — :math:`B_*` is not a fit parameter of its
+    own, it already contains :math:`B_i`).
+``ti-film``
+    :math:`B_\phi` (both surfaces), :math:`B_t` (incoherent tunnelling between the surfaces); interpolates between
+    :math:`\alpha = -1` (decoupled) and :math:`-\tfrac12`.
+
+When :math:`\alpha` means what: the ``hln-alpha`` form is one channel of field :math:`B_\phi` with a free
+prefactor. It equals a physical model only when every other channel is either gapless like :math:`B_\phi` or
+far above the fields fitted: :math:`\alpha = -\tfrac12` is one massless TI surface (or strong spin-orbit), a film
+with fast tunnelling, or graphene with :math:`B_\phi \ll B \ll B_i` and no intravalley breaking ... but graphene
+with :math:`B_i` inside the field range, a film with :math:`B_t` inside it, or a massive cone give an
+:math:`\alpha` that depends on the field window (:func:`mesocorr.dirac.dirac_alpha` with ``below=``).
 
 ``magnetic=True`` adds :math:`B_m` (total isotropic magnetic-impurity field, rate :math:`1/\tau_m`);
 ``background`` adds ``offset`` (:math:`c_0`, e²/h) and/or ``quadratic`` (:math:`c_2 B^2`, e²/h/T²).
@@ -72,7 +86,11 @@ MODELS = {
     "hln-alpha": ("alpha", "B_phi"),
     "wire": ("B_phi", "B_so"),
     "kawabata": ("B_phi", "B_so"),
+    "graphene": ("B_phi", "B_intervalley", "B_intravalley"),
+    "ti-film": ("B_phi", "B_tunnel"),
 }
+#: models evaluated by :func:`mesocorr.dirac.dirac_magnetoconductance` (fields only, 2D)
+_DIRAC = ("graphene", "ti-film")
 _BACKGROUNDS = (None, "offset", "quadratic", "offset+quadratic")
 _LINEAR = ("alpha", "offset", "quadratic")
 #: thresholds of the identifiability checks
@@ -108,6 +126,16 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     :math:`4eB_x/\hbar` (see the module docstring).
     """
     arguments.choice("model", model, tuple(MODELS))
+    if model in _DIRAC:
+        if magnetic:
+            raise ValueError(f"magnetic: the {model} model has no magnetic-impurity field")
+        from mesocorr.dirac import dirac_magnetoconductance
+
+        def dirac_f(B, p):
+            extra = {k: p[k] for k in MODELS[model][1:]}
+            return np.asarray(dirac_magnetoconductance(B, model, p["B_phi"], **extra), dtype=float)
+
+        return dirac_f
     mc = _magnetoconductance()
     dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
     extra = {}
@@ -273,11 +301,12 @@ def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
     return B, y, s, dropped
 
 
-def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape):
+def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, per=None):
     """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares."""
     log_names = [n for n in names if kinds[n] == "log"]
     lin_names = [n for n in names if kinds[n] == "linear"]
-    per = {1: 9, 2: 5, 3: 4}.get(len(log_names), 3)
+    if per is None:
+        per = {1: 9, 2: 5, 3: 4}.get(len(log_names), 3)
     axes = []
     for n in log_names:
         lo, hi = bounds[n]
@@ -327,7 +356,7 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         Fields in tesla (either sign; the models are even in B).
     delta_sigma : array_like
         :math:`\Delta\sigma` in units of :math:`e^2/h` (per square in 2D).
-    model : {"wl", "hln", "hln-alpha", "wire", "kawabata"}
+    model : {"wl", "hln", "hln-alpha", "wire", "kawabata", "graphene", "ti-film"}
         See the module docstring for the parameters of each model.
     D : float, optional
         Diffusion constant (m²/s); when given, the result also holds the times
@@ -371,8 +400,8 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     strict = arguments.boolean("strict", strict)
     if D is not None:
         D = arguments.positive("D", D)
-    if magnetic and model == "hln-alpha":
-        raise ValueError("magnetic: the hln-alpha model has no magnetic-impurity field; use wl or hln")
+    if magnetic and model in ("hln-alpha", *_DIRAC):
+        raise ValueError(f"magnetic: the {model} model has no magnetic-impurity field; use wl or hln")
     warnings: list[str] = []
     B, y, s, dropped = _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings)
 
@@ -441,7 +470,8 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
             cols["_fixed"] = fixed
             return cols
 
-        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns)
+        # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
+        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, per=8 if model == "graphene" else None)
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])
@@ -552,8 +582,8 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     # physical consistency of the optimum (the model's own PhysicsWarnings, e.g. a wire wider than L_phi)
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always", PhysicsWarning)
-        mc = _magnetoconductance()
-        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
+        mc = _magnetoconductance() if model not in _DIRAC else (lambda *a, **k: None)
+        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}.get(model, 2)
         mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
            mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
            phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))
