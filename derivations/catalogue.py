@@ -28,6 +28,8 @@ CATALOGUE: dict[str, str] = {
     "landauer-four-terminal": "landauer_four_terminal",
     "scaling-one-loop": "scaling_one_loop",
     "zeeman": "zeeman",
+    "graphene": "graphene",
+    "ti-surface": "ti_surface",
 }
 #: derivations that also run for user parameters (``mesocorr derive NAME --so ... --mag ... --zeeman ...``):
 #: name -> the catalogue entry whose ``build(so=, mag=, zeeman=)`` takes them
