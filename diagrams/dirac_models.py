@@ -208,7 +208,7 @@ def _soft(form: dict, potential: str) -> tuple:
 
 
 def dirac_linear_forms() -> dict:
-    r"""Derive the Cooperon forms the numeric paths store (``mesocorr.integrals.dirac_constants``).
+    r"""Derive the Cooperon (and Diffuson: keys ``"graphene-diffuson"``, ``"ti-film-diffuson"``) forms the numeric paths store (``mesocorr.integrals.dirac_constants``).
 
     * ``"graphene"``: the engine form of :func:`graphene_model` with the intervalley scattering rate
       :math:`1/\tau_i = \gamma_{iv}` (coefficient 1 in the self-energy, checked), the intravalley breaking rate
@@ -229,18 +229,20 @@ def dirac_linear_forms() -> dict:
     rate = sp.expand(bp.decay_rate)
     if rate.coeff(b_i) != 1 or rate.coeff(b_intra) != sp.Rational(1, 2):  # pragma: no cover - derivation changed
         raise ArithmeticError(f"graphene: unexpected self-energy {rate}")
-    form = linear_form(graphene_model(g0, b_i, b_intra, 0), "cooperon",
-                       {"gamma_0": g0, "B_intervalley": b_i, "B_intravalley": b_intra})
-    form = _with_dephasing(form, "B_phi")
-    form["soft"] = _soft(form, "gamma_0")
-    out["graphene"] = form
+    for kind, key in (("cooperon", "graphene"), ("diffuson", "graphene-diffuson")):
+        form = linear_form(graphene_model(g0, b_i, b_intra, 0), kind,
+                           {"gamma_0": g0, "B_intervalley": b_i, "B_intravalley": b_intra})
+        form = _with_dephasing(form, "B_phi")
+        form["soft"] = _soft(form, "gamma_0")
+        out[key] = form
     bp = ti_film_projection(g0, 2 * b_t)
     if sp.expand(bp.decay_rate - g0 / 2) != b_t:  # pragma: no cover - derivation changed
         raise ArithmeticError(f"ti-film: unexpected self-energy {bp.decay_rate}")
-    form = linear_form(ti_film_model(g0, 2 * b_t, (p1, p2)), "cooperon",
-                       {"gamma_0": g0, "B_phi_top": p1, "B_phi_bottom": p2, "B_tunnel": b_t})
-    form["soft"] = _soft(form, "gamma_0")
-    out["ti-film"] = form
+    for kind, key in (("cooperon", "ti-film"), ("diffuson", "ti-film-diffuson")):
+        form = linear_form(ti_film_model(g0, 2 * b_t, (p1, p2)), kind,
+                           {"gamma_0": g0, "B_phi_top": p1, "B_phi_bottom": p2, "B_tunnel": b_t})
+        form["soft"] = _soft(form, "gamma_0")
+        out[key] = form
     sectors = []
     for n in TI_SECTORS:
         m = ti_surface_model(a, g0, sector=n)

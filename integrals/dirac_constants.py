@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
-__all__ = ["GRAPHENE_COOPERON", "TI_FILM_COOPERON", "TI_SURFACE_SECTORS"]
+__all__ = ["GRAPHENE_COOPERON", "GRAPHENE_DIFFUSON", "TI_FILM_COOPERON", "TI_FILM_DIFFUSON", "TI_SURFACE_SECTORS"]
 
 #: graphene Cooperon (one spin species, N = 2 valleys): engine form with dephasing
 GRAPHENE_COOPERON = {'kind': 'cooperon',
@@ -41,6 +41,27 @@ GRAPHENE_COOPERON = {'kind': 'cooperon',
             (1, 1, F(-1, 2), F(0)),
             (2, 2, F(-1, 2), F(0)),
             (3, 3, F(-1, 2), F(0))),
+ 'soft': (0, 1, 2, 3)}
+
+#: graphene Diffuson (UCF): engine form with dephasing
+GRAPHENE_DIFFUSON = {'kind': 'diffuson',
+ 'channels': ('valley_0', 'valley_x', 'valley_y', 'valley_z'),
+ 'parameters': ('B_phi', 'gamma_0', 'B_intervalley', 'B_intravalley'),
+ 'constant': (),
+ 'generators': {'B_phi': ((0, 0, F(1), F(0)),
+                          (1, 1, F(1), F(0)),
+                          (2, 2, F(1), F(0)),
+                          (3, 3, F(1), F(0))),
+                'gamma_0': (),
+                'B_intervalley': ((1, 1, F(1), F(0)),
+                                  (2, 2, F(1), F(0)),
+                                  (3, 3, F(2), F(0))),
+                'B_intravalley': ((1, 1, F(1), F(0)),
+                                  (2, 2, F(1), F(0)))},
+ 'weight': ((0, 0, F(1), F(0)),
+            (1, 1, F(1), F(0)),
+            (2, 2, F(1), F(0)),
+            (3, 3, F(1), F(0))),
  'soft': (0, 1, 2, 3)}
 
 #: tunnel-coupled TI film Cooperon (N = 2 surfaces)
@@ -67,6 +88,32 @@ TI_FILM_COOPERON = {'kind': 'cooperon',
             (1, 1, F(1, 2), F(0)),
             (2, 2, F(-1, 2), F(0)),
             (3, 3, F(-1, 2), F(0))),
+ 'soft': (0, 3)}
+
+#: tunnel-coupled TI film Diffuson (UCF)
+TI_FILM_DIFFUSON = {'kind': 'diffuson',
+ 'channels': ('surface_0', 'surface_x', 'surface_y', 'surface_z'),
+ 'parameters': ('gamma_0', 'B_phi_top', 'B_phi_bottom', 'B_tunnel'),
+ 'constant': (),
+ 'generators': {'gamma_0': ((1, 1, F(1, 2), F(0)), (2, 2, F(1, 2), F(0))),
+                'B_phi_top': ((0, 0, F(1, 2), F(0)),
+                              (0, 3, F(1, 2), F(0)),
+                              (1, 1, F(1, 2), F(0)),
+                              (2, 2, F(1, 2), F(0)),
+                              (3, 0, F(1, 2), F(0)),
+                              (3, 3, F(1, 2), F(0))),
+                'B_phi_bottom': ((0, 0, F(1, 2), F(0)),
+                                 (0, 3, F(-1, 2), F(0)),
+                                 (1, 1, F(1, 2), F(0)),
+                                 (2, 2, F(1, 2), F(0)),
+                                 (3, 0, F(-1, 2), F(0)),
+                                 (3, 3, F(1, 2), F(0))),
+                'B_tunnel': ((2, 2, F(2), F(0)),
+                             (3, 3, F(2), F(0)))},
+ 'weight': ((0, 0, F(1), F(0)),
+            (1, 1, F(1), F(0)),
+            (2, 2, F(1), F(0)),
+            (3, 3, F(1), F(0))),
  'soft': (0, 3)}
 
 #: single-cone Cooperon sectors (n, weight, P, Q): gap = P(a)/Q(a) / tau

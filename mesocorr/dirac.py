@@ -53,11 +53,20 @@ import mpmath
 import numpy as np
 
 from mesocorr import arguments
-from mesocorr.integrals.dirac_constants import GRAPHENE_COOPERON, TI_FILM_COOPERON, TI_SURFACE_SECTORS
+from mesocorr.integrals.derived_constants import UCF_WEIGHTS, monomial_float
+from mesocorr.integrals.dirac_constants import (
+    GRAPHENE_COOPERON,
+    GRAPHENE_DIFFUSON,
+    TI_FILM_COOPERON,
+    TI_FILM_DIFFUSON,
+    TI_SURFACE_SECTORS,
+)
+from mesocorr.integrals.epstein import mode_sums
 from mesocorr.integrals.gap_operators import LinearGapOperator
 from mesocorr.integrals.hln import hln_f, hln_f_mp
 
 __all__ = ["DIRAC_MODELS", "DEGENERACY", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha",
+           "dirac_ucf_variance",
            "graphene", "ti_surface", "ti_film", "MAX_DPS"]
 
 #: model names (CLI ``--model``)
@@ -143,7 +152,7 @@ def _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B
     return out
 
 
-def _exact_channels(model, values) -> list[tuple[str, object, object]]:
+def _exact_channels(model, values, kind: str = "cooperon") -> list[tuple[str, object, object]]:
     """(name, gap field, weight) of the soft channels: Fractions (1x1 blocks) or mpmath numbers (2x2 blocks)."""
     if model == "ti-surface":
         a = values["mass_ratio"]
@@ -154,8 +163,8 @@ def _exact_channels(model, values) -> list[tuple[str, object, object]]:
                 continue                     # massless: sector 0 is not soft (gap 1/(2 tau))
             out.append((f"sector_{n}", values["B_phi"] + g * values.get("B_elastic", 0), weight))
         return out
-    form = GRAPHENE_COOPERON if model == "graphene" else TI_FILM_COOPERON
-    op = _operator(model)
+    form = _FORMS[(model, kind)]
+    op = _operator(model, kind)
     exact = op.exact(values)
     soft = form["soft"]
     W = {(i, j): Fraction(re) for i, j, re, im in form["weight"]}
@@ -192,12 +201,14 @@ def _exact_channels(model, values) -> list[tuple[str, object, object]]:
 
 
 _OPERATORS: dict = {}
+_FORMS = {("graphene", "cooperon"): GRAPHENE_COOPERON, ("graphene", "diffuson"): GRAPHENE_DIFFUSON,
+          ("ti-film", "cooperon"): TI_FILM_COOPERON, ("ti-film", "diffuson"): TI_FILM_DIFFUSON}
 
 
-def _operator(model) -> LinearGapOperator:
-    if model not in _OPERATORS:
-        _OPERATORS[model] = LinearGapOperator(GRAPHENE_COOPERON if model == "graphene" else TI_FILM_COOPERON)
-    return _OPERATORS[model]
+def _operator(model, kind) -> LinearGapOperator:
+    if (model, kind) not in _OPERATORS:
+        _OPERATORS[(model, kind)] = LinearGapOperator(_FORMS[(model, kind)])
+    return _OPERATORS[(model, kind)]
 
 
 def dirac_channels(model: str, B_phi, B_intervalley=None, B_intravalley=None, mass_ratio=None, B_elastic=None,
@@ -262,3 +273,76 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
     out = out * (gs * N / (2 * math.pi))
     arguments.check_finite_result("B", out, "a channel field leaves the float64 range; use dps=")
     return out
+
+
+def dirac_ucf_variance(shape=(1,), model: str = "graphene", L_phi=None, intervalley=0, intravalley=0, tunnel=0) -> float:
+    r"""UCF variance :math:`\operatorname{var}g`, :math:`g = G/(e^2/h)`, of a Dirac-material box at T = 0 (float64).
+
+    The formula of :func:`mesocorr.ucf_variance` with the Dirac model's soft Diffusons and Cooperons (each of
+    weight one in the loop) instead of the spin channels, times :math:`g_s^2` (graphene: real spin, 4):
+    :math:`\operatorname{var}g = g_s^2\sum_c[w_rR(\gamma_c) + w_bB(\gamma_c)]`. Rates in units of
+    :math:`D/L^2` (as ``so`` in :func:`mesocorr.ucf_variance`): ``intervalley`` :math:`1/\tau_i`, ``intravalley``
+    :math:`1/\tau_{\rm intra}` (graphene), ``tunnel`` :math:`1/\tau_t` (film); ``L_phi`` in units of L. The
+    TI surface is the massless cone. Valley degeneracy: graphene without intervalley scattering has 16 times
+    the spinless variance (4 valley pairs x 4 spin pairs, degenerate copies that see the same disorder);
+    strong intervalley scattering leaves 4 (the spin-degenerate metal).
+
+    >>> import mesocorr
+    >>> round(dirac_ucf_variance((1,), "graphene") / mesocorr.ucf_variance((1,), spinless=True), 9)
+    16.0
+    >>> round(dirac_ucf_variance((1,), "ti-surface") / mesocorr.ucf_variance((1,), spinless=True), 9)
+    1.0
+    """
+    arguments.choice("model", model, DIRAC_MODELS)
+    if isinstance(shape, (str, bytes)):
+        raise TypeError("shape: expected 1, 2 or 3 lengths, got a string")
+    try:
+        dims = [arguments.positive(f"shape[{i}]", x) for i, x in enumerate(shape)]
+    except TypeError:
+        raise TypeError(f"shape: expected 1, 2 or 3 lengths, got {type(shape).__name__}") from None
+    if not 1 <= len(dims) <= 3:
+        raise ValueError(f"shape: expected 1, 2 or 3 lengths, got {len(dims)}")
+    length = dims[0]
+    ratios = [length / w for w in dims[1:]]
+    gphi = Fraction(0)
+    if L_phi is not None:
+        arguments.positive("L_phi", L_phi)
+        gphi = (arguments.as_fraction("shape[0]", shape[0]) / arguments.as_fraction("L_phi", L_phi)) ** 2
+    rates = {n: _field(n, v) for n, v in (("intervalley", intervalley), ("intravalley", intravalley),
+                                           ("tunnel", tunnel))}
+    gs, _ = DEGENERACY[model]
+    gaps = []
+    if model == "ti-surface":
+        if rates["intervalley"] or rates["intravalley"] or rates["tunnel"]:
+            raise ValueError("intervalley: the ti-surface model has no intervalley, intravalley or tunnel rate")
+        gaps = [gphi, gphi]
+    else:
+        if model == "graphene":
+            if rates["tunnel"]:
+                raise ValueError("tunnel: not a parameter of the graphene model")
+            values = {"B_phi": gphi, "gamma_0": Fraction(0), "B_intervalley": rates["intervalley"],
+                      "B_intravalley": rates["intravalley"]}
+        else:
+            if rates["intervalley"] or rates["intravalley"]:
+                raise ValueError("intervalley: not a parameter of the ti-film model")
+            values = {"gamma_0": Fraction(0), "B_phi_top": gphi, "B_phi_bottom": gphi, "B_tunnel": rates["tunnel"]}
+        for kind in ("diffuson", "cooperon"):
+            try:
+                gaps += [gap for _, gap, _ in _exact_channels(model, values, kind)]
+            except ValueError:   # gapless channels are fine for a finite box (Dirichlet modes are gapped)
+                gaps += _raw_gaps(model, values, kind)
+    w_ring, w_box = monomial_float(UCF_WEIGHTS["ring"]), monomial_float(UCF_WEIGHTS["two_box"])
+    g = np.array([float(x) for x in gaps]) / math.pi ** 2
+    ring, box = mode_sums(ratios, g)
+    out = gs * gs * float(w_ring * ring.sum() + w_box * box.sum())
+    arguments.check_finite_result("shape", out)
+    return out
+
+
+def _raw_gaps(model, values, kind):
+    """Soft-channel gaps without the positivity check (UCF of a finite box allows gapless channels)."""
+    form = _FORMS[(model, kind)]
+    op = _operator(model, kind)
+    H = op.numpy({k: float(v) for k, v in values.items()})
+    soft = list(form["soft"])
+    return [float(x.real) for x in np.linalg.eigvals(H[np.ix_(soft, soft)])]

@@ -41,7 +41,8 @@ FIELDS = np.geomspace(1e-4, 2.0, 40)
 def test_stored_forms_are_rederived():
     """integrals/dirac_constants.py is the output of the band projection + engine, exactly."""
     forms = dm.dirac_linear_forms()
-    for key, stored in (("graphene", dc.GRAPHENE_COOPERON), ("ti-film", dc.TI_FILM_COOPERON)):
+    for key, stored in (("graphene", dc.GRAPHENE_COOPERON), ("ti-film", dc.TI_FILM_COOPERON),
+                        ("graphene-diffuson", dc.GRAPHENE_DIFFUSON), ("ti-film-diffuson", dc.TI_FILM_DIFFUSON)):
         got = forms[key]
         for field in ("channels", "parameters", "weight", "soft", "constant"):
             assert tuple(got[field]) == tuple(stored[field]), (key, field)
@@ -263,3 +264,24 @@ def test_film_fit():
     assert r.warnings == []
     for name, value in (("B_phi", 0.003), ("B_tunnel", 0.02)):
         assert abs(r.params[name]["value"] - value) < 3 * r.params[name]["stderr"]
+
+
+def test_ucf_variance_against_the_spin_ucf_code():
+    """Independent route: mesocorr.ucf_variance (spin channels). Graphene without intervalley scattering is 16x
+    the spinless metal; strong intervalley scattering gives the spin-degenerate metal (4x); one massless cone is
+    the spinless value; an uncoupled film is two independent surfaces (2x), a strongly coupled one a single cone."""
+    from mesocorr import ucf_variance
+
+    for shape, L_phi in (((1,), None), ((1, 0.5), 2.0), ((1, 1, 1), 0.7)):
+        spinless = ucf_variance(shape, spinless=True, L_phi=L_phi)
+        spinful = ucf_variance(shape, L_phi=L_phi)
+        assert dirac.dirac_ucf_variance(shape, "graphene", L_phi=L_phi) == pytest.approx(16 * spinless, rel=1e-12)
+        assert dirac.dirac_ucf_variance(shape, "graphene", L_phi=L_phi, intervalley=1e16) == \
+            pytest.approx(spinful, rel=1e-7)    # 3D: the gapped modes still add ~5e-8 at this rate
+        assert dirac.dirac_ucf_variance(shape, "ti-surface", L_phi=L_phi) == pytest.approx(spinless, rel=1e-12)
+        assert dirac.dirac_ucf_variance(shape, "ti-film", L_phi=L_phi) == pytest.approx(2 * spinless, rel=1e-12)
+        assert dirac.dirac_ucf_variance(shape, "ti-film", L_phi=L_phi, tunnel=1e16) == \
+            pytest.approx(spinless, rel=1e-6)
+    # monotonic lifting of the valley degeneracy
+    values = [dirac.dirac_ucf_variance((1,), "graphene", intervalley=x) for x in (0, 1, 10, 100, 1e4)]
+    assert all(a > b for a, b in zip(values, values[1:]))
