@@ -75,6 +75,7 @@ _API = {
     "dirac_channels": "mesocorr.dirac",
     "dirac_magnetoconductance": "mesocorr.dirac",
     "dirac_alpha": "mesocorr.dirac",
+    "dirac_ucf_variance": "mesocorr.dirac",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }
