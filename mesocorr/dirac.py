@@ -79,21 +79,80 @@ _GUARD = 10
 
 
 def graphene(potential=None, intervalley=None, staggered=None, gauge=None):
-    """The graphene engine model (symbolic): :func:`mesocorr.diagrams.dirac_models.graphene_model`."""
+    r"""The graphene engine model (symbolic, one spin species): :func:`mesocorr.diagrams.dirac_models.graphene_model`.
+
+    Parameters
+    ----------
+    potential, intervalley, staggered, gauge : number or SymPy expression, optional
+        Rates (1/s, engine convention) of the intravalley potential :math:`\gamma_0`, the intervalley scattering
+        :math:`\gamma_{iv}` (:math:`\tau_x,\tau_y`), the staggered potential :math:`\gamma_z` and the random
+        gauge fields :math:`\gamma_A`; symbols by default.
+
+    Returns
+    -------
+    ProjectedModel
+        An engine model on the projected valley space: ``.spectrum("cooperon")``, ``.spectrum("diffuson")``,
+        ``.decay_rate``.
+
+    Examples
+    --------
+    >>> m = graphene()
+    >>> [(c.name, c.gap) for c in m.spectrum("cooperon").channels][3]
+    ('valley_z', 2*gamma_iv)
+    """
     from mesocorr.diagrams.dirac_models import graphene_model   # SymPy: loaded on use (import mesocorr stays cheap)
 
     return graphene_model(potential, intervalley, staggered, gauge)
 
 
 def ti_surface(mass_ratio=0, potential=None, sector: int = 1):
-    """One TI-surface cone's Cooperon sector (symbolic): :func:`mesocorr.diagrams.dirac_models.ti_surface_model`."""
+    r"""One TI-surface cone's Cooperon sector (symbolic): :func:`mesocorr.diagrams.dirac_models.ti_surface_model`.
+
+    Parameters
+    ----------
+    mass_ratio : number or SymPy expression
+        :math:`a = m/E_F\in[0, 1]`.
+    potential : rate, optional
+        Potential scattering :math:`\gamma_0` (a symbol by default).
+    sector : {0, 1}
+        Angular harmonic of the Cooperon (1: Berry phase π, WAL; 0: WL).
+
+    Returns
+    -------
+    ProjectedModel
+        One-dimensional engine model; its one Cooperon channel carries the sector's gap and weight.
+
+    Examples
+    --------
+    >>> [(c.gap, c.weight) for c in ti_surface(sector=1).spectrum("cooperon").channels]
+    [(0, -1)]
+    """
     from mesocorr.diagrams.dirac_models import ti_surface_model
 
     return ti_surface_model(mass_ratio, potential, sector)
 
 
 def ti_film(potential=None, tunnel=None, dephasing=(0, 0)):
-    """The tunnel-coupled TI film (symbolic): :func:`mesocorr.diagrams.dirac_models.ti_film_model`."""
+    r"""The tunnel-coupled TI film (symbolic): :func:`mesocorr.diagrams.dirac_models.ti_film_model`.
+
+    Parameters
+    ----------
+    potential, tunnel : rate, optional
+        Potential scattering on each surface :math:`\gamma_0` and the tunnelling vertex rate :math:`\gamma_t`
+        (:math:`1/\tau_t = \gamma_t/2`); symbols by default.
+    dephasing : (top, bottom)
+        Dephasing rates of the two surfaces.
+
+    Returns
+    -------
+    ProjectedModel
+        Engine model on the projected surface space.
+
+    Examples
+    --------
+    >>> [c.gap for c in ti_film(tunnel=0).spectrum("cooperon").channels][::3]
+    [0, 0]
+    """
     from mesocorr.diagrams.dirac_models import ti_film_model
 
     return ti_film_model(potential, tunnel, dephasing)
@@ -215,7 +274,26 @@ def dirac_channels(model: str, B_phi, B_intervalley=None, B_intravalley=None, ma
                    B_tunnel=None) -> list[dict]:
     r"""The soft Cooperon channels of a Dirac model: ``name``, ``B_c`` (T), ``weight``, ``alpha_share``.
 
-    ``alpha_share`` is the channel's contribution :math:`\tfrac12g_sNw_c` to the HLN :math:`\alpha`.
+    Parameters
+    ----------
+    model : {"graphene", "ti-surface", "ti-film"}
+    B_phi : float or (top, bottom)
+        Dephasing field (T); the film takes one value (both surfaces) or two.
+    B_intervalley, B_intravalley : float, optional
+        Graphene: intervalley and intravalley symmetry-breaking fields (T); :math:`B_* = B_i + B_{\rm intra}`.
+    mass_ratio, B_elastic : float, optional
+        TI surface: :math:`a = m/E_F` and :math:`\hbar/(4eD\tau)` (T, required when :math:`a > 0`).
+    B_tunnel : float, optional
+        TI film: :math:`\hbar/(4eD\tau_t)` (T).
+
+    Returns
+    -------
+    list of dict
+        One dict per soft channel; ``alpha_share`` is its contribution :math:`\tfrac12g_sNw_c` to the HLN
+        :math:`\alpha`.
+
+    Examples
+    --------
 
     >>> [(c["name"], c["B_c"], c["weight"]) for c in dirac_channels("graphene", 0.002, 0.02, 0.2)]
     [('valley_0', 0.002, 0.5), ('valley_x', 0.222, -0.5), ('valley_y', 0.222, -0.5), ('valley_z', 0.042, -0.5)]
@@ -230,6 +308,21 @@ def dirac_alpha(model: str, below=None, **parameters) -> float:
     r"""HLN :math:`\alpha = \tfrac12 g_sN\sum_c w_c` over the soft channels with :math:`B_c` below ``below`` (T;
     default all): the :math:`\alpha` a one-channel fit sees at fields between those channels and the others.
 
+    Parameters
+    ----------
+    model : {"graphene", "ti-surface", "ti-film"}
+    below : float, optional
+        Count only channels with :math:`B_c` below this field (T).
+    **parameters
+        As :func:`dirac_channels`.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+
     >>> dirac_alpha("ti-surface", B_phi=0.005), dirac_alpha("ti-film", B_phi=0.005)
     (-0.5, -1.0)
     >>> dirac_alpha("ti-film", below=0.1, B_phi=0.005, B_tunnel=1.0)
@@ -243,7 +336,22 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
                              B_elastic=None, B_tunnel=None, dps: int | None = None):
     r""":math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in :math:`e^2/h` per square (module docstring), fields in T.
 
-    ``dps``: mpmath at that many digits (``B`` one number), returned as an mpmath number.
+    Parameters
+    ----------
+    B : float or array_like
+        Perpendicular field (T); even in B.
+    model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B_tunnel
+        As :func:`dirac_channels`.
+    dps : int, optional
+        mpmath at that many digits (``B`` one number; at most :data:`MAX_DPS`).
+
+    Returns
+    -------
+    numpy.ndarray or mpmath.mpf
+        :math:`\Delta\sigma` in :math:`e^2/h` per square, all species the model counts.
+
+    Examples
+    --------
 
     >>> round(float(dirac_magnetoconductance(0.01, "ti-surface", 0.005)), 10)
     -0.0184510738
@@ -287,6 +395,23 @@ def dirac_ucf_variance(shape=(1,), model: str = "graphene", L_phi=None, interval
     the spinless variance (4 valley pairs x 4 spin pairs, degenerate copies that see the same disorder);
     strong intervalley scattering leaves 4 (the spin-degenerate metal).
 
+    Parameters
+    ----------
+    shape : sequence of 1-3 lengths
+        (L, W, H) as in :func:`mesocorr.ucf_variance`.
+    model : {"graphene", "ti-surface", "ti-film"}
+    L_phi : float, optional
+        Dephasing length in the units of ``shape``.
+    intervalley, intravalley, tunnel : float
+        Rates in units of :math:`D/L^2`.
+
+    Returns
+    -------
+    float
+        :math:`\operatorname{var}g` (T = 0).
+
+    Examples
+    --------
     >>> import mesocorr
     >>> round(dirac_ucf_variance((1,), "graphene") / mesocorr.ucf_variance((1,), spinless=True), 9)
     16.0

@@ -32,6 +32,9 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
     "scaling-one-loop": ["beta_function", "beta_series", "one_loop_flow", "leading_flow", "flow",
                          "localization_length", "plot_beta"],
     "zeeman": ["channels", "magnetoconductance", "ucf_variance", "ucf_correlation"],
+    "graphene": ["graphene", "dirac_channels", "dirac_magnetoconductance", "fit_magnetoconductance",
+                 "dirac_ucf_variance"],
+    "ti-surface": ["ti_surface", "ti_film", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
@@ -50,6 +53,7 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.fitting": "Magnetoconductance fits",
     "mesocorr.ensembles": "Ensemble validation",
     "mesocorr.physics_warnings": "Units and constants",
+    "mesocorr.dirac": "Dirac materials",
 }
 
 #: public name -> heading (prefix), where the name's module section is not the right one
