@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, check_symbolic
-from mesocorr.diagrams.dirac_models import ti_surface_model, ti_surface_projection
+from mesocorr.diagrams.dirac_models import hikami_weights, ti_surface_model, ti_surface_projection
 
 TITLE = "Topological-insulator surface: band-projected Cooperon, Berry phase, alpha = -1/2 and the massive cone"
 
@@ -30,6 +30,14 @@ def build() -> Derivation:
         gaps[n] = sp.factor(sp.cancel(c.gap / bp.decay_rate))
         d.equation(f"sector {n}: gap times $\\tau$", rf"\Gamma_{n}\tau", gaps[n])
         d.equation(f"sector {n}: weight", f"w_{n}", c.weight)
+    boxes = hikami_weights(a)
+    d.equation("transport factor of the current vertex:", "\\eta = \\tau_{tr}/\\tau", boxes[0]["eta"])
+    for n in (0, 1):
+        d.equation(f"sector {n}: bare Hikami box $(-1)^n\\lambda_n\\eta$", f"w_{n}^{{(0)}}", boxes[n]["bare"])
+        d.equation(f"sector {n}: the two dressed boxes", f"w_{n}^{{(1)}}", boxes[n]["dressed"])
+    d.check(check_symbolic("massless: bare box -2, dressed boxes +1, total -1 (alpha = -1/2)", "symplectic class",
+                           sp.Matrix([boxes[1]["bare"].subs(a, 0), boxes[1]["dressed"].subs(a, 0)]),
+                           sp.Matrix([-2, 1])))
     d.check(check_symbolic("massless: sector 1 gapless, weight -1: alpha = -1/2", "symplectic class",
                            sp.Matrix([gaps[1].subs(a, 0), ti_surface_model(0).spectrum("cooperon").channels[0].weight]),
                            sp.Matrix([0, -1])))

@@ -32,9 +32,9 @@ set must be closed under :math:`R` (checked: no rung leads out of it). On it the
 projection). The back-scattering contraction :math:`\Gamma(\theta,\theta+\pi)` of a state of harmonic
 :math:`n` carries :math:`e^{in\pi}`: the Berry-phase sign operator is :math:`\mathcal S = \mathrm{diag}((-1)^{n})`
 (Cooperon). Weights are then those of the engine, :math:`W = \mathcal SP/N`, with :math:`N` the number of
-band states. The Hikami-box dressing is taken in the soft-mode normalisation (a gapless sector carries the
-universal weight of its symmetry class); the a-dependent dressing of gapped massive-cone sectors is not
-derived here.
+band states (the soft-sector normalisation: a gapless sector carries the universal weight of its symmetry
+class); the single cone's bare and dressed Hikami boxes, and their :math:`a` dependence for a massive cone, are
+derived in :func:`mesocorr.diagrams.dirac_models.hikami_weights`.
 
 **Time reversal** of the projected states, :math:`\Theta|\alpha,\mathbf k\rangle = \sum_\beta|\beta,-\mathbf
 k\rangle U_{\beta\alpha}\times(\text{phase})`, is computed (:func:`projected_time_reversal`) and fixes the
@@ -56,7 +56,7 @@ import sympy as sp
 from mesocorr.diagrams.pair_kernel import DisorderMechanism, InternalModel, KINDS
 from mesocorr.symbolic.internal_space import InternalSpace, kron
 
-__all__ = ["Z", "W", "cone_state", "BandProjection", "ProjectedModel", "dominant_harmonics",
+__all__ = ["Z", "W", "cone_state", "laurent_terms", "BandProjection", "ProjectedModel", "dominant_harmonics",
            "projected_time_reversal"]
 
 #: :math:`z = e^{i\theta}` (incoming direction), :math:`w = e^{i\theta'}` (outgoing direction); unit modulus
@@ -89,7 +89,7 @@ def cone_state(chirality: int, mass_ratio=0, direction=Z) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix([c, second])
 
 
-def _laurent_terms(expr) -> dict:
+def laurent_terms(expr) -> dict:
     """{(p, q): coefficient} of a Laurent polynomial in z, w (z^p w^q)."""
     expr = sp.expand(expr)
     if expr == 0:
@@ -176,9 +176,9 @@ class BandProjection:
                         c = m.correlator[i, j]
                         if c != 0:
                             total += c * vi * sp.Matrix(vj).T.applyfunc(_conj)
-            avg = total.applyfunc(lambda x: _laurent_terms(x).get((0, 0), sp.Integer(0)))
+            avg = total.applyfunc(lambda x: laurent_terms(x).get((0, 0), sp.Integer(0)))
             rest = (total.applyfunc(sp.expand) - avg).applyfunc(
-                lambda x: sum((v * Z ** p for (p, q), v in _laurent_terms(x).items() if q == 0 and p != 0),
+                lambda x: sum((v * Z ** p for (p, q), v in laurent_terms(x).items() if q == 0 and p != 0),
                               sp.Integer(0)))
             if rest != sp.zeros(d, d):
                 raise ValueError("mechanisms: the projected self-energy depends on the direction (anisotropic)")
@@ -214,7 +214,7 @@ class BandProjection:
         blocks: dict = {}
         for r in range(d * d):
             for col in range(d * d):
-                for (p, q), v in _laurent_terms(total[r, col]).items():
+                for (p, q), v in laurent_terms(total[r, col]).items():
                     blk = blocks.setdefault((-p, q), sp.zeros(d * d, d * d))
                     blk[r, col] += v
         out = {k: sp.ImmutableMatrix(v.applyfunc(sp.simplify)) for k, v in blocks.items()}
@@ -287,7 +287,7 @@ def projected_time_reversal(projection: BandProjection) -> sp.ImmutableMatrix:
     out = sp.zeros(*M.shape)
     for i in range(M.rows):
         for j in range(M.cols):
-            terms = _laurent_terms(M[i, j])
+            terms = laurent_terms(M[i, j])
             if len(terms) > 1:
                 raise ValueError("projection: time reversal does not map band states to band states at -k")
             for (p, _q), v in terms.items():

@@ -36,8 +36,11 @@ import sympy as sp
 
 from mesocorr.arguments import sympy_value
 from mesocorr.diagrams.band_projection import (
+    W,
+    Z,
     BandProjection,
     ProjectedModel,
+    laurent_terms,
     cone_state,
     dominant_harmonics,
     projected_time_reversal,
@@ -57,7 +60,7 @@ from mesocorr.symbolic.internal_space import (
 
 __all__ = ["graphene_projection", "graphene_model", "ti_surface_projection", "ti_surface_model",
            "ti_film_projection", "ti_film_model", "berry_sign", "GRAPHENE_RATES", "TI_SECTORS",
-           "DIRAC_PARAMETERS", "dirac_linear_forms", "soft_mode_count"]
+           "DIRAC_PARAMETERS", "dirac_linear_forms", "soft_mode_count", "hikami_weights"]
 
 I2 = sp.eye(2)
 X, Y, ZP = PAULI
@@ -90,10 +93,12 @@ def graphene_projection(potential=None, intervalley=None, staggered=None, gauge=
     return BandProjection(space, states, mechs)
 
 
-def _model(bp: BandProjection, space: InternalSpace, harmonics=None, dephasing=None) -> ProjectedModel:
+def _model(bp: BandProjection, space: InternalSpace, harmonics=None, dephasing=None, sign=None) -> ProjectedModel:
+    """``sign``: the back-scattering operator S (default the Berry sign of the harmonics)."""
     h = {kind: dominant_harmonics(bp, kind) for kind in ("cooperon", "diffuson")} if harmonics is None else harmonics
     kernels = {kind: bp.soft_kernel(kind, h[kind]) for kind in ("cooperon", "diffuson")}
-    return ProjectedModel(space, bp.decay_rate, kernels, berry_sign(h["cooperon"]), dephasing=dephasing)
+    S = berry_sign(h["cooperon"]) if sign is None else sign
+    return ProjectedModel(space, bp.decay_rate, kernels, S, dephasing=dephasing)
 
 
 def graphene_model(potential=None, intervalley=None, staggered=None, gauge=None) -> ProjectedModel:
@@ -124,6 +129,53 @@ def ti_surface_projection(mass_ratio=0, potential=None) -> BandProjection:
                           [DisorderMechanism("potential", I2, g0, +1)])
 
 
+def hikami_weights(mass_ratio=0) -> dict:
+    r"""Weights of the single cone's Cooperon sectors with the bare and the two dressed Hikami boxes.
+
+    Diffusion approximation, projected band, potential disorder (form factor :math:`f(\theta,\theta') =
+    \langle\mathbf k|\mathbf k'\rangle`, :math:`\langle|f|^2\rangle` its angular mean). For sector :math:`n`
+    (Cooperon :math:`C_n e^{in(\theta'-\theta)}`, :math:`\lambda_n = R_n/\langle|f|^2\rangle` its rung over the
+    Born rate), current vertex :math:`J = \eta v_g\cos\theta` with :math:`\eta = \tau_{tr}/\tau =
+    1/(1-\langle|f|^2\cos\varphi\rangle/\langle|f|^2\rangle)`:
+
+    * bare box (:math:`\int d\xi\,G^RG^AG^RG^A = 4\pi\tau^3`, back-scattering phase :math:`e^{in\pi}`):
+      :math:`(-1)^n\lambda_n\eta` times the weight of one ordinary spinless species;
+    * each dressed box (one extra impurity line across the two retarded, or the two advanced, lines;
+      :math:`[\int d\xi\,(G^R)^2G^A]^2 = -4\pi^2\tau^4`):
+      :math:`\lambda_n\eta\,\mathrm{Re}\,I_n/\langle|f|^2\rangle`,
+      :math:`I_n = \langle f(\theta'+\pi,\theta)f(\theta',\theta+\pi)e^{in(\theta'-\theta)}\cos\theta\cos\theta'\rangle`.
+
+    Returns ``{n: {"lambda", "eta", "bare", "dressed", "weight"}}`` (SymPy, functions of ``mass_ratio``), the
+    weight in units of one ordinary species (weight +1: :math:`\alpha = +\tfrac12`). Massless:
+    :math:`w_1 = -2 + \tfrac12 + \tfrac12 = -1` (:math:`\alpha = -\tfrac12`); :math:`a\to1`: :math:`w_0\to1`.
+
+    >>> w = hikami_weights(0)
+    >>> w[1]["bare"], w[1]["dressed"], w[1]["weight"]
+    (-2, 1, -1)
+    """
+    a = sympy_value("mass_ratio", mass_ratio)
+    c2, s2 = (1 + a) / 2, (1 - a) / 2
+
+    def f(z, w):                      # <k|k'> of the cone state (c, s z): c^2 + s^2 w/z
+        return c2 + s2 * w / z
+
+    def avg(expr):
+        return laurent_terms(sp.expand(expr)).get((0, 0), sp.Integer(0))
+
+    zz, ww = Z, W
+    cos_z, cos_w = (zz + 1 / zz) / 2, (ww + 1 / ww) / 2
+    f2 = avg(f(zz, ww) * f(1 / zz, 1 / ww))
+    eta = sp.simplify(1 / (1 - avg(f(zz, ww) * f(1 / zz, 1 / ww) * (ww / zz + zz / ww) / 2) / f2))
+    out = {}
+    for n in TI_SECTORS:
+        lam = sp.simplify(laurent_terms(sp.expand(f(zz, ww) * f(-zz, -ww))).get((-n, n), 0) / f2)
+        box = avg(f(-ww, zz) * f(ww, -zz) * (ww / zz) ** n * cos_z * cos_w)
+        bare = sp.factor(sp.Integer(-1) ** n * lam * eta)
+        dressed = sp.factor(2 * lam * eta * sp.re(box) / f2)
+        out[n] = {"lambda": lam, "eta": eta, "bare": bare, "dressed": dressed, "weight": sp.factor(bare + dressed)}
+    return out
+
+
 def ti_surface_model(mass_ratio=0, potential=None, sector: int = 1) -> ProjectedModel:
     r"""The single cone's Cooperon sector ``sector`` (harmonic 0 or 1) as an engine model (dimension 1).
 
@@ -139,7 +191,8 @@ def ti_surface_model(mass_ratio=0, potential=None, sector: int = 1) -> Projected
         raise ValueError(f"sector: must be 0 or 1, got {sector!r}")
     bp = ti_surface_projection(mass_ratio, potential)
     space = InternalSpace(Factor("cone", {"0": sp.eye(1)}, None, r"\sigma", {"0": "cone"}))
-    return _model(bp, space, {"cooperon": (sector,), "diffuson": (0,)})
+    weight = hikami_weights(mass_ratio)[sector]["weight"]
+    return _model(bp, space, {"cooperon": (sector,), "diffuson": (0,)}, sign=sp.ImmutableMatrix([[weight]]))
 
 
 def ti_film_projection(potential=None, tunnel=None) -> BandProjection:
@@ -216,8 +269,9 @@ def dirac_linear_forms() -> dict:
       dephasing; ``soft`` lists the channels free of the potential rate.
     * ``"ti-film"``: :func:`ti_film_model` with :math:`1/\tau_t = \gamma_t/2` (tunnelling rate top -> bottom, read
       off the self-energy), so ``B_tunnel`` enters as :math:`\gamma_t = 2B_t`.
-    * ``"ti-surface"``: per sector :math:`n`, ``(n, weight, numerator, denominator)`` with
-      :math:`\Gamma_n\tau = P(a)/Q(a)` (polynomial coefficients, lowest power first).
+    * ``"ti-surface"``: per sector :math:`n`, ``(n, P, Q, P_w, Q_w)`` with :math:`\Gamma_n\tau = P(a)/Q(a)` and
+      the Hikami-dressed weight :math:`w_n = P_w(a)/Q_w(a)` (:func:`hikami_weights`; polynomial coefficients,
+      lowest power first).
     """
     from mesocorr.diagrams.pair_kernel import linear_form
 
@@ -248,7 +302,9 @@ def dirac_linear_forms() -> dict:
         m = ti_surface_model(a, g0, sector=n)
         (ch,) = m.spectrum("cooperon").channels
         num, den = sp.fraction(sp.cancel(ch.gap / m.decay_rate))
-        coeffs = [tuple(Fraction(int(c.p), int(c.q)) for c in reversed(sp.Poly(p, a).all_coeffs())) for p in (num, den)]
-        sectors.append((n, Fraction(int(ch.weight)), *coeffs))
+        wnum, wden = sp.fraction(sp.cancel(ch.weight))
+        coeffs = [tuple(Fraction(int(c.p), int(c.q)) for c in reversed(sp.Poly(p, a).all_coeffs()))
+                  for p in (num, den, wnum, wden)]
+        sectors.append((n, *coeffs))
     out["ti-surface"] = tuple(sectors)
     return out

@@ -12,8 +12,8 @@ Parameters are fields (tesla) or rates alike (the gaps are linear and homogeneou
   scattering rate), ``B_intravalley`` (the intravalley symmetry-breaking rate as a field);
 * ti-film: ``B_phi_top``, ``B_phi_bottom``, ``B_tunnel`` = :math:`\hbar/(4eD\tau_t)` (:math:`1/\tau_t` the
   rate of tunnelling from one surface to the other);
-* ti-surface: per Cooperon harmonic sector ``(n, weight, P, Q)``, gap :math:`\Gamma_n = (P(a)/Q(a))/\tau`,
-  :math:`a = m/E_F`, coefficients lowest power first.
+* ti-surface: per Cooperon harmonic sector ``(n, P, Q, P_w, Q_w)``, gap :math:`\Gamma_n = (P(a)/Q(a))/\tau`,
+  weight (bare + two dressed Hikami boxes) :math:`P_w(a)/Q_w(a)`, :math:`a = m/E_F`, lowest power first.
 """
 
 from __future__ import annotations
@@ -116,12 +116,14 @@ TI_FILM_DIFFUSON = {'kind': 'diffuson',
             (3, 3, F(1), F(0))),
  'soft': (0, 3)}
 
-#: single-cone Cooperon sectors (n, weight, P, Q): gap = P(a)/Q(a) / tau
+#: single-cone Cooperon sectors (n, P, Q, P_w, Q_w): gap = P(a)/Q(a) / tau, Hikami-dressed weight P_w(a)/Q_w(a)
 TI_SURFACE_SECTORS = ((0,
-  F(1),
   (F(1), F(-2), F(1)),
+  (F(2), F(0), F(2)),
+  (F(1), F(2), F(1)),
   (F(2), F(0), F(2))),
  (1,
-  F(-1),
   (F(0), F(0), F(2)),
-  (F(1), F(0), F(1))))
+  (F(1), F(0), F(1)),
+  (F(-1), F(0), F(1)),
+  (F(1), F(0), F(3))))

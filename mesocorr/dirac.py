@@ -27,12 +27,13 @@ Models and parameters (fields in tesla; :math:`B_x = \hbar/(4eD\tau_x)`):
   :math:`B_* = B_i + B_{\rm intra}` — McCann et al., PRL 97, 146805 (2006), Eq. (1). ``B_star`` is *not* an
   input: it already contains :math:`B_i` (writing :math:`B_\phi + B_i + B_*` counts it twice).
 * ``"ti-surface"``: one cone, ``B_phi``; with ``mass_ratio`` :math:`a = m/E_F > 0` also ``B_elastic`` =
-  :math:`\hbar/(4eD\tau)`: sector 1 (Berry phase π, weight :math:`-1`) gets the gap
-  :math:`\tfrac{2a^2}{1+a^2}B_e`, sector 0 (weight :math:`+1`) :math:`\tfrac{(1-a)^2}{2(1+a^2)}B_e`.
-  :math:`a = 0`: only sector 1 is soft, :math:`\alpha = -\tfrac12`; :math:`a\to1`: only sector 0,
-  :math:`\alpha = +\tfrac12`. One cone spans :math:`-\tfrac12\le\alpha\le+\tfrac12`, not ":math:`-\tfrac12`
-  to 1". The weights of gapped sectors are taken at their soft-mode values (the :math:`a`-dependent
-  Hikami-box dressing of intermediate :math:`a` is not derived).
+  :math:`\hbar/(4eD\tau)`: sector 1 (Berry phase π) gets the gap :math:`\tfrac{2a^2}{1+a^2}B_e` and the weight
+  :math:`w_1 = -\tfrac{1-a^2}{1+3a^2}`, sector 0 the gap :math:`\tfrac{(1-a)^2}{2(1+a^2)}B_e` and
+  :math:`w_0 = \tfrac{(1+a)^2}{2(1+a^2)}` (bare and two dressed Hikami boxes,
+  :func:`mesocorr.diagrams.dirac_models.hikami_weights`). :math:`a = 0`: only sector 1 is soft,
+  :math:`\alpha = -\tfrac12`; :math:`a\to1`: only sector 0, :math:`\alpha = +\tfrac12`. One cone spans
+  :math:`-\tfrac12\le\alpha\le+\tfrac12`, not ":math:`-\tfrac12` to 1". Diffusion approximation: at
+  intermediate :math:`a` both gaps are of order :math:`1/\tau` (the formula is then an estimate).
 * ``"ti-film"``: two surfaces, ``B_phi`` (one value: both; two: top, bottom) and ``B_tunnel`` =
   :math:`\hbar/(4eD\tau_t)`, :math:`1/\tau_t` the rate of tunnelling from one surface to the other
   (incoherent). Decoupled: :math:`\alpha = -1`; :math:`B_t\gg B_\phi`: :math:`\alpha = -\tfrac12`.
@@ -216,8 +217,9 @@ def _exact_channels(model, values, kind: str = "cooperon") -> list[tuple[str, ob
     if model == "ti-surface":
         a = values["mass_ratio"]
         out = []
-        for n, weight, P, Q in TI_SURFACE_SECTORS:
+        for n, P, Q, Pw, Qw in TI_SURFACE_SECTORS:
             g = _poly(P, a) / _poly(Q, a)
+            weight = _poly(Pw, a) / _poly(Qw, a)
             if a == 0 and g != 0:
                 continue                     # massless: sector 0 is not soft (gap 1/(2 tau))
             out.append((f"sector_{n}", values["B_phi"] + g * values.get("B_elastic", 0), weight))

@@ -110,19 +110,23 @@ def test_massive_cone_limits():
     """a -> 0: sector 1 gapless like a^2 (WAL, alpha -1/2), sector 0 at 1/(2 tau); a -> 1: sector 0 gapless
     like (1-a)^2/4 (WL, alpha +1/2), sector 1 at 1/tau. One cone spans -1/2 <= alpha <= +1/2."""
     a = sp.Symbol("a", nonnegative=True)
-    g = {n: sp.cancel(P / Q) for n, _, P, Q in
-         [(n, w, sum(c * a ** k for k, c in enumerate(P)), sum(c * a ** k for k, c in enumerate(Q)))
-          for n, w, P, Q in dc.TI_SURFACE_SECTORS]}
+    def poly(coeffs):
+        return sum(c * a ** k for k, c in enumerate(coeffs))
+
+    g = {n: sp.cancel(poly(P) / poly(Q)) for n, P, Q, _, _ in dc.TI_SURFACE_SECTORS}
+    w = {n: sp.cancel(poly(P) / poly(Q)) for n, _, _, P, Q in dc.TI_SURFACE_SECTORS}
+    assert w[1].subs(a, 0) == -1 and w[0].subs(a, 1) == 1 and w[1].subs(a, 1) == 0
     assert sp.limit(g[1] / a ** 2, a, 0) == 2 and g[0].subs(a, 0) == sp.Rational(1, 2)
     assert sp.limit(g[0] / (1 - a) ** 2, a, 1) == sp.Rational(1, 4) and g[1].subs(a, 1) == 1
     B_e = 1.0
     near0 = dirac.dirac_alpha("ti-surface", below=1e-3, B_phi=1e-6, mass_ratio=1e-3, B_elastic=B_e)
     near1 = dirac.dirac_alpha("ti-surface", below=1e-3, B_phi=1e-6, mass_ratio=1 - 1e-3, B_elastic=B_e)
-    assert (near0, near1) == (-0.5, 0.5)
+    assert near0 == pytest.approx(-0.5, abs=1e-5) and near1 == pytest.approx(0.5, abs=1e-5)
     for a_val in np.linspace(0, 1, 11):
         kw = {"mass_ratio": a_val, "B_elastic": B_e} if a_val > 0 else {}
         assert -0.5 <= dirac.dirac_alpha("ti-surface", B_phi=1e-6, **kw) <= 0.5
     # a -> 1: the magnetoconductance approaches one orthogonal species (+1/2 of spin-degenerate WL)
+    # (sector 1 has weight 0 there: the cone is an ordinary band)
     from mesocorr import magnetoconductance
 
     wl = magnetoconductance(FIELDS, dim=2, D=1.0, phi=4 * E_CHARGE * 1e-3 / HBAR)
@@ -285,3 +289,43 @@ def test_ucf_variance_against_the_spin_ucf_code():
     # monotonic lifting of the valley degeneracy
     values = [dirac.dirac_ucf_variance((1,), "graphene", intervalley=x) for x in (0, 1, 10, 100, 1e4)]
     assert all(a > b for a, b in zip(values, values[1:]))
+
+
+# ----------------------------------------------------------------------------- Hikami boxes
+def _boxes_brute_force(a, n, n_angles=48):
+    """Bare and dressed Hikami boxes of sector n by a direct double quadrature over (theta, theta') of the
+    explicit spinors (second algorithm: no Laurent polynomials), in units of one ordinary species."""
+    c, s = math.sqrt((1 + a) / 2), math.sqrt((1 - a) / 2)
+    th = 2 * np.pi * np.arange(n_angles) / n_angles
+
+    def spinor(t):
+        return np.array([c * np.ones_like(t), s * np.exp(1j * t)])
+
+    def f(t1, t2):                        # <k(t1)|k(t2)>
+        u1, u2 = spinor(t1), spinor(t2)
+        return np.sum(np.conj(u1) * u2, axis=0)
+
+    T, Tp = np.meshgrid(th, th, indexing="ij")
+    f2 = np.mean(np.abs(f(T, Tp)) ** 2)
+    eta = 1 / (1 - np.mean(np.abs(f(T, Tp)) ** 2 * np.cos(Tp - T)) / f2)
+    lam = np.mean(f(T, Tp) * f(T + np.pi, Tp + np.pi) * np.exp(-1j * n * (Tp - T))).real / f2
+    box = np.mean(f(Tp + np.pi, T) * f(Tp, T + np.pi) * np.exp(1j * n * (Tp - T)) * np.cos(T) * np.cos(Tp))
+    return (-1) ** n * lam * eta, 2 * lam * eta * box.real / f2
+
+
+@pytest.mark.parametrize("a", [0.0, 0.2, 0.5, 0.9, 1.0])
+def test_hikami_weights_against_quadrature(a):
+    w = dm.hikami_weights(sp.nsimplify(a))
+    for n in (0, 1):
+        bare, dressed = _boxes_brute_force(a, n)
+        assert float(w[n]["bare"]) == pytest.approx(bare, rel=1e-12, abs=1e-14)
+        assert float(w[n]["dressed"]) == pytest.approx(dressed, rel=1e-12, abs=1e-14)
+
+
+def test_massless_cone_alpha_from_the_boxes():
+    """alpha = -1/2 from the boxes: the bare box alone gives -2 (tau_tr = 2 tau), each dressed box +1/2."""
+    w = dm.hikami_weights(0)[1]
+    assert (w["eta"], w["lambda"], w["bare"], w["dressed"], w["weight"]) == (2, 1, -2, 1, -1)
+    # the ordinary metal (a = 1: constant spinor) has no dressing: weight +1
+    w0 = dm.hikami_weights(1)[0]
+    assert (w0["bare"], w0["dressed"], w0["weight"]) == (1, 0, 1)
