@@ -329,3 +329,17 @@ def test_massless_cone_alpha_from_the_boxes():
     # the ordinary metal (a = 1: constant spinor) has no dressing: weight +1
     w0 = dm.hikami_weights(1)[0]
     assert (w0["bare"], w0["dressed"], w0["weight"]) == (1, 0, 1)
+
+
+def test_massive_weights_and_gaps_converge_to_the_massless_limits():
+    """As the breaking (the mass a) goes to zero, the numeric sector-1 weight converges to -1 like 4a^2 and its
+    gap to 0 like 2a^2 (derived forms evaluated through the public numeric path)."""
+    prev = None
+    for a in (1e-1, 1e-2, 1e-3, 1e-4):
+        ch = {c["name"]: c for c in dirac.dirac_channels("ti-surface", 1e-12, mass_ratio=a, B_elastic=1.0)}
+        dw = ch["sector_1"]["weight"] + 1
+        assert dw == pytest.approx(4 * a * a / (1 + 3 * a * a), rel=1e-9)
+        assert ch["sector_1"]["B_c"] - 1e-12 == pytest.approx(2 * a * a / (1 + a * a), rel=1e-9)
+        if prev is not None:
+            assert dw < prev / 50
+        prev = dw
