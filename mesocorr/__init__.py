@@ -76,6 +76,7 @@ _API = {
     "dirac_magnetoconductance": "mesocorr.dirac",
     "dirac_alpha": "mesocorr.dirac",
     "dirac_ucf_variance": "mesocorr.dirac",
+    "dirac_wl_correction": "mesocorr.dirac",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }

@@ -54,7 +54,7 @@ import mpmath
 import numpy as np
 
 from mesocorr import arguments
-from mesocorr.integrals.derived_constants import UCF_WEIGHTS, monomial_float
+from mesocorr.integrals.derived_constants import UCF_WEIGHTS, WL_ZERO_FIELD, monomial_float, monomial_mp
 from mesocorr.integrals.dirac_constants import (
     GRAPHENE_COOPERON,
     GRAPHENE_DIFFUSON,
@@ -65,9 +65,10 @@ from mesocorr.integrals.dirac_constants import (
 from mesocorr.integrals.epstein import mode_sums
 from mesocorr.integrals.gap_operators import LinearGapOperator
 from mesocorr.integrals.hln import hln_f, hln_f_mp
+from mesocorr.physics_warnings import warn_inconsistent
 
 __all__ = ["DIRAC_MODELS", "DEGENERACY", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha",
-           "dirac_ucf_variance",
+           "dirac_ucf_variance", "dirac_wl_correction",
            "graphene", "ti_surface", "ti_film", "MAX_DPS"]
 
 #: model names (CLI ``--model``)
@@ -473,3 +474,61 @@ def _raw_gaps(model, values, kind):
     H = op.numpy({k: float(v) for k, v in values.items()})
     soft = list(form["soft"])
     return [float(x.real) for x in np.linalg.eigvals(H[np.ix_(soft, soft)])]
+
+
+def dirac_wl_correction(model: str, B_phi, B_elastic, B_intervalley=None, B_intravalley=None, mass_ratio=None,
+                        B_tunnel=None, dps: int | None = None):
+    r"""Zero-field weak-(anti)localization correction :math:`\delta\sigma` of a Dirac material, e²/h per square.
+
+    The derived 2D zero-field form of :func:`mesocorr.wl_correction` (stored prefactor
+    ``WL_ZERO_FIELD[2]`` :math:`= -1/(2\pi)` per channel and species) over the soft channels of the model:
+
+    .. math:: \delta\sigma = -\frac{g_sN}{2\pi}\sum_c w_c\ln\Big(1 + \frac{B_e}{B_c}\Big),
+
+    :math:`B_e = \hbar/(4eD\tau)` the elastic field (the ultraviolet cut-off :math:`q\ell = 1`).
+
+    Parameters
+    ----------
+    model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_tunnel
+        As :func:`dirac_channels` (fields in T).
+    B_elastic : float
+        :math:`\hbar/(4eD\tau)` (T), above every channel field.
+    dps : int, optional
+        mpmath at that many digits.
+
+    Returns
+    -------
+    float or mpmath.mpf
+        :math:`\delta\sigma` in :math:`e^2/h` per square (negative: localization).
+
+    Examples
+    --------
+    >>> round(dirac_wl_correction("ti-surface", 0.001, 1.0), 9)        # antilocalization: +(1/2pi) ln(1 + B_e/B_phi)
+    1.099562474
+    """
+    values = _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic if model == "ti-surface"
+                     else None, B_tunnel)
+    b_e = _field("B_elastic", B_elastic, zero_ok=False)
+    gs, N = DEGENERACY[model]
+    chans = _exact_channels(model, values)
+    for name, gap, _ in chans:
+        if gap >= b_e:
+            warn_inconsistent(f"B_elastic: the channel {name} has B_c = {float(gap):.3g} T >= B_elastic "
+                              f"= {float(b_e):.3g} T (not a diffusion mode)")
+    q = WL_ZERO_FIELD[2]
+    if dps is not None:
+        if isinstance(dps, bool) or not isinstance(dps, int) or not 1 <= dps <= MAX_DPS:
+            raise ValueError(f"dps: must be an integer in 1..{MAX_DPS}, got {dps!r}")
+        with mpmath.workdps(dps + _GUARD):
+            be = mpmath.mpf(b_e.numerator) / b_e.denominator
+            total = mpmath.mpf(0)
+            for _, gap, w in chans:
+                g = gap if isinstance(gap, mpmath.mpf) else mpmath.mpf(gap.numerator) / gap.denominator
+                wm = w if isinstance(w, mpmath.mpf) else mpmath.mpf(w.numerator) / w.denominator
+                total += wm * mpmath.log1p(be / g)
+            total *= gs * N * monomial_mp(q)
+        with mpmath.workdps(dps):
+            return +total
+    out = gs * N * monomial_float(q) * sum(float(w) * math.log1p(float(b_e) / float(gap)) for _, gap, w in chans)
+    arguments.check_finite_result("B_phi", out)
+    return out

@@ -343,3 +343,18 @@ def test_massive_weights_and_gaps_converge_to_the_massless_limits():
         if prev is not None:
             assert dw < prev / 50
         prev = dw
+
+
+def test_zero_field_correction_against_the_spin_code():
+    """Independent route: mesocorr.wl_correction (spin-degenerate metal, alpha = 1). One massless cone is -1/2 of it,
+    graphene without intervalley/intravalley breaking -2 of it; the mpmath path agrees with float64."""
+    from mesocorr import wl_correction
+
+    D, B_e, B_phi = 0.01, 1.0, 0.001
+    tau = HBAR / (4 * E_CHARGE * D * B_e)
+    metal = wl_correction(2, D=D, phi=4 * E_CHARGE * D * B_phi / HBAR, elastic_time=tau)
+    assert dirac.dirac_wl_correction("ti-surface", B_phi, B_e) == pytest.approx(-0.5 * metal, rel=1e-12)
+    assert dirac.dirac_wl_correction("graphene", B_phi, B_e, 0, 0) == pytest.approx(-2 * metal, rel=1e-12)
+    assert dirac.dirac_wl_correction("ti-film", B_phi, B_e) == pytest.approx(-metal, rel=1e-12)
+    mp_value = dirac.dirac_wl_correction("graphene", B_phi, B_e, 0.01, 0.1, dps=30)
+    assert float(mp_value) == pytest.approx(dirac.dirac_wl_correction("graphene", B_phi, B_e, 0.01, 0.1), rel=1e-14)

@@ -33,7 +33,7 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
                          "localization_length", "plot_beta"],
     "zeeman": ["channels", "magnetoconductance", "ucf_variance", "ucf_correlation"],
     "graphene": ["graphene", "dirac_channels", "dirac_magnetoconductance", "fit_magnetoconductance",
-                 "dirac_ucf_variance"],
+                 "dirac_ucf_variance", "dirac_wl_correction"],
     "ti-surface": ["ti_surface", "ti_film", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha"],
 }
 
