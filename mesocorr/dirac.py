@@ -36,7 +36,10 @@ Models and parameters (fields in tesla; :math:`B_x = \hbar/(4eD\tau_x)`):
   intermediate :math:`a` both gaps are of order :math:`1/\tau` (the formula is then an estimate).
 * ``"ti-film"``: two surfaces, ``B_phi`` (one value: both; two: top, bottom) and ``B_tunnel`` =
   :math:`\hbar/(4eD\tau_t)`, :math:`1/\tau_t` the rate of tunnelling from one surface to the other
-  (incoherent). Decoupled: :math:`\alpha = -1`; :math:`B_t\gg B_\phi`: :math:`\alpha = -\tfrac12`.
+  (incoherent). Decoupled: :math:`\alpha = -1`; :math:`B_t\gg B_\phi`: :math:`\alpha = -\tfrac12`. A
+  hybridisation gap (``mass_ratio`` :math:`a = m/E_F`, ``B_elastic``; no ``B_tunnel``) makes the film two massive
+  cones of masses :math:`\pm m` — the massive case, once per surface (the sectors do not depend on the sign of
+  the mass).
 
 References
 ----------
@@ -179,8 +182,7 @@ def _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B
         top, bottom = phis[0], phis[-1]
         if top == 0 and bottom == 0:
             raise ValueError("B_phi: at least one surface must be dephased (B_phi > 0): the gapless Cooperon diverges")
-        unused = {"B_intervalley": B_intervalley, "B_intravalley": B_intravalley, "mass_ratio": mass_ratio,
-                  "B_elastic": B_elastic}
+        unused = {"B_intervalley": B_intervalley, "B_intravalley": B_intravalley}
     else:
         if isinstance(B_phi, (tuple, list)):
             raise ValueError(f"B_phi: one value for {model!r}")
@@ -197,8 +199,17 @@ def _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B
         return {"B_phi": phi, "gamma_0": Fraction(0), "B_intervalley": _field("B_intervalley", B_intervalley or 0),
                 "B_intravalley": _field("B_intravalley", B_intravalley or 0)}
     if model == "ti-film":
-        return {"gamma_0": Fraction(0), "B_phi_top": top, "B_phi_bottom": bottom,
-                "B_tunnel": _field("B_tunnel", B_tunnel or 0)}
+        out = {"gamma_0": Fraction(0), "B_phi_top": top, "B_phi_bottom": bottom,
+               "B_tunnel": _field("B_tunnel", B_tunnel or 0)}
+        if mass_ratio not in (None, 0):
+            if out["B_tunnel"] != 0:
+                raise ValueError("mass_ratio: a hybridised film (mass_ratio > 0) with incoherent tunnelling on top is "
+                                 "not derived; give B_tunnel = 0 (the hybridisation gap already couples the surfaces)")
+            out["cones"] = {"top": _inputs("ti-surface", top or None, None, None, mass_ratio, B_elastic, None),
+                            "bottom": _inputs("ti-surface", bottom or None, None, None, mass_ratio, B_elastic, None)}
+        elif B_elastic is not None:
+            raise ValueError("B_elastic: used by the ti-film model only with mass_ratio > 0")
+        return out
     a = arguments.as_fraction("mass_ratio", arguments.nonnegative("mass_ratio", mass_ratio or 0))
     if a > 1:
         raise ValueError(f"mass_ratio: a = m/E_F must lie in [0, 1] (E_F in the conduction band), got {float(a)}")
@@ -225,6 +236,11 @@ def _exact_channels(model, values, kind: str = "cooperon") -> list[tuple[str, ob
                 continue                     # massless: sector 0 is not soft (gap 1/(2 tau))
             out.append((f"sector_{n}", values["B_phi"] + g * values.get("B_elastic", 0), weight))
         return out
+    if "cones" in values:            # hybridised film: two massive cones (masses +-m), each with N = 1 of the N = 2
+        if kind != "cooperon":
+            raise ValueError("mass_ratio: the hybridised film has no stored Diffuson form")
+        return [(f"{side}.{name}", gap, w / 2) for side, cone in values["cones"].items()
+                for name, gap, w in _exact_channels("ti-surface", cone)]
     form = _FORMS[(model, kind)]
     op = _operator(model, kind)
     exact = op.exact(values)

@@ -358,3 +358,17 @@ def test_zero_field_correction_against_the_spin_code():
     assert dirac.dirac_wl_correction("ti-film", B_phi, B_e) == pytest.approx(-metal, rel=1e-12)
     mp_value = dirac.dirac_wl_correction("graphene", B_phi, B_e, 0.01, 0.1, dps=30)
     assert float(mp_value) == pytest.approx(dirac.dirac_wl_correction("graphene", B_phi, B_e, 0.01, 0.1), rel=1e-14)
+
+
+def test_hybridised_film_is_two_massive_cones():
+    """The hybridisation gap: two cones of masses +-m, each the massive case (independent route: the ti-surface
+    model evaluated per surface); with incoherent tunnelling on top it is refused (not derived)."""
+    kw = {"mass_ratio": 0.4, "B_elastic": 1.0}
+    film = dirac.dirac_magnetoconductance(FIELDS, "ti-film", (0.003, 0.01), **kw)
+    cones = dirac.dirac_magnetoconductance(FIELDS, "ti-surface", 0.003, **kw) + \
+        dirac.dirac_magnetoconductance(FIELDS, "ti-surface", 0.01, **kw)
+    assert np.allclose(film, cones, rtol=1e-12, atol=0)
+    with pytest.raises(ValueError, match="mass_ratio"):
+        dirac.dirac_magnetoconductance(0.01, "ti-film", 0.003, B_tunnel=0.01, **kw)
+    with pytest.raises(ValueError, match="B_elastic"):
+        dirac.dirac_magnetoconductance(0.01, "ti-film", 0.003, B_elastic=1.0)
