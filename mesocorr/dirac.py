@@ -168,6 +168,11 @@ def _field(name, value, zero_ok=True) -> Fraction:
     return arguments.as_fraction(name, check(name, value))
 
 
+def _to_mp(x):
+    """A Fraction (exact) or an mpmath number as an mpf at the working precision."""
+    return x if isinstance(x, mpmath.mpf) else mpmath.mpf(x.numerator) / x.denominator
+
+
 def _poly(coeffs, a: Fraction) -> Fraction:
     return sum((c * a ** k for k, c in enumerate(coeffs)), Fraction(0))
 
@@ -224,8 +229,9 @@ def _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B
     return out
 
 
-def _exact_channels(model, values, kind: str = "cooperon") -> list[tuple[str, object, object]]:
-    """(name, gap field, weight) of the soft channels: Fractions (1x1 blocks) or mpmath numbers (2x2 blocks)."""
+def _exact_channels(model, values, kind: str = "cooperon", digits: int = 60) -> list[tuple[str, object, object]]:
+    """(name, gap field, weight) of the soft channels: Fractions (1x1 blocks) or mpmath numbers at ``digits``
+    digits (2x2 blocks)."""
     if model == "ti-surface":
         a = values["mass_ratio"]
         out = []
@@ -240,7 +246,7 @@ def _exact_channels(model, values, kind: str = "cooperon") -> list[tuple[str, ob
         if kind != "cooperon":
             raise ValueError("mass_ratio: the hybridised film has no stored Diffuson form")
         return [(f"{side}.{name}", gap, w / 2) for side, cone in values["cones"].items()
-                for name, gap, w in _exact_channels("ti-surface", cone)]
+                for name, gap, w in _exact_channels("ti-surface", cone, digits=digits)]
     form = _FORMS[(model, kind)]
     op = _operator(model, kind)
     exact = op.exact(values)
@@ -263,7 +269,7 @@ def _exact_channels(model, values, kind: str = "cooperon") -> list[tuple[str, ob
             for name in (form["channels"][i], form["channels"][j]):
                 out.append((name, mu, trw / 2))
             continue
-        with mpmath.workdps(60):
+        with mpmath.workdps(digits):
             s = mpmath.sqrt(mpmath.mpf(disc.numerator) / disc.denominator)
             for sign in (-1, 1):
                 gap = mpmath.mpf(mu.numerator) / mu.denominator + sign * s
@@ -377,19 +383,17 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
     """
     values = _inputs(model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B_tunnel)
     gs, N = DEGENERACY[model]
-    chans = _exact_channels(model, values)
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 1 <= dps <= MAX_DPS):
+        raise ValueError(f"dps: must be an integer in 1..{MAX_DPS}, got {dps!r}")
+    chans = _exact_channels(model, values, digits=max(60, (dps or 0) + 2 * _GUARD))
     if dps is not None:
-        if isinstance(dps, bool) or not isinstance(dps, int) or not 1 <= dps <= MAX_DPS:
-            raise ValueError(f"dps: must be an integer in 1..{MAX_DPS}, got {dps!r}")
-        b = abs(arguments.as_fraction("B", arguments.as_real("B", B)))
+        b = abs(arguments.as_fraction("B", B))
         with mpmath.workdps(dps + _GUARD):
             total = mpmath.mpf(0)
             if b != 0:
                 bm = mpmath.mpf(b.numerator) / b.denominator
                 for _, gap, w in chans:
-                    g = gap if isinstance(gap, mpmath.mpf) else mpmath.mpf(gap.numerator) / gap.denominator
-                    wm = w if isinstance(w, mpmath.mpf) else mpmath.mpf(w.numerator) / w.denominator
-                    total += wm * hln_f_mp(bm / g, dps + _GUARD)
+                    total += _to_mp(w) * hln_f_mp(bm / _to_mp(gap), dps + _GUARD)
             total *= gs * N / (2 * mpmath.pi)
         with mpmath.workdps(dps):
             return +total
@@ -526,22 +530,20 @@ def dirac_wl_correction(model: str, B_phi, B_elastic, B_intervalley=None, B_intr
                      else None, B_tunnel)
     b_e = _field("B_elastic", B_elastic, zero_ok=False)
     gs, N = DEGENERACY[model]
-    chans = _exact_channels(model, values)
+    if dps is not None and (isinstance(dps, bool) or not isinstance(dps, int) or not 1 <= dps <= MAX_DPS):
+        raise ValueError(f"dps: must be an integer in 1..{MAX_DPS}, got {dps!r}")
+    chans = _exact_channels(model, values, digits=max(60, (dps or 0) + 2 * _GUARD))
     for name, gap, _ in chans:
         if gap >= b_e:
             warn_inconsistent(f"B_elastic: the channel {name} has B_c = {float(gap):.3g} T >= B_elastic "
                               f"= {float(b_e):.3g} T (not a diffusion mode)")
     q = WL_ZERO_FIELD[2]
     if dps is not None:
-        if isinstance(dps, bool) or not isinstance(dps, int) or not 1 <= dps <= MAX_DPS:
-            raise ValueError(f"dps: must be an integer in 1..{MAX_DPS}, got {dps!r}")
         with mpmath.workdps(dps + _GUARD):
             be = mpmath.mpf(b_e.numerator) / b_e.denominator
             total = mpmath.mpf(0)
             for _, gap, w in chans:
-                g = gap if isinstance(gap, mpmath.mpf) else mpmath.mpf(gap.numerator) / gap.denominator
-                wm = w if isinstance(w, mpmath.mpf) else mpmath.mpf(w.numerator) / w.denominator
-                total += wm * mpmath.log1p(be / g)
+                total += _to_mp(w) * mpmath.log1p(be / _to_mp(gap))
             total *= gs * N * monomial_mp(q)
         with mpmath.workdps(dps):
             return +total

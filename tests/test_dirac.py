@@ -372,3 +372,13 @@ def test_hybridised_film_is_two_massive_cones():
         dirac.dirac_magnetoconductance(0.01, "ti-film", 0.003, B_tunnel=0.01, **kw)
     with pytest.raises(ValueError, match="B_elastic"):
         dirac.dirac_magnetoconductance(0.01, "ti-film", 0.003, B_elastic=1.0)
+
+
+def test_film_mp_path_at_high_precision():
+    """The film's 2x2 block at 100 digits agrees with 130 digits to 1e-99 (no fixed-precision step)."""
+    a = dirac.dirac_magnetoconductance(0.01, "ti-film", (0.003, 0.01), B_tunnel=0.02, dps=100)
+    with mpmath.workdps(130):
+        b = dirac.dirac_magnetoconductance(0.01, "ti-film", (0.003, 0.01), B_tunnel=0.02, dps=130)
+        assert abs(a - b) < mpmath.mpf(10) ** -99 * abs(b)
+    assert float(a) == pytest.approx(float(dirac.dirac_magnetoconductance(0.01, "ti-film", (0.003, 0.01),
+                                                                          B_tunnel=0.02)[()]), rel=1e-13)
