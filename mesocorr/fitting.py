@@ -161,12 +161,16 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
             raise ValueError("width: the wire model needs the wire width (m)")
         extra["width"] = arguments.positive("width", width)
 
+    def rate(field):   # a number stays a float; an array of fields (the batched start grid) stays an array
+        r = field_to_rate(field)
+        return float(r) if r.ndim == 0 else r
+
     def f(B, p):
-        mag = field_to_rate(p["B_mag"]) if magnetic else 0.0
-        so = field_to_rate(p["B_so"]) if "B_so" in p else 0.0
+        mag = rate(p["B_mag"]) if magnetic else 0.0
+        so = rate(p["B_so"]) if "B_so" in p else 0.0
         with _warnings.catch_warnings():   # trial parameters of the optimiser: checked once at the optimum
             _warnings.simplefilter("ignore", PhysicsWarning)
-            val = mc(B, dim=dim, D=1.0, so=float(so), mag=float(mag), phi=float(field_to_rate(p["B_phi"])), **extra)
+            val = mc(B, dim=dim, D=1.0, so=so, mag=mag, phi=rate(p["B_phi"]), **extra)
         val = np.asarray(val, dtype=float)
         return p["alpha"] * val if "alpha" in p else val
 
@@ -254,24 +258,22 @@ def finite_or_none(obj):
 
 
 def _symmetrize(B, y, s, warnings):
-    """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning."""
+    """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning (vectorised:
+    one sort, then sums over the groups of equal |B| by ``np.add.reduceat``)."""
     a = np.abs(B)
-    order = np.argsort(a, kind="stable")
+    order = np.argsort(a)
     a, B, y, s = a[order], B[order], y[order], s[order]
     tol = 1e-9 * max(float(a.max()), 1e-300)
     starts = np.flatnonzero(np.r_[True, np.diff(a) > tol])
-    groups = np.split(np.arange(a.size), starts[1:])
-    out_B, out_y, out_s, unpaired = [], [], [], 0
-    for g in groups:
-        k = g.size
-        out_B.append(a[g].mean())
-        out_y.append(y[g].mean())
-        out_s.append(math.sqrt(float(np.sum(s[g] ** 2))) / k)
-        if a[g[0]] > tol and not (np.any(B[g] > 0) and np.any(B[g] < 0)):
-            unpaired += 1
+    counts = np.diff(np.r_[starts, a.size])
+    out_B = np.add.reduceat(a, starts) / counts
+    out_y = np.add.reduceat(y, starts) / counts
+    out_s = np.sqrt(np.add.reduceat(s**2, starts)) / counts
+    paired = np.logical_or.reduceat(B > 0, starts) & np.logical_or.reduceat(B < 0, starts)
+    unpaired = int(np.count_nonzero((a[starts] > tol) & ~paired))
     if unpaired:
-        warnings.append(f"symmetrize: {unpaired} of {len(groups)} fields have no partner at -B; kept unaveraged")
-    return np.array(out_B), np.array(out_y), np.array(out_s)
+        warnings.append(f"symmetrize: {unpaired} of {starts.size} fields have no partner at -B; kept unaveraged")
+    return out_B, out_y, out_s
 
 
 def _data(name: str, values) -> np.ndarray:
@@ -323,10 +325,11 @@ def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
     return B, y, s, dropped
 
 
-def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=None):
+def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=None, batched=False):
     """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares.
     ``skip(logs)`` (optional) drops grid points, e.g. the mirror images of a symmetric model; ``per`` the grid
-    points per axis (default by the number of log-parameters)."""
+    points per axis (default by the number of log-parameters). ``batched``: ``evaluate_shape`` also takes the
+    log-parameters as (P, 1) arrays and returns (P, n) columns (one model call for the whole grid)."""
     log_names = [n for n in names if kinds[n] == "log"]
     lin_names = [n for n in names if kinds[n] == "linear"]
     if per is None:
@@ -340,14 +343,24 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=No
     mesh = np.meshgrid(*axes, indexing="ij") if axes else []
     points = np.stack([m.ravel() for m in mesh], axis=-1) if axes else np.zeros((1, 0))
     best, best_cost = None, np.inf
-    for pt in points:
+    # every grid point in one broadcast model call (log-parameters as columns): one kernel call instead of one per
+    # point; if that call refuses (some grid point outside the model's range), point by point
+    try:
+        batch = (evaluate_shape({n: np.exp(points[:, i])[:, None] for i, n in enumerate(log_names)})
+                 if axes and batched else None)
+    except (ValueError, ArithmeticError):
+        batch = None
+    for k, pt in enumerate(points):
         logs = {n: float(np.exp(v)) for n, v in zip(log_names, pt)}
         if skip is not None and skip(logs):
             continue
-        try:
-            cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
-        except (ValueError, ArithmeticError):
-            continue
+        if batch is not None:
+            cols = {n: (c[k] if np.ndim(c) == 2 else c) for n, c in batch.items()}
+        else:
+            try:
+                cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
+            except (ValueError, ArithmeticError):
+                continue
         fixed = cols.pop("_fixed")
         if lin_names:
             A = np.stack([cols[n] for n in lin_names], axis=1) / s[:, None]
@@ -514,7 +527,8 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
                 return logs["B_linear_2"] > logs["B_linear_1"]
         # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
         start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip,
-                            per=8 if model == "graphene" else None)
+                            per=8 if model == "graphene" else None,
+                            batched=model in ("wl", "hln", "hln-alpha", "wire", "kawabata"))
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])
