@@ -213,6 +213,18 @@ def _cases(files):
                       {"--B-phi": REAL, "--B-so": RATE, "--B-mag": RATE, "--B": LIST}),
         "ucf-zeeman": (["ucf", "--shape", "1", "--zeeman", "2"],
                        {"--zeeman": LIST, "--so": RATE, "--delta-E": REAL, "--L-phi": REAL}),
+        # issue 16: Dirac materials
+        "mc-graphene": (["mc", "--dim", "2", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
+                         "--B-intravalley", "0.2", "--B", "0.001,0.01"],
+                        {"--B-phi": LIST, "--B-intervalley": REAL, "--B-intravalley": REAL, "--B": LIST}),
+        "mc-ti-surface": (["mc", "--model", "ti-surface", "--B-phi", "0.005", "--mass-ratio", "0.3", "--B-elastic",
+                           "1", "--B", "0.01", "--dps", "15"],
+                          {"--B-phi": LIST, "--mass-ratio": REAL, "--B-elastic": REAL, "--B": LIST, "--dps": WORK}),
+        "mc-ti-film": (["mc", "--model", "ti-film", "--B-phi", "0.003,0.01", "--B-tunnel", "0.02", "--B", "0.01"],
+                       {"--B-phi": LIST, "--B-tunnel": REAL, "--B": LIST}),
+        "channels-graphene": (["channels", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
+                               "--B-intravalley", "0.2"],
+                              {"--B-phi": LIST, "--B-intervalley": REAL, "--B-intravalley": REAL}),
     }
 
 
@@ -232,7 +244,8 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
               "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "ring-zeeman",
               "distribution", "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit",
-              "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
+              "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
