@@ -68,6 +68,14 @@ _API = {
     "validate_ucf": "mesocorr.ensembles",
     "validate_wl": "mesocorr.ensembles",
     "sweep": "mesocorr.ensembles",
+    # simulator-agnostic ensembles, Kwant adapter, predictions for the simulated strip (issue 19)
+    "run_ensemble": "mesocorr.ensemble_runner",
+    "sample_seed": "mesocorr.ensemble_runner",
+    "Ensemble": "mesocorr.ensemble_runner",
+    "disordered_strip": "mesocorr.kwant_systems",
+    "kwant_sample": "mesocorr.kwant_systems",
+    "strip_wl_shift": "mesocorr.strip_predictions",
+    "strip_mean_free_path": "mesocorr.strip_predictions",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }

@@ -390,7 +390,7 @@ def run_ensemble(sample: Callable, n: int, seed: int = 0, executor=None, checkpo
                     for fut in finished:  # keep every finished sample before raising the first error
                         try:
                             results = fut.result()
-                        except Exception as exc:  # noqa: BLE001 - re-raised below
+                        except Exception as exc:
                             error = error or exc
                             continue
                         for i, s, value in results:
