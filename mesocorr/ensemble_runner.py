@@ -21,6 +21,14 @@ Executors
 executor used). With processes or Dask, ``sample`` must be picklable (a module-level function or a
 :func:`functools.partial` of one). At most ``max_in_flight`` tasks are submitted at a time; each
 task evaluates ``chunk`` consecutive samples (amortises the per-task overhead of a cluster).
+Completion is observed through ``future.add_done_callback`` (Dask's futures are not
+``concurrent.futures.Future`` objects, so ``concurrent.futures.wait`` cannot be used).
+
+Dask cluster::
+
+    from dask.distributed import Client, LocalCluster   # or Client("tcp://scheduler:8786")
+    with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:
+        ens = run_ensemble(sample, 10_000, seed=1, executor=client, chunk=20, checkpoint="run.jsonl")
 
 Checkpoint
 ----------
@@ -45,7 +53,7 @@ import json
 import math
 import os
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, wait
+import queue
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -375,18 +383,29 @@ def run_ensemble(sample: Callable, n: int, seed: int = 0, executor=None, checkpo
             limit = max_in_flight or 4 * (getattr(executor, "_max_workers", None) or 16)
             limit = arguments.integer("max_in_flight", limit, minimum=1)
             pending = set()
-            queue = iter(tasks)
+            todo_tasks = iter(tasks)
+            # completion through add_done_callback: works for concurrent.futures and dask.distributed
+            # futures alike (concurrent.futures.wait does not accept Dask's futures)
+            done_queue: queue.SimpleQueue = queue.SimpleQueue()
             error = None
             try:
                 while error is None:
                     while len(pending) < limit:
-                        task = next(queue, None)
+                        task = next(todo_tasks, None)
                         if task is None:
                             break
-                        pending.add(executor.submit(_run_chunk, sample, seed, task))
+                        fut = executor.submit(_run_chunk, sample, seed, task)
+                        pending.add(fut)
+                        fut.add_done_callback(done_queue.put)
                     if not pending:
                         break
-                    finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    finished = [done_queue.get()]
+                    while True:  # everything else that has finished meanwhile
+                        try:
+                            finished.append(done_queue.get_nowait())
+                        except queue.Empty:
+                            break
+                    pending.difference_update(finished)
                     for fut in finished:  # keep every finished sample before raising the first error
                         try:
                             results = fut.result()
