@@ -36,6 +36,7 @@ import numpy as np
 
 from mesocorr import arguments
 from mesocorr.progress import progress as _progress
+from mesocorr.strip_predictions import UCF_TOLERANCE_REASON, WL_TOLERANCE_REASON, strip_regime, strip_wl_shift
 
 __all__ = ["validate_ucf", "validate_wl", "variance_interval", "mean_shift", "sweep", "read_csv_columns",
            "DEFAULT_RTOL", "DEFAULT_CONFIDENCE"]
@@ -179,7 +180,8 @@ def _shape(shape) -> tuple:
 def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False, so=0, mag=0,
                  L_phi: float | None = None, L_T: float | None = None, rtol: float = DEFAULT_RTOL,
                  confidence: float = DEFAULT_CONFIDENCE, method: str = "chi2", seed: int | None = 0,
-                 n_boot: int = 4000, prediction: float | None = None) -> dict:
+                 n_boot: int = 4000, prediction: float | None = None, geometry=None,
+                 mean_free_path: float | None = None, channels: int | None = None) -> dict:
     r"""Compare the variance of a conductance ensemble with the UCF prediction.
 
     Parameters
@@ -197,12 +199,23 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
         Exact Gaussian chi-square interval (default) or seeded percentile bootstrap.
     prediction : float, optional
         Override the prediction (e.g. a value from another theory); then ``ucf_variance`` is not called.
+    geometry : (W, L), optional
+        The simulated strip's width and length (sites or any one unit): the prediction becomes the
+        film's, ``shape=(1, W/L)`` (do not give ``shape`` as well), and the result gets the verdict
+        fields below.
+    mean_free_path, channels : optional
+        With ``geometry``: the mean free path (unit of ``geometry``) or the number of open channels
+        per spin (then :math:`l` from :math:`\langle g\rangle`, :func:`mesocorr.strip_predictions.strip_mean_free_path`;
+        meaningful for broken time reversal), to rate the assumptions.
 
     Returns
     -------
     dict
         ``n, variance, variance_sem, ci, prediction, ratio, consistent`` plus ``mean, rtol,
-        confidence, method, excess_kurtosis, prediction_source, warnings``.
+        confidence, method, excess_kurtosis, prediction_source, warnings``. With ``geometry`` also
+        ``prediction_used`` (which formula, for which shape), ``tolerance_reason``, ``assumptions``
+        (each small parameter of :func:`mesocorr.strip_predictions.strip_regime`), ``weakest_assumption``,
+        ``mean_free_path``.
 
     References
     ----------
@@ -216,6 +229,16 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     if s2 == 0:
         warnings.append("G: all values are identical (zero variance)")
     kurt = _kurtosis_warning(x, warnings, "G")
+    strip = None
+    if geometry is not None:
+        if tuple(np.ravel(shape)) != (1,):
+            raise ValueError("geometry: give either shape (in units of L) or geometry=(W, L), not both")
+        width, length = _geometry(geometry)
+        shape = (1, width / length)
+        beta = 2 if broken_trs else (4 if _strong_spin_orbit(so) else 1)
+        strip = _strip_verdict(width, length, float(np.mean(x)), beta, spinless, mean_free_path, channels, None)
+    elif mean_free_path is not None or channels is not None:
+        raise ValueError("mean_free_path: give geometry=(W, L) as well (the assumptions need the strip's size)")
     if prediction is None:
         shape = _shape(shape)
         pred = _ucf_prediction(shape, so, mag, broken_trs, spinless, L_phi, L_T)
@@ -223,7 +246,14 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     else:
         pred = arguments.positive("prediction", prediction)
         source = "user"
-    return {
+    extra = {}
+    if strip is not None:
+        used = (f"film {length:g} x {width:g} (L x W): mesocorr.ucf_variance(shape=(1, {width / length:.6g}))"
+                if prediction is None else "user")
+        extra = {"prediction_used": used, "tolerance_reason": UCF_TOLERANCE_REASON, **strip}
+        warnings.extend(strip.pop("warnings"))
+        extra.pop("warnings", None)
+    return {**extra,
         "n": int(x.size),
         "mean": float(np.mean(x)),
         "variance": s2,
@@ -240,6 +270,36 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
         "unit": "(e^2/h)^2",
         "warnings": warnings,
     }
+
+
+# ----------------------------------------------------------------------------------------- strips
+def _geometry(geometry) -> tuple[float, float]:
+    if isinstance(geometry, (str, bytes)) or not hasattr(geometry, "__len__") or len(geometry) != 2:
+        raise TypeError(f"geometry: expected (W, L), the strip's width and length, got {geometry!r}")
+    return arguments.positive("geometry[0] (W)", geometry[0]), arguments.positive("geometry[1] (L)", geometry[1])
+
+
+def _strong_spin_orbit(so) -> bool:
+    return any(float(v) > 0 for v in np.ravel(np.asarray(so, dtype=float)))
+
+
+#: a small parameter above this makes the weakest assumption a warning
+WEAK_ASSUMPTION = 0.5
+
+
+def _strip_verdict(width, length, mean_g, beta, spinless, mean_free_path, channels, flux) -> dict:
+    symmetry = {1: "orthogonal", 2: "unitary", 4: "symplectic"}[beta]
+    reg = strip_regime(width, length, mean_g, symmetry, spinless=spinless, mean_free_path=mean_free_path,
+                       channels=channels, flux=flux)
+    weakest = f"{reg['weakest']} (small parameter {reg['weakest_value']:.3g})"
+    warnings = []
+    if reg["weakest_value"] > WEAK_ASSUMPTION:
+        warnings.append(f"geometry: assumption {reg['weakest']} is weak for these parameters (small parameter "
+                        f"{reg['weakest_value']:.3g} > {WEAK_ASSUMPTION}); expect deviations of O(that) from the "
+                        "diffusive prediction")
+    return {"geometry": {"width": width, "length": length}, "assumptions": reg["assumptions"],
+            "weakest_assumption": weakest, "mean_free_path": reg["mean_free_path"],
+            "mean_free_path_source": reg["mean_free_path_source"], "warnings": warnings}
 
 
 # ----------------------------------------------------------------------------------------- WL
@@ -269,7 +329,8 @@ def _wl_prediction(shape, spinless, so, mag, L_phi) -> tuple[float, str]:
 
 def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=0, mag=0,
                 L_phi: float | None = None, rtol: float = DEFAULT_RTOL, confidence: float = DEFAULT_CONFIDENCE,
-                prediction: float | None = None) -> dict:
+                prediction: float | None = None, geometry=None, mean_free_path: float | None = None,
+                flux: float | None = None, channels: int | None = None) -> dict:
     r"""Compare the weak-localization shift of two ensembles with the prediction.
 
     ``shift = <g>_orthogonal - <g>_unitary`` (e²/h), with its Welch standard error and Student-t
@@ -279,6 +340,21 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
 
     Parameters as :func:`validate_ucf`; ``so``, ``mag`` in units of :math:`D/L^2`, ``L_phi`` in units of L
     (``None``: no dephasing).
+
+    Geometry-specific prediction: ``geometry=(W, L)`` (sites) and ``flux`` (the field ensemble's flux
+    per plaquette, :math:`h/e`) replace the wire's :math:`B\to\infty` value by the film's shift in
+    that field, :func:`mesocorr.strip_predictions.strip_wl_shift` (magnetic Laplacian of the W x L
+    rectangle; no spin-orbit, magnetic scattering or dephasing: ``so``, ``mag``, ``L_phi`` must be
+    0/None). ``geometry`` without ``flux`` keeps the wire value and only rates the assumptions.
+    ``mean_free_path`` / ``channels`` as in :func:`validate_ucf` (``channels`` uses the unitary
+    mean). Extra result fields as there, plus ``l_m`` with ``flux``.
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(1.60, 0.35, 1500), rng.normal(1.73, 0.31, 1500)   # (32 x 64 sites, flux 0.001)
+    >>> r = validate_wl(a, b, spinless=True, geometry=(32, 64), flux=0.001, mean_free_path=5.6)
+    >>> round(r["prediction"], 2), r["consistent"], r["weakest_assumption"].split(" (")[0]
+    (-0.14, True, 'g >> 1')
     """
     warnings: list[str] = []
     rtol = arguments.nonnegative("rtol", rtol)
@@ -286,12 +362,39 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     a = _finite_sample("G_orthogonal", G_orthogonal, warnings)
     b = _finite_sample("G_unitary", G_unitary, warnings)
     res = mean_shift(a, b, confidence)
-    if prediction is None:
+    extra: dict = {}
+    if geometry is not None:
+        if tuple(np.ravel(shape)) != (1,):
+            raise ValueError("geometry: give either shape (in units of L) or geometry=(W, L), not both")
+        width, length = _geometry(geometry)
+        if flux is not None:
+            flux = arguments.positive("flux", flux)
+        strip = _strip_verdict(width, length, float(np.mean(b)), 2, spinless, mean_free_path, channels, flux)
+        warnings.extend(strip.pop("warnings"))
+        extra = {**strip, "tolerance_reason": WL_TOLERANCE_REASON}
+    elif mean_free_path is not None or channels is not None or flux is not None:
+        raise ValueError("flux: give geometry=(W, L) as well (the film prediction needs the strip's size)")
+    if prediction is None and geometry is not None and flux is not None:
+        if _strong_spin_orbit(so) or _strong_spin_orbit(mag) or L_phi is not None:
+            raise ValueError("so: the film prediction in a field (geometry + flux) has no spin-orbit, magnetic "
+                             "scattering or dephasing; give so=0, mag=0, L_phi=None or a prediction")
+        sw = strip_wl_shift(width, length, flux, spinless=spinless, mean_free_path=extra["mean_free_path"])
+        pred, source = sw["shift"], "mesocorr.strip_predictions.strip_wl_shift"
+        extra["prediction_used"] = (f"film {length:g} x {width:g} (L x W) in flux {flux:g} h/e per plaquette: "
+                                    f"{sw['prediction']}; discretisation error {sw['error']:.2g}")
+        extra["l_m"] = sw["l_m"]
+        warnings.extend(sw["warnings"])
+    elif prediction is None:
         pred, source = _wl_prediction(_shape(shape), spinless, so, mag, L_phi)
+        if geometry is not None:
+            extra["prediction_used"] = ("quasi-1D wire, field suppressing every Cooperon "
+                                        "(mesocorr.wl.wire_wl_conductance); give flux for the film in its field")
     else:
         pred, source = arguments.as_real("prediction", prediction), "user"
+        if geometry is not None:
+            extra["prediction_used"] = "user"
     lo, hi = res["ci"]
-    return {
+    return {**extra,
         "n_orthogonal": int(a.size),
         "n_unitary": int(b.size),
         "mean_orthogonal": float(np.mean(a)),

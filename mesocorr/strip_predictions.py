@@ -19,9 +19,18 @@ from __future__ import annotations
 import math
 
 from mesocorr import arguments
-from mesocorr.integrals.magnetic_modes import DEFAULT_GRID_POINTS, magnetic_mode_sums
+from mesocorr.integrals.magnetic_modes import MAX_RECURSIVE_POINTS, magnetic_shift_sum
 
-__all__ = ["strip_wl_shift", "strip_mean_free_path"]
+__all__ = ["strip_wl_shift", "strip_mean_free_path", "strip_regime", "UCF_TOLERANCE_REASON", "WL_TOLERANCE_REASON"]
+
+#: why the default tolerance 0.25 fits the UCF prediction of a simulated strip (measured, README table)
+UCF_TOLERANCE_REASON = ("measured spread of correct Kwant / anderson_wire ensembles at 16x32-16x64 sites against the "
+                        "film prediction: var/prediction 0.84-1.25 (beta = 2 up to 1.4 when <g> ~ 1, close to "
+                        "localization); a wrongly claimed class is off by 2x (orthogonal/unitary) or 4x (spin-orbit)")
+#: why the default tolerance 0.25 fits the WL prediction of a simulated strip in a weak field (measured)
+WL_TOLERANCE_REASON = ("measured ratio shift/prediction of correct simulations in a weak field (l_m > l): 0.75-0.86 "
+                       "(16x64 to 64x128 sites); in stronger fields (l_m < l) 0.45-0.71, outside any tolerance: "
+                       "the diffusive Cooperon does not apply there")
 
 
 def strip_mean_free_path(mean_g: float, channels: int, length: float) -> float:
@@ -38,13 +47,17 @@ def strip_mean_free_path(mean_g: float, channels: int, length: float) -> float:
 
 
 def strip_wl_shift(width: float, length: float, flux: float, spinless: bool = True,
-                   mean_free_path: float | None = None, max_points: int = DEFAULT_GRID_POINTS) -> dict:
+                   mean_free_path: float | None = None, max_points: int = MAX_RECURSIVE_POINTS,
+                   rtol: float = 2e-3) -> dict:
     r"""Predicted :math:`\langle g\rangle_{B=0} - \langle g\rangle_{B}` (e²/h) of a ``width`` x ``length`` strip.
 
     ``flux`` = flux per plaquette (lattice constant = unit of the lengths) in units of :math:`h/e`;
     ``spinless``: one spin species (``False``: spin-degenerate without spin scattering, twice the
     value). Returns ``{"shift", "error", "wire_limit", "l_m", "warnings"}``; ``error`` is the
-    discretisation error estimate (two grids, Richardson).
+    discretisation error estimate (two grids, Richardson; the grid is refined until it is below
+    ``rtol`` relative, with at most ``max_points`` grid points, else ``ArithmeticError``):
+    :func:`mesocorr.integrals.magnetic_modes.magnetic_shift_sum` (recursive Green's function over
+    the columns, ~0.1-2 s).
 
     >>> r = strip_wl_shift(32, 64, 0.001)
     >>> round(r["shift"], 3), r["wire_limit"]
@@ -56,9 +69,11 @@ def strip_wl_shift(width: float, length: float, flux: float, spinless: bool = Tr
     if not isinstance(spinless, bool):
         raise TypeError(f"spinless: expected True or False, got {spinless!r}")
     s = 1 if spinless else 2
-    sums = magnetic_mode_sums(width, length, flux, gaps=(0.0,), charge=2, rtol=1e-2, max_points=max_points)
-    shift = -2 * s * sums["shift"][0] / length**2
-    err = 2 * s * sums["shift_error"][0] / length**2
+    max_points = arguments.integer("max_points", max_points, minimum=100, maximum=MAX_RECURSIVE_POINTS)
+    rtol = arguments.positive("rtol", rtol)
+    sums = magnetic_shift_sum(width, length, flux, charge=2, rtol=rtol, max_points=max_points, start_points=6400)
+    shift = -2 * s * sums["shift"] / length**2
+    err = 2 * s * sums["shift_error"] / length**2
     l_m = 1 / math.sqrt(2 * math.pi * flux)
     warnings = []
     if mean_free_path is not None:
@@ -72,3 +87,59 @@ def strip_wl_shift(width: float, length: float, flux: float, spinless: bool = Tr
     return {"shift": shift, "error": err, "wire_limit": -s / 3, "l_m": l_m, "unit": "e^2/h",
             "prediction": "film Cooperon in the field (magnetic Laplacian, Dirichlet contacts, Neumann walls)",
             "warnings": warnings}
+
+
+_BETA = {"orthogonal": 1, "unitary": 2, "symplectic": 4}
+
+
+def strip_regime(width: float, length: float, mean_g: float, symmetry: str = "orthogonal", spinless: bool = True,
+                 mean_free_path: float | None = None, channels: int | None = None,
+                 flux: float | None = None) -> dict:
+    r"""How well the diffusive predictions apply to a simulated ``width`` x ``length`` strip: the small parameters.
+
+    Each assumption of the diffusive (Diffuson/Cooperon) theory is measured by a number that must be
+    :math:`\ll 1`: ``"g >> 1"``: :math:`1/g` (per spin: ``mean_g`` halved unless ``spinless``);
+    ``"l << W"``: :math:`l/W`; ``"l << L"``: :math:`l/L`; ``"L << xi"``: :math:`L/\xi` with the
+    quasi-1D localization length :math:`\xi = (\beta N + 2 - \beta)\,l` (DMPK; C. W. J. Beenakker,
+    RMP 69, 731 (1997), Sec. III) or, without ``channels``, :math:`\xi \approx \beta g\,L`;
+    with ``flux`` (per plaquette, :math:`h/e`): ``"l << l_m"``: :math:`l/l_m`,
+    :math:`l_m = 1/\sqrt{2\pi\,\mathrm{flux}}`. The mean free path is ``mean_free_path`` if given,
+    else :func:`strip_mean_free_path` from ``mean_g`` and ``channels`` (``mean_g`` should then be the
+    broken-time-reversal mean, per spin), else unknown (its assumptions are skipped).
+
+    Returns ``{"assumptions": {name: value}, "weakest": name, "weakest_value", "mean_free_path",
+    "mean_free_path_source", "beta"}``.
+
+    >>> r = strip_regime(16, 64, 1.5, "unitary", mean_free_path=10.0)
+    >>> r["weakest"], round(r["weakest_value"], 3)
+    ('g >> 1', 0.667)
+    """
+    width = arguments.positive("width", width)
+    length = arguments.positive("length", length)
+    g = arguments.positive("mean_g", mean_g)
+    arguments.choice("symmetry", symmetry, tuple(_BETA))
+    if not isinstance(spinless, bool):
+        raise TypeError(f"spinless: expected True or False, got {spinless!r}")
+    beta = _BETA[symmetry]
+    g_spin = g if spinless else g / 2
+    if mean_free_path is not None:
+        l_e, source = arguments.positive("mean_free_path", mean_free_path), "given"
+    elif channels is not None:
+        l_e = strip_mean_free_path(g_spin, channels, length)
+        source = "from <g> and channels: 1/g = 1/N + L/(N l) (DMPK)"
+    else:
+        l_e, source = None, None
+    assumptions = {"g >> 1": 1 / g_spin}
+    if l_e is not None:
+        assumptions["l << W"] = l_e / width
+        assumptions["l << L"] = l_e / length
+    if channels is not None and l_e is not None:
+        n = arguments.integer("channels", channels, minimum=1)
+        assumptions["L << xi"] = length / ((beta * n + 2 - beta) * l_e)
+    else:
+        assumptions["L << xi"] = 1 / (beta * g_spin)
+    if flux is not None and l_e is not None:
+        assumptions["l << l_m"] = l_e * math.sqrt(2 * math.pi * arguments.positive("flux", flux))
+    weakest = max(assumptions, key=assumptions.get)
+    return {"assumptions": assumptions, "weakest": weakest, "weakest_value": assumptions[weakest],
+            "mean_free_path": l_e, "mean_free_path_source": source, "beta": beta}

@@ -28,17 +28,46 @@ def register(p):
                    help="ucf: variance interval, exact chi-square (default) or bootstrap")
     p.add_argument("--seed", type=int, default=0, help="ucf: bootstrap seed (default 0)")
     p.add_argument("--prediction", type=float, default=None, help="override the theoretical prediction")
+    # geometry-specific predictions for a simulated strip (issue 19)
+    p.add_argument("--geometry", type=float_list, default=None,
+                   help="W,L of the simulated strip (sites or one unit): film prediction for that aspect ratio, "
+                        "and the weakest assumption for these parameters")
+    p.add_argument("--mean-free-path", dest="mean_free_path", type=float, default=None,
+                   help="with --geometry: mean free path (unit of --geometry)")
+    p.add_argument("--channels", type=int, default=None,
+                   help="with --geometry: open channels per spin (mean free path from <g> by DMPK)")
+    p.add_argument("--flux", type=float, default=None,
+                   help="wl with --geometry: flux per plaquette (h/e) of the field ensemble: the film's shift "
+                        "in that field")
+
+
+def _strip_options(args) -> dict:
+    if args.geometry is None:
+        if args.mean_free_path is not None or args.channels is not None or args.flux is not None:
+            raise CliError("geometry: --mean-free-path, --channels and --flux need --geometry W,L")
+        return {}
+    if len(args.geometry) != 2:
+        raise CliError(f"geometry: give W,L (two numbers), got {len(args.geometry)}")
+    if args.shape != [1.0]:
+        raise CliError("geometry: give either --shape or --geometry")
+    out = {"geometry": tuple(args.geometry), "mean_free_path": args.mean_free_path, "channels": args.channels}
+    if args.flux is not None:
+        if args.kind != "wl":
+            raise CliError("flux: --flux applies to 'wl' only")
+        out["flux"] = args.flux
+    return out
 
 
 def run(args):
     from mesocorr.ensembles import read_csv_columns, validate_ucf, validate_wl
 
+    strip = _strip_options(args)
     if args.kind == "ucf":
         data = read_csv_columns(args.data, [args.column.strip()])
         r = validate_ucf(data[args.column.strip()], shape=tuple(args.shape), spinless=args.spinless,
                          broken_trs=args.broken_trs, so=args.so, mag=args.mag, L_phi=args.L_phi, L_T=args.L_T,
                          rtol=args.rtol, confidence=args.confidence, method=args.method, seed=args.seed,
-                         prediction=args.prediction)
+                         prediction=args.prediction, **strip)
         rows = [("n", r["n"]), ("variance", r["variance"]), ("ci", f"[{r['ci'][0]:.6g}, {r['ci'][1]:.6g}]"),
                 ("prediction", r["prediction"]), ("ratio", r["ratio"]), ("consistent", r["consistent"])]
     else:
@@ -50,11 +79,15 @@ def run(args):
         data = read_csv_columns(args.data, cols)
         r = validate_wl(data[cols[0]], data[cols[1]], shape=tuple(args.shape), spinless=args.spinless,
                         so=args.so, mag=args.mag, L_phi=args.L_phi, rtol=args.rtol, confidence=args.confidence,
-                        prediction=args.prediction)
+                        prediction=args.prediction, **strip)
         rows = [("n", f"{r['n_orthogonal']}, {r['n_unitary']}"), ("shift", r["shift"]), ("shift_sem", r["shift_sem"]),
                 ("ci", f"[{r['ci'][0]:.6g}, {r['ci'][1]:.6g}]"), ("prediction", r["prediction"]),
                 ("ratio", r["ratio"]), ("consistent", r["consistent"])]
+    if "weakest_assumption" in r:
+        rows.append(("weakest assumption", r["weakest_assumption"]))
     text = format_table(rows, ("quantity", "value"))
+    if "prediction_used" in r:
+        text += f"\n\nprediction used: {r['prediction_used']}\ntolerance: {r['tolerance_reason']}"
     text += f"\n\n{100 * r['confidence']:g} % interval widened by rtol = {r['rtol']:g} x |prediction|; " \
             f"prediction from {r['prediction_source']}"
     for w in r["warnings"]:
