@@ -35,6 +35,26 @@ MAX_GRID_POINTS = 40000
 DEFAULT_GRID_POINTS = 1600
 
 
+def _grid_layout(width, length, flux, charge, h, max_points):
+    """Grid of spacing ~h: (nx, ny, hx, hy, link, neumann) with the x-bond Peierls phases ``link`` at the
+    cell-centre heights and the diagonal of the cell-centred Neumann chain across (no bond through a wall)."""
+    mx = int(round(length / h))
+    my = int(round(width / h))
+    nx, ny = mx - 1, my
+    if nx < 1 or ny < 1:
+        raise ValueError(f"h: grid spacing {h} too coarse for a {length} x {width} rectangle")
+    if nx * ny > max_points:
+        raise ValueError(f"h: grid of {nx * ny} points > {max_points}")
+    hx, hy = length / mx, width / my
+    y = (np.arange(ny) + 0.5) * hy
+    link = np.exp(-1j * 2 * math.pi * charge * flux * hx * y)  # Peierls phase of an x-bond at height y
+    neumann = np.full(ny, 2.0)
+    neumann[0] = neumann[-1] = 1.0
+    if ny == 1:
+        neumann[:] = 0.0
+    return nx, ny, hx, hy, link, neumann
+
+
 def magnetic_rectangle_laplacian(width: float, length: float, flux: float, charge: int, h: float):
     r"""The grid magnetic Laplacian :math:`-(\nabla - iqe\mathbf A/\hbar)^2` (sparse CSC, 1/unit²), spacing ``h``.
 
@@ -42,24 +62,11 @@ def magnetic_rectangle_laplacian(width: float, length: float, flux: float, charg
     """
     import scipy.sparse as sps
 
-    mx = int(round(length / h))
-    my = int(round(width / h))
-    nx, ny = mx - 1, my
-    if nx < 1 or ny < 1:
-        raise ValueError(f"h: grid spacing {h} too coarse for a {length} x {width} rectangle")
-    if nx * ny > MAX_GRID_POINTS:
-        raise ValueError(f"h: grid of {nx * ny} points > {MAX_GRID_POINTS}")
-    hx, hy = length / mx, width / my
-    y = (np.arange(ny) + 0.5) * hy
-    link = np.exp(-1j * 2 * math.pi * charge * flux * hx * y)  # Peierls phase of an x-bond at height y
+    nx, ny, hx, hy, link, diag = _grid_layout(width, length, flux, charge, h, MAX_GRID_POINTS)
     ex = sps.diags([np.ones(nx - 1)], [-1], shape=(nx, nx))  # i -> i + 1 (Dirichlet beyond the ends)
     shift_x = sps.kron(ex, sps.diags(link), format="csc")
     dx = 2 * sps.identity(nx * ny, format="csc") - shift_x - shift_x.getH()
     # y: Neumann on a cell-centred grid (no bond through the wall)
-    diag = np.full(ny, 2.0)
-    diag[0] = diag[-1] = 1.0
-    if ny == 1:
-        diag[:] = 0.0
     ly = sps.diags([diag, -np.ones(ny - 1), -np.ones(ny - 1)], [0, -1, 1], shape=(ny, ny))
     dy = sps.kron(sps.identity(nx), ly, format="csc")
     return (dx / hx**2 + dy / hy**2).tocsc()
@@ -150,20 +157,7 @@ def magnetic_trace_inverse(width: float, length: float, flux: float, charge: int
     diagonal blocks of the inverse are :math:`(D + \gamma - Ug_{i-1}U^\dagger/h_x^4 - \bar U\bar g_{n-i-2}U^T/h_x^4)^{-1}`.
     Cost :math:`O(n_x n_y^3)`.
     """
-    mx = int(round(length / h))
-    my = int(round(width / h))
-    nx, ny = mx - 1, my
-    if nx < 1 or ny < 1:
-        raise ValueError(f"h: grid spacing {h} too coarse for a {length} x {width} rectangle")
-    if nx * ny > MAX_RECURSIVE_POINTS:
-        raise ValueError(f"h: grid of {nx * ny} points > {MAX_RECURSIVE_POINTS}")
-    hx, hy = length / mx, width / my
-    y = (np.arange(ny) + 0.5) * hy
-    link = np.exp(-1j * 2 * math.pi * charge * flux * hx * y)
-    diag = np.full(ny, 2.0)
-    diag[0] = diag[-1] = 1.0
-    if ny == 1:
-        diag[:] = 0.0
+    nx, ny, hx, hy, link, diag = _grid_layout(width, length, flux, charge, h, MAX_RECURSIVE_POINTS)
     d = (np.diag(diag) - np.eye(ny, k=1) - np.eye(ny, k=-1)) / hy**2 + (2 / hx**2 + gamma) * np.eye(ny)
     outer = np.outer(link, link.conj()) / hx**4  # U g U^dagger = outer * g (elementwise)
     left = [None] * nx  # left[i]: self-energy on column i from columns < i
