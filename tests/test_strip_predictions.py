@@ -156,8 +156,9 @@ def test_cli_validate_with_geometry(tmp_path, capsys, orthogonal, strip_16x64_st
     q.write_text("G_orth,G_unit\n" + "\n".join(f"{a!r},{b!r}" for a, b in zip(g0.tolist(), g1.tolist())) + "\n")
     assert main(["validate", "wl", "--data", str(q), "--spinless", "--geometry", "16,64", "--flux", "0.005",
                  "--mean-free-path", "15"]) == 0
-    text = capsys.readouterr().out
-    assert "prediction used: film 64 x 16 (L x W) in flux 0.005" in text and "WARNING: flux: magnetic length" in text
+    captured = capsys.readouterr()
+    assert "prediction used: film 64 x 16 (L x W) in flux 0.005" in captured.out
+    assert "warning: flux: magnetic length" in captured.err
     for bad, match in ((["--flux", "0.005"], "geometry"), (["--geometry", "16"], "geometry"),
                        (["--geometry", "16,64", "--shape", "1,0.5"], "geometry"),
                        (["--geometry", "16,64", "--flux", "0.001"], "flux")):
