@@ -27,7 +27,9 @@ import math
 
 import numpy as np
 
-__all__ = ["magnetic_rectangle_laplacian", "magnetic_rectangle_eigenvalues", "magnetic_mode_sums", "MAX_GRID_POINTS", "DEFAULT_GRID_POINTS"]
+__all__ = ["magnetic_rectangle_laplacian", "magnetic_rectangle_eigenvalues", "magnetic_mode_sums", "magnetic_trace_inverse",
+           "magnetic_shift_sum", "recursive_work", "MAX_GRID_POINTS", "DEFAULT_GRID_POINTS", "MAX_RECURSIVE_POINTS",
+           "MAX_RECURSIVE_WORK"]
 
 #: largest grid (points) diagonalised; the finer of the two grids has at most this many
 MAX_GRID_POINTS = 40000
@@ -148,16 +150,22 @@ MAX_RECURSIVE_POINTS = 400_000
 def magnetic_trace_inverse(width: float, length: float, flux: float, charge: int, h: float,
                            gamma: float = 0.0) -> float:
     r""":math:`\mathrm{Tr}\,(A+\gamma)^{-1}` of the grid operator :math:`A` of :func:`magnetic_rectangle_laplacian`
-    (unit²), without its spectrum: recursive Green's function over the x columns.
+    (unit²), without its spectrum: recursive Green's function over slices of the narrower direction.
 
-    :math:`A` is block tridiagonal in x (blocks of the points across): identical diagonal blocks
+    Slices across (x columns, when the strip is at least as long as wide): :math:`A` is block tridiagonal
+    in x (blocks of the points across): identical diagonal blocks
     :math:`D = 2/h_x^2 + L_y/h_y^2` and :math:`A_{i+1,i} = -U/h_x^2`, :math:`U = \mathrm{diag}(e^{-2\pi iq\,\mathrm{flux}\,h_x y})`.
     Left-connected blocks :math:`g_i = (D + \gamma - U g_{i-1}U^\dagger/h_x^4)^{-1}`; the right-connected
     ones, by the reflection :math:`x\to L-x` (which conjugates :math:`U`), are :math:`\bar g`; the
     diagonal blocks of the inverse are :math:`(D + \gamma - Ug_{i-1}U^\dagger/h_x^4 - \bar U\bar g_{n-i-2}U^T/h_x^4)^{-1}`.
-    Cost :math:`O(n_x n_y^3)`.
+    Slices along (y rows, for a strip wider than long): row :math:`j` is the Dirichlet chain in x with
+    the bond phases of its height, rows coupled by :math:`-1/h_y^2`; forward and backward sweeps.
+    Cost :math:`O(n_\parallel n_\perp^3)` with :math:`n_\perp` the points along the narrower side
+    (:func:`recursive_work`).
     """
     nx, ny, hx, hy, link, diag = _grid_layout(width, length, flux, charge, h, MAX_RECURSIVE_POINTS)
+    if ny > nx:
+        return _trace_inverse_by_rows(nx, ny, hx, hy, link, diag, gamma)
     d = (np.diag(diag) - np.eye(ny, k=1) - np.eye(ny, k=-1)) / hy**2 + (2 / hx**2 + gamma) * np.eye(ny)
     outer = np.outer(link, link.conj()) / hx**4  # U g U^dagger = outer * g (elementwise)
     left = [None] * nx  # left[i]: self-energy on column i from columns < i
@@ -173,6 +181,44 @@ def magnetic_trace_inverse(width: float, length: float, flux: float, charge: int
     return math.fsum(total)
 
 
+def _trace_inverse_by_rows(nx, ny, hx, hy, link, diag, gamma) -> float:
+    """The trace of :func:`magnetic_trace_inverse` with row slices (blocks of the nx points along x)."""
+    eye = np.eye(nx)
+
+    def block(j):  # row j: A[(i+1, j), (i, j)] = -link[j] / hx^2 (lower), its conjugate above
+        b = (2 / hx**2 + diag[j] / hy**2 + gamma) * eye.astype(complex)
+        b -= link[j] * np.eye(nx, k=-1) / hx**2 + np.conj(link[j]) * np.eye(nx, k=1) / hx**2
+        return b
+
+    blocks = [block(j) for j in range(ny)]
+    c = 1 / hy**4
+    below = [None] * ny  # self-energy on row j from rows < j
+    sigma = np.zeros((nx, nx), dtype=complex)
+    for j in range(ny):
+        below[j] = sigma
+        sigma = c * np.linalg.inv(blocks[j] - sigma)
+    total = []
+    above = np.zeros((nx, nx), dtype=complex)  # self-energy on row j from rows > j
+    for j in range(ny - 1, -1, -1):
+        total.append(float(np.trace(np.linalg.inv(blocks[j] - below[j] - above)).real))
+        above = c * np.linalg.inv(blocks[j] - above)
+    return math.fsum(total)
+
+
+def recursive_work(width: float, length: float, h: float) -> int:
+    r"""Work units of one :func:`magnetic_trace_inverse` on the grid of spacing ``h``:
+    :math:`n_\parallel n_\perp^3` (points along the longer side times the cube of the points along
+    the narrower one; about 7 ns each on one core)."""
+    nx = max(int(round(length / h)) - 1, 1)
+    ny = max(int(round(width / h)), 1)
+    return max(nx, ny) * min(nx, ny) ** 3
+
+
+#: cap on the work of one :func:`magnetic_shift_sum` (units of :func:`recursive_work`, ~7 s on one core),
+#: checked before each grid level
+MAX_RECURSIVE_WORK = 10**9
+
+
 def magnetic_shift_sum(width: float, length: float, flux: float, gap: float = 0.0, charge: int = 2,
                        rtol: float = 1e-2, max_points: int = MAX_RECURSIVE_POINTS,
                        start_points: int = DEFAULT_GRID_POINTS) -> dict:
@@ -180,7 +226,8 @@ def magnetic_shift_sum(width: float, length: float, flux: float, gap: float = 0.
 
     Two grids :math:`h, h/2`, Richardson :math:`(4S_{h/2}-S_h)/3`, error :math:`|S_{h/2}-S_h|/3`; the
     grid is refined (points x 4) from ``start_points`` (fine grid) until the error is below ``rtol``
-    (relative) or the fine grid would exceed ``max_points`` (then ``ArithmeticError``). Same value as
+    (relative) or the fine grid would exceed ``max_points`` or the total work :data:`MAX_RECURSIVE_WORK`
+    (both checked before each level; then ``ArithmeticError``). Same value as
     ``magnetic_mode_sums(...)["shift"]`` on the same grids (the spectrum route; tested).
     Returns ``{"shift", "shift_error", "h"}``.
     """
@@ -189,12 +236,22 @@ def magnetic_shift_sum(width: float, length: float, flux: float, gap: float = 0.
         raise ValueError(f"max_points: at most {MAX_RECURSIVE_POINTS}, got {max_points}")
     points = int(start_points)
     best = err = None
+    work = 0
     while True:
         if points > max_points:
             raise ArithmeticError(f"magnetic shift sum not converged to rtol = {rtol:g} with <= {max_points} "
                                   f"grid points (last: {best!r} +- {err!r}); the field is too strong for the "
                                   "diffusive grid (flux * h^2 not small)")
         h = _grid(width, length, points)
+        work += 2 * (recursive_work(width, length, h) + recursive_work(width, length, h / 2))
+        if work > MAX_RECURSIVE_WORK:
+            if best is None:
+                raise ValueError(f"width: a {length:g} x {width:g} rectangle on {points} grid points needs "
+                                 f"{work:.3g} work units > the cap {MAX_RECURSIVE_WORK:.3g} (MAX_RECURSIVE_WORK)")
+            raise ArithmeticError(f"magnetic shift sum not converged to rtol = {rtol:g} within the work cap "
+                                  f"{MAX_RECURSIVE_WORK:.3g} (MAX_RECURSIVE_WORK; last: {best!r} +- {err!r}): the "
+                                  "field is too strong (flux * h^2 not small) or the rectangle too large or "
+                                  "elongated for a finer grid; loosen rtol")
         s = {}
         for hh in (h, h / 2):
             s[hh] = (magnetic_trace_inverse(width, length, 0.0, charge, hh, gap)

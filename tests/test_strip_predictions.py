@@ -10,8 +10,9 @@ import pytest
 
 from anderson_wire import conductance_ensemble
 from mesocorr.ensembles import validate_ucf, validate_wl
-from mesocorr.integrals.magnetic_modes import (magnetic_rectangle_eigenvalues, magnetic_shift_sum,
-                                               magnetic_trace_inverse)
+from mesocorr.integrals.magnetic_modes import (MAX_RECURSIVE_POINTS, MAX_RECURSIVE_WORK,
+                                               magnetic_rectangle_eigenvalues, magnetic_shift_sum,
+                                               magnetic_trace_inverse, recursive_work)
 from mesocorr.strip_predictions import strip_mean_free_path, strip_regime, strip_wl_shift
 from mesocorr.ucf import ucf_variance
 from mesocorr.wl import wire_wl_conductance
@@ -19,7 +20,9 @@ from mesocorr.wl import wire_wl_conductance
 
 # ----------------------------------------------------------------------------------------- mode sums
 @pytest.mark.parametrize("width,length,flux,h,gamma", [(8, 20, 0.01, 1.0, 0.0), (6, 9, 0.03, 0.5, 0.3),
-                                                       (12, 12, 0.0, 1.0, 0.0)])
+                                                       (12, 12, 0.0, 1.0, 0.0),
+                                                       # wider than long: row slices
+                                                       (20, 8, 0.01, 1.0, 0.0), (13, 12, 0.02, 1.0, 0.1)])
 def test_recursive_trace_equals_the_spectrum(width, length, flux, h, gamma):
     # independent route: all eigenvalues of the grid operator (banded LAPACK solver)
     mu = magnetic_rectangle_eigenvalues(width, length, flux, 2, h)
@@ -55,6 +58,16 @@ def test_shift_sum_refines_until_converged_and_caps():
         magnetic_shift_sum(32, 64, 0.05, rtol=1e-6, max_points=2000, start_points=400)
     with pytest.raises(ValueError, match="max_points"):
         strip_wl_shift(32, 64, 0.001, max_points=10**7)
+
+
+def test_work_cap_checked_before_each_grid_level():
+    # the recursive trace costs n_long * n_short^3 (recursive_work); the cap stops a level before it starts
+    assert recursive_work(20, 8, 1.0) == 20 * 7**3 and recursive_work(8, 20, 1.0) == 19 * 8**3
+    with pytest.raises(ValueError, match="width: .* work units > the cap"):
+        magnetic_shift_sum(300, 300, 0.001, start_points=MAX_RECURSIVE_POINTS)
+    with pytest.raises(ArithmeticError, match="work cap"):  # level 1 (~0.1 s) not converged, level 2 too costly
+        magnetic_shift_sum(64, 64, 0.3, rtol=1e-6, start_points=6400)
+    assert MAX_RECURSIVE_WORK < 2 * (recursive_work(64, 64, 0.4) + recursive_work(64, 64, 0.8))
 
 
 # ----------------------------------------------------------------------------------------- regime
