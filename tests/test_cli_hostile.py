@@ -139,6 +139,13 @@ def _cases(files):
         "validate-wl": (["validate", "wl", "--data", files["G.csv"], "--spinless"],
                         {"--L-phi": REAL, "--rtol": REAL, "--confidence": REAL, "--prediction": REAL,
                          "--so": RATE, "--columns": TEXT}),
+        # issue 19: geometry-specific predictions of a simulated strip
+        "validate-geometry": (["validate", "ucf", "--data", files["G.csv"], "--spinless", "--geometry", "16,64",
+                               "--channels", "20"],
+                              {"--geometry": LIST, "--mean-free-path": REAL, "--channels": INT}),
+        "validate-wl-flux": (["validate", "wl", "--data", files["G.csv"], "--spinless", "--geometry", "16,64",
+                              "--flux", "0.001", "--mean-free-path", "5"],
+                             {"--geometry": LIST, "--flux": REAL, "--mean-free-path": REAL, "--channels": INT}),
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
@@ -167,11 +174,12 @@ def _with(base, option, value):
 
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
-              "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
+              "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "validate-geometry",
+              "validate-wl-flux", "smatrix",
               "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12}
+            "fit": 12, "fit-wire": 8, "validate-geometry": 12, "validate-wl-flux": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12}
 DEFAULT_EXAMPLES = 20
 
 
