@@ -259,10 +259,12 @@ class Ensemble:
                 "confidence": confidence, "unit": "e^2/h"}
 
     def shift(self, a: int, b: int, confidence: float = DEFAULT_CONFIDENCE) -> dict:
-        """Welch comparison ``mean(values[:, a]) - mean(values[:, b])`` (:func:`mesocorr.ensembles.mean_shift`)."""
+        """``mean(values[:, a]) - mean(values[:, b])`` with the *paired* error of
+        :func:`mesocorr.ensembles.mean_shift` (both values of a row come from one realisation; realisations
+        with a non-finite value in either column are dropped)."""
         xa, xb = self.column(a), self.column(b)
         good = np.isfinite(xa) & np.isfinite(xb)
-        return mean_shift(xa[good], xb[good], confidence)
+        return mean_shift(xa[good], xb[good], confidence, paired=True)
 
 
 # ----------------------------------------------------------------------------------------- runner

@@ -40,6 +40,8 @@ def register(p):
                    help="with --geometry: mean free path (unit of --geometry)")
     p.add_argument("--channels", type=count(1), default=None,
                    help="with --geometry: open channels per spin (mean free path from <g> by DMPK)")
+    p.add_argument("--paired", action="store_true",
+                   help="wl: row i of both columns is the same realisation (B = 0 and in the field): paired error")
     p.add_argument("--flux", type=real, default=None,
                    help="wl with --geometry: flux per plaquette (h/e) of the field ensemble: the film's shift "
                         "in that field")
@@ -69,6 +71,8 @@ def run(args):
 
     strip = _strip_options(args)
     if args.kind == "ucf":
+        if args.paired:
+            raise CliError("paired: --paired applies to 'wl' only")
         data = read_csv_columns(args.data, [args.column.strip()], delimiter=delimiter)
         r = validate_ucf(data[args.column.strip()], shape=tuple(args.shape), spinless=args.spinless,
                          broken_trs=args.broken_trs, so=args.so, mag=args.mag, L_phi=args.L_phi, L_T=args.L_T,
@@ -85,8 +89,10 @@ def run(args):
         data = read_csv_columns(args.data, cols, delimiter=delimiter)
         r = validate_wl(data[cols[0]], data[cols[1]], shape=tuple(args.shape), spinless=args.spinless,
                         so=args.so, mag=args.mag, L_phi=args.L_phi, rtol=args.rtol, confidence=args.confidence,
-                        prediction=args.prediction, **strip)
-        rows = [("n", f"{r['n_orthogonal']}, {r['n_unitary']}"), ("shift", r["shift"]), ("shift_sem", r["shift_sem"]),
+                        prediction=args.prediction, paired=args.paired, **strip)
+        n = f"{r['n_orthogonal']} pairs (correlation {r['correlation']:.3g})" if args.paired else \
+            f"{r['n_orthogonal']}, {r['n_unitary']}"
+        rows = [("n", n), ("shift", r["shift"]), ("shift_sem", r["shift_sem"]),
                 ("ci", f"[{r['ci'][0]:.6g}, {r['ci'][1]:.6g}]"), ("prediction", r["prediction"]),
                 ("ratio", r["ratio"]), ("consistent", r["consistent"])]
     r["ratio"] = undetermined_as_null(r["ratio"])  # NaN for a prediction of 0: the ratio is undefined
