@@ -122,6 +122,12 @@ def test_validate_wl_with_geometry_and_flux_on_a_weak_field_ensemble(strip_48x64
     assert abs(wire["ratio"]) < 0.5  # against the wire's B -> infinity value -1/3 it is far off
     assert not validate_wl(g0, g1, spinless=False, geometry=(48, 64), flux=meta["flux"])["consistent"]
     assert not validate_wl(g0, g1, spinless=True, prediction=-r["prediction"])["consistent"]  # antilocalization
+    # the two cached ensembles share their disorder (seed 13): paired, the error shrinks by 1/sqrt(1 - rho)
+    p = validate_wl(g0, g1, spinless=True, geometry=(48, 64), flux=meta["flux"], channels=meta["channels"],
+                    paired=True)
+    assert p["shift"] == r["shift"] and p["consistent"]
+    assert p["shift_sem"] == pytest.approx(r["shift_sem"] * math.sqrt(1 - p["correlation"]), rel=0.05)
+    assert not validate_wl(g0, g1, spinless=False, geometry=(48, 64), flux=meta["flux"], paired=True)["consistent"]
 
 
 def test_validate_wl_strong_field_warns(strip_16x64_strong):
