@@ -26,7 +26,8 @@ def register(p):
     p.add_argument("--mag", type=rate_spec, default=0.0, help="magnetic-impurity rate(s) in units of D/L^2")
     p.add_argument("--L-phi", dest="L_phi", type=real, default=None, help="dephasing length in units of L")
     p.add_argument("--L-T", dest="L_T", type=real, default=None, help="ucf: thermal length in units of L")
-    p.add_argument("--rtol", type=real, default=0.25, help="relative systematic tolerance (default 0.25)")
+    p.add_argument("--rtol", type=real, default=None,
+                   help="relative systematic tolerance (default 0.25; wl with --geometry and --flux: 0.35)")
     p.add_argument("--confidence", type=real, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--method", default="chi2", choices=("chi2", "bootstrap"),
                    help="ucf: variance interval, exact chi-square (default) or bootstrap")
@@ -65,7 +66,7 @@ def _strip_options(args) -> dict:
 
 
 def run(args):
-    from mesocorr.ensembles import DELIMITERS, read_csv_columns, validate_ucf, validate_wl
+    from mesocorr.ensembles import DEFAULT_RTOL, DELIMITERS, read_csv_columns, validate_ucf, validate_wl
 
     delimiter = DELIMITERS[args.delimiter]
 
@@ -76,7 +77,8 @@ def run(args):
         data = read_csv_columns(args.data, [args.column.strip()], delimiter=delimiter)
         r = validate_ucf(data[args.column.strip()], shape=tuple(args.shape), spinless=args.spinless,
                          broken_trs=args.broken_trs, so=args.so, mag=args.mag, L_phi=args.L_phi, L_T=args.L_T,
-                         rtol=args.rtol, confidence=args.confidence, method=args.method, seed=args.seed,
+                         rtol=DEFAULT_RTOL if args.rtol is None else args.rtol, confidence=args.confidence,
+                         method=args.method, seed=args.seed,
                          prediction=args.prediction, **strip)
         rows = [("n", r["n"]), ("variance", r["variance"]), ("ci", f"[{r['ci'][0]:.6g}, {r['ci'][1]:.6g}]"),
                 ("prediction", r["prediction"]), ("ratio", r["ratio"]), ("consistent", r["consistent"])]
