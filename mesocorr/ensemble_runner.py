@@ -81,6 +81,21 @@ _BYTES_PER_LINE = 60
 def sample_seed(seed: int, index: int) -> int:
     """Seed of sample ``index`` of the ensemble ``seed``: a 64-bit integer from ``numpy.random.SeedSequence``.
 
+    Parameters
+    ----------
+    seed : int
+        Ensemble seed (non-negative).
+    index : int
+        Sample index (from 0).
+
+    Returns
+    -------
+    int
+        ``SeedSequence(seed, spawn_key=(index,)).generate_state(1, uint64)[0]``, the value
+        ``SeedSequence(seed).spawn(n)[index]`` gives: independent of workers and order.
+
+    Examples
+    --------
     >>> sample_seed(0, 0) == int(np.random.SeedSequence(0).spawn(1)[0].generate_state(1, np.uint64)[0])
     True
     """
@@ -209,11 +224,29 @@ class _Store:
 # ----------------------------------------------------------------------------------------- result
 @dataclass(frozen=True)
 class Ensemble:
-    r"""An ensemble of conductances (units :math:`e^2/h`) and its statistics.
+    r"""An ensemble of conductances (units :math:`e^2/h`) and its statistics (made by :func:`run_ensemble`).
 
-    ``values``: shape ``(n,)`` for scalar samples, ``(n, m)`` for vectors, ordered by sample index;
-    ``seeds``: the per-sample seeds; ``seed``: the ensemble seed; ``resumed``: how many samples came
-    from the checkpoint; ``label``.
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Shape ``(n,)`` for scalar samples, ``(n, m)`` for vectors, ordered by sample index.
+    seeds : numpy.ndarray
+        The per-sample seeds (:func:`sample_seed`).
+    seed : int
+        The ensemble seed.
+    label : str
+        Name (progress line, checkpoint header).
+    resumed : int
+        How many samples came from the checkpoint.
+    warnings : list of str
+        E.g. non-finite values (dropped by the statistics).
+
+    Examples
+    --------
+    >>> e = Ensemble(values=np.array([[1.0, 1.2], [1.1, 1.2], [0.9, 1.0], [1.2, 1.3]]),
+    ...              seeds=np.arange(4, dtype=np.uint64), seed=0)
+    >>> round(e.shift(0, 1)["shift"], 10), e.shift(0, 1)["paired"]
+    (-0.125, True)
     """
 
     values: np.ndarray

@@ -114,6 +114,14 @@ def disordered_strip(width: int, length: int, symmetry: str = "orthogonal",
     -------
     kwant.Builder
         Call ``.finalized()``; ``params``: ``disorder``, ``salt`` (+ ``flux``, ``spin_orbit``).
+
+    Examples
+    --------
+    Needs Kwant (not installed in the main test environment, hence skipped there):
+
+    >>> fsyst = disordered_strip(16, 64, "unitary").finalized()              # doctest: +SKIP
+    >>> len(fsyst.leads), len(fsyst.sites)                                    # doctest: +SKIP
+    (2, 1024)
     """
     kwant = require_kwant()
     import numpy as np
@@ -287,5 +295,36 @@ class KwantSample:
 
 def kwant_sample(fsyst, energy: float, params: dict | None = None, points: Sequence[dict] | None = None,
                  leads=(1, 2), seed_param: str = "salt") -> KwantSample:
-    """``sample(seed)`` for :func:`mesocorr.run_ensemble` from a finalized Kwant system (:class:`KwantSample`)."""
+    """``sample(seed)`` for :func:`mesocorr.run_ensemble` from a finalized Kwant system (:class:`KwantSample`).
+
+    Parameters
+    ----------
+    fsyst : kwant.system.FiniteSystem
+        A finalized system whose disorder is drawn from the parameter ``seed_param``.
+    energy : float
+        Fermi energy (units of the system's Hamiltonian).
+    params : dict, optional
+        The other Kwant parameters (e.g. ``{"disorder": 2.0, "flux": 0.01}``).
+    points : list of dict, optional
+        Parameter overrides: then one conductance per point for the same realisation (e.g.
+        ``[{"flux": 0.0}, {"flux": 0.001}]`` for a paired weak-localization ensemble).
+    leads : (int, int)
+        ``(source, drain)``, numbered from 1 (Kwant's ``drain - 1, source - 1``).
+    seed_param : str
+        The Kwant parameter set to ``str(seed)``.
+
+    Returns
+    -------
+    KwantSample
+        ``sample(seed) -> g`` (e²/h, summed over the lead orbitals) or a list of them with ``points``.
+
+    Examples
+    --------
+    Needs Kwant (skipped in the main test environment):
+
+    >>> fsyst = disordered_strip(16, 48, "unitary").finalized()                          # doctest: +SKIP
+    >>> sample = kwant_sample(fsyst, -1.0, {"disorder": 2.6}, points=[{"flux": 0.0}, {"flux": 0.001}])  # doctest: +SKIP
+    >>> len(sample(7))                                                                   # doctest: +SKIP
+    2
+    """
     return KwantSample(fsyst, energy, params=params, points=points, leads=leads, seed_param=seed_param)

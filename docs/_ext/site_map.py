@@ -50,6 +50,9 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.fitting": "Magnetoconductance fits",
     "mesocorr.ensembles": "Ensemble validation",
     "mesocorr.physics_warnings": "Units and constants",
+    "mesocorr.ensemble_runner": "Ensembles and simulation validation",
+    "mesocorr.kwant_systems": "Ensembles and simulation validation",
+    "mesocorr.strip_predictions": "Ensembles and simulation validation",
 }
 
 #: public name -> heading (prefix), where the name's module section is not the right one
