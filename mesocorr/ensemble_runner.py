@@ -330,6 +330,8 @@ def run_ensemble(sample: Callable, n: int, seed: int = 0, executor=None, checkpo
         JSON-lines file: created, or resumed if it exists (same ``seed`` and ``label`` required).
     progress : bool
         Report ``label: k/n`` on stderr (:func:`mesocorr.progress.progress`) for runs over 0.5 s.
+    label : str
+        Name shown on the progress line and stored in the checkpoint header (a resumed run must match).
     n_values : int, optional
         Values per sample, for the checkpoint-size estimate (default 1) and a check of the results.
     chunk : int

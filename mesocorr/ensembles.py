@@ -474,8 +474,8 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     ``shift = <g>_orthogonal - <g>_unitary`` (e²/h), with its Welch standard error and Student-t
     interval (``paired=True``: ``G_orthogonal[i]`` and ``G_unitary[i]`` are the same realisation at
     B = 0 and in the field, e.g. ``kwant_sample(..., points=[{"flux": 0}, {"flux": F}])``; then the
-    paired error of :func:`mean_shift`, typically 2x smaller for the same samples), against the
-    weak-localization correction :math:`\delta G` of a wire between reservoirs (the unitary ensemble
+    paired error of :func:`mesocorr.ensembles.mean_shift`, typically 2x smaller for the same samples),
+    against the weak-localization correction :math:`\delta G` of a wire between reservoirs (the unitary ensemble
     has none): :math:`-1/3` for spinless electrons, :math:`-2/3` spin-degenerate,
     :math:`+1/3` (antilocalization) spin-degenerate with strong spin-orbit, as :math:`L_\phi\to\infty`.
 
@@ -500,8 +500,8 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     L_phi : float, optional
         Dephasing length in units of L (``None``: no dephasing).
     rtol : float, optional
-        Relative systematic tolerance added on each side of the interval; ``None``: :data:`DEFAULT_RTOL`
-        (0.25), or :data:`FILM_WL_RTOL` (0.35) against the film in its field, where correct simulations
+        Relative systematic tolerance added on each side of the interval; ``None``: ``DEFAULT_RTOL``
+        (0.25), or ``FILM_WL_RTOL`` (0.35) against the film in its field, where correct simulations
         measure 0.68-0.94 of the prediction (README table).
     confidence : float
         Level of the Student-t interval.
@@ -514,7 +514,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     flux : float, optional
         With ``geometry``: flux per plaquette (:math:`h/e`) of the field ensemble.
     paired : bool
-        Row i of both ensembles is one realisation (paired error of :func:`mean_shift`).
+        Row i of both ensembles is one realisation (paired error of :func:`mesocorr.ensembles.mean_shift`).
 
     Returns
     -------

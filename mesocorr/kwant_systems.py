@@ -68,7 +68,7 @@ def kwant_available() -> bool:
 
 
 def require_kwant():
-    """Import and return :mod:`kwant`, or raise ``ImportError`` with the install recipe."""
+    """Import and return the ``kwant`` module, or raise ``ImportError`` with the install recipe."""
     try:
         import kwant
     except ImportError as exc:
@@ -295,7 +295,9 @@ class KwantSample:
 
 def kwant_sample(fsyst, energy: float, params: dict | None = None, points: Sequence[dict] | None = None,
                  leads=(1, 2), seed_param: str = "salt") -> KwantSample:
-    """``sample(seed)`` for :func:`mesocorr.run_ensemble` from a finalized Kwant system (:class:`KwantSample`).
+    """``sample(seed)`` for :func:`mesocorr.run_ensemble` from a finalized Kwant system.
+
+    The result is a :class:`mesocorr.kwant_systems.KwantSample` (picklable: runs on process pools and Dask).
 
     Parameters
     ----------
