@@ -92,6 +92,15 @@ _API = {
     "kwant_sample": "mesocorr.kwant_systems",
     "strip_wl_shift": "mesocorr.strip_predictions",
     "strip_mean_free_path": "mesocorr.strip_predictions",
+    # Dirac materials: graphene, topological-insulator surfaces and films (issue 16)
+    "graphene": "mesocorr.dirac",
+    "ti_surface": "mesocorr.dirac",
+    "ti_film": "mesocorr.dirac",
+    "dirac_channels": "mesocorr.dirac",
+    "dirac_magnetoconductance": "mesocorr.dirac",
+    "dirac_alpha": "mesocorr.dirac",
+    "dirac_ucf_variance": "mesocorr.dirac",
+    "dirac_wl_correction": "mesocorr.dirac",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }

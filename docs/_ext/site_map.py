@@ -35,6 +35,9 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
     "ilp": ["ilp_magnetoconductance", "magnetoconductance", "ilp_fields", "ilp_couplings", "fit_ilp"],
     "interaction-2d": ["interaction_correction", "f_tilde", "fermi_liquid_parameters", "hall_correction"],
     "interaction-zeeman": ["interaction_correction", "zeeman_function"],
+    "graphene": ["graphene", "dirac_channels", "dirac_magnetoconductance", "fit_magnetoconductance",
+                 "dirac_ucf_variance", "dirac_wl_correction"],
+    "ti-surface": ["ti_surface", "ti_film", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
@@ -60,6 +63,7 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.ensemble_runner": "Ensembles and simulation validation",
     "mesocorr.kwant_systems": "Ensembles and simulation validation",
     "mesocorr.strip_predictions": "Ensembles and simulation validation",
+    "mesocorr.dirac": "Dirac materials",
 }
 
 #: public name -> heading (prefix), where the name's module section is not the right one
