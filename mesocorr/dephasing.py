@@ -20,6 +20,7 @@ from mesocorr.units import HBAR, K_B, E_CHARGE, R_K
 __all__ = ["nyquist_dephasing_rate"]
 
 
+@arguments.float64_range
 def nyquist_dephasing_rate(dim: int, temperature: float, *, resistance_per_length: float | None = None,
                            diffusion_constant: float | None = None,
                            sheet_resistance: float | None = None) -> float:

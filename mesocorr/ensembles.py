@@ -60,7 +60,7 @@ def _recording_physics(warnings: list, func, *args, **kwargs):
     for w in caught:
         if issubclass(w.category, PhysicsWarning):
             warnings.append(str(w.message))
-            warn_inconsistent(str(w.message), stacklevel=4)
+            warn_inconsistent(str(w.message))
         else:  # pragma: no cover - other warnings pass through unchanged
             _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return value
@@ -190,6 +190,7 @@ def _confidence(confidence) -> float:
     return confidence
 
 
+@arguments.float64_range
 def variance_interval(x, confidence: float = DEFAULT_CONFIDENCE, method: str = "chi2", seed: int | None = 0,
                       n_boot: int = 4000) -> tuple[float, float, float]:
     r"""Unbiased variance of ``x`` and its ``confidence`` interval: ``(s2, lo, hi)``.
@@ -257,6 +258,7 @@ def _shape(shape) -> tuple:
     return shape
 
 
+@arguments.float64_range
 def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False, so=0, mag=0,
                  L_phi: float | None = None, L_T: float | None = None, rtol: float = DEFAULT_RTOL,
                  confidence: float = DEFAULT_CONFIDENCE, method: str = "chi2", seed: int | None = 0,
@@ -324,6 +326,7 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
 
 
 # ----------------------------------------------------------------------------------------- WL
+@arguments.float64_range
 def mean_shift(a, b, confidence: float = DEFAULT_CONFIDENCE) -> dict:
     r"""Welch comparison of two means: ``shift = mean(a) - mean(b)``, its standard error
     :math:`\sqrt{s_a^2/n_a + s_b^2/n_b}`, the Welch-Satterthwaite degrees of freedom and the
@@ -348,6 +351,7 @@ def _wl_prediction(shape, spinless, so, mag, L_phi) -> tuple[float, str]:
     return float(wire_wl_conductance(L_phi, so=so, mag=mag, spinless=spinless)), "mesocorr.wl.wire_wl_conductance"
 
 
+@arguments.float64_range
 def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=0, mag=0,
                 L_phi: float | None = None, rtol: float = DEFAULT_RTOL, confidence: float = DEFAULT_CONFIDENCE,
                 prediction: float | None = None) -> dict:

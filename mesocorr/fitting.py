@@ -315,6 +315,7 @@ def _min_nonzero_field(B):
     return float(a[a > 0].min())
 
 
+@arguments.float64_range
 def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None = None, symmetrize: bool = False,
                            background: str | None = None, magnetic: bool = False, sigma=None,
                            p0: dict | None = None, width: float | None = None,

@@ -63,7 +63,7 @@ from itertools import combinations
 import numpy as np
 
 from mesocorr.progress import progress
-from mesocorr.arguments import boolean, check_work, choice, integer
+from mesocorr.arguments import boolean, check_work, choice, integer, float64_range
 
 __all__ = [
     "BETAS", "ENSEMBLE_NAMES", "haar_unitary", "circular_ensemble", "symplectic_unit", "quaternion_dual",
@@ -159,6 +159,7 @@ def quaternion_dual(matrix: np.ndarray) -> np.ndarray:
     return j @ np.swapaxes(a, -1, -2) @ j.T
 
 
+@float64_range
 def circular_ensemble(beta: int, N: int, size: int | None = None, *, seed=None, rng=None) -> np.ndarray:
     r"""Sample scattering matrices from the circular ensemble of symmetry class ``beta``.
 
@@ -185,6 +186,7 @@ def circular_ensemble(beta: int, N: int, size: int | None = None, *, seed=None, 
     return quaternion_dual(u) @ u
 
 
+@float64_range
 def sample_cavity_transmission(beta: int, N1: int, N2: int, samples: int, *, seed=None, rng=None,
                                batch: int = 4096, show_progress: bool = False) -> np.ndarray:
     r"""Dimensionless transmissions :math:`T = \sum_n T_n` of ``samples`` random chaotic cavities.
@@ -326,6 +328,7 @@ class CavityMoments:
         }
 
 
+@float64_range
 def cavity_transmission_moments(beta: int, N1: int, N2: int, *, method: str = "formula") -> CavityMoments:
     r"""Exact finite-N mean and variance of the transmission of a chaotic cavity.
 

@@ -35,6 +35,9 @@ def register(p):
                    help=f"fields in tesla, comma-separated (leading minus: --B=-0.03,0.01); at most {MAX_FIELDS}, "
                         f"{MAX_FIELDS_DPS} with --dps")
     p.add_argument("--width", type=exact_real, default=None, help="wire width W (m), required for --dim 1")
+    p.add_argument("--elastic-time", dest="elastic_time", type=exact_real, default=None,
+                   help="elastic time tau (s), only to check the regime: warns for |B| > B_tau = hbar/(4 e D tau) "
+                        "and rates above 1/tau")
     p.add_argument("--dps", type=count(1, MAX_DPS, "the CLI's cap on mpmath digits"), default=None,
                    help=f"evaluate with mpmath at this many digits (1..{MAX_DPS})")
 
@@ -45,7 +48,8 @@ def run(args):
     cap = MAX_FIELDS if args.dps is None else MAX_FIELDS_DPS
     if len(args.B) > cap:
         raise CliError(f"--B: at most {cap} fields{' with --dps' if args.dps is not None else ''}, got {len(args.B)}")
-    kw = dict(dim=args.dim, D=args.D, so=args.so, mag=args.mag, phi=args.phi, width=args.width)
+    kw = dict(dim=args.dim, D=args.D, so=args.so, mag=args.mag, phi=args.phi, width=args.width,
+              elastic_time=args.elastic_time)
     if args.dps is None:
         out = [float(v) for v in magnetoconductance(args.B, **kw)]
     else:  # one field at a time, with progress on stderr when it takes long
