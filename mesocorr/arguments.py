@@ -68,7 +68,7 @@ def as_real(name: str, value) -> float:
     try:
         x = float(value)
     except OverflowError:
-        raise ValueError(f"{name}: beyond the float64 range, got {value}") from None
+        raise ValueError(f"{name}: beyond the float64 range, got {approx(value)}") from None
     except (TypeError, ValueError):
         raise TypeError(f"{name}: expected a real number, got {type(value).__name__}") from None
     if not math.isfinite(x):
@@ -192,6 +192,9 @@ def one_or_three(name: str, value, convert):
 # ----------------------------------------------------------------------------------------- broadcasting
 #: largest number of elements of an array argument (or of a broadcast result) on the float64 paths
 MAX_ELEMENTS = 10_000_000
+#: largest number of channels of a lead in the closed forms (Sharvin resistance, cavity moments): far beyond any
+#: physical lead, and the float values of the results (h/(s e^2 N), <T> ~ N/2) stay inside the float64 range
+MAX_CHANNELS = 10**15
 
 
 def _element_array(name: str, value):

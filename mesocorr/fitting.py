@@ -289,6 +289,8 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape):
     best, best_cost = None, np.inf
     for pt in points:
         logs = {n: float(np.exp(v)) for n, v in zip(log_names, pt)}
+        if not all(0 < x < math.inf for x in logs.values()):   # a field beyond the float64 range: no start there
+            continue
         try:
             cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
         except (ValueError, ArithmeticError):

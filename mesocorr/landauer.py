@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mesocorr.units import H_PLANCK_EXACT, E_CHARGE_EXACT
-from mesocorr.arguments import boolean, choice, integer, positive, float64_range
+from mesocorr.arguments import MAX_CHANNELS, boolean, choice, float64_range, integer, positive
 
 __all__ = [
     "SMatrixCheck", "check_s_matrix", "transmission_block", "transmission_eigenvalues",
@@ -267,12 +267,14 @@ def landauer_conductance(S, channels: Sequence[int], *, from_lead: int = 1, to_l
 def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -> float:
     r"""Sharvin (contact) resistance of a ballistic conductor with ``N`` channels, :math:`h/(s e^2 N)`.
 
+    ``N`` from 1 to :data:`mesocorr.arguments.MAX_CHANNELS`.
+
     ``unit="ohm"`` (exact constants, float64) or ``"h/e2"`` (returns :math:`1/(sN)`).
 
     >>> sharvin_resistance(1, unit="h/e2")
     0.5
     """
-    N = integer("N", N, minimum=1)
+    N = integer("N", N, minimum=1, maximum=MAX_CHANNELS)
     s = choice("spin_degeneracy", spin_degeneracy, (1, 2))
     choice("unit", unit, ("ohm", "h/e2"))
     if unit == "h/e2":

@@ -63,7 +63,7 @@ from itertools import combinations
 import numpy as np
 
 from mesocorr.progress import progress
-from mesocorr.arguments import boolean, check_work, choice, integer, float64_range
+from mesocorr.arguments import MAX_CHANNELS, boolean, check_work, choice, float64_range, integer
 
 __all__ = [
     "BETAS", "ENSEMBLE_NAMES", "haar_unitary", "circular_ensemble", "symplectic_unit", "quaternion_dual",
@@ -337,7 +337,7 @@ def cavity_transmission_moments(beta: int, N1: int, N2: int, *, method: str = "f
     beta : {1, 2, 4}
         Symmetry class (COE, CUE, CSE).
     N1, N2 : int
-        Channels in the two leads (>= 1); Kramers pairs for ``beta = 4``.
+        Channels in the two leads (1 to :data:`mesocorr.arguments.MAX_CHANNELS`); Kramers pairs for ``beta = 4``.
     method : {"formula", "jacobi"}
         ``"formula"``: the closed forms below (any N). ``"jacobi"``: exact rational integration
         of the joint transmission-eigenvalue distribution (independent route, min(N1, N2) <= 4).
@@ -371,8 +371,8 @@ def cavity_transmission_moments(beta: int, N1: int, N2: int, *, method: str = "f
     (Fraction(4, 5), Fraction(18, 175))
     """
     beta = _beta(beta)
-    N1 = integer("N1", N1, minimum=1)
-    N2 = integer("N2", N2, minimum=1)
+    N1 = integer("N1", N1, minimum=1, maximum=MAX_CHANNELS)
+    N2 = integer("N2", N2, minimum=1, maximum=MAX_CHANNELS)
     choice("method", method, ("formula", "jacobi"))
     if method == "formula":
         mean, var = _closed_form(Fraction(2, beta), N1, N2)

@@ -149,7 +149,8 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
     r"""The Cooperon channels used by :func:`magnetoconductance` (channels with equal gaps merged).
 
     Returns a list of dicts: ``names``, ``gap`` (1/s), ``weight``, and with ``D`` given ``B_c``
-    (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``inf`` if gapless).
+    (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``None`` for a gapless
+    channel, whose length is infinite: no result holds a non-finite number).
     One parameter point: arrays are refused (``TypeError`` naming the argument).
     """
     Dv = arguments.positive_or_none("D", D)
@@ -160,7 +161,7 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
         if Dv is not None:
             with np.errstate(all="ignore"):
                 row["B_c"] = float(np.float64(HBAR) / (4 * E_CHARGE) * np.float64(gap) / Dv)
-                row["L_c"] = float(np.sqrt(Dv) / np.sqrt(np.float64(gap))) if gap > 0 else math.inf
+                row["L_c"] = float(np.sqrt(Dv) / np.sqrt(np.float64(gap))) if gap > 0 else None
             if not (math.isfinite(row["B_c"]) and (gap == 0 or math.isfinite(row["L_c"]))):
                 raise ValueError("D: the channel field B_c or length L_c leaves the float64 range")
         rows.append(row)
