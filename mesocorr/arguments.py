@@ -368,6 +368,10 @@ def _decimal_exponent(q: Fraction) -> int:
     return e
 
 
+#: an error message that names its argument(s) first: "D: ...", "shape[1]: ...", "B, elastic_time: ..."
+_NAMED_MESSAGE = re.compile(r"^[A-Za-z_][\w\[\]]*(, [A-Za-z_][\w\[\]]*)*: \S")
+
+
 def float64_range(func):
     """Decorator of the public numeric functions: arithmetic that leaves the float64 range for extreme input
     (``OverflowError``, ``ZeroDivisionError``, ``FloatingPointError``, an impossible allocation ``MemoryError``)
@@ -377,6 +381,14 @@ def float64_range(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
+        except ValueError as exc:
+            if _NAMED_MESSAGE.match(str(exc)):
+                raise
+            # a ValueError from inside NumPy/SciPy/mpmath ("array must not contain infs or NaNs", LinAlgError
+            # "Eigenvalues did not converge"): extreme input that left the float64 range on the way
+            names = _numeric_arguments(func, args, kwargs)
+            raise ValueError(f"{', '.join(names) or func.__name__}: the computation fails for these inputs "
+                             f"({type(exc).__name__}: {str(exc)[:200]}); give less extreme values") from None
         except (OverflowError, ZeroDivisionError, FloatingPointError, MemoryError) as exc:
             names = _numeric_arguments(func, args, kwargs)
             what = "needs more memory than there is" if isinstance(exc, MemoryError) else \

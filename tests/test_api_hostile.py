@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 import mesocorr as m
 from mesocorr import PhysicsWarning
+from mesocorr import zeeman as z
 
 #: a refusal names the argument(s) first: "D: ...", "shape[1]: ...", "B, elastic_time: ..."
 NAMED = re.compile(r"^[A-Za-z_][\w\[\]]*(, [A-Za-z_][\w\[\]]*)*: \S")
@@ -41,7 +42,7 @@ NAMED = re.compile(r"^[A-Za-z_][\w\[\]]*(, [A-Za-z_][\w\[\]]*)*: \S")
 def _finite(value) -> bool:
     if value is None or isinstance(value, (str, bool, Fraction)):
         return True
-    if isinstance(value, mpmath.mpf):
+    if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         return bool(mpmath.isfinite(value))
     if isinstance(value, dict):
         return all(_finite(v) for v in value.values())
@@ -138,6 +139,32 @@ EXTREME = {
     "cavity_transmission_moments": (lambda d: m.cavity_transmission_moments(
         d.draw(st.sampled_from([1, 2, 4])), d.draw(st.integers(-3, 10**30)), d.draw(st.integers(1, 10**30))), 20),
     "fit_magnetoconductance": (_fit, 6),
+    # Zeeman (issue 14): g_factor and B_inplane of magnetoconductance, zeeman= of the UCF functions, mesocorr.zeeman
+    "magnetoconductance g_factor": (lambda d: m.magnetoconductance(d.draw(ANY), D=d.draw(POS), phi=d.draw(POS),
+                                                                   so=d.draw(ANY), g_factor=d.draw(ANY),
+                                                                   B_inplane=d.draw(ANY)), 30),
+    "magnetoconductance g_factor 3D": (lambda d: m.magnetoconductance(d.draw(ANY), dim=3, D=d.draw(POS),
+                                                                      phi=d.draw(POS), g_factor=d.draw(ANY)), 15),
+    "magnetoconductance g_factor 1D": (lambda d: m.magnetoconductance(d.draw(ANY), dim=1, D=d.draw(POS),
+                                                                      phi=d.draw(POS), width=d.draw(ANY),
+                                                                      g_factor=d.draw(ANY)), 15),
+    "magnetoconductance g_factor dps": (lambda d: m.magnetoconductance(d.draw(ANY), D=0.01, phi=1e10, so=1e11,
+                                                                       g_factor=d.draw(ANY), dps=15), 8),
+    "ucf_variance zeeman": (lambda d: m.ucf_variance(shape=(d.draw(POS),), so=d.draw(ANY), zeeman=d.draw(ANY),
+                                                     L_phi=d.draw(OPT)), 20),
+    "ucf_correlation zeeman": (lambda d: m.ucf_correlation(delta_E=d.draw(ANY), shape=(1,), zeeman=d.draw(ANY)), 15),
+    "zeeman_channels": (lambda d: z.zeeman_channels(d.draw(st.sampled_from(["cooperon", "diffuson"])),
+                                                    so=d.draw(ANY), mag=d.draw(ANY), phi=d.draw(ANY),
+                                                    zeeman=d.draw(ANY)), 30),
+    "zeeman_channels dps": (lambda d: z.zeeman_channels("cooperon", so=d.draw(ANY), phi=d.draw(ANY),
+                                                        zeeman=d.draw(ANY), dps=20), 15),
+    "zeeman_wl_correction": (lambda d: z.zeeman_wl_correction(d.draw(DIM), D=d.draw(POS), phi=d.draw(ANY),
+                                                              so=d.draw(ANY), zeeman=d.draw(ANY),
+                                                              elastic_time=d.draw(POS)), 25),
+    "zeeman_ucf_content": (lambda d: z.zeeman_ucf_content(so=d.draw(ANY), mag=d.draw(ANY), zeeman=d.draw(ANY),
+                                                          phi=d.draw(ANY)), 20),
+    "zeeman unit conversions": (lambda d: (z.zeeman_rate(d.draw(ANY), d.draw(ANY)), z.field_to_rate(d.draw(ANY),
+                                           d.draw(ANY)), z.rate_to_field(d.draw(ANY), d.draw(ANY))), 20),
 }
 
 
@@ -198,6 +225,22 @@ OVERFLOW_REGRESSIONS = [
      "refused"),
     ("cavity moments N = 10^15", lambda: m.cavity_transmission_moments(2, 10**15, 10**15).as_dict(), "finite"),
     ("Sharvin N = 10^400 (underflowed to 0 ohm)", lambda: m.sharvin_resistance(10**400), "refused"),
+    ("Zeeman so=1.8e308 (LinAlgError, unnamed)", lambda: m.magnetoconductance(0.01, D=0.01, phi=1e10,
+                                                                              so=1.7976931348623157e308, g_factor=2),
+     "refused"),
+    ("Zeeman 3D phi=1.8e308 (LinAlgError)", lambda: m.magnetoconductance(0.01, dim=3, D=0.01,
+                                                                         phi=1.7976931348623157e308, g_factor=2),
+     "refused"),
+    ("UCF zeeman so=1.8e308 (infs in an array)", lambda: m.ucf_variance(shape=(1,), so=1.7976931348623157e308,
+                                                                        zeeman=1.0), "refused"),
+    ("zeeman_wl tau=5e-324 (ZeroDivisionError)", lambda: z.zeeman_wl_correction(2, D=0.01, phi=1e10, zeeman=1e11,
+                                                                                elastic_time=5e-324), "refused"),
+    ("zeeman_ucf_content zeeman=1.8e308 (an infinite gap)", lambda: z.zeeman_ucf_content(
+        so=1, zeeman=1.7976931348623157e308), "refused"),
+    ("zeeman_rate 1e300 T (inf)", lambda: z.zeeman_rate(2, 1e300), "refused"),
+    ("field_to_rate 1e300 T (inf)", lambda: z.field_to_rate(1e300, 0.01), "refused"),
+    ("zeeman_channels dps (mpc results)", lambda: z.zeeman_channels("diffuson", so=1, phi=1, zeeman=1, dps=20),
+     "finite"),
 ]
 
 
@@ -510,6 +553,12 @@ CAPS = [
     ("beta dps", lambda: m.beta_function(2.0, dps=10**6), "dps: "),
     ("fit points", lambda: m.fit_magnetoconductance(np.linspace(-1, 1, 200_001), np.linspace(-1, 1, 200_001)),
      "B: "),
+    # once ran for 453 s: a Zeeman splitting 1e-300 of the rates needs ~600 extra digits for sigma(B) - sigma(0)
+    ("Zeeman dps, tiny splitting", lambda: m.magnetoconductance(0.01, D=0.01, phi=1e10, g_factor=1e-300, dps=15),
+     "dps, g_factor, B: "),
+    ("Zeeman dps, many fields", lambda: m.magnetoconductance(np.linspace(0.01, 1, 100), D=0.01, phi=1e10,
+                                                             g_factor=2, dps=15), "dps, g_factor, B: "),
+    ("Zeeman UCF dps", lambda: m.ucf_variance(shape=(1,), zeeman=1.0, dps=15), "dps: "),
 ]
 
 
