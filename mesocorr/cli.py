@@ -248,6 +248,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # record every warning; the "once" registry would hide repeats
         try:
+            if argv == ["--version"]:        # no command module needed (start-up time)
+                print(f"mesocorr {__version__}")
+                return 0
             parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
             args = parser.parse_args(argv)
             if args.command is None:

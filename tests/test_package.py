@@ -65,8 +65,10 @@ def test_lazy_api():
 
 
 def test_version(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["--version"])
+    assert main(["--version"]) == 0      # answered without importing a command module (start-up)
+    assert capsys.readouterr().out.strip() == f"mesocorr {mesocorr.__version__}"
+    with pytest.raises(SystemExit) as exc:   # argparse's --version action, with a command word too
+        main(["--version", "mc"])
     assert exc.value.code == 0 and capsys.readouterr().out.strip() == f"mesocorr {mesocorr.__version__}"
 
 
