@@ -153,6 +153,10 @@ def _cases(files):
                       {"--B-phi": REAL, "--B-so": RATE, "--B-mag": RATE, "--B": LIST}),
         "ucf-zeeman": (["ucf", "--shape", "1", "--zeeman", "2"],
                        {"--zeeman": LIST, "--so": RATE, "--delta-E": REAL, "--L-phi": REAL}),
+        # the Zeeman mpmath path: a tiny splitting once needed ~600 extra digits (minutes); now a capped estimate
+        "mc-zeeman-dps": (["mc", "--D", "0.01", "--so", "1e11", "--phi", "1e10", "--g-factor", "2", "--B", "0.01",
+                           "--dps", "15"],
+                          {"--g-factor": REAL, "--B": LIST, "--dps": WORK, "--so": RATE}),
     }
 
 
@@ -169,11 +173,15 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman", "mc-zeeman-dps"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12}
+            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12,
+            "mc-zeeman-dps": 10}
 DEFAULT_EXAMPLES = 20
+#: per-call wall budgets (s) above the harness default, for variants whose accepted calls are slow by design
+#: (mpmath Zeeman path: ~0.3 s CPU per field, up to five fields, on a machine shared by many processes)
+BUDGETS = {"mc-zeeman-dps": 40.0}
 
 
 @pytest.mark.parametrize("case", CASE_NAMES)
@@ -192,7 +200,7 @@ def test_every_numeric_option_refuses_or_answers_finitely(case, files):
         option = data.draw(st.sampled_from(sorted(options)), label="option")
         value = data.draw(options[option], label="value")
         argv = _with(base, option, value)
-        status, out, err, _ = run_cli(argv)
+        status, out, err, _ = run_cli(argv, **({"budget": BUDGETS[case]} if case in BUDGETS else {}))
         tried.append(assert_clean(argv, status, out, err))
 
     check()
@@ -227,7 +235,7 @@ def test_fixed_hostile_strings(case, files):
     for option, strategy in sorted(options.items()):
         for value in CORE[_kind(strategy)]:
             argv = _with(base, option, value)
-            status, out, err, _ = run_cli(argv)
+            status, out, err, _ = run_cli(argv, **({"budget": BUDGETS[case]} if case in BUDGETS else {}))
             assert_clean(argv, status, out, err)
 
 
