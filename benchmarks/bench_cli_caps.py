@@ -42,21 +42,21 @@ def _files(d: str) -> dict:
     paths["fit100k"] = os.path.join(d, "fit.csv")
     with open(paths["fit100k"], "w") as fh:
         fh.write("B,delta_sigma\n" + "\n".join(f"{b!r},{v!r}" for b, v in zip(B.tolist(), y.tolist())) + "\n")
-    paths["G500k"] = os.path.join(d, "G.csv")   # 500000 values: 4000 bootstrap resamples = 2e9 values (the cap)
-    with open(paths["G500k"], "w") as fh:
-        fh.write("G\n" + "\n".join(repr(v) for v in rng.normal(10, 0.37, 500_000).tolist()) + "\n")
+    paths["G125k"] = os.path.join(d, "G.csv")   # 125000 values: 4000 bootstrap resamples = 5e8 values (the cap)
+    with open(paths["G125k"], "w") as fh:
+        fh.write("G\n" + "\n".join(repr(v) for v in rng.normal(10, 0.37, 125_000).tolist()) + "\n")
     paths["csv64"] = os.path.join(d, "big.csv")  # just under 64 MiB: read, then refused (> 100000 points)
     row = "0.0123456789012345,0.0123456789012345\n"
     with open(paths["csv64"], "w") as fh:
         fh.write("B,delta_sigma\n" + row * ((64 * 2**20 - 20) // len(row)))
-    n = 1000   # Landauer: 1000 leads, one channel each, rows summing to 1
+    n = 256    # Landauer: 256 leads (multiterminal.MAX_LEADS), one channel each, rows summing to 1
     T = rng.random((n, n))
     np.fill_diagonal(T, 0.0)
     T = (T + T.T) / 2
     T /= T.sum(axis=1, keepdims=True).max()
     np.fill_diagonal(T, 1.0 - T.sum(axis=1))
-    paths["T1000"] = os.path.join(d, "T.json")
-    with open(paths["T1000"], "w") as fh:
+    paths["T256"] = os.path.join(d, "T.json")
+    with open(paths["T256"], "w") as fh:
         json.dump({"T": T.tolist(), "N": [1] * n}, fh)
     from mesocorr import circular_ensemble, transmission_matrix
 
@@ -90,6 +90,11 @@ def cases(f: dict) -> dict:
             [sys.executable, "-c", "import numpy as np, sys; from mesocorr.cli import main; B = ','.join(repr(float(x)) "
              "for x in np.geomspace(1e-4, 1.0, 100000)); sys.exit(main(['mc', '--dim', '1', '--width', '1e-8', "
              "'--D', '0.01', '--phi', '1e10', '--so', '1e11,2e11,3e11', '--mag', '1e9', '--B=' + B, '--json']))"]),
+        "mc --g-factor --dps 15, 40 fields (Zeeman estimate 18 s, just under the cap)": (
+            ["mc", "--D", "0.01", "--phi", "1e10", "--so", "1e11", "--g-factor", "2", f"--B={_fields(40)}",
+             "--dps", "15"]),
+        "mc --g-factor --dps 300, one field (Zeeman estimate 17 s)": (
+            ["mc", "--D", "0.01", "--phi", "1e10", "--g-factor", "2", "--B", "0.01", "--dps", "300"]),
         "wl --dps 300, wire, x,y,z spin rates": (
             ["wl", "--shape", "1", "--L-phi", "0.5", "--so", "1,2,3", "--mag", "0.5", "--dps", "300"]),
         "wl film at the mode cap (5e6 modes)": (["wl", "--shape", "1,1", "--l", "2.6e-4", "--L-phi", "2"]),
@@ -111,11 +116,11 @@ def cases(f: dict) -> dict:
         "rmt --sample 2 at 584 rows (beta 2, N1 = N2 = 292)": (
             ["rmt", "--beta", "2", "--N1", "292", "--N2", "292", "--sample", "2"]),
         "fit 100000 points (the cap), hln": (["fit", "--data", f["fit100k"], "--model", "hln", "--D", "0.01"]),
-        "validate ucf --method bootstrap, 500000 values (2e9 resampled, the cap)": (
-            ["validate", "ucf", "--data", f["G500k"], "--method", "bootstrap", "--spinless"]),
+        "validate ucf --method bootstrap, 125000 values (5e8 resampled, the cap)": (
+            ["validate", "ucf", "--data", f["G125k"], "--method", "bootstrap", "--spinless"]),
         "fit --data of 64 MiB (the file cap; refused after reading: > 100000 points)": (
             ["fit", "--data", f["csv64"]]),
-        "landauer, 1000 leads (the cap)": (["landauer", "--transmission", f["T1000"], "--current", "1,2",
+        "landauer, 256 leads (the cap)": (["landauer", "--transmission", f["T256"], "--current", "1,2",
                                            "--voltage", "3,4"]),
         "smatrix, 1000 rows (the cap)": (["smatrix", "--file", f["S1000"]]),
         "onsager, 30 leads (the cap)": (["onsager", "--file", f["onsager30"]]),
