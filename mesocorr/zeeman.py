@@ -84,7 +84,7 @@ from mesocorr.units import E_CHARGE, HBAR, MU_B, mp_constant
 __all__ = ["zeeman_rate", "field_to_rate", "rate_to_field", "zeeman_channels", "zeeman_magnetoconductance",
            "landau_level_magnetoconductance", "zeeman_wl_correction",
            "zeeman_ucf_content", "zeeman_ucf_variance", "zeeman_ucf_correlation", "SPIN_DEGENERACY", "SUBTRACTIONS",
-           "MP_SECONDS_CAP"]
+           "MP_SECONDS_CAP", "check_magnetoconductance_work"]
 
 #: spin degeneracy N in W = P/N (the conductivity prefactor s)
 SPIN_DEGENERACY = 2
@@ -364,14 +364,33 @@ def zeeman_magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi
     if dps is None:
         out = _mc_float(absb.reshape(-1), s).reshape(absb.shape)
         return float(out) if scalar else out
-    nonzero = [float(b) for b in absb.reshape(-1) if b != 0]
-    if nonzero:   # the cap on work, before the work: a tiny splitting needs many more digits (the cancellation)
-        digits = max(_working_digits(b, s, dps) for b in nonzero)
-        arguments.check_work("dps, g_factor, B", _mp_seconds(digits, len(nonzero)), MP_SECONDS_CAP,
-                             f"{len(nonzero)} field(s) at up to {digits} working digits (dps + {_GUARD} guard + "
-                             f"{digits - dps - _GUARD} for sigma(B) - sigma(0) at a Zeeman splitting that small)")
+    _check_mp_work(absb, s, dps)
     vals = [_mc_mp(float(b), s, dps) for b in absb.reshape(-1)]
     return vals[0] if scalar else vals
+
+
+def _check_mp_work(absb, s: _Setup, dps: int) -> None:
+    """The cap on work, before the work: a tiny splitting needs many more digits (the cancellation)."""
+    nonzero = [float(b) for b in np.reshape(absb, -1) if b != 0]
+    if nonzero:
+        digits = max(_working_digits(b, s, dps) for b in nonzero)
+        extra = digits - dps - _GUARD
+        arguments.check_work("dps, g_factor, B", _mp_seconds(digits, len(nonzero)), MP_SECONDS_CAP,
+                             f"{len(nonzero)} field(s) at up to {digits} working digits (dps + {_GUARD} guard + "
+                             f"{extra} for the cancellation in sigma(B) - sigma(0)"
+                             + (" at a Zeeman splitting that small)" if extra > 20 else ")"))
+
+
+@arguments.float64_range
+def check_magnetoconductance_work(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, g_factor=0.0,
+                                  B_inplane=0.0, width: float | None = None, subtract: str = "zero_field",
+                                  dps: int = 15) -> None:
+    """Refuse (``ValueError``) a ``dps=`` :func:`zeeman_magnetoconductance` call over all the fields ``B`` whose
+    estimated time exceeds :data:`MP_SECONDS_CAP`; for callers that evaluate the fields one at a time (the CLI,
+    with progress), so that the cap holds for the whole list."""
+    s = _Setup(dim, D, so, mag, phi, g_factor, B_inplane, width, subtract)
+    arr, _ = _fields(B)
+    _check_mp_work(np.abs(arr), s, arguments.integer("dps", dps, minimum=1, maximum=1000))
 
 
 def _mc_float(absb, s: _Setup) -> np.ndarray:

@@ -559,6 +559,9 @@ CAPS = [
     ("Zeeman dps, many fields", lambda: m.magnetoconductance(np.linspace(0.01, 1, 100), D=0.01, phi=1e10,
                                                              g_factor=2, dps=15), "dps, g_factor, B: "),
     ("Zeeman UCF dps", lambda: m.ucf_variance(shape=(1,), zeeman=1.0, dps=15), "dps: "),
+    ("Zeeman work check of a list", lambda: z.check_magnetoconductance_work(np.linspace(0.01, 0.6, 60), D=0.01,
+                                                                            phi=1e10, g_factor=2, dps=15),
+     "dps, g_factor, B: 60 field(s)"),
 ]
 
 

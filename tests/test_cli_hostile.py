@@ -247,6 +247,14 @@ def test_tiny_thermal_length_answers_fast(case, files):
     assert_clean(argv, status, out, err)
 
 
+def test_zeeman_dps_cap_holds_for_the_whole_list_of_fields():
+    """mc --dps evaluates one field at a time (progress); the API's work cap must still cover all of them."""
+    fields = ",".join(f"{0.01 * (k + 1):g}" for k in range(60))
+    argv = ["mc", "--D", "0.01", "--phi", "1e10", "--so", "1e11", "--g-factor", "2", f"--B={fields}", "--dps", "15"]
+    status, out, err, seconds = run_cli(argv, budget=5.0)
+    assert assert_clean(argv, status, out, err) == "refused" and "60 field(s)" in err and seconds < 5.0, err
+
+
 def test_hostile_input_counts():
     """The numbers the report quotes: fixed hostile values per option kind, and options covered."""
     cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")})

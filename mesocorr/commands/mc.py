@@ -8,6 +8,7 @@ from mesocorr.cli import format_table
 from mesocorr.options import count, exact_rate_spec, exact_real, exact_real_list
 from mesocorr.progress import progress
 from mesocorr.wl import cooperon_channel_table, magnetoconductance
+from mesocorr.zeeman import check_magnetoconductance_work
 
 NAME = "mc"
 ORDER = 40
@@ -117,6 +118,9 @@ def run(args):
     if args.dps is None:
         out = [float(v) for v in magnetoconductance(args.B, **kw)]
     else:  # one field at a time, with progress on stderr when it takes long
+        if args.g_factor is not None and args.g_factor != 0:   # the API's cap, for the whole list of fields
+            check_magnetoconductance_work([float(b) for b in args.B], dps=args.dps,
+                                          **{k: v for k, v in kw.items() if k != "elastic_time"})
         out = [mpmath.nstr(magnetoconductance(b, dps=args.dps, **kw), args.dps)
                for b in progress(args.B, label="mc: fields")]
     zeeman = args.g_factor is not None and args.g_factor != 0
