@@ -218,6 +218,31 @@ def transmission_eigenvalues(S, channels: Sequence[int], *, from_lead: int = 1, 
     With ``kramers=True`` (self-dual S, spin included) each Kramers-degenerate pair is returned
     once; the degeneracy is checked to ``sqrt(atol)`` and a ValueError raised if absent.
     Raises ValueError if ``S`` is not unitary within ``atol``.
+
+    Parameters
+    ----------
+    S : array_like
+        Scattering matrix (square, complex), unitary within ``atol``.
+    channels : sequence of int
+        Channels per lead (partition of ``S``; see :func:`check_s_matrix`).
+    from_lead, to_lead : int
+        Leads, numbered from 1 (Kwant numbers from 0); :math:`t = S_{\text{to},\text{from}}`.
+    kramers : bool
+        Return each Kramers pair once (``S`` self-dual, spin included).
+    atol : float
+        Tolerance of the unitarity (and Kramers) checks.
+
+    Returns
+    -------
+    numpy.ndarray
+        The :math:`T_n \in [0, 1]`, descending.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> S = np.array([[0.6, 0.8j], [0.8j, 0.6]])       # one channel per lead, T = 0.64
+    >>> transmission_eigenvalues(S, (1, 1)).round(12)
+    array([0.64])
     """
     kramers = boolean("kramers", kramers)
     t = _checked_block(S, channels, to_lead, from_lead, atol)
@@ -247,11 +272,20 @@ def landauer_conductance(S, channels: Sequence[int], *, from_lead: int = 1, to_l
     spin_degeneracy : {1, 2}
         Degeneracy not resolved in ``S``: 2 for an orbital S-matrix of spin-1/2 electrons,
         1 when ``S`` includes spin.
+    atol : float
+        Tolerance of the unitarity check.
 
     Returns
     -------
     float
         Conductance in units of :math:`e^2/h` (multiply by :data:`mesocorr.units.G0` for siemens).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> S = np.array([[0.6, 0.8j], [0.8j, 0.6]])       # T = 0.64, spin-degenerate
+    >>> round(landauer_conductance(S, (1, 1)), 12)
+    1.28
 
     References
     ----------
@@ -271,8 +305,26 @@ def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -
 
     ``unit="ohm"`` (exact constants, float64) or ``"h/e2"`` (returns :math:`1/(sN)`).
 
+    Parameters
+    ----------
+    N : int
+        Number of transverse channels (positive).
+    spin_degeneracy : {1, 2}
+        :math:`s`.
+    unit : {"ohm", "h/e2"}
+        Unit of the result.
+
+    Returns
+    -------
+    float
+        :math:`h/(se^2N)` in ohm, or :math:`1/(sN)` in units of :math:`h/e^2`.
+
+    Examples
+    --------
     >>> sharvin_resistance(1, unit="h/e2")
     0.5
+    >>> round(sharvin_resistance(1), 6)          # h/(2e^2) in ohm
+    12906.40373
     """
     N = integer("N", N, minimum=1, maximum=MAX_CHANNELS)
     s = choice("spin_degeneracy", spin_degeneracy, (1, 2))
@@ -288,6 +340,21 @@ def fano_factor(transmissions) -> float:
 
     ``transmissions`` are transmission eigenvalues in [0, 1] (any degeneracy counting: it
     cancels). ValueError if all vanish. Chaotic cavity N1 = N2 → ∞: F = 1/4; diffusive wire: 1/3.
+
+    Parameters
+    ----------
+    transmissions : array_like
+        Transmission eigenvalues :math:`T_n \in [0, 1]`.
+
+    Returns
+    -------
+    float
+        :math:`F \in [0, 1]` (0: all channels open or closed; 1: Poissonian, all :math:`T_n \ll 1`).
+
+    Examples
+    --------
+    >>> round(fano_factor([1.0, 0.5]), 12)        # 0.25 / 1.5
+    0.166666666667
 
     References
     ----------

@@ -61,7 +61,27 @@ MAX_FLOW_POINTS = 1000
 
 
 def nu_epsilon_expansion(symmetry_class: str = "orthogonal"):
-    """:func:`mesocorr.symbolic.beta.nu_epsilon_expansion` (SymPy, imported on use)."""
+    """The ε-expansion of the localization-length exponent :math:`\\nu` (SymPy, imported on use).
+
+    Computed by :func:`mesocorr.symbolic.beta.nu_epsilon_expansion` from the four-loop β function of the
+    class (Wegner 1989; Hikami 1992; via Evers & Mirlin, RMP 80, 1355 (2008)).
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
+
+    Returns
+    -------
+    sympy.Expr or None
+        :math:`\\nu(\\epsilon)`, :math:`d = 2 + \\epsilon`, or ``None`` where the class has no fixed point
+        in the series.
+
+    Examples
+    --------
+    >>> nu_epsilon_expansion("orthogonal")
+    -9*epsilon**2*zeta(3)/4 + 1/epsilon
+    """
     from mesocorr.symbolic import beta as sb
 
     return sb.nu_epsilon_expansion(symmetry_class)
@@ -144,7 +164,29 @@ def _quantum_ratio(r: float, lphi: float | None) -> float:
 
 
 def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None):
-    """The β function as an exact SymPy expression in ``mesocorr.symbolic.beta.g``."""
+    """The β function as an exact SymPy expression in ``mesocorr.symbolic.beta.g``.
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class (β = 1, 2, 4).
+    dim : 1, or a real number >= 2
+        1 = quasi-1D wire (leading DMPK form), :math:`d \\ge 2` = the :math:`2 + \\epsilon` series.
+    loops : int, optional
+        Truncation order; ``None`` = highest known (4 for d >= 2, 1 for the wire).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\\beta(g)` with :math:`g = G/(e^2/h)` counting both spins (exact: :math:`\\pi`, :math:`\\zeta(3)`).
+
+    Examples
+    --------
+    >>> beta_series("orthogonal", 2)
+    -2/(pi*g) - 12*zeta(3)/(pi**4*g**4)
+    >>> beta_series("unitary", 3, loops=2)
+    1 - 2/(pi**2*g**2)
+    """
     from mesocorr.symbolic import beta as sb
 
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
@@ -174,7 +216,7 @@ def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     loops : int, optional
         Truncation order; ``None`` = highest known.
     dps : int, optional
-        If given, evaluate with mpmath at this many digits (1 to :data:`MAX_DPS`) and return an ``mpf``
+        If given, evaluate with mpmath at this many digits (1 to :data:`~mesocorr.scaling.MAX_DPS`) and return an ``mpf``
         (nested lists of ``mpf`` for array ``g``); ``g`` is read exactly (floats as the decimal they print as).
 
     Returns
@@ -303,7 +345,7 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     ----------
     g0 : float or array_like
         :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins. Arrays (with ``L_over_L0``) broadcast;
-        at most :data:`MAX_FLOW_POINTS` points per call; then ``full_output`` must be False.
+        at most :data:`~mesocorr.scaling.MAX_FLOW_POINTS` points per call; then ``full_output`` must be False.
     L_over_L0 : float or array_like
         :math:`L/L_0 > 0` (values < 1 flow backwards).
     symmetry_class, dim, loops
@@ -313,7 +355,13 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     rtol : float
         Relative tolerance of the integration (>= 1e-13).
     full_output : bool
-        Return a :class:`FlowResult` instead of the float ``g``.
+        Return a :class:`~mesocorr.scaling.FlowResult` instead of the float ``g``.
+
+    Returns
+    -------
+    float, numpy.ndarray or FlowResult
+        :math:`g(L)` (the broadcast shape of ``g0`` and ``L_over_L0``), or with ``full_output`` a
+        ``FlowResult`` with ``g``, ``error_estimate`` and the sampled path.
 
     Examples
     --------
@@ -410,6 +458,29 @@ def leading_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     :math:`g = g_0 - (2/\pi)\ln r`; 2D symplectic :math:`g_0 + (1/\pi)\ln r`; 2D unitary
     :math:`g^2 = g_0^2 - (4/\pi^2)\ln r`. Same ``L_phi_over_L0`` crossover as :func:`flow`.
     Raises ``ValueError`` if :math:`g` reaches 0.
+
+    Parameters
+    ----------
+    g0 : float
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins.
+    L_over_L0 : float
+        :math:`L/L_0 > 0`.
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
+    dim : 1, or a real number >= 2
+        As in :func:`beta_function`.
+    L_phi_over_L0 : float, optional
+        Stop the quantum flow at :math:`L_\phi` (Ohmic beyond).
+
+    Returns
+    -------
+    float
+        :math:`g(L)`.
+
+    Examples
+    --------
+    >>> round(leading_flow(5.0, 1e3, "unitary"), 10)     # sqrt(25 - (4/pi^2) ln 1000)
+    4.7117292192
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -444,6 +515,31 @@ def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
 
     2D: :math:`g(L) = g_0 + c_1\ln(L/L_0)` with :math:`c_1 = -2/\pi` (O), 0 (U), :math:`+1/\pi` (S).
     :math:`d = 2+\epsilon`: :math:`g = g_c + (g_0 - g_c)(L/L_0)^\epsilon`, :math:`g_c = -c_1/\epsilon`.
+
+    Parameters
+    ----------
+    g0 : float
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins.
+    L_over_L0 : float
+        :math:`L/L_0 > 0`.
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
+    dim : 1, or a real number >= 2
+        As in :func:`beta_function`.
+    L_phi_over_L0 : float, optional
+        Stop the quantum flow at :math:`L_\phi` (Ohmic beyond), as in :func:`flow`.
+
+    Returns
+    -------
+    float
+        :math:`g(L)`. ``ValueError`` if the flow reaches :math:`g = 0`.
+
+    Examples
+    --------
+    >>> round(one_loop_flow(20.0, 100.0), 10)            # 20 - (2/pi) ln 100
+    17.0682576045
+    >>> round(one_loop_flow(20.0, 100.0, "symplectic"), 10)
+    21.4658711978
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -472,6 +568,35 @@ def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_f
 
     Raises ``ValueError`` when the flow does not localize (symplectic class for :math:`d\ge2`,
     :math:`g_0 \ge g_c` in :math:`d > 2`).
+
+    Parameters
+    ----------
+    g0 : float
+        :math:`g(l) > 0`, :math:`G/(e^2/h)` with both spins (unused for ``dim=1``).
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
+    dim : 1, or a real number >= 2
+        As in :func:`beta_function`.
+    mean_free_path : float
+        :math:`l`, the unit of the result (default 1).
+    channels : int, optional
+        :math:`N`, required for ``dim=1``.
+
+    Returns
+    -------
+    float
+        :math:`\xi` in the units of ``mean_free_path``.
+
+    Examples
+    --------
+    >>> round(localization_length(8.0, "orthogonal", dim=2), 4)      # exp(4 pi)
+    286751.3131
+    >>> localization_length(1.0, "orthogonal", dim=1, channels=10)   # (N + 1) l
+    11.0
+
+    References
+    ----------
+    .. [Bee97] C. W. J. Beenakker, Rev. Mod. Phys. 69, 731 (1997), Sec. IV.
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -536,6 +661,31 @@ def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None 
     loops gives :math:`\nu \approx 0.55` from the root and :math:`1 - \tfrac94\zeta(3) \approx -1.70`
     from the series, while numerics give :math:`\nu = 1.571(4)` [SO14]_. Use the numbers as
     the perturbative statement they are, not as a prediction for 3D.
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
+    dim : float
+        :math:`d > 2`.
+    loops : int, optional
+        Truncation order of the series; ``None`` = highest known.
+
+    Returns
+    -------
+    CriticalPoint
+        ``g_c``, ``nu``, ``nu_series`` (SymPy, in :math:`\epsilon`, or ``None``), ``nu_series_value`` and a
+        ``note``.
+
+    Examples
+    --------
+    >>> cp = critical_point("orthogonal", dim=3, loops=1)
+    >>> round(cp.g_c, 10), round(cp.nu, 10)                 # 2/pi, 1
+    (0.6366197724, 1.0)
+
+    References
+    ----------
+    .. [SO14] K. Slevin, T. Ohtsuki, New J. Phys. 16, 015012 (2014) (3D orthogonal :math:`\nu = 1.571(4)`).
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     if not (d > 2):
@@ -598,6 +748,33 @@ def plot_beta(path: str, *, dims=(1, 2, 3), classes=CLASSES, loops: int | None =
     Solid lines: the perturbative series (highest known order unless ``loops``), drawn only where
     it is meaningful-looking (:math:`g \ge` ``g_range[0]``); the localized branch
     (:math:`\beta \approx \ln g`) is non-perturbative and not drawn. Writes ``path`` (PNG/PDF...).
+
+    Parameters
+    ----------
+    path : str
+        Output file; the format follows the suffix (matplotlib, an optional extra).
+    dims : sequence of numbers
+        Dimensions to draw (1, or reals >= 2).
+    classes : sequence of str
+        Symmetry classes to draw.
+    loops : int, optional
+        Truncation order; ``None`` = highest known.
+    g_range : (float, float)
+        Range of :math:`g` on the axis.
+    num : int
+        Points per curve.
+
+    Returns
+    -------
+    str
+        ``path``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> out = plot_beta(os.path.join(tempfile.mkdtemp(), "beta.png"))   # doctest: +SKIP
+    >>> os.path.getsize(out) > 0                                          # doctest: +SKIP
+    True
     """
     plt = _pyplot()
     g_lo = arguments.positive("g_range[0]", g_range[0])
@@ -628,7 +805,35 @@ def plot_beta(path: str, *, dims=(1, 2, 3), classes=CLASSES, loops: int | None =
 
 def plot_flow(path: str, g0_values=(1.0, 2.0, 5.0, 10.0, 20.0), *, symmetry_class: str = "orthogonal",
               dim=2, loops: int | None = None, L_over_L0_max: float = 1e4) -> str:
-    r"""Flows :math:`g(L)` from several :math:`g_0` (log-log), stopping where :math:`g \to 0`."""
+    r"""Flows :math:`g(L)` from several :math:`g_0` (log-log), stopping where :math:`g \to 0`.
+
+    Parameters
+    ----------
+    path : str
+        Output file (format from the suffix; needs matplotlib).
+    g0_values : sequence of float
+        Starting conductances :math:`g(L_0)`.
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
+    dim : 1, or a real number >= 2
+        As in :func:`beta_function`.
+    loops : int, optional
+        Truncation order; ``None`` = highest known.
+    L_over_L0_max : float
+        Right end of the :math:`L/L_0` axis.
+
+    Returns
+    -------
+    str
+        ``path``.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> out = plot_flow(os.path.join(tempfile.mkdtemp(), "flow.png"), (2.0, 10.0))   # doctest: +SKIP
+    >>> os.path.getsize(out) > 0                                                       # doctest: +SKIP
+    True
+    """
     plt = _pyplot()
     rmax = arguments.positive("L_over_L0_max", L_over_L0_max)
     fig, ax = plt.subplots(figsize=(6.4, 4.8))

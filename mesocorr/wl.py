@@ -58,7 +58,7 @@ __all__ = ["magnetoconductance", "wl_correction", "wire_wl_conductance", "sample
 #: spin degeneracy in the conductivity prefactor (the channel weights sum to 1)
 SPIN_DEGENERACY = 2
 _GUARD = 10
-#: largest accepted ``dps`` (one 2D channel value at 1000 digits takes ~1.6 s, see :func:`_mp_seconds`)
+#: largest accepted ``dps`` (one 2D channel value at 1000 digits takes ~1.6 s, see ``_mp_seconds``)
 MAX_DPS = 1000
 #: refuse ``dps=`` work estimated above this many seconds (values x channels x time per value)
 MP_SECONDS_CAP = 20.0
@@ -153,6 +153,29 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
     (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``None`` for a gapless
     channel, whose length is infinite: no result holds a non-finite number).
     One parameter point: arrays are refused (``TypeError`` naming the argument).
+
+    Parameters
+    ----------
+    D : float, optional
+        Diffusion constant (m²/s); without it the table has no ``B_c``/``L_c``.
+    so, mag : float or three floats
+        Spin-orbit and magnetic scattering rates (1/s), isotropic total or x, y, z components.
+    phi : float
+        Dephasing rate (1/s).
+
+    Returns
+    -------
+    list of dict
+        One dict per distinct gap: ``names`` (list of channel names), ``gap`` (1/s), ``weight``
+        (summed WL weights), and with ``D`` also ``B_c`` (T) and ``L_c`` (m).
+
+    Examples
+    --------
+    >>> rows = cooperon_channel_table(D=0.01, so=4e11, phi=1e10)
+    >>> [(r["names"], r["weight"]) for r in rows]
+    [(['singlet'], -0.5), (['triplet_x', 'triplet_y', 'triplet_z'], 1.5)]
+    >>> f"{rows[0]['B_c']:.6g} T", f"{rows[1]['L_c']:.6g} m"
+    ('0.000164553 T', '1.35665e-07 m')
     """
     Dv = arguments.positive_or_none("D", D)
     rows = []
@@ -316,7 +339,7 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     width : float or array_like, optional
         Wire width W (m), required for ``dim=1``.
     dps : int, optional
-        If given, evaluate with mpmath to ``dps`` significant digits (1 to :data:`MAX_DPS`). Inputs are
+        If given, evaluate with mpmath to ``dps`` significant digits (1 to :data:`~mesocorr.wl.MAX_DPS`). Inputs are
         read exactly (``docs/conventions.md``, "Exact input on the mpmath path"): floats as the decimal they
         print as (``0.01`` is 1/100), ints, ``Fraction``, ``Decimal`` and SymPy rationals as they are.
     elastic_time : float or array_like, optional
@@ -349,7 +372,7 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     ValueError
         For a gapless channel in d = 1, 2 (e.g. ``phi=0`` and ``mag=0``: the singlet), non-finite
         fields, bad dimensions, results outside the float64 range, ``dps=`` work beyond
-        :data:`MP_SECONDS_CAP` seconds (estimate). In d = 3 a gapless channel is finite and allowed.
+        :data:`~mesocorr.wl.MP_SECONDS_CAP` seconds (estimate). In d = 3 a gapless channel is finite and allowed.
     TypeError
         Booleans, strings, missing ``D`` (or ``width`` for ``dim=1``).
 
@@ -588,7 +611,8 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
         :math:`L_c`, 3 = bulk).
     D : float or array_like
         Diffusion constant (m²/s).
-    so, mag, phi : rates (1/s), as in :func:`magnetoconductance` (numbers, arrays, or three components).
+    so, mag, phi : float, array_like or three components
+        Rates (1/s), as in :func:`magnetoconductance`.
     elastic_time, mean_free_path : float or array_like
         Exactly one: :math:`\tau` (s) or :math:`l` (m); :math:`l` is converted with
         :math:`\tau = l^2/(d_e D)`, :math:`d_e` = ``electron_dim`` (default ``dim`` for 2, 3 and 3 for
@@ -598,6 +622,9 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
         in (e²/h)/m.
     cross_section : float, optional
         Wire cross-section (m²), ``dim=1`` only: returns :math:`\delta\sigma_{1D}/A` in (e²/h)/m.
+    electron_dim : {1, 2, 3}, optional
+        :math:`d_e`, the dimension of the electrons' motion used to convert ``mean_free_path`` into
+        :math:`\tau` (default: ``dim`` for 2 and 3, 3 for a wire).
     dps : int, optional
         mpmath evaluation at ``dps`` digits (exact input, as in :func:`magnetoconductance`).
 
@@ -733,10 +760,17 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
     dps : int, optional
         mpmath evaluation (exact input as in :func:`magnetoconductance`).
 
+    Returns
+    -------
+    float or mpmath.mpf
+        :math:`\delta G` in units of :math:`e^2/h` (an ``mpf`` with ``dps``).
+
     Examples
     --------
     >>> round(wire_wl_conductance(1e12, spinless=True), 12)
     -0.333333333333
+    >>> round(wire_wl_conductance(0.5), 10)           # spin-degenerate, L_phi = L/2
+    -0.5373147207
     """
     chans = _sample_channels(L_phi, so, mag, spinless)
     dps = _dps(dps)
@@ -780,10 +814,38 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
     :math:`L_\phi \ll L, W` one recovers :math:`W\times` the 2D per-square correction. The mode sum
     is capped at :data:`mesocorr.integrals.box_modes.MAX_MODES` modes (checked before it starts).
 
+    Parameters
+    ----------
+    shape : tuple of float
+        Sample lengths in units of :math:`L`: ``(1,)``, ``(1, W)`` or ``(1, W, H)``.
+    L_phi : float
+        Dephasing length in units of :math:`L` (``math.inf`` = no dephasing).
+    so, mag : float or three floats
+        Spin-orbit and magnetic rates in units of :math:`D/L^2` (isotropic total or x, y, z components).
+    spinless : bool
+        One spin species (:math:`s = 1`, one channel of weight 1).
+    mean_free_path : float, optional
+        :math:`l` in units of :math:`L`, sets the UV cutoff; required for films and boxes.
+    dps : int, optional
+        mpmath evaluation of the closed form (wire without ``mean_free_path`` only; the cut mode sum is
+        float64).
+
+    Returns
+    -------
+    float or mpmath.mpf
+        :math:`\delta G` in units of :math:`e^2/h`.
+
     Warns
     -----
     PhysicsWarning
         ``mean_free_path`` longer than the sample (not diffusive); ``L_phi`` shorter than ``mean_free_path``.
+
+    Examples
+    --------
+    >>> round(sample_wl_conductance((1,), L_phi=0.5), 10)     # the wire closed form
+    -0.5373147207
+    >>> round(sample_wl_conductance((1, 2), L_phi=0.1, mean_free_path=0.01), 6)   # film, 2 L wide
+    -3.270811
     """
     if isinstance(shape, (str, bytes)):
         raise TypeError("shape: expected one to three lengths in units of L")

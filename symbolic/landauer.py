@@ -92,6 +92,19 @@ def four_terminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: 
 
     Derived by solving the 4-terminal Büttiker equations (see the module docstring).
 
+    Parameters
+    ----------
+    current : (int, int)
+        Leads ``(i, j)`` (1 to 4): the current enters at ``i`` and leaves at ``j``.
+    voltage : (int, int)
+        Leads ``(k, l)`` of the voltage difference :math:`V_k - V_l`.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`R_{kl,ij}` in symbols :math:`T_{\alpha\beta}` (from β into α) and :math:`N_\alpha`,
+        in :math:`h/e^2` per spin channel.
+
     Examples
     --------
     >>> R = four_terminal_resistance_symbolic((1, 3), (2, 4))

@@ -174,11 +174,16 @@ def diffusion_pole(d: int) -> PoleDerivation:
     :math:`\gamma/(1-\Pi)` → solve :math:`1-\Pi = \tau(Dq^2 - i\omega)` for :math:`D` →
     normalisation :math:`N = P\,(Dq^2-i\omega)`.
 
+    Parameters
+    ----------
+    d : {1, 2, 3}
+        Dimension of the momentum integrals (angular average :math:`\langle u^2\rangle = 1/d`).
+
     Returns
     -------
     PoleDerivation
         ``D`` (:math:`v_F^2\tau/d`), ``normalisation`` (:math:`\hbar/(2\pi\nu\tau^2)`),
-        ``propagator`` (:class:`Diffuson` with symbol ``D``), ``kernel`` (:math:`\Pi`), ``steps``.
+        ``propagator`` (:class:`~mesocorr.symbolic.propagators.Diffuson` with symbol ``D``), ``kernel`` (:math:`\Pi`), ``steps``.
 
     Examples
     --------
@@ -219,6 +224,25 @@ def cooperon_pole(d: int) -> PoleDerivation:
     momentum :math:`\mathbf k - e\mathbf A/\hbar`, and the momentum mismatch between the two
     lines — the only thing the rung depends on — is computed here as
     :math:`\mathbf Q + 2e\mathbf A/\hbar`. The rest is :func:`diffusion_pole`.
+
+    Parameters
+    ----------
+    d : {1, 2, 3}
+        Dimension of the momentum integrals.
+
+    Returns
+    -------
+    PoleDerivation
+        As :func:`diffusion_pole`, with ``propagator`` the :class:`~mesocorr.symbolic.propagators.Cooperon` of pair momentum
+        :math:`Q + 2eA/\hbar` (charge :math:`2e`) and ``steps`` starting with the untwisted crossed ladder.
+
+    Examples
+    --------
+    >>> r = cooperon_pole(3)
+    >>> r.D
+    tau*v_F**2/3
+    >>> r.steps[1][1]
+    2*A*e/hbar + Q
     """
     s = SYMBOLS
     Q, w, A, e = sp.Symbol("Q", real=True), s["omega"], s["A"], s["e"]
