@@ -114,9 +114,10 @@ def _square(name: str, value, d: int | None = None) -> sp.ImmutableMatrix:
         raise TypeError(f"{name}: expected a SymPy matrix, got a string (strings are never parsed)")
     if not isinstance(value, sp.MatrixBase):
         try:
-            value = sp.Matrix([[sympy_value(name, x) for x in row] for row in value])
+            rows = [list(row) for row in value]
         except TypeError:
             raise TypeError(f"{name}: expected a square matrix, got {type(value).__name__}") from None
+        value = sp.Matrix([[sympy_value(name, x) for x in row] for row in rows])
     for x in value:
         sympy_value(name, x)
     if value.rows != value.cols or (d is not None and value.rows != d):
@@ -911,7 +912,7 @@ def exact_complex(name: str, value) -> tuple:
     """An exact complex rational SymPy number as ``(Fraction re, Fraction im)``; ``ValueError`` otherwise."""
     from fractions import Fraction
 
-    re_, im_ = sp.expand(value).as_real_imag()
+    re_, im_ = sp.expand(sympy_value(name, value)).as_real_imag()     # a string is refused, never parsed
     if not (re_.is_Rational and im_.is_Rational):
         raise ValueError(f"{name}: {value} is not a complex rational (the linear form needs exact rationals)")
     return Fraction(int(re_.p), int(re_.q)), Fraction(int(im_.p), int(im_.q))

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 import mpmath
 import numpy as np
 
+from mesocorr.arguments import sympy_value
+
 __all__ = ["EigenChannels", "to_numpy", "to_mpmath", "eigen_channels", "eigen_channels_mp", "resolvent_trace",
            "resolvent_trace_mp", "spectral_trace", "spectral_trace_mp", "sylvester_2x2", "trace_difference",
            "log1p_complex", "log_divided_difference", "sqrt_divided_difference", "inv_sqrt_divided_difference",
@@ -58,6 +60,8 @@ def to_numpy(matrix) -> np.ndarray:
     """A numeric SymPy matrix (or nested sequence) as a complex numpy array."""
     if hasattr(matrix, "tolist"):
         matrix = matrix.tolist()
+    if isinstance(matrix, (str, bytes)) or any(isinstance(x, (str, bytes)) for row in matrix for x in row):
+        raise TypeError("matrix: expected a numeric matrix, got a string (strings are never parsed)")
     try:
         return np.array([[complex(x) for x in row] for row in matrix], dtype=complex)
     except TypeError:
@@ -69,11 +73,14 @@ def to_mpmath(matrix) -> mpmath.matrix:
     until rounded to the working precision)."""
     import sympy as sp
 
+    if isinstance(matrix, (str, bytes)):
+        raise TypeError("matrix: expected a numeric matrix, got a string (strings are never parsed)")
     rows = matrix.tolist() if hasattr(matrix, "tolist") else matrix
     out = mpmath.matrix(len(rows), len(rows[0]))
     for i, row in enumerate(rows):
         for j, x in enumerate(row):
-            x = sp.sympify(x) if not isinstance(x, (int, float, complex)) else x
+            if not isinstance(x, (int, float, complex)) or isinstance(x, bool):
+                x = sympy_value(f"matrix[{i}][{j}]", x)      # never sympify a string: it would run as code
             if isinstance(x, sp.Basic):
                 re, im = x.as_real_imag()
                 out[i, j] = mpmath.mpc(_mp_real(re), _mp_real(im))

@@ -19,6 +19,7 @@ Three rules live here (``docs/conventions.md``: "Exact input on the mpmath path"
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import re
@@ -28,7 +29,7 @@ from fractions import Fraction
 
 __all__ = ["as_real", "positive", "nonnegative", "positive_or_none", "choice", "integer", "as_rational", "one_or_three",
            "lead_pair", "sympy_value", "boolean", "as_fraction", "real_values", "exact_values", "rate_values",
-           "broadcast_shape", "check_work", "check_finite_result"]
+           "broadcast_shape", "check_work", "check_finite_result", "float64_range", "approx"]
 
 
 def _is_sympy(value) -> bool:
@@ -67,7 +68,7 @@ def as_real(name: str, value) -> float:
     try:
         x = float(value)
     except OverflowError:
-        raise ValueError(f"{name}: beyond the float64 range, got {value}") from None
+        raise ValueError(f"{name}: beyond the float64 range, got {approx(value)}") from None
     except (TypeError, ValueError):
         raise TypeError(f"{name}: expected a real number, got {type(value).__name__}") from None
     if not math.isfinite(x):
@@ -191,6 +192,9 @@ def one_or_three(name: str, value, convert):
 # ----------------------------------------------------------------------------------------- broadcasting
 #: largest number of elements of an array argument (or of a broadcast result) on the float64 paths
 MAX_ELEMENTS = 10_000_000
+#: largest number of channels of a lead in the closed forms (Sharvin resistance, cavity moments): far beyond any
+#: physical lead, and the float values of the results (h/(s e^2 N), <T> ~ N/2) stay inside the float64 range
+MAX_CHANNELS = 10**15
 
 
 def _element_array(name: str, value):
@@ -208,7 +212,8 @@ def _element_array(name: str, value):
     if arr.size > MAX_ELEMENTS:
         raise ValueError(f"{name}: {arr.size} values exceed the cap of {MAX_ELEMENTS} per call")
     kind = arr.dtype.kind
-    if kind == "b":
+    if kind == "b" or (kind in "iuf" and isinstance(value, (list, tuple)) and _holds_bool(value)):
+        # numpy reads [True, 0.1] as [1.0, 0.1]: a boolean among numbers is refused, not read as 1
         raise TypeError(f"{name}: expected real numbers, got booleans")
     if kind in "iuf":
         return arr
@@ -218,6 +223,18 @@ def _element_array(name: str, value):
             as_real(f"{name}[{i}]" if arr.ndim else name, v)   # refuses bools, strings, None, complex...
         return arr
     raise TypeError(f"{name}: expected real numbers, got an array of dtype {arr.dtype}")
+
+
+def _holds_bool(values) -> bool:
+    """Whether a (nested) list or tuple holds a Python or numpy boolean."""
+    import numpy as np
+
+    for v in values:
+        if isinstance(v, (bool, np.bool_)) or (isinstance(v, (list, tuple)) and _holds_bool(v)):
+            return True
+        if isinstance(v, np.ndarray) and v.dtype.kind == "b":
+            return True
+    return False
 
 
 def _sign_check(name: str, arr, sign: str | None):
@@ -316,6 +333,100 @@ def check_finite_result(name: str, value, hint: str = "") -> None:
     if not np.all(np.isfinite(np.asarray(value, dtype=float))):
         raise ValueError(f"{name}: the result is not representable in float64 for these inputs"
                          + (f" ({hint})" if hint else ""))
+
+
+def approx(value, digits: int = 3) -> str:
+    """``value`` (a float, int, :class:`~fractions.Fraction` or :class:`~decimal.Decimal`) to ``digits``
+    significant digits for a message, also where ``float(value)`` would overflow.
+
+    >>> approx(Fraction(10**400, 3)), approx(Fraction(1, 7 * 10**500)), approx(0.125), approx(-10**999)
+    ('3.33e+399', '1.43e-501', '0.125', '-1e+999')
+    """
+    if isinstance(value, (numbers.Rational, Decimal)) and not isinstance(value, bool):
+        try:
+            q = Fraction(value)
+        except (ValueError, OverflowError):   # a non-finite Decimal
+            return str(value)
+        if q == 0:
+            return "0"
+        e = _decimal_exponent(q)
+        if -300 < e < 300:
+            return f"{float(q):.{digits}g}"
+        mantissa = f"{float(abs(q) / Fraction(10) ** e):.{digits}g}"
+        if mantissa.startswith("10"):            # rounded up to the next decade
+            mantissa, e = "1", e + 1
+        return f"{'-' if q < 0 else ''}{mantissa}e{e:+d}"
+    return f"{float(value):.{digits}g}"
+
+
+def _decimal_exponent(q: Fraction) -> int:
+    """floor(log10(|q|)) of a non-zero rational, exactly."""
+    a = abs(q)
+    e = len(str(a.numerator)) - len(str(a.denominator))
+    if Fraction(10) ** e > a:
+        e -= 1
+    return e
+
+
+#: an error message that names its argument(s) first: "D: ...", "shape[1]: ...", "B, elastic_time: ..."
+_NAMED_MESSAGE = re.compile(r"^[A-Za-z_][\w\[\]]*(, [A-Za-z_][\w\[\]]*)*: \S")
+
+
+def float64_range(func):
+    """Decorator of the public numeric functions: arithmetic that leaves the float64 range for extreme input
+    (``OverflowError``, ``ZeroDivisionError``, ``FloatingPointError``, an impossible allocation ``MemoryError``)
+    becomes a ``ValueError`` naming the numeric arguments given, so that the API raises only ``ValueError`` and
+    ``TypeError`` for bad input (``docs/conventions.md``, "Caps on work and the float64 range")."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValueError as exc:
+            if _NAMED_MESSAGE.match(str(exc)):
+                raise
+            # a ValueError from inside NumPy/SciPy/mpmath ("array must not contain infs or NaNs", LinAlgError
+            # "Eigenvalues did not converge"): extreme input that left the float64 range on the way
+            names = _numeric_arguments(func, args, kwargs)
+            raise ValueError(f"{', '.join(names) or func.__name__}: the computation fails for these inputs "
+                             f"({type(exc).__name__}: {str(exc)[:200]}); give less extreme values") from None
+        except (OverflowError, ZeroDivisionError, FloatingPointError, MemoryError) as exc:
+            names = _numeric_arguments(func, args, kwargs)
+            what = "needs more memory than there is" if isinstance(exc, MemoryError) else \
+                "leaves the float64 range"
+            raise ValueError(f"{', '.join(names) or func.__name__}: the computation {what} for these inputs "
+                             f"({type(exc).__name__}{': ' + str(exc) if str(exc) else ''}); give less extreme values"
+                             + ("" if "dps" not in _parameters(func) else " or use dps=")) from None
+    return wrapper
+
+
+def _parameters(func):
+    import inspect
+
+    return inspect.signature(func).parameters
+
+
+def _numeric_arguments(func, args, kwargs) -> list[str]:
+    """Names of the arguments of a call that hold numbers (or arrays/tuples of them) other than the default."""
+    import inspect
+
+    try:
+        bound = inspect.signature(func).bind(*args, **kwargs)
+    except TypeError:
+        return []
+    params = _parameters(func)
+    names = []
+    for name, value in bound.arguments.items():
+        if name == "dps" or value is None or isinstance(value, (str, bytes, bool)):
+            continue
+        default = params[name].default
+        try:
+            if default is not inspect.Parameter.empty and bool(value == default):
+                continue
+        except (TypeError, ValueError):
+            pass
+        if isinstance(value, (numbers.Number, Decimal)) or hasattr(value, "__len__") or hasattr(value, "shape"):
+            names.append(name)
+    return names
 
 
 def lead_pair(name: str, pair, M: int) -> tuple[int, int]:

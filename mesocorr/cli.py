@@ -81,9 +81,16 @@ def format_table(rows: Sequence[Sequence], headers: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def _command_modules():
+def _command_modules(only: str | None = None):
+    """The command modules, sorted; with ``only`` (the command word of the command line) just that one when a
+    module of that name defines it, so that a CLI call imports only what its command needs (start-up time)."""
     import mesocorr.commands as pkg
 
+    if only is not None and only.isidentifier() and not only.startswith("_") and any(
+            info.name == only for info in pkgutil.iter_modules(pkg.__path__)):
+        mod = importlib.import_module(f"mesocorr.commands.{only}")
+        if getattr(mod, "NAME", None) == only and all(hasattr(mod, a) for a in ("HELP", "register", "run")):
+            return [mod]
     mods = []
     for info in pkgutil.iter_modules(pkg.__path__):
         if info.name.startswith("_"):
@@ -95,8 +102,8 @@ def _command_modules():
     return mods
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Build the top-level parser with every registered subcommand."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Build the top-level parser with every registered subcommand (only ``command``'s when it names one)."""
     parser = _Parser(
         prog="mesocorr",
         description="Diagrammatic quantum corrections of mesoscopic transport. "
@@ -104,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mesocorr {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for mod in _command_modules():
+    for mod in _command_modules(command):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP))
         mod.register(p)
         if not any(a.dest == "json" for a in p._actions):
@@ -241,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")  # record every warning; the "once" registry would hide repeats
         try:
-            parser = build_parser()
+            if argv == ["--version"]:        # no command module needed (start-up time)
+                print(f"mesocorr {__version__}")
+                return 0
+            parser = build_parser(argv[0] if argv and not argv[0].startswith("-") else None)
             args = parser.parse_args(argv)
             if args.command is None:
                 parser.print_help()

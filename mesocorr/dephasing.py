@@ -33,6 +33,7 @@ __all__ = ["nyquist_dephasing_rate", "dephasing_rate", "aak_wire_correction", "A
 EE_EXPONENT = {1: 2.0 / 3.0, 2: 1.0, 3: 1.5}
 
 
+@arguments.float64_range
 def nyquist_dephasing_rate(dim: int, temperature: float, *, resistance_per_length: float | None = None,
                            diffusion_constant: float | None = None,
                            sheet_resistance: float | None = None) -> float:

@@ -51,9 +51,10 @@ DEFAULT_RTOL = 0.25
 FILM_WL_RTOL = 0.35
 #: default confidence level of the statistical intervals
 DEFAULT_CONFIDENCE = 0.95
-#: largest number of bootstrap resamples, and of resampled values n_boot * n (~1e-8 s each: 2e9 ~ 20 s)
+#: largest number of bootstrap resamples, and of resampled values n_boot * n (measured: 2e9 values took 66 s of
+#: CPU, ~3.3e-8 s each, benchmarks/bench_cli_caps.py; 5e8 ~ 16 s)
 MAX_BOOT = 100_000
-MAX_BOOT_VALUES = 2_000_000_000
+MAX_BOOT_VALUES = 500_000_000
 
 
 def _recording_physics(warnings: list, func, *args, **kwargs):
@@ -64,7 +65,7 @@ def _recording_physics(warnings: list, func, *args, **kwargs):
     for w in caught:
         if issubclass(w.category, PhysicsWarning):
             warnings.append(str(w.message))
-            warn_inconsistent(str(w.message), stacklevel=4)
+            warn_inconsistent(str(w.message))
         else:  # pragma: no cover - other warnings pass through unchanged
             _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return value
@@ -210,6 +211,7 @@ def _confidence(confidence) -> float:
     return confidence
 
 
+@arguments.float64_range
 def variance_interval(x, confidence: float = DEFAULT_CONFIDENCE, method: str = "chi2", seed: int | None = 0,
                       n_boot: int = 4000) -> tuple[float, float, float]:
     r"""Unbiased variance of ``x`` and its ``confidence`` interval: ``(s2, lo, hi)``.
@@ -233,7 +235,7 @@ def variance_interval(x, confidence: float = DEFAULT_CONFIDENCE, method: str = "
         n_boot = arguments.integer("n_boot", n_boot, minimum=100, maximum=MAX_BOOT)
         if n_boot * n > MAX_BOOT_VALUES:
             raise ValueError(f"n_boot: {n_boot} resamples of {n} values ({n_boot * n:.3g} values) exceed the cap of "
-                             f"{MAX_BOOT_VALUES:.3g} (about 20 s); use fewer resamples")
+                             f"{MAX_BOOT_VALUES:.3g} (about 16 s); use fewer resamples")
         rng = np.random.default_rng(seed)
         boots = np.empty(n_boot)
         for k0 in range(0, n_boot, 500):
@@ -277,6 +279,7 @@ def _shape(shape) -> tuple:
     return shape
 
 
+@arguments.float64_range
 def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False, so=0, mag=0,
                  L_phi: float | None = None, L_T: float | None = None, rtol: float = DEFAULT_RTOL,
                  confidence: float = DEFAULT_CONFIDENCE, method: str = "chi2", seed: int | None = 0,
@@ -419,6 +422,7 @@ def _strip_verdict(width, length, mean_g, beta, spinless, mean_free_path, channe
 
 
 # ----------------------------------------------------------------------------------------- WL
+@arguments.float64_range
 def mean_shift(a, b, confidence: float = DEFAULT_CONFIDENCE, paired: bool = False) -> dict:
     r"""Difference of two means, ``shift = mean(a) - mean(b)``, its standard error and Student-t interval.
 
@@ -465,6 +469,7 @@ def _wl_prediction(shape, spinless, so, mag, L_phi) -> tuple[float, str]:
     return float(wire_wl_conductance(L_phi, so=so, mag=mag, spinless=spinless)), "mesocorr.wl.wire_wl_conductance"
 
 
+@arguments.float64_range
 def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=0, mag=0,
                 L_phi: float | None = None, rtol: float | None = None, confidence: float = DEFAULT_CONFIDENCE,
                 prediction: float | None = None, geometry=None, mean_free_path: float | None = None,

@@ -352,6 +352,8 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=No
         batch = None
     for k, pt in enumerate(points):
         logs = {n: float(np.exp(v)) for n, v in zip(log_names, pt)}
+        if not all(0 < x < math.inf for x in logs.values()):   # a field beyond the float64 range: no start there
+            continue
         if skip is not None and skip(logs):
             continue
         if batch is not None:
@@ -383,6 +385,7 @@ def _min_nonzero_field(B):
     return float(a[a > 0].min())
 
 
+@arguments.float64_range
 def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None = None, symmetrize: bool = False,
                            background: str | None = None, magnetic: bool = False, sigma=None,
                            p0: dict | None = None, width: float | None = None,

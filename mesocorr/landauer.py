@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mesocorr.units import H_PLANCK_EXACT, E_CHARGE_EXACT
-from mesocorr.arguments import boolean, choice, integer, positive
+from mesocorr.arguments import MAX_CHANNELS, boolean, choice, float64_range, integer, positive
 
 __all__ = [
     "SMatrixCheck", "check_s_matrix", "transmission_block", "transmission_eigenvalues",
@@ -142,6 +142,7 @@ class SMatrixCheck:
                 "self_dual": self.self_dual, "verdict": self.verdict}
 
 
+@float64_range
 def check_s_matrix(S, channels: Sequence[int], *, atol: float = DEFAULT_ATOL) -> SMatrixCheck:
     r"""Check unitarity and time-reversal symmetry of a scattering matrix.
 
@@ -207,6 +208,7 @@ def _checked_block(S, channels, to_lead, from_lead, atol):
     return a[sl[_lead("to_lead", to_lead, len(ch))], sl[_lead("from_lead", from_lead, len(ch))]]
 
 
+@float64_range
 def transmission_eigenvalues(S, channels: Sequence[int], *, from_lead: int = 1, to_lead: int = 2,
                              kramers: bool = False, atol: float = DEFAULT_ATOL) -> np.ndarray:
     r"""Transmission eigenvalues :math:`T_n` (eigenvalues of :math:`t^\dagger t`), descending.
@@ -256,6 +258,7 @@ def transmission_eigenvalues(S, channels: Sequence[int], *, from_lead: int = 1, 
     return T
 
 
+@float64_range
 def landauer_conductance(S, channels: Sequence[int], *, from_lead: int = 1, to_lead: int = 2,
                          spin_degeneracy: int = 2, atol: float = DEFAULT_ATOL) -> float:
     r"""Landauer conductance :math:`g = G/(e^2/h) = s\,\mathrm{Tr}\,t^\dagger t`.
@@ -294,8 +297,11 @@ def landauer_conductance(S, channels: Sequence[int], *, from_lead: int = 1, to_l
     return float(s * np.sum(np.abs(t) ** 2))
 
 
+@float64_range
 def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -> float:
     r"""Sharvin (contact) resistance of a ballistic conductor with ``N`` channels, :math:`h/(s e^2 N)`.
+
+    ``N`` from 1 to :data:`mesocorr.arguments.MAX_CHANNELS`.
 
     ``unit="ohm"`` (exact constants, float64) or ``"h/e2"`` (returns :math:`1/(sN)`).
 
@@ -320,7 +326,7 @@ def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -
     >>> round(sharvin_resistance(1), 6)          # h/(2e^2) in ohm
     12906.40373
     """
-    N = integer("N", N, minimum=1)
+    N = integer("N", N, minimum=1, maximum=MAX_CHANNELS)
     s = choice("spin_degeneracy", spin_degeneracy, (1, 2))
     choice("unit", unit, ("ohm", "h/e2"))
     if unit == "h/e2":
@@ -328,6 +334,7 @@ def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -
     return float(H_PLANCK_EXACT / (E_CHARGE_EXACT**2 * s * N))
 
 
+@float64_range
 def fano_factor(transmissions) -> float:
     r"""Shot-noise Fano factor :math:`F = \sum_n T_n(1 - T_n) / \sum_n T_n`.
 

@@ -145,6 +145,7 @@ def _solve_kinematics(dim, v, tau, l, D):
     return v, tau, l2, D2
 
 
+@arguments.float64_range
 def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velocity=None,
            elastic_time=None, mean_free_path=None, diffusion_constant=None, dephasing_time=None,
            energy_relaxation_time=None, temperature=None, length=None, require=()) -> Scales:
@@ -309,7 +310,7 @@ def _scales(dim, kF, lam, v, tau, l, D, tphi, tE, T, L, require) -> Scales:
                    f"free path l = {l:.3g} m (k_B T > hbar/tau): the diffusive L_T does not apply")
     for msg in bad:
         warn_inconsistent(msg if not msg.startswith("dephasing_time = ") else
-                          "dephasing_time, energy_relaxation_time: " + msg, stacklevel=4)
+                          "dephasing_time, energy_relaxation_time: " + msg)
 
     return Scales(dim=dim, dephasing_time=tphi, energy_relaxation_time=tE, temperature=T, length=L,
                   verdict=verdict, reasons=reasons, inconsistencies=bad, **out)

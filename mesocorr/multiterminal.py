@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mesocorr.arguments import as_real, integer, lead_pair, nonnegative
+from mesocorr.arguments import as_real, integer, lead_pair, nonnegative, float64_range
 from mesocorr.landauer import as_s_matrix, lead_channels, lead_slices
 
 __all__ = [
@@ -87,6 +87,7 @@ def _as_N(N, M: int) -> np.ndarray:
     return n
 
 
+@float64_range
 def transmission_matrix(S, channels: Sequence[int]) -> np.ndarray:
     r""":math:`T_{\alpha\beta} = \mathrm{Tr}\,S_{\alpha\beta}^\dagger S_{\alpha\beta}` (from β into α) of an S-matrix.
 
@@ -133,6 +134,7 @@ def check_sum_rules(T, N, *, rtol: float = DEFAULT_RTOL) -> dict:
             "ok": worst <= tol}
 
 
+@float64_range
 def conductance_matrix(T, N, *, rtol: float = DEFAULT_RTOL) -> np.ndarray:
     r"""Büttiker conductance matrix :math:`G_{\alpha\beta} = N_\alpha\delta_{\alpha\beta} - T_{\alpha\beta}`.
 
@@ -223,6 +225,7 @@ def _currents(currents, M: int) -> np.ndarray:
     return I
 
 
+@float64_range
 def terminal_voltages(T, N, currents, *, reference: int | None = None, rtol: float = DEFAULT_RTOL) -> np.ndarray:
     r"""Lead voltages for given lead currents; leads without a current are ideal voltage probes.
 
@@ -264,6 +267,7 @@ def _voltages(G: np.ndarray, currents, reference: int | None) -> np.ndarray:
     return _inverse_grounded(G, ref) @ I
 
 
+@float64_range
 def solve_multiterminal(T, N, current: Sequence[int], voltage: Sequence[int], *, rtol: float = DEFAULT_RTOL) -> dict:
     r"""Four-terminal (or two/three-terminal) measurement :math:`R_{kl,ij}` with voltage probes.
 
@@ -293,6 +297,7 @@ def solve_multiterminal(T, N, current: Sequence[int], voltage: Sequence[int], *,
             "current": [i, j], "voltage": [k, l], "sum_rule_deviation": rules["worst_deviation"]}
 
 
+@float64_range
 def four_terminal_resistance(T, N, current: Sequence[int], voltage: Sequence[int], *,
                              rtol: float = DEFAULT_RTOL) -> float:
     r""":math:`R_{kl,ij} = (V_k - V_l)/I` in units of :math:`h/e^2` per spin channel.
@@ -329,6 +334,7 @@ def four_terminal_resistance(T, N, current: Sequence[int], voltage: Sequence[int
     return solve_multiterminal(T, N, current, voltage, rtol=rtol)["resistance_h_over_e2"]
 
 
+@float64_range
 def resistance_tensor(T, N, *, rtol: float = DEFAULT_RTOL) -> np.ndarray:
     r"""All resistances ``R[k, l, i, j]`` = :math:`R_{k+1\,l+1,\,i+1\,j+1}` (0-based array indices).
 
@@ -371,6 +377,7 @@ class OnsagerCheck:
                 "reciprocal": self.reciprocal, "verdict": self.verdict}
 
 
+@float64_range
 def onsager_check(T_plus, T_minus, N, *, atol: float | None = None, rtol: float = DEFAULT_RTOL) -> OnsagerCheck:
     r"""Onsager-Casimir reciprocity :math:`R_{kl,ij}(B) = R_{ij,kl}(-B)` over every lead configuration.
 

@@ -12,6 +12,7 @@ stderr as ``warning: ...`` and listed under ``"warnings"`` in the ``--json`` out
 
 from __future__ import annotations
 
+import sys
 import warnings
 
 __all__ = ["PhysicsWarning", "warn_inconsistent"]
@@ -38,6 +39,24 @@ class PhysicsWarning(UserWarning):
     """
 
 
-def warn_inconsistent(message: str, stacklevel: int = 3) -> None:
-    """Issue a :class:`PhysicsWarning`; ``message`` starts with the argument name(s) concerned."""
-    warnings.warn(message, PhysicsWarning, stacklevel=stacklevel)
+def warn_inconsistent(message: str, stacklevel: int | None = None) -> None:
+    """Issue a :class:`PhysicsWarning`; ``message`` starts with the argument name(s) concerned.
+
+    The warning is attributed to the first frame outside mesocorr (the user's call), however deep inside the
+    package it is issued; ``stacklevel`` is accepted for compatibility and ignored.
+    """
+    warnings.warn(message, PhysicsWarning, stacklevel=_outside_stacklevel())
+
+
+def _outside_stacklevel() -> int:
+    """``stacklevel`` for :func:`warnings.warn` called from :func:`warn_inconsistent` that names the first
+    frame whose module is not part of the mesocorr package."""
+    frame = sys._getframe(2)          # the caller of warn_inconsistent
+    level = 2
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name != "mesocorr" and not name.startswith("mesocorr."):
+            break
+        frame = frame.f_back
+        level += 1
+    return level

@@ -63,7 +63,7 @@ from itertools import combinations
 import numpy as np
 
 from mesocorr.progress import progress
-from mesocorr.arguments import boolean, check_work, choice, integer
+from mesocorr.arguments import MAX_CHANNELS, boolean, check_work, choice, float64_range, integer
 
 __all__ = [
     "BETAS", "ENSEMBLE_NAMES", "haar_unitary", "circular_ensemble", "symplectic_unit", "quaternion_dual",
@@ -159,6 +159,7 @@ def quaternion_dual(matrix: np.ndarray) -> np.ndarray:
     return j @ np.swapaxes(a, -1, -2) @ j.T
 
 
+@float64_range
 def circular_ensemble(beta: int, N: int, size: int | None = None, *, seed=None, rng=None) -> np.ndarray:
     r"""Sample scattering matrices from the circular ensemble of symmetry class ``beta``.
 
@@ -213,6 +214,7 @@ def circular_ensemble(beta: int, N: int, size: int | None = None, *, seed=None, 
     return quaternion_dual(u) @ u
 
 
+@float64_range
 def sample_cavity_transmission(beta: int, N1: int, N2: int, samples: int, *, seed=None, rng=None,
                                batch: int = 4096, show_progress: bool = False) -> np.ndarray:
     r"""Dimensionless transmissions :math:`T = \sum_n T_n` of ``samples`` random chaotic cavities.
@@ -387,6 +389,7 @@ class CavityMoments:
         }
 
 
+@float64_range
 def cavity_transmission_moments(beta: int, N1: int, N2: int, *, method: str = "formula") -> CavityMoments:
     r"""Exact finite-N mean and variance of the transmission of a chaotic cavity.
 
@@ -395,7 +398,7 @@ def cavity_transmission_moments(beta: int, N1: int, N2: int, *, method: str = "f
     beta : {1, 2, 4}
         Symmetry class (COE, CUE, CSE).
     N1, N2 : int
-        Channels in the two leads (>= 1); Kramers pairs for ``beta = 4``.
+        Channels in the two leads (1 to :data:`mesocorr.arguments.MAX_CHANNELS`); Kramers pairs for ``beta = 4``.
     method : {"formula", "jacobi"}
         ``"formula"``: the closed forms below (any N). ``"jacobi"``: exact rational integration
         of the joint transmission-eigenvalue distribution (independent route, min(N1, N2) <= 4).
@@ -429,8 +432,8 @@ def cavity_transmission_moments(beta: int, N1: int, N2: int, *, method: str = "f
     (Fraction(4, 5), Fraction(18, 175))
     """
     beta = _beta(beta)
-    N1 = integer("N1", N1, minimum=1)
-    N2 = integer("N2", N2, minimum=1)
+    N1 = integer("N1", N1, minimum=1, maximum=MAX_CHANNELS)
+    N2 = integer("N2", N2, minimum=1, maximum=MAX_CHANNELS)
     choice("method", method, ("formula", "jacobi"))
     if method == "formula":
         mean, var = _closed_form(Fraction(2, beta), N1, N2)

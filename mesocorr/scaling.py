@@ -193,6 +193,7 @@ def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = N
     return sb.beta_g(symmetry_class, d if isinstance(d, int) else arguments.as_rational("dim", d), loops)
 
 
+@arguments.float64_range
 def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | None = None, *,
                   dps: int | None = None):
     r"""Perturbative :math:`\beta(g) = d\ln g/d\ln L` (dimensionless).
@@ -325,6 +326,7 @@ def _integrate(g0, x_end, c0, cs, rtol, n_samples=0, raise_on_zero=True, dense=F
     return sol
 
 
+@arguments.float64_range
 def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | None = None, *,
          L_phi_over_L0: float | None = None, rtol: float = 1e-12, full_output: bool = False):
     r"""Integrate :math:`d\ln g/d\ln L = \beta(g)` from :math:`g(L_0) = g_0` to :math:`L`.
@@ -484,6 +486,7 @@ def _leading(symmetry_class, d):
     return 1, c0, 0.0
 
 
+@arguments.float64_range
 def leading_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
                  L_phi_over_L0: float | None = None) -> float:
     r"""Closed-form flow keeping the leading quantum term (one loop; two loops for the unitary class).
@@ -548,6 +551,7 @@ def _closed_form_flow(g0, L_over_L0, L_phi_over_L0, d, n, c0, cn, order: str) ->
     return _ohmic_continuation(y ** (1.0 / n), r / r_q, _ohmic_exponent(d), "L_over_L0")
 
 
+@arguments.float64_range
 def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
                   L_phi_over_L0: float | None = None) -> float:
     r"""Closed-form one-loop flow :math:`g = g_0 r^\epsilon + c_1\ln r\,(r^\epsilon-1)/(\epsilon\ln r)`.
@@ -586,6 +590,7 @@ def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     return _closed_form_flow(g0, L_over_L0, L_phi_over_L0, d, 1, c0, c1, "one-loop")
 
 
+@arguments.float64_range
 def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_free_path: float = 1.0,
                         channels: int | None = None) -> float:
     r"""Localization length, in the units of ``mean_free_path``.
@@ -686,6 +691,7 @@ class CriticalPoint:
     note: str
 
 
+@arguments.float64_range
 def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None = None) -> CriticalPoint:
     r"""Metal–insulator fixed point of the truncated :math:`2+\epsilon` series, and :math:`\nu`.
 

@@ -112,7 +112,7 @@ def _ratios(shape) -> tuple[Fraction, tuple[Fraction, ...]]:
     ratios = tuple(lengths[0] / w for w in lengths[1:])
     for i, r in enumerate(ratios, start=1):
         if not 1 / MAX_ASPECT <= r <= MAX_ASPECT:
-            raise ValueError(f"shape[{i}]: the aspect ratio L/{'WH'[i - 1]} = {float(r):.3g} is outside "
+            raise ValueError(f"shape[{i}]: the aspect ratio L/{'WH'[i - 1]} = {arguments.approx(r)} is outside "
                              f"[{1 / MAX_ASPECT:g}, {MAX_ASPECT:g}] (the range in which the mode sums are validated)")
     return lengths[0], ratios
 
@@ -161,7 +161,7 @@ def _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
         arguments.positive("L_T", L_T)
         temp = (length / arguments.as_fraction("L_T", L_T)) ** 2
         if temp > MAX_TEMPERATURE:
-            raise ValueError(f"L_T: (L/L_T)^2 = {float(temp):.3g} exceeds {MAX_TEMPERATURE:g} (L_T < 1e-4 L); the "
+            raise ValueError(f"L_T: (L/L_T)^2 = {arguments.approx(temp)} exceeds {MAX_TEMPERATURE:g} (L_T < 1e-4 L); the "
                              "thermally averaged variance is then below 1e-8 of the T = 0 value and is not computed")
     if dps is not None:
         dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
@@ -169,7 +169,7 @@ def _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
     cap = MAX_GAP if dps is None else MAX_GAP_MP
     for _, n, _, g in chans:
         if g > cap:
-            raise ValueError(f"{'L_phi' if gphi > cap else 'so'}: the {n} channel gap {float(g):.3g} D/L^2 "
+            raise ValueError(f"{'L_phi' if gphi > cap else 'so, mag'}: the {n} channel gap {arguments.approx(g)} D/L^2 "
                              f"exceeds {cap:g}, the largest gap the {'float64' if dps is None else 'mpmath'} mode "
                              "sums are validated for; give a longer L_phi or smaller rates"
                              + ("" if dps is None else " (or the float64 path, dps=None)"))
@@ -214,7 +214,7 @@ def _evaluate(ratios, gaps_extra, chans, temp, dps, energy=Fraction(0)):
         return +value, err
 
 
-def _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, stacklevel):
+def _ucf_physics_checks(shape, L_phi, L_T, mean_free_path):
     if mean_free_path is None:
         return
     l_e = arguments.positive("mean_free_path", mean_free_path)
@@ -222,11 +222,14 @@ def _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, stacklevel):
                                 not isinstance(shape, (str, bytes)) else shape)
     if l_e >= length:
         warn_inconsistent(f"mean_free_path, shape: l = {l_e:.3g} is not shorter than the sample length L = "
-                          f"{length:.3g}; UCF of a diffusive sample needs l << L", stacklevel)
+                          f"{length:.3g}; UCF of a diffusive sample needs l << L")
     for name, value in (("L_phi", L_phi), ("L_T", L_T)):
-        if value is not None and float(np.min(value)) < l_e:
-            warn_inconsistent(f"{name}, mean_free_path: {name} = {float(np.min(value)):.3g} is shorter than the mean "
-                              f"free path l = {l_e:.3g}; the diffusive mode sum needs {name} >> l", stacklevel)
+        if value is None:
+            continue
+        shortest = float(np.min(arguments.real_values(name, value, "positive")))
+        if shortest < l_e:
+            warn_inconsistent(f"{name}, mean_free_path: {name} = {shortest:.3g} is shorter than the mean "
+                              f"free path l = {l_e:.3g}; the diffusive mode sum needs {name} >> l")
 
 
 def _broadcast(func, thermal, **params):
@@ -263,6 +266,7 @@ def _broadcast(func, thermal, **params):
     return values.reshape(shape).tolist()
 
 
+@arguments.float64_range
 def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
                  L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None, zeeman=0):
     r"""Variance of the conductance, :math:`\operatorname{var}G` in units of :math:`(e^2/h)^2`.
@@ -307,13 +311,17 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
     >>> round(ucf_variance(shape=(1,), spinless=True, broken_trs=True), 12)
     0.066666666667
     >>> import mpmath
-    >>> mpmath.nstr(ucf_variance(shape=(1, 1, 1), spinless=True, dps=30), 30)
-    '0.314054078251981593709762788767'
+    >>> mpmath.nstr(ucf_variance(shape=(1, 1, 1), spinless=True, dps=30), 12)
+    '0.314054078252'
+    >>> v = ucf_variance(shape=(1,), spinless=True, dps=30)
+    >>> with mpmath.workdps(40):      # 2/15 [LSF87] to 30 digits
+    ...     print(abs(v / (mpmath.mpf(2) / 15) - 1) < 1e-29)
+    True
     """
     if (dps is None and mean_free_path is None and type(zeeman) in _PLAIN and zeeman == 0
             and type(broken_trs) is bool and type(spinless) is bool and _plain_point(shape, so, mag, L_phi, L_T)):
         return _variance_point(tuple(shape), so, mag, broken_trs, spinless, L_phi, L_T)
-    _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
+    _ucf_physics_checks(shape, L_phi, L_T, mean_free_path)
     if _has_zeeman(zeeman):
         _zeeman_restrictions(so=so, mag=mag, spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
         return zeeman_ucf_variance(shape, so, mag, zeeman, L_phi, broken_trs)
@@ -405,6 +413,7 @@ def ucf_channels(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
             for (kind, name, gap, _), r, b in zip(chans, ring, box)]
 
 
+@arguments.float64_range
 def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag=0, broken_trs: bool = False,
                     spinless: bool = False, L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None,
                     zeeman=0):
@@ -453,7 +462,7 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
     >>> round(c0, 12), round(ucf_correlation(delta_E=10.0, shape=(1,), spinless=True, broken_trs=True) / c0, 6)
     (0.066666666667, 0.372075)
     """
-    _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
+    _ucf_physics_checks(shape, L_phi, L_T, mean_free_path)
     if _has_zeeman(zeeman):
         _zeeman_restrictions(so, mag, spinless, L_phi, L_T, dps, delta_flux, flux)
         if isinstance(delta_E, np.ndarray) and delta_E.ndim > 0:
@@ -480,7 +489,7 @@ def _correlation(setup, delta_E, delta_flux, flux):
     dflux = arguments.as_fraction("delta_flux", delta_flux)
     flux = arguments.as_fraction("flux", flux)
     if abs(dE) > MAX_ENERGY:
-        raise ValueError(f"delta_E: |delta_E| = {float(abs(dE)):.3g} E_c exceeds {MAX_ENERGY:g} E_c (the correlation "
+        raise ValueError(f"delta_E: |delta_E| = {arguments.approx(abs(dE))} E_c exceeds {MAX_ENERGY:g} E_c (the correlation "
                          "has decayed far below the float64 resolution of the variance)")
     if dE != 0 and temp:
         raise ValueError("L_T: thermal averaging is implemented for delta_E = 0 only")
@@ -488,19 +497,21 @@ def _correlation(setup, delta_E, delta_flux, flux):
     for kind, e in extra.items():
         if e * 10 > MAX_GAP:   # eigenvalue units x pi^2 ~ 10 -> D/L^2
             raise ValueError(f"{'delta_flux' if kind == 'diffuson' else 'flux'}: the field dephasing rate "
-                             f"{float(e):.3g} (eigenvalue units) exceeds the cap {MAX_GAP:g} D/L^2 of the channel gaps")
+                             f"{arguments.approx(e)} (eigenvalue units) exceeds the cap {MAX_GAP:g} D/L^2 of the channel gaps")
     return _evaluate(ratios, extra, chans, temp, dps, energy=abs(dE))[0]
 
 
-def _half_width(func, hi_start: float) -> float:
+def _half_width(func, hi_start: float, variable: str, cap: float) -> float:
+    """The x > 0 with ``func(x) = func(0)/2`` (bracketed by doubling up to ``cap``, then Brent's method)."""
     from scipy.optimize import brentq
 
     c0 = func(0.0)
     hi = hi_start
     while func(hi) > c0 / 2:
-        hi *= 2
-        if hi > 1e12:
-            raise ArithmeticError("no half-width found")
+        if hi >= cap:
+            raise ValueError(f"L_phi, so, mag: the correlation {variable} (half width of C) exceeds {cap:.3g}, the "
+                             f"largest {variable} the correlation is evaluated at (the channel gaps are too large)")
+        hi = min(2 * hi, cap)
     return brentq(lambda x: func(x) - c0 / 2, 0.0, hi, xtol=1e-14, rtol=1e-13)
 
 
@@ -530,6 +541,7 @@ def _setup_kw(shape, so=0, mag=0, broken_trs=False, spinless=False, L_phi=None, 
     return _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
 
 
+@arguments.float64_range
 def ucf_correlation_energy(shape=(1,), **kwargs) -> float:
     r"""Correlation energy :math:`E_{corr}`: :math:`C(\Delta E = E_{corr}) = C(0)/2`, in units of :math:`E_c=\hbar D/L^2`.
 
@@ -552,9 +564,10 @@ def ucf_correlation_energy(shape=(1,), **kwargs) -> float:
     >>> round(ucf_correlation_energy(shape=(1,), spinless=True, broken_trs=True), 6)
     7.728619
     """
-    return _half_width(_correlation_of("delta_E", shape, kwargs), 1.0)
+    return _half_width(_correlation_of("delta_E", shape, kwargs), 1.0, "energy", MAX_ENERGY)
 
 
+@arguments.float64_range
 def ucf_correlation_flux(shape=(1,), **kwargs) -> float:
     r"""Correlation flux :math:`\Delta\Phi_c/\Phi_0` (half-width of :math:`C(\Delta\Phi)`) at ``flux`` (default 0).
 
@@ -577,4 +590,8 @@ def ucf_correlation_flux(shape=(1,), **kwargs) -> float:
     >>> round(ucf_correlation_flux(shape=(1,), spinless=True, broken_trs=True), 6)   # Delta Phi_c / (h/e)
     1.168226
     """
-    return _half_width(_correlation_of("delta_flux", shape, kwargs), 0.5)
+    flux = abs(arguments.as_real("flux", kwargs.get("flux", 0.0)))
+    corr = _correlation_of("delta_flux", shape, kwargs)
+    # the largest delta_flux whose dephasing rates (delta_flux^2/3, (2 flux + delta_flux)^2/3) stay within the cap
+    cap = math.sqrt(3 * MAX_GAP / 10) * (1 - 1e-9) - 2 * flux
+    return _half_width(corr, 0.5, "flux", cap)

@@ -103,9 +103,11 @@ def mp_constant(name: str):
     Examples
     --------
     >>> import mpmath
-    >>> with mpmath.workdps(30):
-    ...     print(mpmath.nstr(mp_constant("R_K"), 20))
-    25812.80745930450666
+    >>> from fractions import Fraction
+    >>> with mpmath.workdps(30):      # R_K = h/e^2 from the exact SI constants, to the working precision
+    ...     exact = Fraction("6.62607015e-34") / Fraction("1.602176634e-19") ** 2
+    ...     print(mpmath.nstr(mp_constant("R_K"), 12), mp_constant("R_K") == mpmath.mpf(exact.numerator) / exact.denominator)
+    25812.8074593 True
     """
     import mpmath
 

@@ -148,11 +148,13 @@ def _require_gapped(chans, what: str) -> None:
                 "give phi > 0 (or mag > 0)")
 
 
+@arguments.float64_range
 def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
     r"""The Cooperon channels used by :func:`magnetoconductance` (channels with equal gaps merged).
 
     Returns a list of dicts: ``names``, ``gap`` (1/s), ``weight``, and with ``D`` given ``B_c``
-    (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``inf`` if gapless).
+    (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``None`` for a gapless
+    channel, whose length is infinite: no result holds a non-finite number).
     One parameter point: arrays are refused (``TypeError`` naming the argument).
 
     Parameters
@@ -184,8 +186,9 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
         gap = _float_gap("so", ch.gap)
         row = {"names": list(ch.names), "gap": gap, "weight": float(ch.weight)}
         if Dv is not None:
-            row["B_c"] = HBAR * gap / (4 * E_CHARGE * Dv)
-            row["L_c"] = math.sqrt(Dv) / math.sqrt(gap) if gap > 0 else math.inf
+            with np.errstate(all="ignore"):
+                row["B_c"] = float(np.float64(HBAR) / (4 * E_CHARGE) * np.float64(gap) / Dv)
+                row["L_c"] = float(np.sqrt(Dv) / np.sqrt(np.float64(gap))) if gap > 0 else None
             if not (math.isfinite(row["B_c"]) and (gap == 0 or math.isfinite(row["L_c"]))):
                 raise ValueError("D: the channel field B_c or length L_c leaves the float64 range")
         rows.append(row)
@@ -262,44 +265,48 @@ def _mc_physics_checks(dim, absb, D, width, phi, so, mag, tau) -> None:
     bmax = float(np.max(absb)) if np.size(absb) else 0.0
     if dim == 1 and width is not None:
         wmax = float(np.max(width))
-        if bmax > 0:
-            l_b = math.sqrt(HBAR / E_CHARGE) / math.sqrt(bmax)
-            if wmax > l_b:
-                warn_inconsistent(f"width, B: the wire width W = {wmax:.3g} m exceeds the magnetic length "
-                                  f"l_B = sqrt(hbar/eB) = {l_b:.3g} m at |B| = {bmax:.3g} T; the quasi-1D field "
-                                  "dephasing 1/tau_B = D e^2 W^2 B^2/(3 hbar^2) needs W << l_B", stacklevel=4)
-        phimax = float(np.max(phi))
-        if phimax > 0:
-            l_phi = math.sqrt(float(np.min(D))) / math.sqrt(phimax)
-            if wmax > l_phi:
-                warn_inconsistent(f"width, phi: the wire width W = {wmax:.3g} m exceeds the dephasing length "
-                                  f"L_phi = sqrt(D/phi) = {l_phi:.3g} m; dim=1 needs W << L_phi "
-                                  "(use dim=2 for a wide strip)", stacklevel=4)
+        with np.errstate(all="ignore"):
+            if bmax > 0:
+                l_b = np.sqrt(np.float64(HBAR / E_CHARGE)) / np.sqrt(np.float64(bmax))
+                if wmax > l_b:
+                    warn_inconsistent(f"width, B: the wire width W = {wmax:.3g} m exceeds the magnetic length "
+                                      f"l_B = sqrt(hbar/eB) = {l_b:.3g} m at |B| = {bmax:.3g} T; the quasi-1D field "
+                                      "dephasing 1/tau_B = D e^2 W^2 B^2/(3 hbar^2) needs W << l_B")
+            phimax = float(np.max(phi))
+            if phimax > 0:
+                l_phi = np.sqrt(np.float64(np.min(D))) / np.sqrt(np.float64(phimax))
+                if wmax > l_phi:
+                    warn_inconsistent(f"width, phi: the wire width W = {wmax:.3g} m exceeds the dephasing length "
+                                      f"L_phi = sqrt(D/phi) = {l_phi:.3g} m; dim=1 needs W << L_phi "
+                                      "(use dim=2 for a wide strip)")
     if tau is not None:
-        _tau_checks(tau, D, phi, so, mag, bmax, stacklevel=6)
+        _tau_checks(tau, D, phi, so, mag, bmax)
 
 
-def _tau_checks(tau, D, phi, so, mag, bmax=None, stacklevel=5) -> None:
-    """Checks that need the elastic time: B << B_tau = hbar/(4 e D tau), rates << 1/tau."""
-    tmax = float(np.max(tau))
-    if bmax:
-        b_tau = HBAR / (4 * E_CHARGE * float(np.max(D)) * tmax)
-        if bmax > b_tau:
-            warn_inconsistent(f"B, elastic_time: |B| = {bmax:.3g} T exceeds B_tau = hbar/(4 e D tau) = {b_tau:.3g} T; "
-                              "the diffusive (Landau-level sum with B << B_tau) forms do not hold there", stacklevel=stacklevel)
-    rate = float(np.max(phi)) * tmax
-    if rate > 1:
-        warn_inconsistent(f"phi, elastic_time: the dephasing time tau_phi = 1/phi = {1 / float(np.max(phi)):.3g} s "
-                          f"is shorter than the elastic time tau = {tmax:.3g} s; weak localization needs "
-                          "tau_phi >> tau", stacklevel=stacklevel)
-    for name, r in (("so", so), ("mag", mag)):
-        total = float(np.max(sum(np.asarray(c, dtype=float) for c in r)))
-        if total * tmax > 1:
-            warn_inconsistent(f"{name}, elastic_time: the total {name} rate {total:.3g} 1/s exceeds the elastic "
-                              f"scattering rate 1/tau = {1 / tmax:.3g} 1/s (it is part of it)", stacklevel=stacklevel)
+def _tau_checks(tau, D, phi, so, mag, bmax=None) -> None:
+    """Checks that need the elastic time: B << B_tau = hbar/(4 e D tau), rates << 1/tau (numpy float64
+    arithmetic: a check never raises, B_tau may be 0 or inf for extreme inputs)."""
+    with np.errstate(all="ignore"):
+        tmax = np.float64(np.max(tau))
+        if bmax:
+            b_tau = np.float64(HBAR) / (4 * E_CHARGE) / np.float64(np.max(D)) / tmax
+            if bmax > b_tau:
+                warn_inconsistent(f"B, elastic_time: |B| = {bmax:.3g} T exceeds B_tau = hbar/(4 e D tau) = {b_tau:.3g} "
+                                  "T; the diffusive (Landau-level sum with B << B_tau) forms do not hold there")
+        phimax = np.float64(np.max(phi))
+        if phimax * tmax > 1:
+            warn_inconsistent(f"phi, elastic_time: the dephasing time tau_phi = 1/phi = {1 / phimax:.3g} s "
+                              f"is shorter than the elastic time tau = {tmax:.3g} s; weak localization needs "
+                              "tau_phi >> tau")
+        for name, r in (("so", so), ("mag", mag)):
+            total = np.float64(np.max(sum(np.asarray(c, dtype=float) for c in r)))
+            if total * tmax > 1:
+                warn_inconsistent(f"{name}, elastic_time: the total {name} rate {total:.3g} 1/s exceeds the elastic "
+                                  f"scattering rate 1/tau = {1 / tmax:.3g} 1/s (it is part of it)")
 
 
 # ----------------------------------------------------------------------------- magnetoconductance
+@arguments.float64_range
 def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, width: float | None = None,
                        dps: int | None = None, elastic_time: float | None = None, g_factor=0.0, B_inplane=0.0,
                        subtract: str = "zero_field", model: str = "hln", **ilp_fields):
@@ -696,6 +703,7 @@ def _zero_field_mp(dim, gap, weight, tau, D):
     return coef * shape / mpmath.sqrt(D * tau)
 
 
+@arguments.float64_range
 def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: float | None = None,
                   mean_free_path: float | None = None, thickness: float | None = None,
                   cross_section: float | None = None, electron_dim: int | None = None,
@@ -779,7 +787,7 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
     shape = arguments.broadcast_shape("D", *fl.values(), *sof, *magf)
     tau_f = fl["elastic_time"] if "elastic_time" in fl else fl["mean_free_path"] ** 2 / (de * fl["D"])
     arguments.check_finite_result("mean_free_path", tau_f, "tau = l^2/(d D) leaves the float64 range")
-    _tau_checks(tau_f, fl["D"], fl["phi"], sof, magf, stacklevel=4)
+    _tau_checks(tau_f, fl["D"], fl["phi"], sof, magf)
     divide_f = fl.get(geometry[0], 1.0)
     if dps is None:
         if _has_array(fl["phi"], *sof, *magf):
@@ -834,12 +842,17 @@ def _sample_channels(L_phi, so, mag, spinless) -> tuple:
     return _merged_channels(so_c, mag_c, phi)
 
 
-def _sqrt_gap(gap: Fraction) -> float:
-    """sqrt of an exact gap as float64 without overflow of the gap itself (a = L/L_c may be huge)."""
-    try:
-        return math.sqrt(float(gap))
-    except OverflowError:
-        return math.exp(0.5 * (math.log(gap.numerator) - math.log(gap.denominator)))
+def _wire_w_of_gap(gap: Fraction) -> float:
+    """:math:`(a\\coth a - 1)/a^2` with :math:`a = \\sqrt{\\mathrm{gap}}` from the exact gap, float64, also where
+    the gap leaves the float64 range: there (:math:`a > 10^{150}`) the value is :math:`1/a` to float64 accuracy."""
+    from mesocorr.integrals.wire_modes import wire_w
+
+    n, d = gap.numerator, gap.denominator
+    k = max(0, (n.bit_length() - d.bit_length()) // 2 - 500)    # gap / 4^k < 2^1002: a float
+    root = math.sqrt(Fraction(n, d << (2 * k)))                  # a = 2^k root
+    if k == 0:
+        return float(wire_w(root))
+    return math.ldexp(1.0 / root, -k)                            # 1/a (underflows to 0 gracefully)
 
 
 def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: int | None = None):
@@ -882,9 +895,7 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
     dps = _dps(dps)
     s = 1 if spinless else SPIN_DEGENERACY
     if dps is None:
-        from mesocorr.integrals.wire_modes import wire_w
-
-        total = sum(float(ch.weight) * float(wire_w(_sqrt_gap(ch.gap))) for ch in chans)
+        total = sum(float(ch.weight) * _wire_w_of_gap(ch.gap) for ch in chans)
         return _shape_coefficient("wire", s) * total
     import mpmath
 
@@ -903,6 +914,7 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
 _ELECTRON_DIM = {1: 3, 2: 2, 3: 3}
 
 
+@arguments.float64_range
 def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = False,
                           mean_free_path: float | None = None, dps: int | None = None):
     r"""WL correction :math:`\delta G` (e²/h) of a wire, film or box between reservoirs.

@@ -83,10 +83,13 @@ from mesocorr.units import E_CHARGE, HBAR, MU_B, mp_constant
 
 __all__ = ["zeeman_rate", "field_to_rate", "rate_to_field", "zeeman_channels", "zeeman_magnetoconductance",
            "landau_level_magnetoconductance", "zeeman_wl_correction",
-           "zeeman_ucf_content", "zeeman_ucf_variance", "zeeman_ucf_correlation", "SPIN_DEGENERACY", "SUBTRACTIONS"]
+           "zeeman_ucf_content", "zeeman_ucf_variance", "zeeman_ucf_correlation", "SPIN_DEGENERACY", "SUBTRACTIONS",
+           "MP_SECONDS_CAP", "check_magnetoconductance_work"]
 
 #: spin degeneracy N in W = P/N (the conductivity prefactor s)
 SPIN_DEGENERACY = 2
+#: cap (s, estimated before the work) of one ``dps=`` magnetoconductance call, as :data:`mesocorr.wl.MP_SECONDS_CAP`
+MP_SECONDS_CAP = 20.0
 #: the two subtractions of zeeman_magnetoconductance
 SUBTRACTIONS = ("zero_field", "same_splitting")
 _GUARD = 10
@@ -102,20 +105,29 @@ UCF_ROUTES = ("auto", "eigen", "resolvent")
 
 
 # ============================================================================ units
+@arguments.float64_range
 def zeeman_rate(g_factor, B) -> float:
     r"""Zeeman rate :math:`\omega = g\mu_B B/\hbar` (1/s) of a field ``B`` (tesla); :math:`\mu_B` CODATA 2018."""
     g = arguments.as_real("g_factor", g_factor)
-    return g * MU_B * arguments.as_real("B", B) / HBAR
+    out = g * MU_B * arguments.as_real("B", B) / HBAR
+    arguments.check_finite_result("g_factor, B", out)
+    return out
 
 
+@arguments.float64_range
 def field_to_rate(B_x, D) -> float:
     r"""Rate :math:`\Gamma_x = 4eDB_x/\hbar` (1/s) of a characteristic field ``B_x`` (tesla); ``D`` in m²/s."""
-    return 4 * E_CHARGE * arguments.positive("D", D) * arguments.nonnegative("B_x", B_x) / HBAR
+    out = 4 * E_CHARGE * arguments.positive("D", D) * arguments.nonnegative("B_x", B_x) / HBAR
+    arguments.check_finite_result("B_x, D", out)
+    return out
 
 
+@arguments.float64_range
 def rate_to_field(rate, D) -> float:
     r"""Characteristic field :math:`B_x = \hbar\Gamma_x/(4eD)` (tesla) of a rate (1/s)."""
-    return HBAR * arguments.nonnegative("rate", rate) / (4 * E_CHARGE * arguments.positive("D", D))
+    out = HBAR * arguments.nonnegative("rate", rate) / (4 * E_CHARGE * arguments.positive("D", D))
+    arguments.check_finite_result("rate, D", out)
+    return out
 
 
 # ============================================================================ inputs
@@ -168,6 +180,7 @@ def _sub(M, idx):
 
 
 # ============================================================================ channels
+@arguments.float64_range
 def zeeman_channels(kind: str, so=0, mag=0, phi=0, zeeman=0, dps: int | None = None) -> list[dict]:
     r"""Channels of the spin-½ Cooperon or Diffuson with a Zeeman vector: gaps (complex) and weights.
 
@@ -287,6 +300,7 @@ class _Setup:
         self.blocks = common_blocks(self.H0, self.Gz)
 
 
+@arguments.float64_range
 def zeeman_magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, g_factor=0.0,
                               B_inplane=0.0, width: float | None = None, subtract: str = "zero_field",
                               dps: int | None = None):
@@ -350,8 +364,33 @@ def zeeman_magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi
     if dps is None:
         out = _mc_float(absb.reshape(-1), s).reshape(absb.shape)
         return float(out) if scalar else out
+    _check_mp_work(absb, s, dps)
     vals = [_mc_mp(float(b), s, dps) for b in absb.reshape(-1)]
     return vals[0] if scalar else vals
+
+
+def _check_mp_work(absb, s: _Setup, dps: int) -> None:
+    """The cap on work, before the work: a tiny splitting needs many more digits (the cancellation)."""
+    nonzero = [float(b) for b in np.reshape(absb, -1) if b != 0]
+    if nonzero:
+        digits = max(_working_digits(b, s, dps) for b in nonzero)
+        extra = digits - dps - _GUARD
+        arguments.check_work("dps, g_factor, B", _mp_seconds(digits, len(nonzero)), MP_SECONDS_CAP,
+                             f"{len(nonzero)} field(s) at up to {digits} working digits (dps + {_GUARD} guard + "
+                             f"{extra} for the cancellation in sigma(B) - sigma(0)"
+                             + (" at a Zeeman splitting that small)" if extra > 20 else ")"))
+
+
+@arguments.float64_range
+def check_magnetoconductance_work(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, g_factor=0.0,
+                                  B_inplane=0.0, width: float | None = None, subtract: str = "zero_field",
+                                  dps: int = 15) -> None:
+    """Refuse (``ValueError``) a ``dps=`` :func:`zeeman_magnetoconductance` call over all the fields ``B`` whose
+    estimated time exceeds :data:`MP_SECONDS_CAP`; for callers that evaluate the fields one at a time (the CLI,
+    with progress), so that the cap holds for the whole list."""
+    s = _Setup(dim, D, so, mag, phi, g_factor, B_inplane, width, subtract)
+    arr, _ = _fields(B)
+    _check_mp_work(np.abs(arr), s, arguments.integer("dps", dps, minimum=1, maximum=1000))
 
 
 def _mc_float(absb, s: _Setup) -> np.ndarray:
@@ -512,6 +551,24 @@ def _difference(M0, E, W, dd, func):
     return value
 
 
+def _working_digits(b: float, s: _Setup, dps: int) -> int:
+    """Digits of the mpmath evaluation at field ``b``: ``dps`` + guard + the cancellation of the sigma(0)
+    difference at small splitting, ~2 log10(|H|/|omega_b|) digits."""
+    omega_b = s.omega_per_tesla * Fraction(b)
+    if not omega_b:
+        return dps + _GUARD
+    scale = float(np.abs(_operator_numpy("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)).max())
+    ratio = Fraction(scale) / abs(omega_b)                 # exact: omega_b may be far below the float64 range
+    extra = 2 * max(0, len(str(ratio.numerator // ratio.denominator)) if ratio >= 1 else 0)
+    return dps + _GUARD + extra
+
+
+def _mp_seconds(digits: int, fields: int) -> float:
+    """Estimated CPU time of ``fields`` mpmath field values at ``digits`` working digits (measured worst case,
+    degenerate channels: the contour route, 0.7 s at 29 digits, 3 s at 119, 17 s at 314 digits per field)."""
+    return fields * (0.3 + 0.27 * (digits / 40) ** 2)
+
+
 def _mc_mp(b: float, s: _Setup, dps: int):
     """One field with mpmath: field term and sigma(0) difference from spectral traces at raised precision."""
     if b == 0:
@@ -520,10 +577,7 @@ def _mc_mp(b: float, s: _Setup, dps: int):
     omega_b = s.omega_per_tesla * Fraction(b)
     HB = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, omega_b), s.phi)
     H0 = ("cooperon", s.so, s.mag, (s.omega_inplane, 0, 0), s.phi)
-    # cancellation of the sigma(0) difference at small splitting: ~2 log10(|H|/|omega_b|) digits
-    scale = float(np.abs(_operator_numpy(*H0)).max())
-    extra = 2 * max(0, int(math.ceil(math.log10(scale / abs(float(omega_b)))))) if omega_b else 0
-    work = dps + _GUARD + extra
+    work = _working_digits(b, s, dps)
     with mpmath.workdps(work):
         hbar, e = mp_constant("hbar"), mp_constant("e")
         Bm, Dm = mpmath.mpf(b), mpmath.mpf(s.D)
@@ -560,6 +614,7 @@ def _inv_sqrt_mp(z):
 
 
 # ============================================================================ the Landau-level route
+@arguments.float64_range
 def landau_level_magnetoconductance(B, D: float = None, so=0, mag=0, phi=0, g_factor=0.0, B_inplane=0.0,
                                     dps: int = 30, max_levels: int = 100_000):
     r"""2D :math:`\Delta\sigma(B)` (measured, e²/h) by the Landau-level sum of resolvents — no eigenvectors.
@@ -640,6 +695,7 @@ def _trace(m):
 
 
 # ============================================================================ zero field
+@arguments.float64_range
 def zeeman_wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, zeeman=0, elastic_time: float = None,
                          dps: int | None = None):
     r"""Zero-field WL correction :math:`\delta\sigma` (e²/h units of :func:`mesocorr.wl_correction`) with a fixed
@@ -684,6 +740,7 @@ def zeeman_wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, zeeman=0
 
 
 # ============================================================================ UCF
+@arguments.float64_range
 def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False, route: str = "auto") -> dict:
     r"""Channels entering the UCF loops with a Zeeman vector (rates in units of :math:`D/L^2`).
 
@@ -734,6 +791,8 @@ def zeeman_ucf_content(so=0, mag=0, zeeman=0, phi=0, broken_trs: bool = False, r
                     g = A[c, d] * Bm[d, c]
                     if abs(g) > 1e-15:
                         two_box.append((kind, complex(lam[c]), complex(lamt[d]), complex(g)))
+    arguments.check_finite_result("so, mag, zeeman, phi", [abs(c) for row in ring + two_box for c in row[1:]],
+                                  "a channel gap leaves the float64 range")
     return {"ring": ring, "two_box": two_box}
 
 
@@ -793,6 +852,7 @@ def _ucf_contour(kind, h, ht, nodes: int = 256):
     return ring, box
 
 
+@arguments.float64_range
 def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_trs: bool = False,
                         route: str = "auto") -> float:
     r""":math:`\operatorname{var}G` in :math:`(e^2/h)^2` of a spin-½ sample with a Zeeman splitting (float64).
@@ -808,6 +868,7 @@ def zeeman_ucf_variance(shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_tr
     return zeeman_ucf_correlation(0.0, shape, so, mag, zeeman, L_phi, broken_trs, route)
 
 
+@arguments.float64_range
 def zeeman_ucf_correlation(delta_E=0.0, shape=(1,), so=0, mag=0, zeeman=0, L_phi=None, broken_trs: bool = False,
                            route: str = "auto") -> float:
     r"""Energy correlation :math:`\langle\delta g(E)\delta g(E+\Delta E)\rangle` in :math:`(e^2/h)^2` with a Zeeman splitting.

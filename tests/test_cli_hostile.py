@@ -109,9 +109,10 @@ def _cases(files):
                            {"--T": REAL, "--R-per-length": REAL, "--D": REAL}),
         "channels": (["channels", "--kind", "cooperon", "--so", "1"], {"--so": RATE, "--mag": RATE, "--phi": RATE}),
         "mc-2d": (["mc", "--D", "0.01", "--phi", "1e10", "--B", "0.01,0.1"],
-                  {"--D": REAL, "--so": RATE, "--mag": RATE, "--phi": REAL, "--B": LIST, "--dim": INT}),
+                  {"--D": REAL, "--so": RATE, "--mag": RATE, "--phi": REAL, "--B": LIST, "--dim": INT,
+                   "--elastic-time": REAL}),
         "mc-dps": (["mc", "--D", "0.01", "--phi", "1e10", "--so", "1e11", "--B", "0.01", "--dps", "20"],
-                   {"--D": REAL, "--phi": REAL, "--B": LIST, "--dps": WORK, "--so": RATE}),
+                   {"--D": REAL, "--phi": REAL, "--B": LIST, "--dps": WORK, "--so": RATE, "--elastic-time": REAL}),
         "mc-ilp": (["mc", "--model", "ilp", "--B-phi", "0.1", "--B-rashba", "3", "--B-dresselhaus", "0.7",
                     "--B-cubic", "0.3", "--B=0.02,0.05,1"],
                    {"--B-phi": REAL, "--B-rashba": REAL, "--B-dresselhaus": REAL, "--B-cubic": REAL, "--B": LIST,
@@ -129,7 +130,7 @@ def _cases(files):
                     {"--shape": LIST, "--l": REAL, "--L-phi": REAL, "--so": RATE}),
         "ucf": (["ucf", "--shape", "1"],
                 {"--shape": LIST, "--so": RATE, "--mag": RATE, "--L-phi": REAL, "--L-T": REAL, "--delta-E": REAL,
-                 "--delta-flux": REAL, "--flux": REAL, "--dps": WORK}),
+                 "--delta-flux": REAL, "--flux": REAL, "--dps": WORK, "--l": REAL}),
         "ucf-box": (["ucf", "--shape", "1,0.5,0.25", "--so", "1"],
                     {"--shape": LIST, "--L-phi": REAL, "--L-T": REAL, "--delta-E": REAL, "--mag": RATE}),
         "ucf-half-widths": (["ucf", "--shape", "1", "--half-widths"],
@@ -220,6 +221,10 @@ def _cases(files):
                       {"--B-phi": REAL, "--B-so": RATE, "--B-mag": RATE, "--B": LIST}),
         "ucf-zeeman": (["ucf", "--shape", "1", "--zeeman", "2"],
                        {"--zeeman": LIST, "--so": RATE, "--delta-E": REAL, "--L-phi": REAL}),
+        # the Zeeman mpmath path: a tiny splitting once needed ~600 extra digits (minutes); now a capped estimate
+        "mc-zeeman-dps": (["mc", "--D", "0.01", "--so", "1e11", "--phi", "1e10", "--g-factor", "2", "--B", "0.01",
+                           "--dps", "15"],
+                          {"--g-factor": REAL, "--B": LIST, "--dps": WORK, "--so": RATE}),
         # issue 16: Dirac materials
         "mc-graphene": (["mc", "--dim", "2", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
                          "--B-intravalley", "0.2", "--B", "0.001,0.01"],
@@ -253,13 +258,13 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "ring-zeeman",
               "distribution", "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit",
               "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
-              "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene"]
+              "mc-zeeman-dps", "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
             "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10, "distribution-fit": 10,
             "ring-fit-ring": 6, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
-            "channels-zeeman": 12, "validate-geometry": 12, "validate-wl-flux": 8}
+            "channels-zeeman": 12, "validate-geometry": 12, "validate-wl-flux": 8, "mc-zeeman-dps": 10}
 DEFAULT_EXAMPLES = 20
 
 
@@ -324,6 +329,14 @@ def test_tiny_thermal_length_answers_fast(case, files):
     argv = _with(_cases(files)[case][0], "--L-T", "1e-300")
     status, out, err, _ = run_cli(argv, budget=3.0)
     assert_clean(argv, status, out, err)
+
+
+def test_zeeman_dps_cap_holds_for_the_whole_list_of_fields():
+    """mc --dps evaluates one field at a time (progress); the API's work cap must still cover all of them."""
+    fields = ",".join(f"{0.01 * (k + 1):g}" for k in range(60))
+    argv = ["mc", "--D", "0.01", "--phi", "1e10", "--so", "1e11", "--g-factor", "2", f"--B={fields}", "--dps", "15"]
+    status, out, err, _ = run_cli(argv, budget=5.0)   # CPU seconds: refused before the work (60 x 0.44 s)
+    assert assert_clean(argv, status, out, err) == "refused" and "60 field(s)" in err, err
 
 
 def test_hostile_input_counts():

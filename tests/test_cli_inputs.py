@@ -203,7 +203,7 @@ _T4 = [[0.5, 0.2, 0.2, 0.1], [0.2, 0.5, 0.1, 0.2], [0.1, 0.2, 0.5, 0.2], [0.2, 0
     ({"T": [[0, None], [1, 0]], "N": [1, 1]}, "got NoneType"),
     ({"T": [[0, 1], [1, 0]], "N": "11"}, '"N" must be a non-empty list'),
     ({"T": [[0, 1], [1, 0]], "N": [1, "1"]}, '"N" must hold numbers'),
-    ({"T": [[0] * 1001] * 1001, "N": [1] * 1001}, "has 1001 rows; the cap is 1000"),
+    ({"T": [[0] * 257] * 257, "N": [1] * 257}, "has 257 rows; the cap is 256"),   # multiterminal.MAX_LEADS
     ({"T": [[0, 1], [1, 0]], "N": [1, 1, 1]}, "N: expected 2 channel numbers"),
 ])
 def test_landauer_file_structure(tmp_path, payload, fragment):

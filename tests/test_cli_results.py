@@ -266,7 +266,7 @@ def _fake_command(monkeypatch, run, name="fake"):
     import mesocorr.cli as cli
 
     mod = types.SimpleNamespace(NAME=name, HELP="test command", register=lambda p: None, run=run)
-    monkeypatch.setattr(cli, "_command_modules", lambda: [mod])
+    monkeypatch.setattr(cli, "_command_modules", lambda command=None: [mod])
 
 
 def _raise(exc):

@@ -16,9 +16,13 @@ from mesocorr.diagrams.bubble import DrudeBubble
 from mesocorr.diagrams.impurity import ImpurityCorrelator
 from mesocorr.diagrams.ladder import Ladder
 from mesocorr.diagrams.lines import GreenLine
+from mesocorr.diagrams.pair_kernel import DisorderMechanism, UniformTerm, exact_complex, spin_half_model, zeeman_term
+from mesocorr.integrals.matrix_functions import to_mpmath, to_numpy
 from mesocorr.symbolic.channels import Channel, channels
+from mesocorr.symbolic.internal_space import Factor, InternalSpace, spin_half
 from mesocorr.symbolic.propagators import Cooperon, Diffuson
 from mesocorr.symbolic.spin import decay_rate, diagonalise, spin_kernel
+from mesocorr.symbolic.zeeman import singlet_zeeman_dephasing, zeeman_block
 
 
 @pytest.fixture
@@ -56,6 +60,24 @@ CASES = {
     "Derivation.equation(rhs)": lambda s: Derivation("t", "t", "t").equation("t", "a", s),
     "check_symbolic(a)": lambda s: check_symbolic("c", "s", s, x),
     "sympy_value": lambda s: sympy_value("v", s),
+    # the internal-space engine (issue 14)
+    "Factor(matrices)": lambda s: Factor("f", {"0": s}),
+    "Factor(matrix entry)": lambda s: Factor("f", {"0": [[s, 0], [0, 1]]}),
+    "InternalSpace(time_reversal)": lambda s: InternalSpace(spin_half(), time_reversal=s),
+    "DisorderMechanism(rates)": lambda s: DisorderMechanism("m", [sp.eye(2)], [s], 1),
+    "DisorderMechanism(matrices)": lambda s: DisorderMechanism("m", s, [1], 1),
+    "UniformTerm(matrix)": lambda s: UniformTerm("u", [[s, 0], [0, 0]]),
+    "zeeman_term(omega)": lambda s: zeeman_term(InternalSpace(spin_half()), (0, 0, s)),
+    "spin_half_model(so)": lambda s: spin_half_model(so=(s, 0, 0)),
+    "spin_half_model(zeeman)": lambda s: spin_half_model(zeeman=(0, 0, s)),
+    "spin_half_model(potential)": lambda s: spin_half_model(potential=s),
+    "exact_complex(value)": lambda s: exact_complex("v", s),
+    "zeeman_block(omega)": lambda s: zeeman_block((1, 1, 1), omega=s),
+    "zeeman_block(so)": lambda s: zeeman_block(s),
+    "singlet_zeeman_dephasing(so)": lambda s: singlet_zeeman_dephasing((s, 0, 0)),
+    "to_mpmath(matrix entry)": lambda s: to_mpmath([[s]]),
+    "to_mpmath(matrix)": lambda s: to_mpmath(s),
+    "to_numpy(matrix entry)": lambda s: to_numpy([[s]]),
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from mesocorr.cli import format_table
 from mesocorr.commands.matrix_input import channel_counts, json_object, real_matrix
 from mesocorr.options import lead_pair
-from mesocorr.multiterminal import solve_multiterminal
+from mesocorr.multiterminal import MAX_LEADS, solve_multiterminal
 
 NAME = "landauer"
 ORDER = 50
@@ -16,8 +16,8 @@ DESCRIPTION = (HELP + ". T.json = {\"T\": [[...], ...], \"N\": [...]}: T[a-1][b-
                "for ONE spin channel (divide by 2 for spin-degenerate electrons).")
 
 
-#: cap of the CLI on the number of leads (README "Input rules and caps")
-MAX_LEADS = 1000
+# cap on the number of leads: the API's (multiterminal.MAX_LEADS = 256; README "Input rules and caps"); the CLI
+# used to advertise 1000 and read a 1000-lead file only for the API to refuse it
 HINT = '{"T": [[...], ...], "N": [...]}, T[a-1][b-1] = transmission from lead b into lead a'
 
 

@@ -10,6 +10,7 @@ from mesocorr.ilp import ilp_magnetoconductance
 from mesocorr.options import count, exact_rate_spec, exact_real, exact_real_list
 from mesocorr.progress import progress
 from mesocorr.wl import cooperon_channel_table, magnetoconductance
+from mesocorr.zeeman import check_magnetoconductance_work
 
 NAME = "mc"
 ORDER = 40
@@ -52,6 +53,9 @@ def register(p):
                    help=f"fields in tesla, comma-separated (leading minus: --B=-0.03,0.01); at most {MAX_FIELDS}, "
                         f"{MAX_FIELDS_DPS} with --dps")
     p.add_argument("--width", type=exact_real, default=None, help="wire width W (m), required for --dim 1")
+    p.add_argument("--elastic-time", dest="elastic_time", type=exact_real, default=None,
+                   help="elastic time tau (s), only to check the regime: warns for |B| > B_tau = hbar/(4 e D tau) "
+                        "and rates above 1/tau")
     p.add_argument("--dps", type=count(1, MAX_DPS, "the CLI's cap on mpmath digits"), default=None,
                    help=f"evaluate with mpmath at this many digits (1..{MAX_DPS})")
     p.add_argument("--g-factor", dest="g_factor", type=exact_real, default=None,
@@ -222,12 +226,15 @@ def run(args):
     if args.model in DIRAC_CHOICES:
         return _dirac(args)
     D, so, mag, phi = _scattering(args)
-    kw = dict(dim=args.dim, D=D, so=so, mag=mag, phi=phi, width=args.width)
+    kw = dict(dim=args.dim, D=D, so=so, mag=mag, phi=phi, width=args.width, elastic_time=args.elastic_time)
     if args.g_factor is not None:
         kw.update(g_factor=args.g_factor, B_inplane=0 if args.B_inplane is None else args.B_inplane)
     if args.dps is None:
         out = [float(v) for v in magnetoconductance(args.B, **kw)]
     else:  # one field at a time, with progress on stderr when it takes long
+        if args.g_factor is not None and args.g_factor != 0:   # the API's cap, for the whole list of fields
+            check_magnetoconductance_work([float(b) for b in args.B], dps=args.dps,
+                                          **{k: v for k, v in kw.items() if k != "elastic_time"})
         out = [mpmath.nstr(magnetoconductance(b, dps=args.dps, **kw), args.dps)
                for b in progress(args.B, label="mc: fields")]
     zeeman = args.g_factor is not None and args.g_factor != 0

@@ -36,6 +36,9 @@ def register(p):
     p.add_argument("--spinless", action="store_true", help="spinless electrons (one channel per kind)")
     p.add_argument("--L-phi", dest="L_phi", type=exact_real, default=None, help="dephasing length (unit of --shape)")
     p.add_argument("--L-T", dest="L_T", type=exact_real, default=None, help="thermal length sqrt(hbar D/k_B T) (unit of --shape)")
+    p.add_argument("--l", dest="mean_free_path", type=exact_real, default=None,
+                   help="mean free path (unit of --shape), only to check the regime: warns if l is not << L, "
+                        "L_phi, L_T")
     p.add_argument("--delta-E", dest="delta_E", type=exact_real, default=None,
                    help="energy difference dE of the correlation, in units of E_c = hbar D/L^2")
     p.add_argument("--delta-flux", dest="delta_flux", type=exact_real, default=None,
@@ -68,7 +71,7 @@ def run(args):
     zeeman = args.zeeman is not None and (any(args.zeeman) if isinstance(args.zeeman, tuple) else args.zeeman != 0)
     if zeeman:
         return _run_zeeman(args, kw, correlation)
-    var = _api.ucf_variance(dps=args.dps, **kw)
+    var = _api.ucf_variance(dps=args.dps, mean_free_path=args.mean_free_path, **kw)
     if args.dps is None:
         variance, rms = _digits(var, None), repr(math.sqrt(var))
     else:
