@@ -87,7 +87,7 @@ def _nyquist_rate(T, sample: dict):
 def dephasing_time(T, law: str, params: dict, nyquist: dict | None = None):
     r""":math:`\tau_\phi(T)` in s of a built-in law (``"power"``: :math:`1/(aT^p)`; ``"power+saturation"``:
     :math:`1/(aT^p + 1/\tau_{sat})`; ``"nyquist"``: :math:`1/(c\,\Gamma_{AAK}(T))` for the sample ``nyquist``,
-    see :func:`nyquist_sample`; ``"nyquist+saturation"``); ``T`` in K.
+    see ``nyquist_sample``; ``"nyquist+saturation"``); ``T`` in K.
 
     >>> float(dephasing_time(2.0, "power", {"a": 1e9, "p": 1.0}))
     5e-10
@@ -224,7 +224,7 @@ def fit_dephasing(T, amplitude, probe: str = "ab-ring", D: float = None, circumf
         ``ab-ring``: which harmonic (1 = h/e).
     spinless : bool
     nyquist : dict, optional
-        The sample of the ``nyquist`` laws (:func:`nyquist_sample`; ``diffusion_constant`` defaults to ``D``).
+        The sample of the ``nyquist`` laws (``nyquist_sample``; ``diffusion_constant`` defaults to ``D``).
     strict : bool
         Raise ``ValueError`` instead of returning a fit with warnings.
 

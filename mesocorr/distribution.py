@@ -189,6 +189,8 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
         Kernel exponent, :math:`0\le\alpha<2` (3/2: quasi-1D Coulomb; 1: 2D; 1/2: 3D).
     tau_D : float
         Diffusion time :math:`L^2/D` in ns (or give ``length`` (m) and ``D`` (m²/s)).
+    length, D : float, optional
+        Wire length (m) and diffusion constant (m²/s), instead of ``tau_D``.
     x : float or sequence
         Positions (units of L) at which :math:`f` is returned.
     n_x : int
@@ -206,8 +208,8 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
         Report the iterations on stderr (:func:`mesocorr.progress.progress`).
     max_seconds : float
         Cap on the estimated run time (:func:`mesocorr.integrals.distribution.estimated_seconds`, from the
-        grid sizes and :math:`\tilde\kappa`), checked before the work starts (default :data:`MAX_SECONDS`).
-        :math:`\tilde\kappa` itself is capped at :data:`MAX_KAPPA_TILDE`.
+        grid sizes and :math:`\tilde\kappa`), checked before the work starts (default ``MAX_SECONDS``).
+        :math:`\tilde\kappa` itself is capped at ``MAX_KAPPA_TILDE``.
 
     Returns
     -------

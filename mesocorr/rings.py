@@ -486,7 +486,7 @@ def _amplitude_prefactor_mp(geometry, s, w, x):
 def aas_harmonics(L_phi: float, geometry: str = "cylinder", so=0, mag=0, spinless: bool = False,
                   n_harmonics: int = 4) -> list[dict]:
     r"""The winding amplitudes of :func:`aas_oscillation` alone (no flux grid); the cheap call for fits
-    (:mod:`mesocorr.dephasing_fit`).
+    (``mesocorr.dephasing_fit``).
 
     Parameters
     ----------
