@@ -30,6 +30,7 @@ import sympy as sp
 
 from mesocorr.symbolic.spin import diagonalise
 from mesocorr.arguments import one_or_three, sympy_value
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["Channel", "channels", "rate_components", "KINDS"]
 
@@ -119,9 +120,9 @@ class Channel:
 
     def latex(self) -> str:
         """LaTeX of ``Γ = gap`` (with the weight for a Cooperon channel)."""
-        s = f"{self.symbol_latex} = {sp.latex(self.gap)}"
+        s = f"{self.symbol_latex} = {latex(self.gap)}"
         if self.wl_weight is not None:
-            s += rf",\quad w = {sp.latex(self.wl_weight)}"
+            s += rf",\quad w = {latex(self.wl_weight)}"
         return s
 
     def _latex(self, printer, *args, **kwargs) -> str:

@@ -46,6 +46,7 @@ import sympy as sp
 from mesocorr.arguments import sympy_value
 
 from mesocorr.diagrams.impurity import AXES, PAULI, ImpurityCorrelator
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["PAULI", "spin_kernel", "decay_rate", "channel_basis", "exchange_operator",
            "diagonalise", "EigenChannel", "AXES"]
@@ -115,6 +116,14 @@ class EigenChannel:
     eigenvalue: sp.Expr
     gap: sp.Expr
     exchange_parity: sp.Expr
+
+    def latex(self) -> str:
+        r"""``\Gamma_{name} = gap`` with the exchange parity, by :func:`mesocorr.latex`."""
+        label = "S" if self.name == "singlet" else "T_" + self.name[-1]
+        return rf"\Gamma_{{{label}}} = {latex(self.gap)},\quad P = {latex(self.exchange_parity)}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
 
 def diagonalise(kind: str, so, mag, potential=None) -> list[EigenChannel]:

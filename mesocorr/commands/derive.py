@@ -6,12 +6,14 @@ import sys
 
 from mesocorr.cli import CliError, format_table
 from mesocorr.derivations import catalogue
+from mesocorr.symbolic.printing import plain_text
 
 NAME = "derive"
 ORDER = 1
 HELP = "run the catalogue of derivations and write LaTeX and Markdown documents (the main job)"
 DESCRIPTION = ("Run derivations (all, or the NAMEs given), each a sequence of steps computed by the library that ends "
-               "in checks against the literature, and write NAME.tex / NAME.md into --out.")
+               "in checks against the literature, and write NAME.tex / NAME.md into --out (figures as PNG and PDF "
+               "when matplotlib is installed). Exit status 1 if a check fails or --pdf was asked and pdflatex failed.")
 
 
 def register(p):
@@ -35,16 +37,18 @@ def run(args):
     if unknown:
         raise CliError(f"unknown derivation {', '.join(unknown)}; available: {', '.join(available)}")
     todo = args.names or available
-    results, rows = [], []
+    results, rows, pdf_ok = [], [], []
     for k, name in enumerate(todo, 1):
         if not args.json:
             print(f"[{k}/{len(todo)}] {name} ...", file=sys.stderr, flush=True)
         d = catalogue.build(name)
         written = catalogue.write(d, args.out, formats, pdf=args.pdf)
         checks = [c.as_dict() for c in d.checks]
-        entry = {"name": name, "title": d.title, "checks": checks, "files": written["files"]}
+        entry = {"name": name, "title": plain_text(d.title), "title_latex": d.title, "checks": checks,
+                 "files": written["files"]}
         if args.pdf:
             entry["pdf"] = written["pdf"]
+        pdf_ok.append(written["pdf_ok"])
         results.append(entry)
         npass = sum(c["passed"] for c in checks)
         rows.append((name, f"{npass}/{len(checks)}", ", ".join(written["files"])))
@@ -54,4 +58,7 @@ def run(args):
     failed = [r["name"] for r in results if not all(c["passed"] for c in r["checks"])]
     if failed:
         text += f"\n\nFAILED CHECKS in: {', '.join(failed)}"
-    return {"derivations": results}, text, (1 if failed else 0)
+    no_pdf = [r["name"] for r, w in zip(results, pdf_ok) if w is False]
+    if no_pdf:
+        text += f"\n\nPDFLATEX FAILED for: {', '.join(no_pdf)}"
+    return {"derivations": results}, text, (1 if failed or no_pdf else 0)
