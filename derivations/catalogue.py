@@ -53,17 +53,22 @@ def titles() -> list[dict]:
     return [{"name": n, "title": plain_text(_module(n).TITLE), "title_latex": _module(n).TITLE} for n in names()]
 
 
+#: modules whose functions format or check rather than compute (left out of "Computed by")
+_NOT_COMPUTATIONS = ("mesocorr.derivations", "mesocorr.symbolic.printing", "mesocorr.arguments")
+
+
 def library_calls(module) -> list[str]:
     """Dotted names of the mesocorr functions and classes a derivation module uses (sorted).
 
-    Read from the module's source: names imported from mesocorr (outside the derivation framework)
-    that the module calls, and attributes taken from imported mesocorr modules (``W.kawabata_3d``).
+    Read from the module's source: names imported from mesocorr (outside the derivation framework, the
+    printer and the argument checks) that the module uses, and attributes taken from imported mesocorr
+    modules (``W.kawabata_3d``).
     """
     tree = ast.parse(inspect.getsource(module))
     imported, modules = {}, {}
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mesocorr") \
-                and not node.module.startswith("mesocorr.derivations"):
+                and not node.module.startswith(_NOT_COMPUTATIONS):
             for a in node.names:
                 target = getattr(importlib.import_module(node.module), a.name, None)
                 key = a.asname or a.name

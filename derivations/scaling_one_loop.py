@@ -67,7 +67,7 @@ def build() -> Derivation:
                    r"$\delta\sigma = -(se^2D/\pi\hbar)\sum_c w_cI_c$, "
                    r"$I_c = \int d^dq/(2\pi)^d\,(Dq^2+\Gamma_c)^{-1}$ "
                    "($s = 2$), summed over the Cooperon spin channels that stay gapless: their weight sum $W$ fixes "
-                   "the symmetry class. Higher loops are literature input (sigma-model series), converted to this "
+                   "the symmetry class. Higher loops are literature input ($\\sigma$-model series), converted to this "
                    "convention and checked.")
     rate = sp.Symbol("Gamma", positive=True)
     for cls in B.CLASSES:
@@ -100,7 +100,7 @@ def build() -> Derivation:
                r"$g \propto 1/L$ the wire beta functions are", r"(\beta_O, \beta_U, \beta_S)_{\mathrm{wire}}",
                sp.Matrix([[B.beta_g(c, 1) for c in B.CLASSES]]))
     for cls in B.CLASSES:
-        d.equation(f"Higher loops (literature sigma-model series, coupling $t = 1/(2\\pi g') = 1/(\\pi g)$, "
+        d.equation(f"Higher loops (literature $\\sigma$-model series, coupling $t = 1/(2\\pi g') = 1/(\\pi g)$, "
                    f"$g' = g/2$), {cls}:", r"\beta(t) = -\frac{dt}{d\ln L}", B.sigma_model_series(cls))
     for cls in B.CLASSES:
         d.equation(rf"Converted, $\beta_g = \beta(t)/t$ at $d = 2$ through four loops, {cls}:",

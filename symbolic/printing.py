@@ -90,13 +90,14 @@ class MesocorrLatexPrinter(LatexPrinter):
         const, rest = sp.expand(arg).as_coeff_Add()
         if const == 0 or not const.is_Rational or rest == 0:
             return self._print(arg)
+        sign = "+"
+        if rest.could_extract_minus_sign():
+            sign, rest = "-", -rest
         num, den = sp.fraction(sp.together(rest))
         coeff, monomial = den.as_coeff_Mul()
         if monomial != 1 and not monomial.is_Add:
             rest = sp.Mul(sp.expand(num / coeff), sp.Pow(monomial, -1), evaluate=False)
-        if rest.could_extract_minus_sign():
-            return f"{self._print(const)} - {self._print(-rest)}"
-        return f"{self._print(const)} + {self._print(rest)}"
+        return f"{self._print(const)} {sign} {self._print(rest)}"
 
     # ---------------------------------------------------------------- ordering of sums
     def _as_ordered_terms(self, expr, order=None):
@@ -252,6 +253,7 @@ _OPERATORS = ("ln", "log", "exp", "sin", "cos", "tan", "arctan", "coth", "tanh",
               "max", "min", "Re", "Im", "Tr", "tr", "var")
 _FONTS = ("mathrm", "text", "textrm", "textit", "textbf", "emph", "mathbf", "mathit", "mathcal", "mathsf",
           "boldsymbol", "operatorname", "mathbb", "texttt")
+_ACCENTS = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304", "vec": "\u20d7", "dot": "\u0307"}
 _SIZES = ("left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr", "displaystyle",
           "textstyle")
 _SPACES = {",": " ", ";": " ", ":": " ", " ": " ", "quad": " ", "qquad": " ", "!": "", "/": ""}
@@ -304,10 +306,16 @@ def _group(s: str, i: int) -> tuple[str, int]:
     return s[i], i + 1
 
 
-def _wrap(x: str) -> str:
-    """Parenthesise a fraction part that is not a single token."""
+def _wrap(x: str, denominator: bool = False) -> str:
+    """Parenthesise a fraction part that is not a single token (a denominator: not a single factor)."""
     x = x.strip()
-    return f"({x})" if re.search(r"[\s+\-−/·×]", x) and not re.fullmatch(r"\(.*\)", x) else x
+    if re.fullmatch(r"\(.*\)", x):
+        return x
+    if re.search(r"[\s+\-−/·×]", x):
+        return f"({x})"
+    if denominator and not re.fullmatch(r"\d+(\.\d+)?|[^\W\d_][\u0300-\u036f]?(_\w+)?[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*", x):
+        return f"({x})"
+    return x
 
 
 def _script(x: str, sup: bool) -> str:
@@ -333,10 +341,13 @@ def _math_text(s: str) -> str:
                 a, i = _group(s, i)
                 b, i = _group(s, i)
                 lead = " " if out and re.search(r"[\w)\]}]$", out[-1]) else ""
-                out.append(f"{lead}{_wrap(_math_text(a))}/{_wrap(_math_text(b))} ")
+                out.append(f"{lead}{_wrap(_math_text(a))}/{_wrap(_math_text(b), denominator=True)} ")
             elif name == "sqrt":
                 a, i = _group(s, i)
                 out.append("√" + _wrap(_math_text(a)))
+            elif name in _ACCENTS:
+                a, i = _group(s, i)
+                out.append(_math_text(a) + _ACCENTS[name])
             elif name in _FONTS:
                 a, i = _group(s, i)
                 out.append(_math_text(a))

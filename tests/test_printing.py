@@ -1,0 +1,142 @@
+"""The one LaTeX printer (``mesocorr.latex``) and the plain-text form of prose with inline maths.
+
+Expected strings are written by hand (the typesetting of the HLN, Kawabata and Evers-Mirlin formulas as the
+papers print them); every ``_repr_latex_`` of the library is rendered and, where pdflatex exists, compiled."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+import sympy as sp
+
+import mesocorr
+from mesocorr.symbolic import wl as W
+from mesocorr.symbolic.printing import MesocorrLatexPrinter, latex, latex_terms, plain_text, tex_number
+
+B, Bc = W.SYMBOLS["B"], W.SYMBOLS["B_c"]
+
+
+def test_public_name_and_sympy_settings():
+    assert mesocorr.latex is latex
+    x = sp.Symbol("x")
+    assert latex(sp.log(x)) == r"\ln{\left(x \right)}"
+    assert latex(sp.atan(x)) == r"\arctan{\left(x \right)}"
+    # SymPy's own settings still work, and the signature fits sympy.init_printing(latex_printer=...)
+    assert latex(sp.log(x), ln_notation=False) == r"\log{\left(x \right)}"
+    assert latex(x**2, mode="inline") == "$x^{2}$"
+    assert latex(sp.polygamma(0, (B + 2 * Bc) / (2 * B)), canonical_arguments=False) \
+        == r"\psi{\left(\frac{B + 2 B_{c}}{2 B} \right)}"
+
+
+def test_digamma_polygamma_and_hurwitz_zeta():
+    x = sp.Symbol("x", positive=True)
+    assert latex(sp.polygamma(0, x)) == r"\psi{\left(x \right)}"
+    assert latex(sp.polygamma(2, x)) == r"\psi^{(2)}{\left(x \right)}"
+    assert latex(sp.polygamma(0, x) ** 2) == r"\left[\psi{\left(x \right)}\right]^{2}"
+    assert latex(sp.zeta(sp.Rational(1, 2), sp.Rational(1, 2) + x)) == r"\zeta{\left(\frac{1}{2}, \frac{1}{2} + x \right)}"
+    assert latex(sp.zeta(3)) == r"\zeta{\left(3 \right)}"
+
+
+def test_the_library_hln_form_prints_as_in_the_paper():
+    """HLN 1980 Eq. (18): w_c (s/2 pi) [ln(B/B_c) + psi(1/2 + B_c/B)] - not psi((B + 2 B_c)/(2B)), not log."""
+    expr = W.magnetoconductance_2d()
+    tex = latex(expr)
+    assert r"\psi{\left(\frac{1}{2} + \frac{B_{c}}{B} \right)}" in tex
+    assert r"\ln{\left(\frac{B}{B_{c}} \right)}" in tex and r"\log" not in tex and "polygamma" not in tex
+    assert sp.latex(expr) != tex  # SymPy's own printer keeps its defaults (no global patching)
+
+
+def test_canonical_argument_with_several_fields_and_negative_rest():
+    Bphi, Bso = sp.symbols("B_phi B_so", positive=True)
+    tex = latex(sp.polygamma(0, (3 * B + 6 * Bphi + 8 * Bso) / (6 * B)))
+    assert tex == r"\psi{\left(\frac{1}{2} + \frac{B_{\phi} + \frac{4 B_{so}}{3}}{B} \right)}"
+    assert latex(sp.polygamma(0, (B - 2 * Bc) / (2 * B))) == r"\psi{\left(\frac{1}{2} - \frac{B_{c}}{B} \right)}"
+    # display only: the expression is unchanged
+    arg = (B + 2 * Bc) / (2 * B)
+    assert sp.polygamma(0, arg).args[1] == arg
+
+
+def test_series_in_ascending_order():
+    """Evers & Mirlin, RMP 80, 1355 (2008), Eq. (2.20): beta(t) = eps t - 2 t^2 - 12 zeta(3) t^5 (orthogonal)."""
+    t, eps = sp.symbols("t epsilon")
+    assert latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2) == r"\epsilon t - 2 t^{2} - 12 t^{5} \zeta{\left(3 \right)}"
+    g = sp.Symbol("g", positive=True)
+    assert latex(1 - 2 / (sp.pi * g) - 12 * sp.zeta(3) / (sp.pi**4 * g**4)) \
+        == r"1 - \frac{2}{\pi g} - \frac{12 \zeta{\left(3 \right)}}{\pi^{4} g^{4}}"
+    x = sp.Symbol("x")
+    assert latex(x**3 + x + 1 + sp.O(x**4), order=None) == r"1 + x + x^{3} + O\left(x^{4}\right)"
+    # not a series: SymPy's order is kept
+    D, q, w, G = sp.symbols("D q omega Gamma")
+    assert latex(D * q**2 - sp.I * w + G) == sp.latex(D * q**2 - sp.I * w + G)
+    assert MesocorrLatexPrinter({"ascending": False}).doprint(eps * t - 2 * t**2 - t**5) == sp.latex(eps * t - 2 * t**2 - t**5)
+
+
+def test_latex_terms_rebuild_the_printed_sum():
+    x = sp.Symbol("x")
+    expr = 1 - x + x**2 / 2
+    assert " ".join(latex_terms(expr)) == latex(expr)
+    assert latex_terms(-x + 3) == ["3", "- x"]
+
+
+def test_tex_number():
+    assert tex_number("2e10") == r"2 \times 10^{10}"
+    assert tex_number("1e-4") == "10^{-4}"
+    assert tex_number(2.5e-13) == r"2.5 \times 10^{-13}"
+    assert tex_number("0.05") == "0.05" and tex_number(7) == "7"
+    with pytest.raises(ValueError, match="x: not a number"):
+        tex_number("1e10; rm -rf")
+
+
+@pytest.mark.parametrize("tex, text", [
+    (r"$\Delta\sigma = \frac{1}{\pi}\left[\ln\frac{B}{B_\phi} + \psi\left(\frac12 + \frac{B_\phi}{B}\right)\right]$",
+     "Δσ = 1/π [ln(B/B_φ) + ψ(1/2 + B_φ/B)]"),
+    (r"$\tau_\phi \gg \tau$, $10^{-12}$, $\lvert a-b\rvert$", "τ_φ ≫ τ, 10⁻¹², |a-b|"),
+    (r"$\mathrm{var}\,g = 2/15$ and $\sqrt{eB/\hbar}$", "var g = 2/15 and √(eB/ħ)"),
+    (r"costs \$5, no maths", r"costs $5, no maths"),
+])
+def test_plain_text(tex, text):
+    assert plain_text(tex) == text
+
+
+def test_plain_text_refuses_what_it_cannot_render():
+    with pytest.raises(ValueError, match=r"no plain-text form for \\unknowncommand"):
+        plain_text(r"$\unknowncommand x$")
+    with pytest.raises(TypeError, match="text"):
+        plain_text(3)
+
+
+def _repr_latex_objects():
+    """One instance of every SymPy-side class the library returns."""
+    from mesocorr.diagrams import hikami, impurity, ucf
+    from mesocorr.diagrams.bubble import DrudeBubble
+    from mesocorr.diagrams.ladder import Ladder
+    from mesocorr.symbolic import spin
+    from mesocorr.symbolic.propagators import cooperon_pole, diffusion_pole
+
+    a = sp.symbols("a_x a_y a_z", nonnegative=True)
+    b = sp.symbols("b_x b_y b_z", nonnegative=True)
+    return [mesocorr.channels("cooperon", so=sp.Symbol("Gamma_so", positive=True))[1], diffusion_pole(2),
+            cooperon_pole(2), cooperon_pole(2).propagator, spin.diagonalise("cooperon", a, b)[0],
+            hikami.hikami_box(2), impurity.ScatteringVertex("spin-orbit", 1, sp.Symbol("a_y")),
+            impurity.ImpurityCorrelator(sp.Symbol("gamma_0"), a, b), ucf.TOPOLOGIES[0],
+            ucf.ucf_diagrams("cooperon")[0], DrudeBubble(2), Ladder("diffuson"),
+            Ladder("diffuson").lines(q=sp.Symbol("q"))[0]]
+
+
+def test_every_library_object_has_repr_latex():
+    for obj in _repr_latex_objects():
+        tex = obj._repr_latex_()
+        assert tex.startswith("$") and tex.endswith("$") and tex.count("$") == 2, (type(obj), tex)
+        assert r"\log" not in tex and "polygamma" not in tex, tex
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_every_repr_latex_compiles(tmp_path):
+    body = "\n\n".join(obj._repr_latex_() for obj in _repr_latex_objects())
+    (tmp_path / "r.tex").write_text("\\documentclass{article}\\usepackage{amsmath,amssymb}\\begin{document}\n"
+                                    + body + "\n\\end{document}\n")
+    r = subprocess.run([shutil.which("pdflatex"), "-interaction=nonstopmode", "-halt-on-error", "r.tex"], cwd=tmp_path,
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stdout[-2000:]
