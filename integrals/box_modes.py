@@ -25,12 +25,20 @@ MAX_MODES = 5_000_000
 
 def box_mode_energies(shape, q2max: float) -> np.ndarray:
     r"""All :math:`q^2 L^2 \le q_{max}^2 L^2` of the box ``shape = (1, W[, H])`` (sorted not guaranteed)."""
+    if not math.isfinite(q2max) or q2max / math.pi**2 > MAX_MODES**2:
+        raise ValueError(f"mean_free_path: the cutoff admits more than {MAX_MODES} modes along L; use a larger l")
     if q2max < math.pi**2:
         return np.empty(0)
     nmax = int(math.floor(math.sqrt(q2max) / math.pi))
+    if nmax > MAX_MODES:
+        raise ValueError(f"mean_free_path: the cutoff admits {nmax} modes along L (> {MAX_MODES})")
     energies = (math.pi * np.arange(1, nmax + 1, dtype=float)) ** 2
     for width in shape[1:]:
-        mmax = int(math.floor(width * math.sqrt(q2max) / math.pi))
+        m_float = width * math.sqrt(q2max) / math.pi
+        if not math.isfinite(m_float) or energies.size * (m_float + 1) > 4 * MAX_MODES:
+            raise ValueError(f"mean_free_path: the cutoff admits too many modes (> {MAX_MODES}); "
+                             "use a larger l or a smaller sample")
+        mmax = int(math.floor(m_float))
         if energies.size * (mmax + 1) > 4 * MAX_MODES:
             raise ValueError(f"mean_free_path: the cutoff admits too many modes (> {MAX_MODES}); "
                              "use a larger l or a smaller sample")

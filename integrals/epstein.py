@@ -57,6 +57,8 @@ from functools import cache
 import mpmath
 import numpy as np
 
+from mesocorr.arguments import integer
+
 __all__ = ["mode_sums", "mode_sums_mp", "heat_trace", "heat_trace_mp", "thermal_kernels",
            "naive_mode_sum", "ModeSumResult"]
 
@@ -64,6 +66,24 @@ __all__ = ["mode_sums", "mode_sums_mp", "heat_trace", "heat_trace_mp", "thermal_
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
 _N_THETA = 7            # terms of each 1D theta series (|x| >= pi cos(alpha) ~ 2: e^{-2*49} negligible)
 _ALPHA_STEPS = 8        # ray angles k*pi/(4*8), k = 0..8
+#: largest ``dps`` of :func:`mode_sums_mp` (mesocorr.ucf caps its own at 30: ~10-30 s)
+MAX_DPS = 100
+#: largest gap/energy/temperature scale (eigenvalue units) of the float64 sums: beyond it the heat trace
+#: at the first node leaves the float64 range
+MAX_SCALE = 1e100
+#: most modes :func:`naive_mode_sum` builds (memory and time)
+NAIVE_MAX_MODES = 20_000_000
+
+
+def _check_ratios(ratios) -> list[float]:
+    out = []
+    for i, r in enumerate(ratios):
+        if isinstance(r, bool) or not (np.isfinite(float(r)) and float(r) > 0):
+            raise ValueError(f"ratios[{i}]: aspect ratios must be finite and positive, got {r!r}")
+        out.append(float(r))
+    if len(out) > 2:
+        raise ValueError(f"ratios: at most two Neumann axes (a box), got {len(out)}")
+    return out
 
 
 def _theta_full(x: np.ndarray) -> np.ndarray:
@@ -187,11 +207,14 @@ def mode_sums(ratios: Sequence[float], gap, energy=0.0, temperature: float = 0.0
     -------
     (R, B) : arrays of the broadcast shape. Accuracy ~1e-13 relative (checked against the mpmath path).
     """
+    ratios = _check_ratios(ratios)
     a, eps = np.broadcast_arrays(np.asarray(gap, dtype=float), np.abs(np.asarray(energy, dtype=float)))
-    if np.any(a < 0) or not np.all(np.isfinite(a)):
-        raise ValueError("gap: must be finite and non-negative")
-    if not np.all(np.isfinite(eps)):
-        raise ValueError("energy: must be finite")
+    if np.any(a < 0) or not np.all(np.isfinite(a)) or np.any(a > MAX_SCALE):
+        raise ValueError(f"gap: must be finite, non-negative and at most {MAX_SCALE:g}")
+    if not np.all(np.isfinite(eps)) or np.any(eps > MAX_SCALE):
+        raise ValueError(f"energy: must be finite and |energy| <= {MAX_SCALE:g}")
+    if not (math.isfinite(temperature) and 0 <= temperature <= MAX_SCALE):
+        raise ValueError(f"temperature: must lie in [0, {MAX_SCALE:g}], got {temperature!r}")
     if temperature and np.any(eps > 0):
         raise ValueError("temperature: thermal averaging is implemented for energy = 0 only")
     ring = np.empty(a.shape)
@@ -218,6 +241,8 @@ def mode_sums(ratios: Sequence[float], gap, energy=0.0, temperature: float = 0.0
             continue
         ring[sel] = (t[None, :] * np.exp(-(aa - 1j * ee) * t[None, :]) * theta[None, :]).sum(axis=1).real
         box[sel] = (_box_kernel(aa, ee, t[None, :]) * theta[None, :]).sum(axis=1).real
+    if not (np.all(np.isfinite(ring)) and np.all(np.isfinite(box))):
+        raise ValueError("gap: the mode sums leave the float64 range for these gaps/ratios")
     return ring, box
 
 
@@ -402,6 +427,7 @@ def mode_sums_mp(ratios: Sequence, gaps, weights=None, energy=0, temperature=0, 
     (half the cost) and returns it as both entries; the tolerance is then relative to that total. The returned mpf carry ``dps + guard`` digits: round them inside
     ``mpmath.workdps(dps)``.
     """
+    dps = integer("dps", dps, minimum=1, maximum=MAX_DPS)
     if isinstance(gaps, (int, float, mpmath.mpf)):
         gaps = [gaps]
     gaps = list(gaps)
@@ -410,8 +436,14 @@ def mode_sums_mp(ratios: Sequence, gaps, weights=None, energy=0, temperature=0, 
         raise ValueError("gaps: need one weight per gap and at least one gap")
     with mpmath.workdps(dps + guard):
         rat = [mpmath.mpf(r) for r in ratios]
-        if any(mpmath.mpf(g) < 0 for g in gaps):
-            raise ValueError("gaps: must be non-negative")
+        if any(not mpmath.isfinite(mpmath.mpf(g)) or mpmath.mpf(g) < 0 for g in gaps):
+            raise ValueError("gaps: must be finite and non-negative")
+        if any(not mpmath.isfinite(r) or r <= 0 for r in rat):
+            raise ValueError("ratios: aspect ratios must be finite and positive")
+        for name, v in (("gaps", max(mpmath.mpf(g) for g in gaps)), ("energy", abs(mpmath.mpf(energy))),
+                        ("temperature", mpmath.mpf(temperature))):
+            if not mpmath.isfinite(v) or v > MAX_SCALE:
+                raise ValueError(f"{name}: must be finite and at most {MAX_SCALE:g}")
         runs = [_integral_mp(rat, gaps, weights, energy, temperature, mpmath.mpf(s), combine) for s in ("1", "0.7")]
 
         def agreement(x, y):
@@ -441,6 +473,12 @@ def naive_mode_sum(ratios: Sequence[float], gap: float, cutoff: float) -> float:
 
     Used only by the benchmark (and tests of the truncation error); vectorised over the modes.
     """
+    ratios = _check_ratios(ratios)
+    if not (math.isfinite(cutoff) and cutoff > 0) or not (math.isfinite(gap) and gap >= 0):
+        raise ValueError("cutoff: cutoff must be finite and positive, gap finite and non-negative")
+    modes = math.sqrt(cutoff) * math.prod(math.sqrt(cutoff) / r + 1 for r in ratios)
+    if modes > NAIVE_MAX_MODES:
+        raise ValueError(f"cutoff: about {modes:.3g} modes below the cutoff exceed the cap of {NAIVE_MAX_MODES}")
     nx = np.arange(1, int(math.sqrt(cutoff)) + 2, dtype=float)
     lam = nx**2
     for r in ratios:

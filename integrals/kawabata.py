@@ -22,24 +22,47 @@ References
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 import numpy as np
-import sympy as sp
 
-__all__ = ["kawabata_f3", "kawabata_f3_mp", "hurwitz_coefficients"]
+from mesocorr.arguments import integer
+from mesocorr.integrals.derived_constants import bernoulli
+
+__all__ = ["kawabata_f3", "kawabata_f3_mp", "hurwitz_coefficients", "hurwitz_fractions"]
 
 _THRESHOLD = 10.0
 _N_TERMS = 14
+#: largest ``dps`` of :func:`kawabata_f3_mp`
+MAX_DPS = 2000
 
 
-def hurwitz_coefficients(n: int) -> list[sp.Rational]:
-    r""":math:`c_k = B_{2k}(s)_{2k-1}/(2k)!` at :math:`s = 1/2` (exact): ``[1/24, -1/384, ...]``."""
+def hurwitz_coefficients(n: int) -> list:
+    r""":math:`c_k = B_{2k}(s)_{2k-1}/(2k)!` at :math:`s = 1/2` (exact, SymPy): ``[1/24, -1/384, ...]``.
+
+    The independent route to :func:`hurwitz_fractions` (SymPy's Bernoulli numbers and rising factorials).
+    """
+    import sympy as sp
+
     half = sp.Rational(1, 2)
     return [sp.bernoulli(2 * k) / sp.factorial(2 * k) * sp.rf(half, 2 * k - 1) for k in range(1, n + 1)]
 
 
-_C = [float(c) for c in hurwitz_coefficients(_N_TERMS)]
+def hurwitz_fractions(n: int) -> list[Fraction]:
+    r"""The coefficients of :func:`hurwitz_coefficients` in exact rational arithmetic (no SymPy).
+
+    >>> hurwitz_fractions(2)
+    [Fraction(1, 24), Fraction(-1, 384)]
+    """
+    out = []
+    for k in range(1, n + 1):
+        rising = math.prod((Fraction(1, 2) + j for j in range(2 * k - 1)), start=Fraction(1))
+        out.append(bernoulli(2 * k) / math.factorial(2 * k) * rising)
+    return out
+
+
+_C = [float(c) for c in hurwitz_fractions(_N_TERMS)]
 
 
 def _asym(delta):
@@ -62,8 +85,8 @@ def _term(u):
 def kawabata_f3(delta) -> np.ndarray:
     r""":math:`f_3(\delta)` for :math:`\delta \ge 0` (float64, vectorised; ``inf`` gives 0)."""
     delta = np.asarray(delta, dtype=float)
-    if np.any(delta < 0):
-        raise ValueError("delta: must be non-negative")
+    if np.any(delta < 0) or np.any(np.isnan(delta)):
+        raise ValueError("delta: must be non-negative (inf allowed: f_3 = 0)")
     out = np.zeros_like(delta)
     flat_d = delta.reshape(-1)
     flat = out.reshape(-1)
@@ -88,10 +111,11 @@ def kawabata_f3(delta) -> np.ndarray:
 
 def kawabata_f3_mp(delta, dps: int):
     r""":math:`f_3(\delta)` with mpmath to ``dps`` digits (guard digits for the :math:`\delta^2` cancellation)."""
+    dps = integer("dps", dps, minimum=1, maximum=MAX_DPS)
     with mpmath.workdps(dps + 10):
         dm = mpmath.mpf(delta)
-    if dm < 0:
-        raise ValueError("delta: must be non-negative")
+    if not mpmath.isfinite(dm) or dm < 0:
+        raise ValueError("delta: must be finite and non-negative")
     lost = 2 * max(0, int(math.ceil(float(mpmath.log10(dm))))) if dm > 1 else 0
     with mpmath.workdps(dps + 10 + lost):
         dm = mpmath.mpf(delta)

@@ -2,34 +2,102 @@
 
 Every checker raises :class:`ValueError` or :class:`TypeError` whose message starts with
 the argument's name, so that the CLI can print it as its one-line error.
+
+Three rules live here (``docs/conventions.md``: "Exact input on the mpmath path", "Broadcasting",
+"Caps on work"):
+
+* **Exact input** (:func:`as_fraction`): integers, :class:`fractions.Fraction`, :class:`decimal.Decimal`
+  and SymPy rationals are read exactly; a float is read as the decimal it prints as (its shortest
+  ``repr``: ``0.01`` is ``1/100``, not the binary neighbour ``0.01000000000000000020816681711721685...``).
+* **Types mean what they say**: booleans are not numbers (``True`` is refused wherever a number is
+  expected) and a number is not a boolean (:func:`boolean`).
+* **Broadcasting** (:func:`real_values`, :func:`exact_values`, :func:`rate_values`): a parameter that takes
+  one value also takes an array of values (numpy broadcasting rules); a spin rate given as a *numpy array*
+  is an array of isotropic totals, its x, y, z components are given as a tuple or list of exactly three
+  entries (each a number or an array).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 
 __all__ = ["as_real", "positive", "nonnegative", "positive_or_none", "choice", "integer", "as_rational", "one_or_three",
-           "lead_pair", "sympy_value"]
+           "lead_pair", "sympy_value", "boolean", "as_fraction", "real_values", "exact_values", "rate_values",
+           "broadcast_shape", "check_work", "check_finite_result"]
+
+
+def _is_sympy(value) -> bool:
+    return type(value).__module__.startswith("sympy")
+
+
+def boolean(name: str, value) -> bool:
+    """``value`` if it is a bool (Python or numpy), else ``TypeError`` naming ``name`` (``'no'`` is not False)."""
+    if isinstance(value, bool):
+        return value
+    if type(value).__name__ == "bool" and type(value).__module__ == "numpy":
+        return bool(value)
+    raise TypeError(f"{name}: expected True or False, got {type(value).__name__} {value!r}")
 
 
 def as_real(name: str, value) -> float:
-    """Convert ``value`` to a finite float or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    """Convert ``value`` to a finite float or raise naming ``name``.
+
+    Accepted: Python/numpy integers and floats, :class:`~fractions.Fraction`, :class:`~decimal.Decimal`,
+    real SymPy numbers. Refused: booleans, strings, arrays, complex numbers, everything else (``TypeError``);
+    non-finite values and values beyond the float64 range (``ValueError``).
+    """
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{name}: must be finite, got {value}")
+    elif isinstance(value, bool) or not isinstance(value, numbers.Real):
         try:
             import numpy as np
 
-            if isinstance(value, np.generic) and np.isrealobj(value):
+            if isinstance(value, np.generic) and np.isrealobj(value) and not isinstance(value, np.bool_):
                 value = float(value)
             else:
                 raise TypeError
-        except TypeError:
+        except (TypeError, ValueError):
             raise TypeError(f"{name}: expected a real number, got {type(value).__name__}") from None
-    x = float(value)
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ValueError(f"{name}: beyond the float64 range, got {value}") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a real number, got {type(value).__name__}") from None
     if not math.isfinite(x):
         raise ValueError(f"{name}: must be finite, got {x!r}")
     return x
+
+
+def as_fraction(name: str, value) -> Fraction:
+    """The exact rational that ``value`` stands for (the rule of the mpmath path, ``dps=``).
+
+    Integers, :class:`~fractions.Fraction`, :class:`~decimal.Decimal` and SymPy rationals exactly; floats
+    (Python, numpy, SymPy ``Float``) as the decimal they print as — the shortest ``repr``, so ``0.01`` is
+    ``Fraction(1, 100)`` and ``1e-300`` is ``1/10**300``. Checked with :func:`as_real` first (finite, no
+    booleans, no strings).
+
+    >>> as_fraction("D", 0.01), as_fraction("D", Decimal("0.0100")), as_fraction("n", 3)
+    (Fraction(1, 100), Fraction(1, 100), Fraction(3, 1))
+    """
+    x = as_real(name, value)
+    if isinstance(value, (Fraction, Decimal)):
+        return Fraction(value)
+    if isinstance(value, numbers.Integral):
+        return Fraction(int(value))
+    if _is_sympy(value) and getattr(value, "is_Rational", False):
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, numbers.Rational):
+        return Fraction(value.numerator, value.denominator)
+    if type(value).__module__ == "numpy" and not isinstance(value, float):
+        return Fraction(str(value))  # numpy's shortest repr of its own precision (float32(0.1) -> 1/10)
+    return Fraction(repr(x))
 
 
 def positive(name: str, value) -> float:
@@ -66,47 +134,188 @@ def integer(name: str, value, minimum: int | None = None, maximum: int | None = 
 
 
 def choice(name: str, value, options) -> str:
-    """Check that ``value`` is one of ``options``."""
-    if value not in options:
+    """Check that ``value`` is one of ``options`` (a boolean is not the number 1 here: refused with TypeError)."""
+    if (isinstance(value, bool) or type(value).__name__ == "bool_") and not any(isinstance(o, bool) for o in options):
+        raise TypeError(f"{name}: expected one of {', '.join(map(str, options))}, got a boolean {value!r}")
+    try:
+        ok = bool(value in options)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
         raise ValueError(f"{name}: must be one of {', '.join(map(str, options))}; got {value!r}")
     return value
 
 
 def as_rational(name: str, value):
-    """Exact SymPy rational of a real number as the user wrote it (the float's shortest decimal repr).
+    """Exact SymPy rational of a real number as the user wrote it (:func:`as_fraction`, as a SymPy ``Rational``).
 
-    ``0.1`` becomes ``1/10`` and ``2.5`` becomes ``5/2``; SymPy numbers pass through. Unlike
-    ``nsimplify`` this never guesses (``1.4142135`` stays a rational, not ``sqrt(2)``), and no user string
-    is parsed by SymPy.
+    ``0.1`` becomes ``1/10`` and ``2.5`` becomes ``5/2``; SymPy numbers other than floats pass through.
+    Unlike ``nsimplify`` this never guesses (``1.4142135`` stays a rational, not ``sqrt(2)``), and no user
+    string is parsed by SymPy.
     """
     import sympy as sp
-    from fractions import Fraction
 
-    if isinstance(value, sp.Basic):
-        if value.is_Float:
-            value = float(value)
-        else:
-            return value
-    x = as_real(name, value)
-    f = Fraction(repr(x))
+    if isinstance(value, sp.Basic) and not value.is_Float:
+        return value
+    f = as_fraction(name, value)
     return sp.Rational(f.numerator, f.denominator)
+
+
+def _is_numpy_array(value) -> bool:
+    return type(value).__name__ == "ndarray" and type(value).__module__ == "numpy"
 
 
 def one_or_three(name: str, value, convert):
     """Spin-rate input: one value (the isotropic *total*) or three (x, y, z components).
 
     Returns ``convert(name, value)`` for a single value, or a tuple of three
-    ``convert(f"{name}[i]", v)``. Strings are refused; any other length raises ``ValueError``.
+    ``convert(f"{name}[i]", v)``. Strings are refused; a tuple or list of any other length raises
+    ``ValueError``; a numpy array (an array of *values*, see :func:`rate_values`) is refused with
+    ``TypeError`` by this one-point checker: components are given as a tuple or list.
     """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name}: expected a number or three numbers, got a string")
-    if isinstance(value, (list, tuple)) or (hasattr(value, "__len__") and hasattr(value, "__iter__")):
+    if _is_numpy_array(value) and value.ndim > 0:
+        raise TypeError(f"{name}: a numpy array is an array of parameter values, not x, y, z components; this "
+                        f"function takes one value: give a number, or the components as a tuple (x, y, z)")
+    if isinstance(value, (list, tuple)) or (hasattr(value, "__len__") and hasattr(value, "__iter__")
+                                            and not _is_numpy_array(value)):
         vals = list(value)
         if len(vals) != 3:
             raise ValueError(f"{name}: give one number (isotropic total rate) or three (x, y, z component rates), "
                              f"got {len(vals)}")
         return tuple(convert(f"{name}[{i}]", v) for i, v in enumerate(vals))
-    return convert(name, value)
+    return convert(name, value[()] if _is_numpy_array(value) else value)
+
+
+# ----------------------------------------------------------------------------------------- broadcasting
+#: largest number of elements of an array argument (or of a broadcast result) on the float64 paths
+MAX_ELEMENTS = 10_000_000
+
+
+def _element_array(name: str, value):
+    """``value`` as a numpy array of numbers (object arrays for Fraction/Decimal/SymPy entries), type-checked."""
+    import numpy as np
+
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name}: expected a number or an array of numbers, got a string")
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name}: expected a real number, got a boolean {value!r}")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name}: expected a number or a rectangular array of numbers ({exc})") from None
+    if arr.size > MAX_ELEMENTS:
+        raise ValueError(f"{name}: {arr.size} values exceed the cap of {MAX_ELEMENTS} per call")
+    kind = arr.dtype.kind
+    if kind == "b":
+        raise TypeError(f"{name}: expected real numbers, got booleans")
+    if kind in "iuf":
+        return arr
+    if kind == "O":
+        flat = arr.reshape(-1)
+        for i, v in enumerate(flat):
+            as_real(f"{name}[{i}]" if arr.ndim else name, v)   # refuses bools, strings, None, complex...
+        return arr
+    raise TypeError(f"{name}: expected real numbers, got an array of dtype {arr.dtype}")
+
+
+def _sign_check(name: str, arr, sign: str | None):
+    import numpy as np
+
+    if sign is None:
+        return
+    bad = ~(arr > 0) if sign == "positive" else ~(arr >= 0)
+    if np.any(bad):
+        v = arr[bad].reshape(-1)[0] if arr.ndim else arr
+        raise ValueError(f"{name}: must be {sign}{'' if sign == 'positive' else ' (>= 0)'}, got {float(v)!r}")
+
+
+def real_values(name: str, value, sign: str | None = None):
+    """One real number -> ``float``; an array of them -> a float64 ``numpy.ndarray`` (its shape kept).
+
+    ``sign``: ``None``, ``"positive"`` or ``"nonnegative"``. Every element is checked (finite, no booleans,
+    within the float64 range); a 0-d array counts as one number.
+    """
+    import numpy as np
+
+    arr = _element_array(name, value)
+    if arr.dtype.kind == "O":
+        out = np.array([as_real(name, v) for v in arr.reshape(-1)], dtype=float).reshape(arr.shape)
+    else:
+        with np.errstate(over="ignore"):
+            out = arr.astype(float, copy=False)
+        if not np.all(np.isfinite(out)):
+            raise ValueError(f"{name}: values must be finite (within the float64 range)")
+    _sign_check(name, out, sign)
+    return float(out) if out.ndim == 0 else out
+
+
+def exact_values(name: str, value, sign: str | None = None):
+    """Like :func:`real_values` but exact (:func:`as_fraction`): a ``Fraction``, or an object ``ndarray`` of them."""
+    import numpy as np
+
+    real_values(name, value, sign)  # every check of the float64 path, with the same messages
+    if not _is_numpy_array(value) and np.ndim(value) == 0:
+        return as_fraction(name, value)
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return as_fraction(name, arr[()])
+    out = np.empty(arr.shape, dtype=object)
+    flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
+    for i, v in enumerate(flat_in):
+        flat_out[i] = as_fraction(f"{name}[{i}]", v)
+    return out
+
+
+def rate_values(name: str, value, convert=real_values):
+    """Spin-rate input with broadcasting -> three component rates ``(x, y, z)``.
+
+    * a number, or a numpy array of numbers: the isotropic *total* rate(s); each component is one third;
+    * a tuple or list of exactly three entries: the x, y, z components, each a number or an array.
+
+    ``convert`` is :func:`real_values` (float64 path) or :func:`exact_values` (mpmath path); rates are
+    non-negative. Anything else (two components, strings, booleans) raises naming ``name``.
+    """
+    if isinstance(value, (list, tuple)):
+        if len(value) != 3:
+            raise ValueError(f"{name}: give one number or array (isotropic total rate) or three (x, y, z "
+                             f"component rates), got {len(value)}")
+        return tuple(convert(f"{name}[{i}]", v, "nonnegative") for i, v in enumerate(value))
+    third = convert(name, value, "nonnegative") / 3
+    return (third, third, third)
+
+
+def broadcast_shape(name: str, *values) -> tuple:
+    """numpy broadcast shape of ``values`` (numbers count as shape ``()``) or ``ValueError`` naming ``name``."""
+    import numpy as np
+
+    shapes = [np.shape(v) for v in values]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise ValueError(f"{name}: the array arguments do not broadcast together (shapes "
+                         f"{', '.join(str(s) for s in shapes)})") from None
+    if math.prod(shape) > MAX_ELEMENTS:
+        raise ValueError(f"{name}: the broadcast result would have {math.prod(shape)} elements "
+                         f"(> cap {MAX_ELEMENTS})")
+    return shape
+
+
+def check_work(name: str, seconds: float, limit: float, what: str) -> None:
+    """Refuse, before starting, work estimated to take more than ``limit`` seconds (the caps on work)."""
+    if seconds > limit:
+        raise ValueError(f"{name}: {what} would take about {seconds:.3g} s (estimated from measured timings), "
+                         f"more than the cap of {limit:g} s; ask for fewer values or digits")
+
+
+def check_finite_result(name: str, value, hint: str = "") -> None:
+    """Last line of defence: a result that is not finite is never returned (``ValueError`` naming ``name``)."""
+    import numpy as np
+
+    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+        raise ValueError(f"{name}: the result is not representable in float64 for these inputs"
+                         + (f" ({hint})" if hint else ""))
 
 
 def lead_pair(name: str, pair, M: int) -> tuple[int, int]:
@@ -141,3 +350,38 @@ def sympy_value(name: str, value):
         if isinstance(out, sp.Expr):
             return out
     raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__}")
+
+
+__all__ += ["decimal", "shown"]
+
+# a decimal number as people write it in a data file or on a command line: ASCII digits, optional sign, point and
+# exponent. Refused although Python's float() takes them: "nan", "inf", "infinity", "1_0", non-ASCII digits.
+_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """``repr`` of ``text`` cut to ``limit`` characters (a hostile megabyte argument is not echoed back)."""
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"
+
+
+def decimal(name: str, text: str) -> float:
+    """A finite float from a decimal literal (``1``, ``-0.5``, ``.5``, ``1e-3``, ``+2.5E+04``, spaces around allowed).
+
+    Raises ``ValueError`` starting with ``name`` (nothing when ``name`` is empty) for anything else: an empty
+    string, ``nan``/``inf``, ``1_0``, ``0x10``, non-ASCII digits, and numbers that overflow a float (``1e400``).
+    Underflow is not an error (``1e-400`` is 0.0, ``5e-324`` the smallest subnormal).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{name + ': ' if name else ''}expected a string, got {type(text).__name__}")
+    where = f"{name}: " if name else ""
+    s = text.strip()
+    if not _DECIMAL.fullmatch(s):
+        if not s:
+            raise ValueError(f"{where}empty, expected a number")
+        if s.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            raise ValueError(f"{where}must be a finite number, got {shown(s)}")
+        raise ValueError(f"{where}not a number: {shown(s)}")
+    x = float(s)
+    if not math.isfinite(x):
+        raise ValueError(f"{where}{shown(s)} overflows a float (largest about 1.8e308)")
+    return x

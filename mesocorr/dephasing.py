@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from mesocorr import arguments
 from mesocorr.units import HBAR, K_B, E_CHARGE, R_K
 
@@ -40,34 +42,59 @@ def nyquist_dephasing_rate(dim: int, temperature: float, *, resistance_per_lengt
     dim : {1, 2}
         1: quasi-1D wire (needs ``resistance_per_length`` and ``diffusion_constant``);
         2: film (needs ``sheet_resistance``).
-    temperature : float
+    temperature : float or array_like
         :math:`T` in K.
-    resistance_per_length : float, optional
+    resistance_per_length : float or array_like, optional
         :math:`R/L` in ohm/m (d = 1).
-    diffusion_constant : float, optional
+    diffusion_constant : float or array_like, optional
         :math:`D` in m^2/s (d = 1).
-    sheet_resistance : float, optional
+    sheet_resistance : float or array_like, optional
         :math:`R_\\square` in ohm (d = 2); must be below :math:`R_K/2` so that :math:`\\ln(\\pi g) > 0`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        1/s, with the numpy broadcast shape of the array arguments (a float when all are numbers).
+        Evaluated in logarithms: a rate beyond the float64 range raises ``ValueError`` naming ``temperature``.
 
     Examples
     --------
     >>> rate = nyquist_dephasing_rate(2, 1.0, sheet_resistance=100.0)
     >>> print(f"{rate:.6e}")
     2.465107e+09
+    >>> nyquist_dephasing_rate(2, [0.1, 1.0], sheet_resistance=100.0).shape
+    (2,)
     """
     dim = arguments.integer("dim", dim, 1, 2)
-    T = arguments.positive("temperature", temperature)
-    if dim == 1:
-        if resistance_per_length is None or diffusion_constant is None:
-            raise ValueError("resistance_per_length: the quasi-1D rate needs resistance_per_length and diffusion_constant")
-        RL = arguments.positive("resistance_per_length", resistance_per_length)
-        D = arguments.positive("diffusion_constant", diffusion_constant)
-        return (RL * E_CHARGE**2 * math.sqrt(D) * K_B * T / (2 * math.sqrt(2) * HBAR**2)) ** (2.0 / 3.0)
-    if sheet_resistance is None:
-        raise ValueError("sheet_resistance: the 2D rate needs sheet_resistance (ohm per square)")
-    Rs = arguments.positive("sheet_resistance", sheet_resistance)
-    g = R_K / (2 * math.pi * Rs)
-    if math.pi * g <= 1:
-        raise ValueError(f"sheet_resistance: {Rs:.6g} ohm >= R_K/2 = {R_K/2:.6g} ohm; the film is not a good "
-                         "metal and the AAK logarithm ln(pi g) is not positive")
-    return K_B * T / (2 * math.pi * HBAR * g) * math.log(math.pi * g)
+    T = arguments.real_values("temperature", temperature, "positive")
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if dim == 1:
+            if resistance_per_length is None or diffusion_constant is None:
+                raise ValueError("resistance_per_length: the quasi-1D rate needs resistance_per_length and "
+                                 "diffusion_constant")
+            RL = arguments.real_values("resistance_per_length", resistance_per_length, "positive")
+            D = arguments.real_values("diffusion_constant", diffusion_constant, "positive")
+            arguments.broadcast_shape("temperature", T, RL, D)
+            rate = (RL * E_CHARGE**2 * np.sqrt(D) * K_B * T / (2 * math.sqrt(2) * HBAR**2)) ** (2.0 / 3.0)
+            # where the product over/underflows, the same formula in logarithms
+            log_base = (np.log(RL) + 0.5 * np.log(D) + np.log(T)
+                        + math.log(E_CHARGE**2 * K_B / (2 * math.sqrt(2) * HBAR**2)))
+            rate = np.where(np.isfinite(rate) & (rate > 0), rate, np.exp(2.0 / 3.0 * log_base))
+        else:
+            if sheet_resistance is None:
+                raise ValueError("sheet_resistance: the 2D rate needs sheet_resistance (ohm per square)")
+            Rs = arguments.real_values("sheet_resistance", sheet_resistance, "positive")
+            arguments.broadcast_shape("temperature", T, Rs)
+            # pi g = R_K/(2 R_s): ln(pi g) = ln(R_K/2) - ln(R_s), no overflow of g itself
+            log_pig = math.log(R_K / 2) - np.log(Rs)
+            if np.any(log_pig <= 0):
+                bad = float(np.max(Rs))
+                raise ValueError(f"sheet_resistance: {bad:.6g} ohm >= R_K/2 = {R_K/2:.6g} ohm; the film is not a good "
+                                 "metal and the AAK logarithm ln(pi g) is not positive")
+            g = R_K / (2 * math.pi * Rs)
+            rate = K_B * T / (2 * math.pi * HBAR * g) * log_pig
+            # k_B T/(2 pi hbar g) = k_B T R_s/(hbar R_K), in logarithms where the direct form over/underflows
+            log_rate = np.log(T) + np.log(Rs) + math.log(K_B / (HBAR * R_K)) + np.log(log_pig)
+            rate = np.where(np.isfinite(rate) & (rate > 0), rate, np.exp(log_rate))
+    arguments.check_finite_result("temperature", rate, "the dephasing rate exceeds the float64 range")
+    return float(rate) if np.ndim(rate) == 0 else rate

@@ -32,64 +32,142 @@ import math
 import os
 from collections.abc import Callable, Iterable, Sequence
 
+import warnings as _warnings
+
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
 from mesocorr.progress import progress as _progress
 
 __all__ = ["validate_ucf", "validate_wl", "variance_interval", "mean_shift", "sweep", "read_csv_columns",
-           "DEFAULT_RTOL", "DEFAULT_CONFIDENCE"]
+           "DELIMITERS", "DEFAULT_RTOL", "DEFAULT_CONFIDENCE"]
 
 #: default relative systematic tolerance of the verdicts
 DEFAULT_RTOL = 0.25
 #: default confidence level of the statistical intervals
 DEFAULT_CONFIDENCE = 0.95
+#: largest number of bootstrap resamples, and of resampled values n_boot * n (~1e-8 s each: 2e9 ~ 20 s)
+MAX_BOOT = 100_000
+MAX_BOOT_VALUES = 2_000_000_000
+
+
+def _recording_physics(warnings: list, func, *args, **kwargs):
+    """``func(...)`` with its PhysicsWarnings added to the result's ``warnings`` list (and re-issued)."""
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always", PhysicsWarning)
+        value = func(*args, **kwargs)
+    for w in caught:
+        if issubclass(w.category, PhysicsWarning):
+            warnings.append(str(w.message))
+            warn_inconsistent(str(w.message), stacklevel=4)
+        else:  # pragma: no cover - other warnings pass through unchanged
+            _warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return value
 
 
 # ----------------------------------------------------------------------------------------- data input
-def read_csv_columns(path, columns: Sequence[str], name: str = "data") -> dict[str, np.ndarray]:
-    """Read numeric ``columns`` from a CSV file with a header row (csv module; nothing is evaluated).
+#: the delimiters :func:`read_csv_columns` knows, by name (the CLI's ``--delimiter``)
+DELIMITERS = {"comma": ",", "semicolon": ";", "tab": "\t"}
 
-    Empty cells and ``nan`` become NaN (dropped later with a warning). Errors raise ``ValueError``
-    whose message starts with ``name`` (missing file, unreadable file, missing column, non-numeric cell).
+
+def read_csv_columns(path, columns: Sequence[str], name: str = "data", delimiter: str = ",") -> dict[str, np.ndarray]:
+    """Read numeric ``columns`` from a CSV file with a header row (csv module, explicit rules; nothing is evaluated).
+
+    Rules (no dialect guessing):
+
+    * UTF-8 text, at most :data:`mesocorr.user_files.MAX_INPUT_BYTES` (64 MiB), a regular file; a leading
+      byte-order mark is dropped; line ends ``\\n``, ``\\r\\n`` or ``\\r``.
+    * Blank lines and **full-line** comments (first non-blank character ``#``) are skipped anywhere. A ``#``
+      after data on a line is not a comment: the cell is then not a number and is refused.
+    * The first remaining line is the header; names are stripped of surrounding white space and must be
+      non-empty and distinct (duplicates are refused, naming them).
+    * ``delimiter``: one of ``","`` (default), ``";"``, ``"\\t"``; fields may be quoted with ``"``
+      (csv module, strict). Every data row must have as many fields as the header (a ragged row is
+      refused, naming its line).
+    * A cell of a requested column is a decimal number with optional surrounding white space: ``1``,
+      ``-0.5``, ``.5``, ``1e-3``, ``+2.5E+04``. Refused, naming line and column: empty cells, ``nan``,
+      ``inf``, ``1_0``, ``0x10``, anything else, and numbers that overflow a float (``1e400``).
+      Other columns are not read.
+
+    Errors raise ``ValueError`` whose message starts with ``name`` and names the file, line and column.
     """
+    from mesocorr.user_files import read_text
+
+    if delimiter not in DELIMITERS.values():
+        raise ValueError(f"delimiter: must be one of {', '.join(map(repr, DELIMITERS.values()))}; got {delimiter!r}")
+    if isinstance(columns, str) or any(not isinstance(c, str) for c in columns):
+        raise TypeError("columns: expected column names (strings)")
+    text = read_text(path, name)
     path = os.fspath(path)
-    if not os.path.exists(path):
-        raise ValueError(f"{name}: no such file: {path}")
-    if os.path.isdir(path):
-        raise ValueError(f"{name}: is a directory, not a CSV file: {path}")
-    try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            sample = fh.read(65536)
-            fh.seek(0)
-            try:
-                dialect = csv.Sniffer().sniff(sample, delimiters=",;\t ") if sample.strip() else csv.excel
-            except csv.Error:
-                dialect = csv.excel
-            rows = list(csv.reader(fh, dialect))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise ValueError(f"{name}: cannot read {path} as CSV ({exc})") from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    all_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # the lines that hold data and their line numbers (1-based)
+    numbers = [k for k, line in enumerate(all_lines, start=1) if line.strip()[:1] not in ("", "#")]
+    lines = [all_lines[k - 1] for k in numbers] if len(numbers) < len(all_lines) else all_lines
+    if not lines:
         raise ValueError(f"{name}: {path} is empty (expected a header row and data)")
-    header = [h.strip() for h in rows[0]]
+    dialect = {"delimiter": delimiter, "quotechar": '"', "doublequote": True, "strict": True}
+    reader = csv.reader(lines, **dialect)
+    try:
+        rows = list(reader)
+        bad = None if reader.line_num == len(rows) else "a quoted field runs over the end of the line"
+    except csv.Error as exc:
+        bad = str(exc)
+    if bad is not None:  # find the line again, one at a time
+        for k, line in enumerate(lines):
+            try:
+                if len(list(csv.reader([line], **dialect))) != 1:
+                    raise csv.Error("a quoted field runs over the end of the line")
+            except csv.Error as exc:
+                raise ValueError(f"{name}: line {numbers[k]} of {path}: not valid CSV ({exc})") from None
+        raise ValueError(f"{name}: {path}: not valid CSV ({bad})")
+    header, header_line = [h.strip() for h in rows[0]], numbers[0]
+    empty = [str(j + 1) for j, h in enumerate(header) if not h]
+    if empty:
+        raise ValueError(f"{name}: the header (line {header_line}) of {path} has an empty column name "
+                         f"(field {', '.join(empty)})")
+    dups = sorted({h for h in header if header.count(h) > 1})
+    if dups:
+        raise ValueError(f"{name}: the header (line {header_line}) of {path} repeats the column name(s) "
+                         f"{', '.join(map(repr, dups))}")
+    ragged = [k for k, n in enumerate(map(len, rows)) if n != len(header)]
+    if ragged:
+        k = ragged[0]
+        raise ValueError(f"{name}: line {numbers[k]} of {path} has {len(rows[k])} field(s), the header (line "
+                         f"{header_line}) has {len(header)}")
+    if len(rows) < 2:
+        raise ValueError(f"{name}: {path} has a header but no data rows")
     out = {}
     for col in columns:
         if col not in header:
-            raise ValueError(f"{name}: column {col!r} not in {path} (columns: {', '.join(header)})")
+            others = [n for n, d in DELIMITERS.items() if d != delimiter and any(d in h for h in header)]
+            hint = f"; is the delimiter {others[0]}?" if others else ""
+            raise ValueError(f"{name}: column {col!r} not in {path} (columns: {', '.join(header)}{hint})")
         j = header.index(col)
-        vals = []
-        for i, r in enumerate(rows[1:], start=2):
-            cell = r[j].strip() if j < len(r) else ""
-            if cell == "" or cell.lower() in ("nan", "na"):
-                vals.append(math.nan)
-                continue
-            try:
-                vals.append(float(cell))
-            except ValueError:
-                raise ValueError(f"{name}: line {i}, column {col!r}: not a number: {cell!r}") from None
-        out[col] = np.array(vals, dtype=float)
+        cells = [r[j] for r in rows[1:]]
+        out[col] = _numbers(cells, numbers[1:], f"{name}: line {{}}, column {col!r} of {path}")
     return out
+
+
+_NUMBER_CHARS = frozenset("0123456789.eE+- \t")
+
+
+def _numbers(cells: list, lines: list, where: str) -> np.ndarray:
+    """The cells as floats under the rules of :func:`read_csv_columns`; ``where`` formats the line number."""
+    if not set("".join(cells)) - _NUMBER_CHARS:  # fast path: only characters of decimal numbers
+        try:
+            vals = np.fromiter(map(float, cells), dtype=float, count=len(cells))
+        except ValueError:
+            vals = None
+        if vals is not None and np.all(np.isfinite(vals)):
+            return vals
+    vals = np.empty(len(cells))
+    for k, cell in enumerate(cells):
+        if "#" in cell:
+            raise ValueError(f"{where.format(lines[k])}: not a number (a # comment must take a whole line): "
+                             f"{arguments.shown(cell.strip())}")
+        vals[k] = arguments.decimal(where.format(lines[k]), cell)
+    return vals
 
 
 def _finite_sample(name: str, values, warnings: list, minimum: int = 3) -> np.ndarray:
@@ -132,7 +210,10 @@ def variance_interval(x, confidence: float = DEFAULT_CONFIDENCE, method: str = "
         lo = (n - 1) * s2 / chi2.ppf(1 - a / 2, n - 1)
         hi = (n - 1) * s2 / chi2.ppf(a / 2, n - 1)
     else:
-        n_boot = arguments.integer("n_boot", n_boot, minimum=100)
+        n_boot = arguments.integer("n_boot", n_boot, minimum=100, maximum=MAX_BOOT)
+        if n_boot * n > MAX_BOOT_VALUES:
+            raise ValueError(f"n_boot: {n_boot} resamples of {n} values ({n_boot * n:.3g} values) exceed the cap of "
+                             f"{MAX_BOOT_VALUES:.3g} (about 20 s); use fewer resamples")
         rng = np.random.default_rng(seed)
         boots = np.empty(n_boot)
         for k0 in range(0, n_boot, 500):
@@ -218,7 +299,7 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     kurt = _kurtosis_warning(x, warnings, "G")
     if prediction is None:
         shape = _shape(shape)
-        pred = _ucf_prediction(shape, so, mag, broken_trs, spinless, L_phi, L_T)
+        pred = _recording_physics(warnings, _ucf_prediction, shape, so, mag, broken_trs, spinless, L_phi, L_T)
         source = "mesocorr.ucf_variance"
     else:
         pred = arguments.positive("prediction", prediction)
@@ -287,7 +368,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     b = _finite_sample("G_unitary", G_unitary, warnings)
     res = mean_shift(a, b, confidence)
     if prediction is None:
-        pred, source = _wl_prediction(_shape(shape), spinless, so, mag, L_phi)
+        pred, source = _recording_physics(warnings, _wl_prediction, _shape(shape), spinless, so, mag, L_phi)
     else:
         pred, source = arguments.as_real("prediction", prediction), "user"
     lo, hi = res["ci"]
@@ -298,7 +379,7 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
         "mean_unitary": float(np.mean(b)),
         **res,
         "prediction": pred,
-        "ratio": res["shift"] / pred if pred != 0 else float("nan"),
+        "ratio": res["shift"] / pred if pred != 0 else None,
         "consistent": _verdict(pred, lo, hi, rtol),
         "rtol": rtol,
         "confidence": confidence,

@@ -39,17 +39,27 @@ from the residuals); with ``sigma`` it is not (absolute errors) and a poor :math
 as a warning. Problems never pass silently: too few points or all-zero data raise ``ValueError``;
 a singular or ill-conditioned Jacobian, a parameter at its bound, :math:`|\rho| > 0.999` or a
 relative error above 50 % are listed in ``warnings`` (``strict=True`` raises instead).
+
+No signal: the fit is compared with the best constant, :math:`\chi^2_0 = \sum_i ((y_i-\bar y)/s_i)^2`; if
+the model is no better (:math:`\chi^2 \ge \chi^2_0`) or the improvement is not significant (F-test,
+:math:`F = [(\chi^2_0-\chi^2)/p]/[\chi^2/(n-p)]`, p-value above :data:`SIGNAL_P_VALUE`), ``warnings`` says
+that the parameters are not determined by the data (pure noise). Physically inconsistent fitted
+parameters (the ``wire`` model with a width above the fitted :math:`L_\phi` or the magnetic length at the
+largest field) are listed too, as :class:`~mesocorr.PhysicsWarning` messages. Work caps: at most
+:data:`MAX_POINTS` data points (checked before fitting).
 """
 
 from __future__ import annotations
 
 import math
+import warnings as _warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR
 
 __all__ = ["fit_magnetoconductance", "FitResult", "MODELS", "field_to_rate", "field_to_length",
@@ -69,6 +79,10 @@ _LINEAR = ("alpha", "offset", "quadratic")
 CONDITION_LIMIT = 1e8
 CORRELATION_LIMIT = 0.999
 BOUND_DECADES = 6.0
+#: above this F-test p-value the model is no better than a constant: "no signal" warning
+SIGNAL_P_VALUE = 0.01
+#: largest number of data points accepted (each model evaluation is O(points); ~2000 evaluations per fit)
+MAX_POINTS = 100_000
 
 
 def field_to_rate(B_x, D: float = 1.0):
@@ -105,7 +119,9 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     def f(B, p):
         mag = field_to_rate(p["B_mag"]) if magnetic else 0.0
         so = field_to_rate(p["B_so"]) if "B_so" in p else 0.0
-        val = mc(B, dim=dim, D=1.0, so=float(so), mag=float(mag), phi=float(field_to_rate(p["B_phi"])), **extra)
+        with _warnings.catch_warnings():   # trial parameters of the optimiser: checked once at the optimum
+            _warnings.simplefilter("ignore", PhysicsWarning)
+            val = mc(B, dim=dim, D=1.0, so=float(so), mag=float(mag), phi=float(field_to_rate(p["B_phi"])), **extra)
         val = np.asarray(val, dtype=float)
         return p["alpha"] * val if "alpha" in p else val
 
@@ -238,7 +254,9 @@ class FitResult:
         return html
 
     def as_dict(self) -> dict:
-        return {
+        """JSON form; a number that the data do not determine (an infinite standard error, the correlations of
+        a singular fit) is ``None`` (JSON ``null``), never NaN or inf."""
+        return _finite_or_none({
             "model": self.model,
             "params": self.params,
             "chi2": self.chi2,
@@ -255,7 +273,18 @@ class FitResult:
             "condition_number": self.condition_number,
             "warnings": list(self.warnings),
             "unit": {"B": "T", "delta_sigma": "e^2/h", "lengths": "m", "times": "s"},
-        }
+        })
+
+
+def _finite_or_none(obj):
+    """Replace every non-finite float in nested dicts/lists by None."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: _finite_or_none(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_finite_or_none(v) for v in obj]
+    return obj
 
 
 def _symmetrize(B, y, s, warnings):
@@ -279,9 +308,29 @@ def _symmetrize(B, y, s, warnings):
     return np.array(out_B), np.array(out_y), np.array(out_s)
 
 
+def _data(name: str, values) -> np.ndarray:
+    """A 1-D float array of data (NaN/inf allowed: dropped later with a warning); booleans and strings refused."""
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name}: expected an array of numbers, got a string")
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: expected a rectangular array of numbers") from None
+    if arr.dtype.kind == "b":
+        raise TypeError(f"{name}: expected numbers, got booleans")
+    if arr.dtype.kind not in "iuf":
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name}: expected numbers, got an array of dtype {arr.dtype}") from None
+    if arr.size > MAX_POINTS:
+        raise ValueError(f"{name}: {arr.size} points exceed the cap of {MAX_POINTS} per fit")
+    return arr.astype(float)
+
+
 def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
-    B = np.asarray(B, dtype=float)
-    y = np.asarray(delta_sigma, dtype=float)
+    B = _data("B", B)
+    y = _data("delta_sigma", delta_sigma)
     if B.ndim != 1 or y.ndim != 1:
         raise ValueError("B: B and delta_sigma must be one-dimensional arrays")
     if B.shape != y.shape:
@@ -289,7 +338,13 @@ def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
     if sigma is None:
         s = np.ones_like(y)
     else:
-        s = np.broadcast_to(np.asarray(sigma, dtype=float), y.shape).astype(float)
+        try:
+            s = np.broadcast_to(_data("sigma", sigma), y.shape).astype(float)
+        except ValueError as exc:
+            if str(exc).startswith("sigma"):
+                raise
+            raise ValueError(f"sigma: give one uncertainty or one per point ({y.size}), got shape "
+                             f"{np.shape(sigma)}") from None
         if np.any(np.isfinite(s) & (s <= 0)):
             raise ValueError("sigma: uncertainties must be positive")
     good = np.isfinite(B) & np.isfinite(y) & np.isfinite(s)
@@ -395,6 +450,9 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     """
     arguments.choice("model", model, tuple(MODELS))
     arguments.choice("background", background, _BACKGROUNDS)
+    symmetrize = arguments.boolean("symmetrize", symmetrize)
+    magnetic = arguments.boolean("magnetic", magnetic)
+    strict = arguments.boolean("strict", strict)
     if D is not None:
         D = arguments.positive("D", D)
     if magnetic and model == "hln-alpha":
@@ -542,6 +600,21 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
                 if abs(corr[i, j]) > CORRELATION_LIMIT:
                     warnings.append(f"identifiability: |correlation({names[i]}, {names[j]})| = "
                                     f"{abs(corr[i, j]):.5f} > {CORRELATION_LIMIT}")
+    # no signal: is the model any better than the best constant?
+    wmean = float(np.sum(y / s**2) / np.sum(1.0 / s**2))
+    chi2_const = float(np.sum(((y - wmean) / s) ** 2))
+    if chi2_internal >= chi2_const:
+        warnings.append(f"signal: the model fits no better than a constant (chi2 {chi2_internal:.4g} >= "
+                        f"{chi2_const:.4g} of the mean); the parameters are not determined by the data")
+    elif dof > 0 and chi2_internal > 0:
+        from scipy.stats import f as f_dist
+
+        F = ((chi2_const - chi2_internal) / p) / (chi2_internal / dof)
+        p_signal = float(f_dist.sf(F, p, dof))
+        if p_signal > SIGNAL_P_VALUE:
+            warnings.append(f"signal: the model is not significantly better than a constant (F-test p = "
+                            f"{p_signal:.2g} > {SIGNAL_P_VALUE}); the data look like noise and the parameters "
+                            "are not determined by them")
     if sigma is not None:
         pval = float(chi2_dist.sf(chi2, dof))
         if pval < 1e-3:
@@ -559,6 +632,20 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         if D is not None:
             tau = 1.0 / float(field_to_rate(v, D))
             times[f"tau_{key}"] = {"value": tau, "stderr": tau * e / v}
+
+    # physical consistency of the optimum (the model's own PhysicsWarnings, e.g. a wire wider than L_phi)
+    with _warnings.catch_warnings(record=True) as caught:
+        _warnings.simplefilter("always", PhysicsWarning)
+        mc = _magnetoconductance()
+        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
+        mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
+           mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
+           phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))
+    for w in caught:
+        if issubclass(w.category, PhysicsWarning):
+            message = str(w.message).replace("phi: ", "B_phi: ", 1).replace(", phi:", ", B_phi:", 1)
+            warnings.append(message)
+            warn_inconsistent(message)
 
     if strict and warnings:
         raise ValueError("fit: " + "; ".join(warnings))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mesocorr.units import H_PLANCK_EXACT, E_CHARGE_EXACT
-from mesocorr.arguments import choice, integer, positive
+from mesocorr.arguments import boolean, choice, integer, positive
 
 __all__ = [
     "SMatrixCheck", "check_s_matrix", "transmission_block", "transmission_eigenvalues",
@@ -40,17 +40,25 @@ __all__ = [
 
 #: default absolute tolerance on ||S^dagger S - 1||_2 and the symmetry deviations
 DEFAULT_ATOL = 1e-10
+#: largest S-matrix dimension (the checks are O(M^3) dense linear algebra: M = 2000 takes a few seconds)
+MAX_DIM = 2000
 
 
 def as_s_matrix(S) -> np.ndarray:
     try:
+        if isinstance(S, (str, bytes)) or np.asarray(S).dtype.kind in "bUS":
+            raise TypeError
         a = np.asarray(S, dtype=complex)
     except (TypeError, ValueError):
         raise TypeError("S: expected a square numeric matrix") from None
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] == 0:
         raise ValueError(f"S: expected a non-empty square matrix, got shape {a.shape}")
+    if a.shape[0] > MAX_DIM:
+        raise ValueError(f"S: dimension {a.shape[0]} exceeds the cap of {MAX_DIM} channels")
     if not np.all(np.isfinite(a)):
         raise ValueError("S: entries must be finite")
+    if np.max(np.abs(a)) > 1e100:
+        raise ValueError("S: entries of a scattering matrix have modulus <= 1 (got one above 1e100)")
     return a
 
 
@@ -209,6 +217,7 @@ def transmission_eigenvalues(S, channels: Sequence[int], *, from_lead: int = 1, 
     once; the degeneracy is checked to ``sqrt(atol)`` and a ValueError raised if absent.
     Raises ValueError if ``S`` is not unitary within ``atol``.
     """
+    kramers = boolean("kramers", kramers)
     t = _checked_block(S, channels, to_lead, from_lead, atol)
     T = np.linalg.svd(t, compute_uv=False) ** 2
     T = np.sort(T)[::-1]

@@ -15,6 +15,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from mesocorr import arguments
+from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import HBAR, K_B
 
 __all__ = ["scales", "Scales", "MUCH_LESS", "OUTPUTS", "UNITS"]
@@ -68,6 +69,12 @@ class Scales:
 
 def _agree(a: float, b: float) -> bool:
     return abs(a - b) <= _RTOL * max(abs(a), abs(b))
+
+
+def _sqrt_product(a: float, b: float) -> float:
+    """sqrt(a b), with the factors' square roots multiplied where the product leaves the float64 range."""
+    prod = a * b
+    return math.sqrt(prod) if 1e-300 < prod < 1e300 else math.sqrt(a) * math.sqrt(b)
 
 
 def _solve_kinematics(dim, v, tau, l, D):
@@ -182,6 +189,17 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
     for r in require:
         arguments.choice("require", r, OUTPUTS)
 
+    given = [n for n, x in (("fermi_wavevector", kF), ("fermi_wavelength", lam), ("fermi_velocity", v),
+                            ("elastic_time", tau), ("mean_free_path", l), ("diffusion_constant", D),
+                            ("dephasing_time", tphi), ("temperature", T)) if x is not None]
+    try:
+        return _scales(dim, kF, lam, v, tau, l, D, tphi, tE, T, L, require)
+    except (ZeroDivisionError, OverflowError):
+        raise ValueError(f"{', '.join(given) or 'dim'}: the scales implied by these inputs leave the float64 "
+                         "range") from None
+
+
+def _scales(dim, kF, lam, v, tau, l, D, tphi, tE, T, L, require) -> Scales:
     if kF is not None and lam is not None and not _agree(lam, 2 * math.pi / kF):
         raise ValueError(f"fermi_wavelength: {lam:.6g} m disagrees with 2*pi/fermi_wavevector = {2*math.pi/kF:.6g} m")
     if kF is None and lam is not None:
@@ -191,8 +209,8 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
 
     v, tau, l, D = _solve_kinematics(dim, v, tau, l, D)
 
-    L_phi = math.sqrt(D * tphi) if (D is not None and tphi is not None) else None
-    L_T = math.sqrt(HBAR * D / (K_B * T)) if (D is not None and T is not None) else None
+    L_phi = _sqrt_product(D, tphi) if (D is not None and tphi is not None) else None
+    L_T = _sqrt_product(HBAR * D, 1 / (K_B * T)) if (D is not None and T is not None) else None
     kF_l = kF * l if (kF is not None and l is not None) else None
 
     how_D = "give diffusion_constant, or two of fermi_velocity, elastic_time, mean_free_path"
@@ -203,6 +221,9 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
 
     out = dict(fermi_wavevector=kF, fermi_wavelength=lam, fermi_velocity=v, elastic_time=tau,
                mean_free_path=l, diffusion_constant=D, L_phi=L_phi, L_T=L_T, kF_l=kF_l)
+    for key, value in out.items():
+        if value is not None and not (math.isfinite(value) and value > 0):
+            raise ValueError(f"{key}: the value implied by the inputs ({value!r}) is outside the float64 range")
     missing = [r for r in require if out[r] is None]
     if missing:
         raise ValueError(f"require: cannot determine {', '.join(missing)} from the given inputs")
@@ -247,6 +268,19 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
     if tphi is not None and tE is not None and tphi > tE:
         bad.append(f"dephasing_time = {tphi:.3g} s exceeds energy_relaxation_time = {tE:.3g} s: energy "
                    "relaxation always dephases, so tau_phi <= tau_E must hold")
+    if tphi is not None and tau is not None and tphi < tau:
+        bad.append(f"dephasing_time, elastic_time: tau_phi = {tphi:.3g} s is shorter than the elastic time "
+                   f"tau = {tau:.3g} s; phase coherence between collisions (tau_phi >> tau) is what the "
+                   "diffusive quantum corrections assume")
+    elif L_phi is not None and l is not None and L_phi < l:
+        bad.append(f"dephasing_time, mean_free_path: L_phi = sqrt(D tau_phi) = {L_phi:.3g} m is shorter than the "
+                   f"mean free path l = {l:.3g} m; L_phi is then not a diffusive length")
+    if L_T is not None and l is not None and L_T < l:
+        bad.append(f"temperature, mean_free_path: L_T = sqrt(hbar D/k_B T) = {L_T:.3g} m is shorter than the mean "
+                   f"free path l = {l:.3g} m (k_B T > hbar/tau): the diffusive L_T does not apply")
+    for msg in bad:
+        warn_inconsistent(msg if not msg.startswith("dephasing_time = ") else
+                          "dephasing_time, energy_relaxation_time: " + msg, stacklevel=4)
 
     return Scales(dim=dim, dephasing_time=tphi, energy_relaxation_time=tE, temperature=T, length=L,
                   verdict=verdict, reasons=reasons, inconsistencies=bad, **out)

@@ -48,15 +48,22 @@ __all__ = [
 
 #: relative tolerance of the sum rules (times max(1, max N))
 DEFAULT_RTOL = 1e-9
+#: most leads accepted; the full resistance tensor (M^4 entries) is limited to MAX_TENSOR_LEADS
+MAX_LEADS = 256
+MAX_TENSOR_LEADS = 64
 
 
 def _as_T(T, name: str = "T") -> np.ndarray:
     try:
+        if isinstance(T, (str, bytes)) or np.asarray(T).dtype.kind in "bUS":
+            raise TypeError
         a = np.asarray(T, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(f"{name}: expected a square matrix of real transmissions") from None
     if a.ndim != 2 or a.shape[0] != a.shape[1] or a.shape[0] < 2:
         raise ValueError(f"{name}: expected a square matrix with at least 2 leads, got shape {a.shape}")
+    if a.shape[0] > MAX_LEADS:
+        raise ValueError(f"{name}: {a.shape[0]} leads exceed the cap of {MAX_LEADS}")
     if not np.all(np.isfinite(a)):
         a_idx = np.argwhere(~np.isfinite(a))[0]
         raise ValueError(f"{name}: transmission {name}_{a_idx[0] + 1}{a_idx[1] + 1} is not finite")
@@ -68,6 +75,8 @@ def _as_T(T, name: str = "T") -> np.ndarray:
 
 def _as_N(N, M: int) -> np.ndarray:
     try:
+        if isinstance(N, (str, bytes)) or np.asarray(N).dtype.kind in "bUS":
+            raise TypeError
         n = np.asarray(N, dtype=float).ravel()
     except (TypeError, ValueError):
         raise TypeError("N: expected channel numbers, one per lead") from None
@@ -164,7 +173,12 @@ def _currents(currents, M: int) -> np.ndarray:
             k = integer("currents (lead)", lead, minimum=1, maximum=M) - 1
             I[k] = as_real(f"currents[{lead}]", value)
     else:
-        arr = np.asarray(currents, dtype=float).ravel()
+        try:
+            if isinstance(currents, (str, bytes)) or np.asarray(currents).dtype.kind in "bUS":
+                raise TypeError
+            arr = np.asarray(currents, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise TypeError("currents: expected one real current per lead, or a mapping {lead: current}") from None
         if arr.size != M:
             raise ValueError(f"currents: expected {M} values (one per lead), got {arr.size}")
         I[:] = arr
@@ -260,6 +274,9 @@ def resistance_tensor(T, N, *, rtol: float = DEFAULT_RTOL) -> np.ndarray:
     :math:`R_{kl,ij} = X_{ki} - X_{kj} - X_{li} + X_{lj}` (independent of the grounded lead).
     """
     G = conductance_matrix(T, N, rtol=rtol)
+    if G.shape[0] > MAX_TENSOR_LEADS:
+        raise ValueError(f"T: the resistance tensor of {G.shape[0]} leads has {G.shape[0] ** 4} entries; "
+                         f"at most {MAX_TENSOR_LEADS} leads")
     X = _inverse_grounded(G, G.shape[0] - 1)
     return (X[:, None, :, None] - X[:, None, None, :] - X[None, :, :, None] + X[None, :, None, :])
 

@@ -25,6 +25,7 @@ import math
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.integrals.derived_constants import BETA_MAX_LOOPS
 from mesocorr.scaling import CLASSES, beta_function, flow, perturbative_limit
 
 __all__ = ["STYLE", "style", "save_reproducibly", "plot_magnetoconductance", "plot_beta", "plot_flow",
@@ -194,7 +195,7 @@ def plot_beta(path: str | None = None, *, ax=None, dims=(1, 2, 3), classes=CLASS
         for d in dims:
             for c in classes:
                 arguments.choice("classes", c, CLASSES)
-                lp = None if loops is None else min(loops, 1 if d == 1 else 4)
+                lp = None if loops is None else min(loops, BETA_MAX_LOOPS[1 if d == 1 else 2])
                 y = beta_function(gs, c, d, lp)
                 gstar = perturbative_limit(c, d, lp)
                 worst = max(worst, gstar)

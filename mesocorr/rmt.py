@@ -63,7 +63,7 @@ from itertools import combinations
 import numpy as np
 
 from mesocorr.progress import progress
-from mesocorr.arguments import choice, integer
+from mesocorr.arguments import boolean, check_work, choice, integer
 
 __all__ = [
     "BETAS", "ENSEMBLE_NAMES", "haar_unitary", "circular_ensemble", "symplectic_unit", "quaternion_dual",
@@ -75,6 +75,17 @@ BETAS = (1, 2, 4)
 ENSEMBLE_NAMES = {1: "COE", 2: "CUE", 4: "CSE"}
 #: largest min(N1, N2) for the exact Jacobi-ensemble integration route
 JACOBI_MAX_CHANNELS = 4
+#: refuse sampling work estimated above this many seconds (matrices x dimension^3 x SECONDS_PER_N3)
+SECONDS_CAP = 20.0
+#: measured cost of one Haar matrix per dimension^3 (QR of a complex Gaussian matrix; 2-5e-8 s on a shared
+#: 2-core machine): a single 700 x 700 matrix, or 10^4 matrices of dimension 100, fit in SECONDS_CAP
+SECONDS_PER_N3 = 5e-8
+#: largest array of matrices held at once (complex128): 256 MB
+MAX_BYTES = 256 * 2**20
+
+
+def _check_sampling(dim: int, count: int, what: str) -> None:
+    check_work("N", count * dim**3 * SECONDS_PER_N3, SECONDS_CAP, f"{what} ({count} matrices of dimension {dim})")
 
 
 def _beta(beta) -> int:
@@ -88,6 +99,8 @@ def _rng(seed=None, rng=None) -> np.random.Generator:
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng: expected a numpy.random.Generator, got {type(rng).__name__}")
         return rng
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise TypeError(f"seed: expected a non-negative integer or None, got {seed!r}")
     return np.random.default_rng(seed)
 
 
@@ -117,6 +130,10 @@ def haar_unitary(n: int, size: int | None = None, *, seed=None, rng=None) -> np.
     n = integer("n", n, minimum=1)
     g = _rng(seed, rng)
     m = 1 if size is None else integer("size", size, minimum=1)
+    if 2 * m * n * n * 16 > MAX_BYTES:
+        raise ValueError(f"size: {m} matrices of dimension {n} need {2 * m * n * n * 16 / 2**20:.0f} MB "
+                         f"(cap {MAX_BYTES // 2**20} MB); ask for fewer at a time")
+    _check_sampling(n, m, "Haar sampling")
     z = (g.standard_normal((m, n, n)) + 1j * g.standard_normal((m, n, n))) / math.sqrt(2.0)
     q, r = np.linalg.qr(z)
     d = np.diagonal(r, axis1=-2, axis2=-1)
@@ -182,8 +199,12 @@ def sample_cavity_transmission(beta: int, N1: int, N2: int, samples: int, *, see
     N2 = integer("N2", N2, minimum=1)
     samples = integer("samples", samples, minimum=1)
     batch = integer("batch", batch, minimum=1)
+    show_progress = boolean("show_progress", show_progress)
     g = _rng(seed, rng)
     k = 2 if beta == 4 else 1
+    dim = k * (N1 + N2)
+    _check_sampling(dim, samples, "sampling")
+    batch = max(1, min(batch, MAX_BYTES // (2 * 16 * dim * dim)))   # memory per batch below MAX_BYTES
     out = np.empty(samples)
     starts = range(0, samples, batch)
     for done in progress(starts, label=f"sampling {ENSEMBLE_NAMES[beta]} batches", enabled=show_progress):

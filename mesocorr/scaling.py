@@ -31,23 +31,52 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
 
-import mpmath
 import numpy as np
-import sympy as sp
 
 from mesocorr import arguments
-from mesocorr.symbolic import beta as _sb
+from mesocorr.integrals.derived_constants import (
+    BETA_2D,
+    BETA_DYSON_INDEX,
+    BETA_MAX_LOOPS,
+    BETA_WIRE,
+    monomial_float,
+    monomial_mp,
+)
 
 __all__ = [
     "CLASSES", "beta_function", "beta_series", "flow", "FlowResult", "one_loop_flow", "leading_flow",
     "localization_length", "critical_point", "CriticalPoint", "nu_epsilon_expansion",
-    "perturbative_limit",
+    "perturbative_limit", "MAX_DPS", "MAX_FLOW_POINTS",
 ]
 
-CLASSES = _sb.CLASSES
-nu_epsilon_expansion = _sb.nu_epsilon_expansion
+#: the symmetry classes of :mod:`mesocorr.symbolic.beta` (stored; re-checked in the tests)
+CLASSES = tuple(BETA_DYSON_INDEX)
+#: largest ``dps`` of :func:`beta_function` (a Horner sum: 10^4 values at 1000 digits take well under a second)
+MAX_DPS = 1000
+#: most ``(g0, L_over_L0)`` points one :func:`flow` call integrates (~10 ms each: 10^3 points ~ 10 s)
+MAX_FLOW_POINTS = 1000
+
+
+def nu_epsilon_expansion(symmetry_class: str = "orthogonal"):
+    """:func:`mesocorr.symbolic.beta.nu_epsilon_expansion` (SymPy, imported on use)."""
+    from mesocorr.symbolic import beta as sb
+
+    return sb.nu_epsilon_expansion(symmetry_class)
+
+
+def _check_loops(loops, dim) -> int:
+    top = BETA_MAX_LOOPS[1] if dim == 1 else BETA_MAX_LOOPS[2]
+    if loops is None:
+        return top
+    if loops < 0:
+        raise ValueError(f"loops: must be >= 0, got {loops}")
+    if loops > top:
+        where = "quasi-1D (dim=1)" if dim == 1 else "d >= 2"
+        raise ValueError(f"loops: highest known/implemented order for {where} is {top}, got {loops}")
+    return loops
 
 
 def _dim(dim):
@@ -64,29 +93,44 @@ def _args(symmetry_class, dim, loops):
     if loops is not None and (isinstance(loops, bool) or not isinstance(loops, (int, np.integer))):
         raise TypeError(f"loops: expected an integer or None, got {loops!r}")
     loops = None if loops is None else int(loops)
-    _sb._check_loops(loops, 1 if d == 1 else 2)
+    _check_loops(loops, 1 if d == 1 else 2)
     return symmetry_class, d, loops
 
 
 @cache
 def _exact_coefficients(symmetry_class, dim, loops):
+    """The SymPy coefficients of :func:`mesocorr.symbolic.beta.beta_coefficients` (symbolic route)."""
+    from mesocorr.symbolic import beta as sb
+
     dim_sym = dim if isinstance(dim, int) else arguments.as_rational("dim", dim)
-    c0, cs = _sb.beta_coefficients(symmetry_class, dim_sym, loops)
+    c0, cs = sb.beta_coefficients(symmetry_class, dim_sym, loops)
     return c0, tuple(cs)
+
+
+def _stored_terms(symmetry_class, dim, loops) -> tuple:
+    """The stored monomials c_1..c_loops (``derived_constants.BETA_2D`` / ``BETA_WIRE``)."""
+    n = _check_loops(loops, 1 if dim == 1 else 2)
+    if dim == 1:
+        return ((BETA_WIRE[symmetry_class], 0, 0),)[:n]
+    return BETA_2D[symmetry_class][:n]
 
 
 @cache
 def _float_coefficients(symmetry_class, dim, loops):
-    c0, cs = _exact_coefficients(symmetry_class, dim, loops)
-    return float(c0), tuple(float(sp.N(c, 30)) for c in cs)
+    """``(c0, cs)`` float64 from the stored exact coefficients (no SymPy): c0 = d - 2 (-1 quasi-1D)."""
+    c0 = -1.0 if dim == 1 else float(arguments.as_fraction("dim", dim) - 2)
+    return c0, tuple(monomial_float(m) for m in _stored_terms(symmetry_class, dim, loops))
 
 
 @cache
 def _mp_coefficients(symmetry_class, dim, loops, digits):
-    """``(c0, cs)`` as mpmath numbers with ``digits`` significant digits (SymPy evaluates once per precision)."""
-    c0, cs = _exact_coefficients(symmetry_class, dim, loops)
+    """``(c0, cs)`` as mpmath numbers with ``digits`` significant digits (exact rationals, pi, zeta(3))."""
+    import mpmath
+
     with mpmath.workdps(digits):
-        return mpmath.mpf(sp.N(c0, digits)), tuple(mpmath.mpf(sp.N(c, digits)) for c in cs)
+        f = -1 if dim == 1 else arguments.as_fraction("dim", dim) - 2
+        c0 = mpmath.mpf(f.numerator) / f.denominator if dim != 1 else mpmath.mpf(-1)
+        return c0, tuple(monomial_mp(m) for m in _stored_terms(symmetry_class, dim, loops))
 
 
 def _ohmic_exponent(d) -> float:
@@ -99,10 +143,12 @@ def _quantum_ratio(r: float, lphi: float | None) -> float:
     return r if lphi is None else (min(r, lphi) if lphi >= 1 else 1.0)
 
 
-def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None) -> sp.Expr:
+def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None):
     """The β function as an exact SymPy expression in ``mesocorr.symbolic.beta.g``."""
+    from mesocorr.symbolic import beta as sb
+
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
-    return _sb.beta_g(symmetry_class, d if isinstance(d, int) else arguments.as_rational("dim", d), loops)
+    return sb.beta_g(symmetry_class, d if isinstance(d, int) else arguments.as_rational("dim", d), loops)
 
 
 def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | None = None, *,
@@ -118,8 +164,8 @@ def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     Parameters
     ----------
     g : float or array_like
-        Conductance :math:`G/(e^2/h)`, both spins counted; must be > 0. The series is
-        asymptotic: meaningful for :math:`g \gg 1`.
+        Conductance :math:`G/(e^2/h)`, both spins counted; must be > 0 (arrays broadcast, any shape).
+        The series is asymptotic: meaningful for :math:`g \gg 1`.
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
     dim : 1, or a real number >= 2
         1 = quasi-1D wire (leading DMPK form, ``loops <= 1``); :math:`d \ge 2` = σ-model
@@ -127,7 +173,13 @@ def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     loops : int, optional
         Truncation order; ``None`` = highest known.
     dps : int, optional
-        If given, evaluate with mpmath at this many digits (``g`` scalar) and return an ``mpf``.
+        If given, evaluate with mpmath at this many digits (1 to :data:`MAX_DPS`) and return an ``mpf``
+        (nested lists of ``mpf`` for array ``g``); ``g`` is read exactly (floats as the decimal they print as).
+
+    Returns
+    -------
+    float, numpy.ndarray, mpf or nested lists of mpf
+        The shape of ``g``. ``ValueError`` (naming ``g``) where the float64 series overflows (``g`` ≲ 1e-77).
 
     Examples
     --------
@@ -138,35 +190,38 @@ def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     if dps is not None:
-        dps = arguments.integer("dps", dps, 1)
+        import mpmath
+
+        dps = arguments.integer("dps", dps, 1, MAX_DPS)
+        gx = arguments.exact_values("g", g, "positive")
+        n = 1 if isinstance(gx, Fraction) else gx.size
+        arguments.check_work("dps", n * (2e-5 + 5e-5 * (dps / 100) ** 1.6), 20.0, f"{n} value(s) at {dps} digits")
         c0, cs = _mp_coefficients(symmetry_class, d, loops, dps + 10)
-        with mpmath.workdps(dps + 10):
-            if isinstance(g, (bool, str, bytes)):
-                raise TypeError(f"g: expected a number, got {type(g).__name__}")
-            gm = mpmath.mpf(g)
-            if not mpmath.isfinite(gm) or gm <= 0:
-                raise ValueError(f"g: must be a finite positive number, got {g!r}")
-            x = 1 / gm
-            acc = mpmath.mpf(0)
-            for c in reversed(cs):
-                acc = (acc + c) * x
-            val = c0 + acc
-        with mpmath.workdps(dps):
-            return +val  # rounded to dps digits; the mpf keeps them outside the context
+        values = []
+        for q in ([gx] if n == 1 and not isinstance(gx, np.ndarray) else gx.reshape(-1)):
+            with mpmath.workdps(dps + 10):
+                x = mpmath.mpf(q.denominator) / q.numerator        # 1/g exactly rounded
+                acc = mpmath.mpf(0)
+                for c in reversed(cs):
+                    acc = (acc + c) * x
+                val = c0 + acc
+            with mpmath.workdps(dps):
+                values.append(+val)  # rounded to dps digits; the mpf keeps them outside the context
+        if not isinstance(gx, np.ndarray):
+            return values[0]
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out.reshape(gx.shape).tolist()
     c0, cs = _float_coefficients(symmetry_class, d, loops)
-    if isinstance(g, (bool, str, bytes)):
-        raise TypeError(f"g: expected a number or an array of numbers, got {type(g).__name__}")
-    try:
-        arr = np.asarray(g, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"g: expected a number or an array of numbers, got {g!r}") from None
-    if arr.dtype == object or not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        raise ValueError(f"g: must be finite and positive, got {g!r}")
-    x = 1.0 / arr
-    acc = np.zeros_like(x)
-    for c in reversed(cs):
-        acc = (acc + c) * x
-    out = c0 + acc
+    arr = np.asarray(arguments.real_values("g", g, "positive"), dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = 1.0 / arr
+        acc = np.zeros_like(x)
+        for c in reversed(cs):
+            acc = (acc + c) * x
+        out = c0 + acc
+    arguments.check_finite_result("g", out, "the series in 1/g overflows for g << 1, where it is meaningless; "
+                                            "use dps= for the number anyway")
     return float(out) if out.ndim == 0 else out
 
 
@@ -210,8 +265,9 @@ def _integrate(g0, x_end, c0, cs, rtol, n_samples=0, raise_on_zero=True, dense=F
 
     hits_zero.terminal = True
     t_eval = np.linspace(0.0, x_end, n_samples) if n_samples else None
-    sol = solve_ivp(rhs, (0.0, x_end), [g0], method="DOP853", rtol=rtol, atol=1e-300, events=hits_zero,
-                    t_eval=t_eval, dense_output=dense)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        sol = solve_ivp(rhs, (0.0, x_end), [g0], method="DOP853", rtol=rtol, atol=1e-300, events=hits_zero,
+                        t_eval=t_eval, dense_output=dense)
     if raise_on_zero and (sol.status == 1 or (sol.t_events is not None and len(sol.t_events[0]))):
         x_loc = float(sol.t_events[0][0])
         raise ValueError(f"L_over_L0: the flow runs to g -> 0 near L/L0 = {math.exp(x_loc):.6g} "
@@ -220,8 +276,10 @@ def _integrate(g0, x_end, c0, cs, rtol, n_samples=0, raise_on_zero=True, dense=F
         # the higher-loop terms ~ 1/g^3 make dg/dx blow up as g -> 0: the step size collapses first
         raise ValueError(f"L_over_L0: the flow runs to g -> 0 near L/L0 = {math.exp(sol.t[-1]):.6g} "
                          f"(localized; the perturbative beta function is meaningless there)")
-    if not sol.success:
-        raise ArithmeticError(f"flow: ODE integration failed: {sol.message}")
+    if not sol.success or not np.all(np.isfinite(sol.y)):
+        # only extreme input gets here (g growing beyond float64 for d >> 2 over many decades of L)
+        raise ValueError(f"L_over_L0: the flow cannot be integrated in float64 from g0 = {g0:.6g} to "
+                         f"L/L0 = e^{x_end:.6g} ({sol.message}); g leaves the float64 range")
     return sol
 
 
@@ -231,7 +289,7 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
 
     SciPy ``solve_ivp`` (DOP853) in :math:`x = \ln(L/L_0)` on :math:`dg/dx = g\,\beta(g)`. The error
     estimate is the difference to a second run with ``rtol/100`` (floored at 2.5e-14); if it exceeds ``100*rtol*|g|``
-    an ``ArithmeticError`` is raised. The flow raising ``ValueError`` when :math:`g\to0`: the
+    a ``ValueError`` is raised (never an unconverged number). The flow raising ``ValueError`` when :math:`g\to0`: the
     perturbative β has no meaning in the localized regime.
 
     Dephasing: with ``L_phi_over_L0`` the quantum flow stops at :math:`L_\phi` and beyond it the
@@ -241,9 +299,10 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
 
     Parameters
     ----------
-    g0 : float
-        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins.
-    L_over_L0 : float
+    g0 : float or array_like
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins. Arrays (with ``L_over_L0``) broadcast;
+        at most :data:`MAX_FLOW_POINTS` points per call; then ``full_output`` must be False.
+    L_over_L0 : float or array_like
         :math:`L/L_0 > 0` (values < 1 flow backwards).
     symmetry_class, dim, loops
         As in :func:`beta_function`.
@@ -261,12 +320,40 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     True
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
-    g0 = arguments.positive("g0", g0)
-    r = arguments.positive("L_over_L0", L_over_L0)
+    full_output = arguments.boolean("full_output", full_output)
     rtol = arguments.positive("rtol", rtol)
     if rtol < 1e-13:
         raise ValueError(f"rtol: must be >= 1e-13, got {rtol!r}")
     lphi = None if L_phi_over_L0 is None else arguments.positive("L_phi_over_L0", L_phi_over_L0)
+    g0v = arguments.real_values("g0", g0, "positive")
+    rv = arguments.real_values("L_over_L0", L_over_L0, "positive")
+    shape = arguments.broadcast_shape("g0", g0v, rv)
+    if shape == ():
+        return _flow_point(g0v, rv, symmetry_class, d, loops, lphi, rtol, full_output)
+    if full_output:
+        raise TypeError("full_output: the sampled path is returned for one (g0, L_over_L0) point; pass numbers")
+    n = math.prod(shape)
+    if n > MAX_FLOW_POINTS:
+        raise ValueError(f"g0: {n} flow points exceed the cap of {MAX_FLOW_POINTS} per call (~10 ms each)")
+    g_b, r_b = np.broadcast_to(g0v, shape), np.broadcast_to(rv, shape)
+    out = np.empty(shape)
+    for index in np.ndindex(*shape):
+        out[index] = _flow_point(float(g_b[index]), float(r_b[index]), symmetry_class, d, loops, lphi, rtol, False)
+    return out
+
+
+def _ohmic_continuation(g_q: float, ratio: float, exponent: float, name: str) -> float:
+    """g_q (L/L_q)^exponent, or ValueError naming ``name`` when it leaves the float64 range."""
+    try:
+        value = g_q * ratio**exponent
+    except OverflowError:
+        value = math.inf
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: the Ohmic continuation g (L/L_phi)^(d-2) leaves the float64 range")
+    return value
+
+
+def _flow_point(g0, r, symmetry_class, d, loops, lphi, rtol, full_output):
     c0, cs = _float_coefficients(symmetry_class, d, loops)
     ohmic = _ohmic_exponent(d)
     r_quantum = _quantum_ratio(r, lphi)
@@ -283,13 +370,14 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
         g_q = float(fine.y[0][-1])
         err = abs(g_q - float(coarse.y[0][-1]))
         if err > 100 * rtol * abs(g_q):
-            raise ArithmeticError(f"flow: not converged (error estimate {err:.3g} at g = {g_q:.6g})")
-    g_end = g_q * (r / r_quantum) ** ohmic
-    err *= (r / r_quantum) ** ohmic
+            raise ValueError(f"rtol: the flow did not converge (error estimate {err:.3g} at g = {g_q:.6g}); "
+                             "the integration is too stiff for this tolerance")
+    g_end = _ohmic_continuation(g_q, r / r_quantum, ohmic, "L_over_L0")
+    err = _ohmic_continuation(err, r / r_quantum, ohmic, "L_over_L0")
     if not full_output:
         return g_end
     return FlowResult(g=g_end, error_estimate=err, L_over_L0=r, symmetry_class=symmetry_class, dim=d,
-                      loops=_sb._check_loops(loops, 1 if d == 1 else 2), L_phi_over_L0=lphi,
+                      loops=_check_loops(loops, 1 if d == 1 else 2), L_phi_over_L0=lphi,
                       g_at_L_phi=g_q if lphi is not None else None,
                       path_L_over_L0=np.exp(path_x), path_g=path_g)
 
@@ -334,11 +422,16 @@ def _closed_form_flow(g0, L_over_L0, L_phi_over_L0, d, n, c0, cn, order: str) ->
     r_q = _quantum_ratio(r, lphi)
     x = math.log(r_q)
     k = n * c0 * x
-    rel = 1.0 if k == 0 else math.expm1(k) / k
-    y = g0**n * math.exp(k) + n * cn * x * rel
+    try:
+        rel = 1.0 if k == 0 else math.expm1(k) / k
+        y = g0**n * math.exp(k) + n * cn * x * rel
+    except OverflowError:
+        y = math.inf
+    if not math.isfinite(y):
+        raise ValueError(f"L_over_L0: the {order} flow leaves the float64 range (g0 = {g0:.6g}, L/L0 = {r_q:.6g})")
     if y <= 0:
         raise ValueError(f"L_over_L0: the {order} flow reaches g = 0 before L/L0 = {r_q:.6g} (localized)")
-    return y ** (1.0 / n) * (r / r_q) ** _ohmic_exponent(d)
+    return _ohmic_continuation(y ** (1.0 / n), r / r_q, _ohmic_exponent(d), "L_over_L0")
 
 
 def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
@@ -383,13 +476,18 @@ def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_f
         if channels is None:
             raise ValueError("channels: the quasi-1D localization length xi = (beta N + 2 - beta) l needs N")
         N = arguments.integer("channels", channels, 1)
-        b = _sb.DYSON_INDEX[symmetry_class]
-        return (b * N + 2 - b) * l
+        b = BETA_DYSON_INDEX[symmetry_class]
+        xi = (b * N + 2 - b) * l
+        arguments.check_finite_result("mean_free_path", xi)
+        return xi
     n, c0, cn = _leading(symmetry_class, d)
     if cn >= 0:
         raise ValueError(f"symmetry_class: the {symmetry_class} flow in d = {d} does not localize "
                          "(antilocalization; any 2D symplectic transition is non-perturbative)")
-    y0 = g0**n
+    try:
+        y0 = g0**n
+    except OverflowError:
+        y0 = math.inf
     eps = c0
     if eps == 0:
         x = -y0 / (n * cn)
@@ -399,7 +497,11 @@ def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_f
             raise ValueError(f"g0: g0 = {g0} is on the metallic side of the fixed point g_c = "
                              f"{(-cn / eps) ** (1 / n):.6g}; no localization length")
         x = math.log(ratio) / (n * eps)
-    return l * math.exp(x)
+    log_xi = math.log(l) + x
+    if not log_xi < 709.78:
+        raise ValueError(f"g0: the localization length l exp({x:.6g}) exceeds the float64 range "
+                         f"(ln(xi/m) = {log_xi:.6g}); g0 = {g0:.6g} is far in the metallic regime")
+    return math.exp(log_xi)
 
 
 @dataclass(frozen=True)
@@ -411,8 +513,8 @@ class CriticalPoint:
     symmetry_class: str
     dim: float
     loops: int
-    nu_series: sp.Expr
-    nu_series_value: float
+    nu_series: object          # SymPy expression in epsilon, or None (no epsilon expansion for the class)
+    nu_series_value: float | None
     note: str
 
 
@@ -437,6 +539,11 @@ def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None 
         # the four-loop truncation (g ~ 0.25 in 3D) sits at t = O(1) and is an artefact of truncation.
         raise ValueError("symmetry_class: the symplectic class has no perturbative fixed point in 2+epsilon "
                          "(its 3D transition is non-perturbative)")
+    import mpmath
+    import sympy as sp
+
+    from mesocorr.symbolic import beta as sb
+
     c0, cs = _exact_coefficients(symmetry_class, d, loops)
     with mpmath.workdps(40):
         coeffs = [mpmath.mpf(sp.N(c, 45)) for c in (c0, *cs)]  # beta = sum_k coeffs[k] x^k, x = 1/g
@@ -450,16 +557,20 @@ def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None 
         x_c = pos[0]  # the weakest-coupling root connects to the epsilon expansion
         y = -x_c * sum(k * coeffs[k] * x_c ** (k - 1) for k in range(1, len(coeffs)))
         g_c, nu = float(1 / x_c), float(1 / y)
+    if not (math.isfinite(g_c) and math.isfinite(nu)):
+        raise ValueError(f"dim: the fixed point of the truncated series is outside the float64 range in d = {d}")
     eps = d - 2
     try:
         series = nu_epsilon_expansion(symmetry_class)
-        series_value = float(series.subs(_sb.epsilon, eps).evalf(20))
+        series_value = float(series.subs(sb.epsilon, eps).evalf(20))
+        if not math.isfinite(series_value):
+            series_value = None    # d - 2 so large that the epsilon series overflows float64
     except ValueError:
-        series, series_value = sp.nan, math.nan
+        series, series_value = None, None
     note = ("perturbative 2+epsilon result; at epsilon = 1 the series is not controlled "
             "(3D orthogonal numerics: nu = 1.571(4), Slevin & Ohtsuki, New J. Phys. 16, 015012 (2014))")
     return CriticalPoint(g_c=g_c, nu=nu, symmetry_class=symmetry_class, dim=d,
-                         loops=_sb._check_loops(loops, 2), nu_series=series, nu_series_value=series_value,
+                         loops=_check_loops(loops, 2), nu_series=series, nu_series_value=series_value,
                          note=note)
 
 

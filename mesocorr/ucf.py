@@ -39,144 +39,260 @@ References
 from __future__ import annotations
 
 import math
-import numbers
 from collections import Counter
 from collections.abc import Sequence
+from fractions import Fraction
 from functools import cache
 
-import mpmath
 import numpy as np
-import sympy as sp
 
 from mesocorr import arguments
-from mesocorr.diagrams.ucf import channel_content, derive_prefactor
-from mesocorr.integrals.epstein import mode_sums, mode_sums_mp
+from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, DIFFUSON_CHANNELS, UCF_WEIGHTS, monomial_float
+from mesocorr.integrals.epstein import mode_sums
+from mesocorr.physics_warnings import warn_inconsistent
 
 __all__ = ["ucf_variance", "ucf_correlation", "ucf_channels", "ucf_correlation_energy", "ucf_correlation_flux",
-           "MAX_DPS"]
+           "MAX_DPS", "MAX_ASPECT", "MAX_GAP", "MAX_GAP_MP", "MAX_TEMPERATURE", "MAX_ENERGY", "SECONDS_CAP"]
 
-#: largest accepted ``dps`` (time grows roughly like dps^2; 1000 digits would take minutes)
-MAX_DPS = 1000
+#: largest accepted ``dps``: the accuracy-checked mpmath quadrature grows ~dps^3; measured worst case of the
+#: documented examples at 60 digits ~10 s on a shared 2-core machine (docs/conventions.md, "Caps on work")
+MAX_DPS = 60
+#: aspect ratios L/W, L/H must lie in [1/MAX_ASPECT, MAX_ASPECT] (quadrature nodes validated there)
+MAX_ASPECT = 1e6
+#: channel gaps (spin gap + (L/L_phi)^2 + field terms, units of D/L^2) above this are refused: the variance
+#: is then ~gap^(d/2 - 2), below 1e-18 of the gapless value, and the float64 heat trace leaves its range
+MAX_GAP = 1e100
+#: the accuracy-checked mpmath quadrature converges for channel gaps up to this (units of D/L^2; measured: the
+#: quasi-1D wire at 1e13 fails its own accuracy check at 20 digits); larger gaps on the dps= path are refused
+MAX_GAP_MP = 1e10
+#: thermal smearing (L/L_T)^2 = k_B T/E_c above this is refused (var ~ (L_T/L)^2 is then < 1e-8 x the T = 0 value)
+MAX_TEMPERATURE = 1e8
+#: refuse work (broadcast points x time per point) estimated above this many seconds
+SECONDS_CAP = 20.0
+
+
+def _seconds(dps, points: int, thermal: bool) -> float:
+    """Estimated wall time (measured): float64 ~1 ms per point (4 ms with L_T); mpmath ~10 s at 60 digits,
+    growing like dps^3, plus ~0.3 s per point."""
+    if dps is None:
+        return points * (4e-3 if thermal else 1e-3)
+    return points * (0.3 + 10.0 * (dps / 60) ** 3)
 
 
 @cache
-def _weights() -> tuple[sp.Expr, sp.Expr, float, float]:
-    """(w_ring, w_box) derived by :func:`~mesocorr.diagrams.ucf.derive_prefactor` (SymPy, ~0.5 s, done
-    once on first use rather than at import) and their float64 values."""
-    w = derive_prefactor()
-    return w["ring"], w["two_box"], float(w["ring"]), float(w["two_box"])
+def _weights() -> tuple[float, float]:
+    """(w_ring, w_box) float64, derived by :func:`~mesocorr.diagrams.ucf.derive_prefactor` and stored in
+    :data:`mesocorr.integrals.derived_constants.UCF_WEIGHTS` (re-derived by the tests)."""
+    return monomial_float(UCF_WEIGHTS["ring"]), monomial_float(UCF_WEIGHTS["two_box"])
 
 
 def __getattr__(name: str):
-    # W_RING, W_BOX: the derived float64 weights, computed lazily (module attribute access)
+    # W_RING, W_BOX: the derived float64 weights (module attribute access)
     if name == "W_RING":
-        return _weights()[2]
+        return _weights()[0]
     if name == "W_BOX":
-        return _weights()[3]
+        return _weights()[1]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _exact(name: str, value, check=arguments.as_real) -> sp.Expr:
-    """``value`` checked by ``check`` (a :mod:`mesocorr.arguments` checker), then exact: integers and SymPy
-    numbers as they are, floats as written (:func:`mesocorr.arguments.as_rational`: 0.3 is 3/10)."""
-    x = check(name, value)
-    if isinstance(value, numbers.Integral):
-        return sp.Integer(int(value))
-    return arguments.as_rational(name, value if isinstance(value, sp.Basic) else x)
-
-
-def _ratios(shape) -> tuple[sp.Expr, tuple[sp.Expr, ...]]:
+def _ratios(shape) -> tuple[Fraction, tuple[Fraction, ...]]:
     """First length L and the exact aspect ratios (L/W, L/H) of the lengths as written."""
     if isinstance(shape, (str, bytes)) or not isinstance(shape, Sequence):
-        if isinstance(shape, numbers.Real) and not isinstance(shape, bool):
+        if isinstance(shape, np.ndarray) and shape.ndim == 1:
+            shape = list(shape)
+        elif arguments.as_real("shape", shape) is not None:
             shape = (shape,)
-        else:
-            raise TypeError(f"shape: expected 1 to 3 lengths, got {type(shape).__name__}")
     if not 1 <= len(shape) <= 3:
         raise ValueError(f"shape: give 1 (wire), 2 (film) or 3 (box) lengths, got {len(shape)}")
-    lengths = [_exact(f"shape[{i}]", v, arguments.positive) for i, v in enumerate(shape)]
-    return lengths[0], tuple(lengths[0] / w for w in lengths[1:])
+    lengths = []
+    for i, v in enumerate(shape):
+        arguments.positive(f"shape[{i}]", v)
+        lengths.append(arguments.as_fraction(f"shape[{i}]", v))
+    ratios = tuple(lengths[0] / w for w in lengths[1:])
+    for i, r in enumerate(ratios, start=1):
+        if not 1 / MAX_ASPECT <= r <= MAX_ASPECT:
+            raise ValueError(f"shape[{i}]: the aspect ratio L/{'WH'[i - 1]} = {float(r):.3g} is outside "
+                             f"[{1 / MAX_ASPECT:g}, {MAX_ASPECT:g}] (the range in which the mode sums are validated)")
+    return lengths[0], ratios
 
 
-def _exact_rate(name, value):
-    """Rates (one or three) as exact SymPy numbers, floats as written (see :func:`_exact`)."""
-    rates = arguments.one_or_three(name, value, lambda n, v: _exact(n, v, arguments.nonnegative))
-    return list(rates) if isinstance(rates, tuple) else rates
+def _scalar_rates(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
+    """One ``so``/``mag`` point (isotropic total or three components) as three exact component rates."""
+    def one(n, v):
+        arguments.nonnegative(n, v)
+        return arguments.as_fraction(n, v)
+
+    rates = arguments.one_or_three(name, value, one)
+    return rates if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
+
+
+def _channel_list(so, mag, broken_trs: bool, spinless: bool) -> list[tuple[str, str, Fraction]]:
+    """(kind, channel name, spin gap in D/L^2) of every channel in the variance, each with weight one.
+
+    The seam of the numeric kernel: a list of exact gaps (here from the stored linear forms of
+    :data:`~mesocorr.integrals.derived_constants.DIFFUSON_CHANNELS` / ``COOPERON_CHANNELS``, the same as
+    :func:`mesocorr.diagrams.ucf.channel_content`, checked in the tests) feeding :func:`_evaluate`.
+    """
+    kinds = ("diffuson",) if broken_trs else ("diffuson", "cooperon")
+    if spinless:
+        return [(k, "spinless", Fraction(0)) for k in kinds]
+    rates = (*so, *mag)
+    table = {"diffuson": [(n, c) for n, c in DIFFUSON_CHANNELS], "cooperon": [(n, c) for n, c, _ in COOPERON_CHANNELS]}
+    return [(k, n, sum((c * r for c, r in zip(coeffs[:6], rates)), Fraction(0))) for k in kinds for n, coeffs in table[k]]
 
 
 def _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
+    """One parameter point: exact ratios, channels ``(kind, name, spin gap, gap)`` with
+    gap = spin gap + (L/L_phi)^2 in D/L^2 (eigenvalue units: divide by pi^2), temperature (L/L_T)^2."""
     length, ratios = _ratios(shape)
-    so_e = _exact_rate("so", so)
-    mag_e = _exact_rate("mag", mag)
-    if not isinstance(broken_trs, bool):
-        raise TypeError(f"broken_trs: expected True or False, got {broken_trs!r}")
-    if not isinstance(spinless, bool):
-        raise TypeError(f"spinless: expected True or False, got {spinless!r}")
-    if spinless and any(v != 0 for v in (np.ravel(so_e).tolist() + np.ravel(mag_e).tolist())):
+    so_e = _scalar_rates("so", so)
+    mag_e = _scalar_rates("mag", mag)
+    broken_trs = arguments.boolean("broken_trs", broken_trs)
+    spinless = arguments.boolean("spinless", spinless)
+    if spinless and any(v != 0 for v in (*so_e, *mag_e)):
         raise ValueError("spinless: spin-orbit and magnetic rates must be 0 for spinless electrons")
-    L_phi = None if L_phi is None else _exact("L_phi", L_phi, arguments.positive)
-    L_T = None if L_T is None else _exact("L_T", L_T, arguments.positive)
+    gphi = Fraction(0)
+    if L_phi is not None:
+        arguments.positive("L_phi", L_phi)
+        gphi = (length / arguments.as_fraction("L_phi", L_phi)) ** 2
+    temp = Fraction(0)
+    if L_T is not None:
+        arguments.positive("L_T", L_T)
+        temp = (length / arguments.as_fraction("L_T", L_T)) ** 2
+        if temp > MAX_TEMPERATURE:
+            raise ValueError(f"L_T: (L/L_T)^2 = {float(temp):.3g} exceeds {MAX_TEMPERATURE:g} (L_T < 1e-4 L); the "
+                             "thermally averaged variance is then below 1e-8 of the T = 0 value and is not computed")
     if dps is not None:
         dps = arguments.integer("dps", dps, minimum=1, maximum=MAX_DPS)
-    content = channel_content(so=so_e, mag=mag_e, broken_trs=broken_trs, spinless=spinless)
-    gphi = sp.Integer(0) if L_phi is None else (length / L_phi) ** 2
-    temp = sp.Integer(0) if L_T is None else (length / L_T) ** 2 / sp.pi**2
-    # gaps in eigenvalue units pi^2 D/L^2 (exact: the channel gaps of exact rates are exact)
-    chans = [(k, n, g, (g + gphi) / sp.pi**2) for k, n, g in content]
+    chans = [(k, n, g, g + gphi) for k, n, g in _channel_list(so_e, mag_e, broken_trs, spinless)]
+    cap = MAX_GAP if dps is None else MAX_GAP_MP
+    for _, n, _, g in chans:
+        if g > cap:
+            raise ValueError(f"{'L_phi' if gphi > cap else 'so'}: the {n} channel gap {float(g):.3g} D/L^2 "
+                             f"exceeds {cap:g}, the largest gap the {'float64' if dps is None else 'mpmath'} mode "
+                             "sums are validated for; give a longer L_phi or smaller rates"
+                             + ("" if dps is None else " (or the float64 path, dps=None)"))
     return ratios, chans, temp, dps
 
 
-def _num(expr, dps):
-    if dps is None:
-        return float(expr)
-    return mpmath.mpf(sp.N(expr, dps + 20)) if not expr.is_Rational else mpmath.mpf(expr.p) / expr.q
+def _mp_number(q: Fraction):
+    import mpmath
+
+    return mpmath.mpf(q.numerator) / q.denominator
 
 
-def _evaluate(ratios, gaps_extra, chans, temp, dps, energy=0):
-    """Weighted total over channels; gaps_extra maps kind -> additional eigenvalue-unit gap (SymPy).
+def _evaluate(ratios, gaps_extra, chans, temp, dps, energy=Fraction(0)):
+    """Weighted total over channels; gaps_extra maps kind -> additional eigenvalue-unit gap (Fraction).
 
-    ``ratios`` exact (SymPy rationals); ``energy`` in eigenvalue units: a float (float64 path) or an
-    mpf at the working precision (mpmath path).
+    A channel's gap in eigenvalue units is ``gap/pi^2 + extra``; ``temp/pi^2`` the temperature, ``energy/pi^2``
+    the energy difference (``energy`` = |delta_E| in E_c, exact).
     """
-    groups = Counter((c[3] + gaps_extra.get(c[0], 0)) for c in chans)
-    w_ring, w_box, w_ring_f, w_box_f = _weights()
+    groups = Counter((c[3], gaps_extra.get(c[0], Fraction(0))) for c in chans)
     if dps is None:
-        g = np.array([float(k) for k in groups])
+        w_ring, w_box = _weights()
+        pi2 = math.pi**2
+        g = np.array([float(a) / pi2 + float(e) for a, e in groups])
         w = np.array(list(groups.values()), dtype=float)
-        ring, box = mode_sums([float(r) for r in ratios], g, float(energy), temperature=float(temp))
-        return float(w_ring_f * (w * ring).sum() + w_box_f * (w * box).sum()), None
+        ring, box = mode_sums([float(r) for r in ratios], g, float(energy) / pi2, temperature=float(temp) / pi2)
+        return float(w_ring * (w * ring).sum() + w_box * (w * box).sum()), None
+    import mpmath
+
+    from mesocorr.integrals.derived_constants import monomial_mp
+    from mesocorr.integrals.epstein import mode_sums_mp
+
     work = dps + 12
     with mpmath.workdps(work):
-        gaps = [_num(k, work) for k in groups]
-        res = mode_sums_mp([_num(r, work) for r in ratios], gaps, list(groups.values()),
-                           energy=mpmath.mpf(energy),
-                           temperature=_num(temp, work), dps=dps,
-                           combine=(_num(w_ring, work), _num(w_box, work)))
+        pi2 = mpmath.pi**2
+        gaps = [_mp_number(a) / pi2 + _mp_number(e) for a, e in groups]
+        res = mode_sums_mp([_mp_number(r) for r in ratios], gaps, list(groups.values()),
+                           energy=_mp_number(energy) / pi2, temperature=_mp_number(temp) / pi2, dps=dps,
+                           combine=(monomial_mp(UCF_WEIGHTS["ring"]), monomial_mp(UCF_WEIGHTS["two_box"])))
         value = res[0]
         err = res.error
     with mpmath.workdps(dps):
         return +value, err
 
 
+def _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, stacklevel):
+    if mean_free_path is None:
+        return
+    l_e = arguments.positive("mean_free_path", mean_free_path)
+    length = arguments.positive("shape[0]", shape[0] if isinstance(shape, (Sequence, np.ndarray)) and
+                                not isinstance(shape, (str, bytes)) else shape)
+    if l_e >= length:
+        warn_inconsistent(f"mean_free_path, shape: l = {l_e:.3g} is not shorter than the sample length L = "
+                          f"{length:.3g}; UCF of a diffusive sample needs l << L", stacklevel)
+    for name, value in (("L_phi", L_phi), ("L_T", L_T)):
+        if value is not None and float(np.min(value)) < l_e:
+            warn_inconsistent(f"{name}, mean_free_path: {name} = {float(np.min(value)):.3g} is shorter than the mean "
+                              f"free path l = {l_e:.3g}; the diffusive mode sum needs {name} >> l", stacklevel)
+
+
+def _broadcast(func, thermal, **params):
+    """Evaluate ``func(**point)`` over the numpy broadcast of the array-valued ``params`` (``L_phi``, ``L_T``,
+    ``so``, ``mag``, ...); a number when all are numbers, else an ndarray (float64) or nested lists of mpf."""
+    arrays = {}
+    for name, value in params.items():
+        if name in ("shape", "dps", "broken_trs", "spinless"):
+            continue
+        if name in ("so", "mag"):
+            if isinstance(value, np.ndarray) and value.ndim > 0:
+                arrays[name] = arguments.real_values(name, value, "nonnegative")
+            elif isinstance(value, (list, tuple)) and any(np.ndim(v) > 0 for v in value):
+                raise TypeError(f"{name}: component arrays are not broadcast by the UCF functions; give an array "
+                                "of isotropic totals, or three numbers")
+        elif value is not None and not isinstance(value, (str, bytes)) and np.ndim(value) > 0:
+            arrays[name] = arguments.real_values(name, value)    # checked again (sign, exactness) per point
+    if not arrays:
+        return func(**params)
+    dps = params.get("dps")
+    shape = arguments.broadcast_shape(next(iter(arrays)), *arrays.values())
+    arguments.check_work(next(iter(arrays)) if dps is None else "dps", _seconds(dps, math.prod(shape), thermal),
+                         SECONDS_CAP, f"{math.prod(shape)} parameter point(s)")
+    raw = {k: np.broadcast_to(np.asarray(params[k]), shape) for k in arrays}
+    out = []
+    for index in np.ndindex(*shape):
+        point = dict(params)
+        point.update({k: v[index] for k, v in raw.items()})
+        out.append(func(**point))
+    if dps is None:
+        return np.array(out, dtype=float).reshape(shape)
+    values = np.empty(len(out), dtype=object)
+    values[:] = out
+    return values.reshape(shape).tolist()
+
+
 def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
-                 L_phi=None, L_T=None, dps: int | None = None):
+                 L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None):
     r"""Variance of the conductance, :math:`\operatorname{var}G` in units of :math:`(e^2/h)^2`.
 
     Parameters
     ----------
     shape : sequence of 1-3 positive floats
-        (L, W, H); current along L. One length = quasi-1D wire, two = film, three = box.
-    so, mag : float or three floats
-        Spin-orbit / magnetic scattering rates in units of :math:`D/L^2` (isotropic total or x, y, z).
+        (L, W, H); current along L. One length = quasi-1D wire, two = film, three = box. Aspect ratios
+        within :math:`[10^{-6}, 10^{6}]` (:data:`MAX_ASPECT`).
+    so, mag : float, numpy array, or three floats
+        Spin-orbit / magnetic scattering rates in units of :math:`D/L^2` (isotropic total or x, y, z). A
+        numpy array is an array of isotropic totals (broadcast), never x, y, z.
     broken_trs : bool
-        Field strong enough to suppress every Cooperon.
+        Field strong enough to suppress every Cooperon (``True`` or ``False`` only).
     spinless : bool
         Spinless electrons (one channel per kind) instead of spin 1/2 (four channels per kind).
-    L_phi, L_T : float, optional
-        Dephasing and thermal lengths in the unit of ``shape``; ``None`` = infinite.
+    L_phi, L_T : float or array_like, optional
+        Dephasing and thermal lengths in the unit of ``shape``; ``None`` = infinite. Arrays broadcast.
+        ``L_T`` down to :math:`10^{-4}L` (:data:`MAX_TEMPERATURE`); channel gaps up to :data:`MAX_GAP`.
     dps : int, optional
-        Significant digits: returns an ``mpmath.mpf`` correct to ``dps`` digits (raises
-        ``ArithmeticError`` if the accuracy check fails). ``None``: float64 (~1e-13 relative).
+        Significant digits (1 to :data:`MAX_DPS`): returns an ``mpmath.mpf`` correct to ``dps`` digits
+        (raises ``ArithmeticError`` if the accuracy check fails). ``None``: float64 (~1e-13 relative).
+        Inputs are read exactly (floats as the decimal they print as).
+    mean_free_path : float, optional
+        Elastic mean free path (unit of ``shape``), only to check the regime: a
+        :class:`~mesocorr.PhysicsWarning` if it is not shorter than ``L`` or longer than ``L_phi``/``L_T``.
+
+    Returns
+    -------
+    float, numpy.ndarray, mpmath.mpf or nested lists of mpf
+        The broadcast shape of the array arguments (a number when all are numbers).
 
     Examples
     --------
@@ -188,31 +304,39 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
     >>> mpmath.nstr(ucf_variance(shape=(1, 1, 1), spinless=True, dps=30), 30)
     '0.314054078251981593709762788767'
     """
-    ratios, chans, temp, dps = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
-    return _evaluate(ratios, {}, chans, temp, dps)[0]
+    _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
+
+    def point(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
+        ratios, chans, temp, dps = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
+        return _evaluate(ratios, {}, chans, temp, dps)[0]
+
+    return _broadcast(point, L_T is not None, shape=shape, so=so, mag=mag, broken_trs=broken_trs,
+                      spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
 
 
 def ucf_channels(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
                  L_phi=None, L_T=None) -> list[dict]:
-    """Per-channel breakdown (float64): kind, name, gap (units of D/L^2, before L_phi) and its variance share."""
+    """Per-channel breakdown (float64, one parameter point): kind, name, gap (units of D/L^2, before L_phi)
+    and its variance share."""
     ratios, chans, temp, _ = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, None)
-    _, _, w_ring, w_box = _weights()
+    w_ring, w_box = _weights()
     # one vectorised call over the channels (one heat trace on one set of nodes)
-    ring, box = mode_sums([float(r) for r in ratios], [float(c[3]) for c in chans], 0.0, temperature=float(temp))
+    ring, box = mode_sums([float(r) for r in ratios], [float(c[3]) / math.pi**2 for c in chans], 0.0,
+                          temperature=float(temp) / math.pi**2)
     return [{"kind": kind, "name": name, "gap": float(gap), "variance": float(w_ring * r + w_box * b)}
             for (kind, name, gap, _), r, b in zip(chans, ring, box)]
 
 
 def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag=0, broken_trs: bool = False,
-                    spinless: bool = False, L_phi=None, L_T=None, dps: int | None = None):
+                    spinless: bool = False, L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None):
     r"""Correlation :math:`C = \langle\delta g(E,\Phi)\,\delta g(E+\Delta E,\Phi+\Delta\Phi)\rangle` in :math:`(e^2/h)^2`.
 
     Parameters
     ----------
-    delta_E : float
+    delta_E : float or array_like
         Energy difference in units of :math:`E_c=\hbar D/L^2`; enters every propagator as
         :math:`-i\,\Delta E/(\pi^2E_c)` (ring: :math:`\operatorname{Re}P^2`, two-box: :math:`|P|^2`).
-    delta_flux, flux : float
+    delta_flux, flux : float or array_like
         Field difference and first field as fluxes :math:`\Delta B\,WL/\Phi_0`, :math:`B\,WL/\Phi_0`
         (:math:`\Phi_0=h/e`) through the L x W face, field normal to it. Geometry supported: a
         narrow wire, :math:`W \ll L` and :math:`W` below the magnetic length, where the field
@@ -223,7 +347,7 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
     L_T : float, optional
         Thermal length; only with ``delta_E = 0``.
 
-    Other parameters as :func:`ucf_variance`. ``C(0, 0) = ucf_variance(...)``.
+    Other parameters as :func:`ucf_variance` (arrays broadcast). ``C(0, 0) = ucf_variance(...)``.
 
     Examples
     --------
@@ -231,25 +355,37 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
     >>> round(c0, 12), round(ucf_correlation(delta_E=10.0, shape=(1,), spinless=True, broken_trs=True) / c0, 6)
     (0.066666666667, 0.372075)
     """
-    setup = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
-    return _correlation(setup, delta_E, delta_flux, flux)
+    _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
+
+    def point(delta_E, delta_flux, flux, shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
+        setup = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
+        return _correlation(setup, delta_E, delta_flux, flux)
+
+    return _broadcast(point, L_T is not None, delta_E=delta_E, delta_flux=delta_flux, flux=flux, shape=shape,
+                      so=so, mag=mag, broken_trs=broken_trs, spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
+
+
+#: largest |delta_E| (units of E_c) and |flux| accepted (the correlation has decayed by then; quadrature validated)
+MAX_ENERGY = 1e6
 
 
 def _correlation(setup, delta_E, delta_flux, flux):
     """:func:`ucf_correlation` for the output of :func:`_setup` (set up once, evaluated many times)."""
     ratios, chans, temp, dps = setup
-    dE = _exact("delta_E", delta_E)
-    dflux = _exact("delta_flux", delta_flux)
-    flux = _exact("flux", flux)
+    dE = arguments.as_fraction("delta_E", delta_E)
+    dflux = arguments.as_fraction("delta_flux", delta_flux)
+    flux = arguments.as_fraction("flux", flux)
+    if abs(dE) > MAX_ENERGY:
+        raise ValueError(f"delta_E: |delta_E| = {float(abs(dE)):.3g} E_c exceeds {MAX_ENERGY:g} E_c (the correlation "
+                         "has decayed far below the float64 resolution of the variance)")
     if dE != 0 and temp:
         raise ValueError("L_T: thermal averaging is implemented for delta_E = 0 only")
     extra = {"diffuson": dflux**2 / 3, "cooperon": (2 * flux + dflux) ** 2 / 3}
-    if dps is None:
-        eps = abs(float(dE)) / math.pi**2
-    else:
-        with mpmath.workdps(dps + 12):
-            eps = abs(_num(dE, dps + 12)) / mpmath.pi**2
-    return _evaluate(ratios, extra, chans, temp, dps, energy=eps)[0]
+    for kind, e in extra.items():
+        if e * 10 > MAX_GAP:   # eigenvalue units x pi^2 ~ 10 -> D/L^2
+            raise ValueError(f"{'delta_flux' if kind == 'diffuson' else 'flux'}: the field dephasing rate "
+                             f"{float(e):.3g} (eigenvalue units) exceeds the cap {MAX_GAP:g} D/L^2 of the channel gaps")
+    return _evaluate(ratios, extra, chans, temp, dps, energy=abs(dE))[0]
 
 
 def _half_width(func, hi_start: float) -> float:
@@ -273,6 +409,11 @@ def _correlation_of(variable: str, shape, kwargs: dict):
     for k in ("delta_E", "delta_flux", "flux"):
         if k in kwargs:
             fixed[k] = kwargs.pop(k)
+    if kwargs.get("dps") is not None:
+        raise ValueError("dps: the half-width search is float64 only")
+    for k, v in {**fixed, **kwargs}.items():
+        if k not in ("so", "mag") and v is not None and not isinstance(v, (str, bytes)) and np.ndim(v) > 0:
+            raise TypeError(f"{k}: the half-width search takes one parameter point, not an array")
     setup = _setup_kw(shape, **kwargs)
 
     def corr(x):
@@ -288,6 +429,8 @@ def _setup_kw(shape, so=0, mag=0, broken_trs=False, spinless=False, L_phi=None, 
 def ucf_correlation_energy(shape=(1,), **kwargs) -> float:
     r"""Correlation energy :math:`E_{corr}`: :math:`C(\Delta E = E_{corr}) = C(0)/2`, in units of :math:`E_c=\hbar D/L^2`.
 
+    One parameter point (arrays refused), float64.
+
     >>> round(ucf_correlation_energy(shape=(1,), spinless=True, broken_trs=True), 6)
     7.728619
     """
@@ -297,6 +440,6 @@ def ucf_correlation_energy(shape=(1,), **kwargs) -> float:
 def ucf_correlation_flux(shape=(1,), **kwargs) -> float:
     r"""Correlation flux :math:`\Delta\Phi_c/\Phi_0` (half-width of :math:`C(\Delta\Phi)`) at ``flux`` (default 0).
 
-    Field: :math:`\Delta B_c = \Delta\Phi_c\,\Phi_0/(WL)`.
+    Field: :math:`\Delta B_c = \Delta\Phi_c\,\Phi_0/(WL)`. One parameter point (arrays refused), float64.
     """
     return _half_width(_correlation_of("delta_flux", shape, kwargs), 0.5)

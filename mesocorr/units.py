@@ -4,7 +4,7 @@ Every constant that the 2019 SI fixes is stored as an exact :class:`fractions.Fr
 (``*_EXACT``) and as the nearest float64. Derived constants that involve :math:`\\pi`
 (:math:`\\hbar`, :math:`e^2/(2\\pi^2\\hbar)`, ...) are exact in SymPy form (:func:`exact`)
 and float64 otherwise; use :func:`mp_constant` for an mpmath value at the working
-precision.
+precision. Importing this module loads neither SymPy nor mpmath (start-up time).
 
 See ``docs/conventions.md`` for the conventions that use these constants.
 """
@@ -12,9 +12,6 @@ See ``docs/conventions.md`` for the conventions that use these constants.
 from __future__ import annotations
 
 from fractions import Fraction
-
-import mpmath
-import sympy as sp
 
 __all__ = [
     "E_CHARGE", "H_PLANCK", "HBAR", "K_B", "G0", "R_K", "G_SPIN_DEGENERATE", "SIGMA_WL",
@@ -45,7 +42,7 @@ SIGMA_WL = G0 / 3.141592653589793
 PHI0 = float(H_PLANCK_EXACT / E_CHARGE_EXACT)
 
 
-def exact(name: str) -> sp.Expr:
+def exact(name: str):
     """Return a constant as an exact SymPy expression.
 
     Parameters
@@ -63,6 +60,8 @@ def exact(name: str) -> sp.Expr:
     >>> exact("R_K") == exact("h") / exact("e")**2
     True
     """
+    import sympy as sp
+
     e = sp.Rational(E_CHARGE_EXACT.numerator, E_CHARGE_EXACT.denominator)
     h = sp.Rational(H_PLANCK_EXACT.numerator, H_PLANCK_EXACT.denominator)
     table = {
@@ -80,8 +79,21 @@ def exact(name: str) -> sp.Expr:
     return table[name]
 
 
-def mp_constant(name: str) -> mpmath.mpf:
-    """Return a constant as an mpmath number at the current working precision.
+#: pi-free constants as exact fractions, and the power of 2*pi dividing them (hbar = h/(2 pi), ...)
+_EXACT_PARTS = {
+    "e": (E_CHARGE_EXACT, 0),
+    "h": (H_PLANCK_EXACT, 0),
+    "hbar": (H_PLANCK_EXACT, 1),
+    "k_B": (K_B_EXACT, 0),
+    "G0": (E_CHARGE_EXACT**2 / H_PLANCK_EXACT, 0),
+    "R_K": (H_PLANCK_EXACT / E_CHARGE_EXACT**2, 0),
+    "sigma_wl": (2 * E_CHARGE_EXACT**2 / H_PLANCK_EXACT, 1),   # e^2/(2 pi^2 hbar) = (2 e^2/h)/(2 pi)
+    "Phi0": (H_PLANCK_EXACT / E_CHARGE_EXACT, 0),
+}
+
+
+def mp_constant(name: str):
+    """Return a constant as an mpmath number at the current working precision (exact SI values, no SymPy).
 
     Examples
     --------
@@ -90,4 +102,11 @@ def mp_constant(name: str) -> mpmath.mpf:
     ...     print(mpmath.nstr(mp_constant("R_K"), 20))
     25812.80745930450666
     """
-    return mpmath.mpf(sp.N(exact(name), mpmath.mp.dps + 10))
+    import mpmath
+
+    if not isinstance(name, str) or name not in _EXACT_PARTS:
+        raise ValueError(f"name: unknown constant {name!r}; choose from {sorted(_EXACT_PARTS)}")
+    value, two_pi_power = _EXACT_PARTS[name]
+    with mpmath.workdps(mpmath.mp.dps + 10):
+        x = mpmath.mpf(value.numerator) / value.denominator / (2 * mpmath.pi) ** two_pi_power
+    return +x

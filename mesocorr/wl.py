@@ -33,76 +33,67 @@ References
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, lru_cache
+from functools import lru_cache
 
-import mpmath
 import numpy as np
-import sympy as sp
 
 from mesocorr import arguments
+from mesocorr.integrals.derived_constants import (
+    COOPERON_CHANNELS,
+    WL_FIELD_RATE,
+    WL_SHAPE_COEFFICIENTS,
+    WL_ZERO_FIELD,
+    monomial_float,
+    monomial_mp,
+)
+from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 
 __all__ = ["magnetoconductance", "wl_correction", "wire_wl_conductance", "sample_wl_conductance",
-           "cooperon_channel_table", "SPIN_DEGENERACY"]
+           "cooperon_channel_table", "SPIN_DEGENERACY", "MAX_DPS", "MP_SECONDS_CAP"]
 
 #: spin degeneracy in the conductivity prefactor (the channel weights sum to 1)
 SPIN_DEGENERACY = 2
 _GUARD = 10
+#: largest accepted ``dps`` (one 2D channel value at 1000 digits takes ~1.6 s, see :func:`_mp_seconds`)
+MAX_DPS = 1000
+#: refuse ``dps=`` work estimated above this many seconds (values x channels x time per value)
+MP_SECONDS_CAP = 20.0
+
+
+def _mp_seconds(dps: int, evaluations: int) -> float:
+    """Estimated wall time of ``evaluations`` mpmath channel values at ``dps`` digits (measured worst case:
+    the 2D digamma near 1/2, 1.6 s at 1000 digits growing like dps^3, plus ~1 ms overhead per value)."""
+    return evaluations * (1e-3 + 1.6 * (dps / 1000) ** 3)
 
 
 # ----------------------------------------------------------------------------- channels
-def _exact_rate(name: str, value) -> Fraction:
-    """A non-negative finite real as an exact Fraction (a float's exact binary value; ints exactly)."""
-    x = arguments.nonnegative(name, value)
-    return Fraction(int(value)) if isinstance(value, numbers.Integral) else Fraction(x)
-
-
-def _rate_spec(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
-    """``so``/``mag`` input -> three exact component rates (one number = isotropic total / 3)."""
-    rates = arguments.one_or_three(name, value, _exact_rate)
-    return rates if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
-
-
 @dataclass(frozen=True)
 class _Chan:
     names: tuple
-    gap: Fraction  # exact, 1/s (or D/L^2 units for the wire)
+    gap: Fraction | float | np.ndarray  # 1/s (or D/L^2 units for the wire); exact on the scalar path
     weight: Fraction
 
 
-@cache
-def _cooperon_structure() -> tuple:
-    """The Cooperon channels of :func:`mesocorr.channels` with symbolic component rates, as exact
-    linear forms: ``(name, coefficients over (a_x, a_y, a_z, b_x, b_y, b_z, phi), weight)``.
+def _exact_scalar_rates(name: str, value) -> tuple[Fraction, Fraction, Fraction]:
+    """One ``so``/``mag`` value (isotropic total, or three components) -> three exact component rates."""
+    rates = arguments.one_or_three(name, value, _nonnegative_fraction)
+    return rates if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
 
-    Derived once per process (SymPy diagonalisation of the spin kernel); afterwards a channel gap
-    for given rates is an exact rational dot product (fast enough for fitting loops).
-    """
-    from mesocorr.symbolic.channels import channels
 
-    a = sp.symbols("a_x a_y a_z", nonnegative=True)
-    b = sp.symbols("b_x b_y b_z", nonnegative=True)
-    phi = sp.Symbol("phi", nonnegative=True)
-    gens = (*a, *b, phi)
-    out = []
-    for ch in channels("cooperon", so=a, mag=b, phi=phi):
-        poly = sp.Poly(sp.expand(ch.gap), *gens)
-        if poly.total_degree() > 1 or poly.coeff_monomial(1) != 0:  # pragma: no cover
-            raise ArithmeticError(f"channel {ch.name}: gap is not linear in the rates: {ch.gap}")
-        coeffs = tuple(Fraction(int(c.p), int(c.q)) for c in (sp.Rational(poly.coeff_monomial(g)) for g in gens))
-        w = sp.Rational(ch.wl_weight)
-        out.append((ch.name, coeffs, Fraction(int(w.p), int(w.q))))
-    return tuple(out)
+def _nonnegative_fraction(name: str, value) -> Fraction:
+    arguments.nonnegative(name, value)
+    return arguments.as_fraction(name, value)
 
 
 @lru_cache(maxsize=4096)
 def _merged_channels(so, mag, phi) -> tuple:
+    """Channels with equal exact gaps merged (weights summed, zero-weight groups dropped)."""
     rates = (*so, *mag, phi)
     merged: dict = {}
-    for name, coeffs, weight in _cooperon_structure():
+    for name, coeffs, weight in COOPERON_CHANNELS:
         gap = sum((c * r for c, r in zip(coeffs, rates)), Fraction(0))
         names, total = merged.get(gap, ((), Fraction(0)))
         merged[gap] = (names + (name,), total + weight)
@@ -110,12 +101,43 @@ def _merged_channels(so, mag, phi) -> tuple:
 
 
 def _channels(so, mag, phi) -> tuple:
-    return _merged_channels(_rate_spec("so", so), _rate_spec("mag", mag), _exact_rate("phi", phi))
+    """Exact channels of one parameter point (scalars)."""
+    return _merged_channels(_exact_scalar_rates("so", so), _exact_scalar_rates("mag", mag),
+                            _nonnegative_fraction("phi", phi))
+
+
+def _array_channels(so, mag, phi) -> tuple:
+    """float64 channels for rates that are arrays (broadcasting): gaps as arrays, equal gap arrays merged."""
+    rates = (*so, *mag, phi)
+    groups: list = []   # [names, gap array, weight]
+    with np.errstate(over="ignore"):
+        for name, coeffs, weight in COOPERON_CHANNELS:
+            gap = sum((float(c) * r for c, r in zip(coeffs, rates) if c), np.zeros(()))
+            for g in groups:
+                if np.shape(g[1]) == np.shape(gap) and np.array_equal(g[1], gap):
+                    g[0] += (name,)
+                    g[2] += weight
+                    break
+            else:
+                groups.append([(name,), gap, weight])
+    return tuple(_Chan(n, g, w) for n, g, w in groups if w != 0)
+
+
+def _float_gap(name: str, gap) -> float | np.ndarray:
+    """A channel gap as float64 (or the array of them), or ValueError when it leaves the float64 range."""
+    try:
+        g = float(gap) if isinstance(gap, Fraction) else np.asarray(gap, dtype=float)
+    except OverflowError:
+        g = math.inf
+    if not np.all(np.isfinite(g)):
+        raise ValueError(f"{name}: a Cooperon channel gap (sum of the rates) exceeds the float64 range; "
+                         "give smaller rates (or use dps=)")
+    return g
 
 
 def _require_gapped(chans, what: str) -> None:
     for ch in chans:
-        if ch.gap == 0:
+        if np.any(np.asarray(ch.gap) == 0):
             raise ValueError(
                 f"phi: the Cooperon channel {'/'.join(ch.names)} is gapless (gap 0: no dephasing"
                 f"{' and no magnetic scattering' if 'singlet' in ch.names else ''}), so {what} diverges; "
@@ -127,102 +149,132 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
 
     Returns a list of dicts: ``names``, ``gap`` (1/s), ``weight``, and with ``D`` given ``B_c``
     (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``inf`` if gapless).
+    One parameter point: arrays are refused (``TypeError`` naming the argument).
     """
     Dv = arguments.positive_or_none("D", D)
     rows = []
     for ch in _channels(so, mag, phi):
-        row = {"names": list(ch.names), "gap": float(ch.gap), "weight": float(ch.weight)}
+        gap = _float_gap("so", ch.gap)
+        row = {"names": list(ch.names), "gap": gap, "weight": float(ch.weight)}
         if Dv is not None:
-            row["B_c"] = HBAR * float(ch.gap) / (4 * E_CHARGE * Dv)
-            row["L_c"] = math.sqrt(Dv / float(ch.gap)) if ch.gap > 0 else math.inf
+            row["B_c"] = HBAR * gap / (4 * E_CHARGE * Dv)
+            row["L_c"] = math.sqrt(Dv) / math.sqrt(gap) if gap > 0 else math.inf
+            if not (math.isfinite(row["B_c"]) and (gap == 0 or math.isfinite(row["L_c"]))):
+                raise ValueError("D: the channel field B_c or length L_c leaves the float64 range")
         rows.append(row)
     return rows
 
 
 # ----------------------------------------------------------------------------- derived coefficients
-@cache
-def _coefficient(kind: str, s: int = SPIN_DEGENERACY) -> sp.Expr:
-    r"""Derived prefactor: a closed form of :mod:`mesocorr.symbolic.wl` divided by ``w_c`` times the
-    shape function that the numerical paths evaluate (a pure number must be left once ``s`` is set).
-
-    ``"2d"``: HLN, shape :math:`F(B/B_c)` (= s/(2π)); ``"3d"``: Kawabata, shape
-    :math:`\sqrt{eB/\hbar}\,f_3(B_c/B)` (= s/(2π)); ``"1d"``: shape :math:`L_c - L_c(B)` (= s);
-    ``"wire"``: shape :math:`(a\coth a - 1)/a^2` (= -s); ``"field_rate"``: :math:`1/\tau_B` over
-    :math:`De^2W^2B^2/\hbar^2` (= 1/3).
-    """
-    from mesocorr.symbolic import wl as swl
-
-    S = swl.SYMBOLS
-    B, B_c, Gamma, D = S["B"], S["B_c"], S["Gamma_c"], S["D"]
-    if kind == "field_rate":
-        expr, shape = swl.quasi1d_field_rate(), D * S["e"] ** 2 * S["W"] ** 2 * B**2 / S["hbar"] ** 2
-    elif kind == "2d":
-        expr = sp.expand_func(swl.magnetoconductance_2d())
-        shape = S["w_c"] * (sp.log(B / B_c) + sp.polygamma(0, sp.Rational(1, 2) + B_c / B))
-    elif kind == "3d":
-        expr = swl.kawabata_3d()
-        shape = S["w_c"] * sp.sqrt(S["e"] * B / S["hbar"]) * (
-            -2 * sp.sqrt(B_c / B) - sp.zeta(sp.Rational(1, 2), sp.Rational(1, 2) + B_c / B))
-    elif kind == "1d":
-        expr = swl.magnetoconductance_1d()
-        shape = S["w_c"] * (sp.sqrt(D / Gamma) - sp.sqrt(D / (Gamma + swl.quasi1d_field_rate())))
-    elif kind == "wire":
-        a = sp.Symbol("a", positive=True)
-        expr, shape = swl.finite_wire_conductance(), S["w_c"] * (a * sp.coth(a) - 1) / a**2
-    else:  # pragma: no cover
-        raise ValueError(f"kind: unknown coefficient {kind!r}")
-    ratio = sp.simplify(expr / shape).subs(S["s"], s)
-    if not ratio.is_number:  # pragma: no cover - derivation changed shape
-        raise ArithmeticError(f"{kind}: the derived closed form is not a number times the shape: ratio {ratio}")
-    return ratio
+def _shape_coefficient(kind: str, s: int = SPIN_DEGENERACY) -> float:
+    """Derived prefactor (``mesocorr.integrals.derived_constants.WL_SHAPE_COEFFICIENTS``) times ``s``, float64."""
+    return s * monomial_float(WL_SHAPE_COEFFICIENTS[kind])
 
 
-@cache
-def _coefficient_mp(kind: str, s: int = SPIN_DEGENERACY):
-    """:func:`_coefficient` as a callable giving an mpmath number at the caller's precision."""
-    return sp.lambdify((), _coefficient(kind, s), modules="mpmath")
-
-
-@cache
-def _zero_field_function(dim: int, module: str, gapless: bool = False):
-    """One channel's derived zero-field correction (s = 2, w_c = 1) as a function of (Γ_c, τ, D);
-    ``gapless``: its Γ_c → 0 limit (finite in d = 3 only). In 2D ``log(1 + y)`` is evaluated as
-    ``log1p(y)`` (no loss of digits for Γ_c τ ≫ 1)."""
-    from sympy.codegen.cfunctions import log1p
-
-    from mesocorr.symbolic import wl as swl
-
-    S = swl.SYMBOLS
-    expr = swl.zero_field_correction(dim).subs({S["s"]: SPIN_DEGENERACY, S["w_c"]: 1})
-    if gapless:
-        expr = sp.limit(expr, S["Gamma_c"], 0, "+")
-    expr = expr.replace(sp.log, lambda arg: log1p(arg - 1))
-    return sp.lambdify((S["Gamma_c"], S["tau"], S["D"]), expr, modules=module)
+def _shape_coefficient_mp(kind: str, s: int = SPIN_DEGENERACY):
+    """The same at the caller's mpmath precision (exact rational times a power of pi)."""
+    return s * monomial_mp(WL_SHAPE_COEFFICIENTS[kind])
 
 
 # ----------------------------------------------------------------------------- inputs
-def _fields(B):
-    if isinstance(B, (str, bytes)):
-        raise TypeError("B: expected a number or a sequence of numbers (tesla), got a string")
-    scalar = np.ndim(B) == 0
-    try:
-        arr = np.asarray(B, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"B: expected real numbers (tesla), got {type(B).__name__}") from None
-    if arr.dtype.kind != "f" or not np.all(np.isfinite(arr)):
-        raise ValueError("B: fields must be finite real numbers (tesla)")
-    return arr, scalar
-
-
-def _dps(dps):
+def _dps(dps, cap: int = MAX_DPS):
     if dps is None:
         return None
-    return arguments.integer("dps", dps, minimum=1, maximum=10000)
+    return arguments.integer("dps", dps, minimum=1, maximum=cap)
+
+
+def _mp(value):
+    """A Fraction (or int) as an mpf at the working precision."""
+    if isinstance(value, Fraction):
+        import mpmath
+
+        return mpmath.mpf(value.numerator) / value.denominator
+    import mpmath
+
+    return mpmath.mpf(value)
+
+
+def _nested(values: list, shape: tuple):
+    """Flat list of mpf -> nested lists with ``shape`` (the documented dps= result for array input)."""
+    if not shape:
+        return values[0]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out.reshape(shape).tolist()
+
+
+def _shaped(out, shape):
+    """float64 result with the broadcast ``shape``: a float for shape (), else an ndarray (no needless copy)."""
+    out = np.asarray(out, dtype=float)
+    if shape == ():
+        return float(out)
+    return out if out.shape == shape else np.array(np.broadcast_to(out, shape))
+
+
+def _element(value, index, shape):
+    """Element ``index`` of ``value`` broadcast to ``shape`` (numbers pass through)."""
+    if isinstance(value, np.ndarray) and value.ndim:
+        return np.broadcast_to(value, shape)[index]
+    return value
+
+
+def _rates_exact(name: str, value):
+    return arguments.rate_values(name, value, arguments.exact_values)
+
+
+def _rates_float(name: str, value):
+    return arguments.rate_values(name, value, arguments.real_values)
+
+
+def _has_array(*values) -> bool:
+    return any(isinstance(v, np.ndarray) and v.ndim > 0 for v in values)
+
+
+def _mc_physics_checks(dim, absb, D, width, phi, so, mag, tau) -> None:
+    """PhysicsWarning for inputs outside the regime of the closed forms (messages start with the arguments)."""
+    bmax = float(np.max(absb)) if np.size(absb) else 0.0
+    if dim == 1 and width is not None:
+        wmax = float(np.max(width))
+        if bmax > 0:
+            l_b = math.sqrt(HBAR / E_CHARGE) / math.sqrt(bmax)
+            if wmax > l_b:
+                warn_inconsistent(f"width, B: the wire width W = {wmax:.3g} m exceeds the magnetic length "
+                                  f"l_B = sqrt(hbar/eB) = {l_b:.3g} m at |B| = {bmax:.3g} T; the quasi-1D field "
+                                  "dephasing 1/tau_B = D e^2 W^2 B^2/(3 hbar^2) needs W << l_B", stacklevel=4)
+        phimax = float(np.max(phi))
+        if phimax > 0:
+            l_phi = math.sqrt(float(np.min(D))) / math.sqrt(phimax)
+            if wmax > l_phi:
+                warn_inconsistent(f"width, phi: the wire width W = {wmax:.3g} m exceeds the dephasing length "
+                                  f"L_phi = sqrt(D/phi) = {l_phi:.3g} m; dim=1 needs W << L_phi "
+                                  "(use dim=2 for a wide strip)", stacklevel=4)
+    if tau is not None:
+        _tau_checks(tau, D, phi, so, mag, bmax, stacklevel=6)
+
+
+def _tau_checks(tau, D, phi, so, mag, bmax=None, stacklevel=5) -> None:
+    """Checks that need the elastic time: B << B_tau = hbar/(4 e D tau), rates << 1/tau."""
+    tmax = float(np.max(tau))
+    if bmax:
+        b_tau = HBAR / (4 * E_CHARGE * float(np.max(D)) * tmax)
+        if bmax > b_tau:
+            warn_inconsistent(f"B, elastic_time: |B| = {bmax:.3g} T exceeds B_tau = hbar/(4 e D tau) = {b_tau:.3g} T; "
+                              "the diffusive (Landau-level sum with B << B_tau) forms do not hold there", stacklevel=stacklevel)
+    rate = float(np.max(phi)) * tmax
+    if rate > 1:
+        warn_inconsistent(f"phi, elastic_time: the dephasing time tau_phi = 1/phi = {1 / float(np.max(phi)):.3g} s "
+                          f"is shorter than the elastic time tau = {tmax:.3g} s; weak localization needs "
+                          "tau_phi >> tau", stacklevel=stacklevel)
+    for name, r in (("so", so), ("mag", mag)):
+        total = float(np.max(sum(np.asarray(c, dtype=float) for c in r)))
+        if total * tmax > 1:
+            warn_inconsistent(f"{name}, elastic_time: the total {name} rate {total:.3g} 1/s exceeds the elastic "
+                              f"scattering rate 1/tau = {1 / tmax:.3g} 1/s (it is part of it)", stacklevel=stacklevel)
 
 
 # ----------------------------------------------------------------------------- magnetoconductance
 def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, width: float | None = None,
-                       dps: int | None = None):
+                       dps: int | None = None, elastic_time: float | None = None):
     r"""Magnetoconductance :math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in units of :math:`e^2/h`.
 
     .. math::
@@ -244,106 +296,161 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     B : float or array_like
         Perpendicular field(s) in tesla (any sign; :math:`\Delta\sigma(-B) = \Delta\sigma(B)`).
     dim : {1, 2, 3}
-    D : float
+    D : float or array_like
         Diffusion constant (m²/s).
-    so, mag : float or three floats
-        Spin-orbit and magnetic scattering rates (1/s): isotropic total or x, y, z components.
-    phi : float
+    so, mag : float, array, or a tuple of three
+        Spin-orbit and magnetic scattering rates (1/s). A number or a numpy array: the isotropic
+        total rate(s); a tuple or list of exactly three entries (numbers or arrays): the x, y, z
+        components. A numpy array of shape (3,) is three *totals*, never x, y, z.
+    phi : float or array_like
         Dephasing rate :math:`1/\tau_\phi` (1/s).
-    width : float, optional
+    width : float or array_like, optional
         Wire width W (m), required for ``dim=1``.
     dps : int, optional
-        If given, evaluate with mpmath to ``dps`` significant digits (``mpf`` / list of ``mpf``).
+        If given, evaluate with mpmath to ``dps`` significant digits (1 to :data:`MAX_DPS`). Inputs are
+        read exactly (``docs/conventions.md``, "Exact input on the mpmath path"): floats as the decimal they
+        print as (``0.01`` is 1/100), ints, ``Fraction``, ``Decimal`` and SymPy rationals as they are.
+    elastic_time : float or array_like, optional
+        Elastic time :math:`\tau` (s), used only to check the regime: a :class:`~mesocorr.PhysicsWarning`
+        names ``B`` beyond :math:`B_\tau = \hbar/(4eD\tau)`, ``phi`` above :math:`1/\tau`, spin rates above
+        :math:`1/\tau`.
 
     Returns
     -------
-    float, numpy.ndarray, mpmath.mpf or list of mpf
-        Same shape as ``B``. float64 accuracy < 5e-15 relative per channel in 2D (see
-        :func:`mesocorr.integrals.hln.hln_f`).
+    float, numpy.ndarray, mpmath.mpf or nested lists of mpf
+        The broadcast shape of ``B`` and the parameters (numpy rules); a number when every input is a
+        number. float64 accuracy < 5e-15 relative per channel in 2D (see
+        :func:`mesocorr.integrals.hln.hln_f`). With ``dps``: one ``mpf``, or nested lists of ``mpf`` with
+        that shape.
 
     Raises
     ------
     ValueError
         For a gapless channel in d = 1, 2 (e.g. ``phi=0`` and ``mag=0``: the singlet), non-finite
-        fields, bad dimensions. In d = 3 a gapless channel is finite and allowed.
+        fields, bad dimensions, results outside the float64 range, ``dps=`` work beyond
+        :data:`MP_SECONDS_CAP` seconds (estimate). In d = 3 a gapless channel is finite and allowed.
+    TypeError
+        Booleans, strings, missing ``D`` (or ``width`` for ``dim=1``).
+
+    Warns
+    -----
+    PhysicsWarning
+        ``dim=1`` with a wire wider than the magnetic length :math:`\sqrt{\hbar/e|B|}` or than
+        :math:`L_\phi`; the ``elastic_time`` checks above.
 
     Examples
     --------
     >>> round(float(magnetoconductance(0.01, D=0.01, phi=1e10)), 12)
     0.707473318945
+    >>> import numpy as np
+    >>> magnetoconductance([0.001, 0.01], D=0.01, phi=np.array([[1e10], [4e10]])).shape   # (phi, B) grid
+    (2, 2)
     """
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
-    D = arguments.positive("D", D)
-    arr, scalar = _fields(B)
     dps = _dps(dps)
-    chans = _channels(so, mag, phi)
-    if dim in (1, 2):
-        _require_gapped(chans, "the magnetoconductance relative to B = 0")
+    fields = arguments.real_values("B", B)
+    Df = arguments.real_values("D", D, "positive")
+    phif = arguments.real_values("phi", phi, "nonnegative")
+    sof, magf = _rates_float("so", so), _rates_float("mag", mag)
     if dim == 1:
         if width is None:
             raise TypeError("width: the wire width W (m) is required for dim=1")
-        width = arguments.positive("width", width)
+        widthf = arguments.real_values("width", width, "positive")
     elif width is not None:
         raise ValueError(f"width: only used for dim=1, got dim={dim}")
-    absb = np.abs(arr)
+    else:
+        widthf = None
+    tau = None if elastic_time is None else arguments.real_values("elastic_time", elastic_time, "positive")
+    shape = arguments.broadcast_shape("B", fields, Df, phif, *sof, *magf,
+                                      *(() if widthf is None else (widthf,)), *(() if tau is None else (tau,)))
+    absb = np.abs(fields)
+    _mc_physics_checks(dim, absb, Df, widthf, phif, sof, magf, tau)
     if dps is None:
-        out = _mc_float(absb, dim, D, chans, width)
-        return float(out) if scalar else out
-    vals = [_mc_mp(b, dim, D, chans, width, dps) for b in absb.reshape(-1)]
-    return vals[0] if scalar else vals
+        if _has_array(phif, *sof, *magf):
+            chans = _array_channels(sof, magf, phif)
+        else:
+            chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _channels(so, mag, phi))
+        if dim in (1, 2):
+            _require_gapped(chans, "the magnetoconductance relative to B = 0")
+        out = _mc_float(absb, dim, Df, chans, widthf)
+        arguments.check_finite_result("B", out, "|B|/B_c, a channel field or length leaves the float64 range; "
+                                            "use dps= for such values")
+        return _shaped(out, shape)
+    # mpmath path: every input exact, evaluated point by point over the broadcast shape
+    ex = {"B": arguments.exact_values("B", B), "D": arguments.exact_values("D", D, "positive"),
+          "phi": arguments.exact_values("phi", phi, "nonnegative"),
+          "so": _rates_exact("so", so), "mag": _rates_exact("mag", mag),
+          "width": None if width is None else arguments.exact_values("width", width, "positive")}
+    n_points = math.prod(shape)
+    arguments.check_work("dps", _mp_seconds(dps, n_points * 4), MP_SECONDS_CAP,
+                         f"{n_points} value(s) x up to 4 channels at {dps} digits")
+    values = []
+    for index in np.ndindex(*shape) if shape else [()]:
+        so_i = tuple(_element(c, index, shape) for c in ex["so"])
+        mag_i = tuple(_element(c, index, shape) for c in ex["mag"])
+        chans = _merged_channels(so_i, mag_i, _element(ex["phi"], index, shape))
+        if dim in (1, 2):
+            _require_gapped(chans, "the magnetoconductance relative to B = 0")
+        b = abs(_element(ex["B"], index, shape))
+        w = None if ex["width"] is None else _element(ex["width"], index, shape)
+        values.append(_mc_mp(b, dim, _element(ex["D"], index, shape), chans, w, dps))
+    return _nested(values, shape)
 
 
 def _mc_float(absb, dim, D, chans, width):
+    """float64 kernel: sum over channels ``(gap, weight)`` (numbers or arrays, numpy broadcasting)."""
     from mesocorr.integrals.hln import hln_f_core
     from mesocorr.integrals.kawabata import kawabata_f3
 
-    if dim == 2:
-        coef = float(_coefficient("2d"))
-        flat = absb.reshape(-1)
-        out = None
-        for ch in chans:
-            bc = HBAR * float(ch.gap) / (4 * E_CHARGE * D)
-            term = hln_f_core(flat * (1.0 / bc))
-            term *= coef * float(ch.weight)
-            if out is None:
-                out = term
-            else:
-                out += term
-        return out.reshape(absb.shape)
-    out = np.zeros_like(absb)
-    if dim == 3:
-        root = np.sqrt(E_CHARGE * absb / HBAR)
-        for ch in chans:
-            bc = HBAR * float(ch.gap) / (4 * E_CHARGE * D)
-            with np.errstate(divide="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        if dim == 2:
+            coef = _shape_coefficient("2d")
+            out = None
+            for ch in chans:
+                inv_bc = (4 * E_CHARGE / HBAR) * D / ch.gap        # 1/B_c (gap > 0 here)
+                if not np.all(np.isfinite(inv_bc)):
+                    raise ValueError("phi: a channel field B_c = hbar Gamma_c/(4 e D) is below the float64 range "
+                                     "(gap too small for this D); use dps=")
+                x = absb * inv_bc
+                shape = np.shape(x)
+                term = hln_f_core(np.ascontiguousarray(x, dtype=float).reshape(-1)).reshape(shape)
+                term *= coef * float(ch.weight)
+                out = term if out is None else out + term
+            return out
+        out = 0.0
+        if dim == 3:
+            root = math.sqrt(E_CHARGE / HBAR) * np.sqrt(absb)
+            for ch in chans:
+                bc = (HBAR / (4 * E_CHARGE)) * ch.gap / D
                 delta = np.where(absb > 0, bc / np.where(absb > 0, absb, 1.0), np.inf)
-            out += float(ch.weight) * kawabata_f3(delta)
-        out *= float(_coefficient("3d")) * root
-    else:
-        c = sp.Rational(_coefficient("field_rate"))  # 1/3: multiply by p, divide by q (no rounded 1/3)
-        rate_b = D * (E_CHARGE * width * absb / HBAR) ** 2 * int(c.p) / int(c.q)
+                out = out + float(ch.weight) * kawabata_f3(delta)
+            return out * _shape_coefficient("3d") * root
+        # 1D: L_c - L_c(B) = L_c (1 - 1/r), r = sqrt(1 + beta); beta/(r (1 + r)) for beta < 1 (no cancellation)
+        q = WL_FIELD_RATE   # 1/3: multiply by the numerator, divide by the denominator (no rounded 1/3)
+        rate_b = D * ((E_CHARGE / HBAR) * width * absb) ** 2 * q.numerator / q.denominator
         for ch in chans:
-            gap = float(ch.gap)
-            beta = rate_b / gap
+            beta = rate_b / ch.gap
             root = np.sqrt(1.0 + beta)
-            out += float(ch.weight) * math.sqrt(D / gap) * beta / (root * (1.0 + root))
-        out *= float(_coefficient("1d"))
-    return out
+            factor = np.where(beta < 1, beta / (root * (1.0 + root)), 1.0 - 1.0 / root)
+            out = out + float(ch.weight) * (np.sqrt(D) / np.sqrt(ch.gap)) * factor
+        return out * _shape_coefficient("1d")
 
 
 def _mc_mp(b, dim, D, chans, width, dps):
+    """mpmath kernel for one field ``b`` >= 0 (exact inputs: Fractions), rounded to ``dps`` digits."""
+    import mpmath
+
     from mesocorr.integrals.hln import hln_f_mp
     from mesocorr.integrals.kawabata import kawabata_f3_mp
 
     with mpmath.workdps(dps + _GUARD):
         hbar, e = mp_constant("hbar"), mp_constant("e")
-        bm, Dm = mpmath.mpf(b), mpmath.mpf(D)
+        bm, Dm = _mp(b), _mp(D)
         total = mpmath.mpf(0)
         for ch in chans:
-            gap = mpmath.mpf(ch.gap.numerator) / ch.gap.denominator
-            weight = mpmath.mpf(ch.weight.numerator) / ch.weight.denominator
+            gap, weight = _mp(ch.gap), _mp(ch.weight)
             if dim == 2:
                 if bm == 0:
                     continue
@@ -355,16 +462,55 @@ def _mc_mp(b, dim, D, chans, width, dps):
                 bc = hbar * gap / (4 * e * Dm)
                 total += weight * kawabata_f3_mp(bc / bm, dps + _GUARD) * mpmath.sqrt(e * bm / hbar)
             else:
-                rate_b = _coefficient_mp("field_rate")() * Dm * (e * mpmath.mpf(width) * bm / hbar) ** 2
+                rate_b = _mp(WL_FIELD_RATE) * Dm * (e * _mp(width) * bm / hbar) ** 2
                 beta = rate_b / gap  # L_c - L_c(B) = L_c beta / (sqrt(1+beta) (1 + sqrt(1+beta))): no cancellation
                 root = mpmath.sqrt(1 + beta)
                 total += weight * mpmath.sqrt(Dm / gap) * beta / (root * (1 + root))
-        total *= _coefficient_mp({1: "1d", 2: "2d", 3: "3d"}[dim])()
+        total *= _shape_coefficient_mp({1: "1d", 2: "2d", 3: "3d"}[dim])
     with mpmath.workdps(dps):
         return +total
 
 
 # ----------------------------------------------------------------------------- zero field
+def _zero_field_float(dim, gap, weight, tau, D):
+    """One channel's derived zero-field correction (s = 2), float64, numbers or arrays."""
+    coef = SPIN_DEGENERACY * monomial_float(WL_ZERO_FIELD[dim]) * float(weight)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        x = gap * tau
+        if dim == 2:
+            return coef * np.log1p(1.0 / x)                                   # ln(1 + 1/x) without cancellation
+        rx = np.sqrt(x)
+        if dim == 1:
+            return coef * (np.sqrt(D) / np.sqrt(gap)) * np.arctan2(1.0, rx)
+        # d = 3: u atan(1/u) - 1 with u = sqrt(x) (-1 for a gapless channel); for u >= 2 the series
+        # sum_k (-1)^k u^(-2k)/(2k+1) (no cancellation; 27 terms give 1e-17 at u = 2)
+        u = np.asarray(rx, dtype=float)
+        v = 1.0 / np.where(u >= 2, u, 2.0) ** 2
+        series = np.zeros_like(v)
+        for k in range(27, 0, -1):
+            series = (series + (-1) ** k / (2 * k + 1)) * v
+        shape = np.where(u >= 2, series, u * np.arctan2(1.0, u) - 1.0)
+        return coef * shape / (np.sqrt(D) * np.sqrt(tau))
+
+
+def _zero_field_mp(dim, gap, weight, tau, D):
+    import mpmath
+
+    coef = SPIN_DEGENERACY * monomial_mp(WL_ZERO_FIELD[dim]) * weight
+    x = gap * tau
+    if dim == 2:
+        return coef * mpmath.log1p(1 / x)
+    rx = mpmath.sqrt(x)
+    if dim == 1:
+        return coef * mpmath.sqrt(D / gap) * mpmath.atan(1 / rx)
+    if rx == 0:
+        return -coef / mpmath.sqrt(D * tau)
+    lost = max(0, int(mpmath.log10(x))) + 2 if x > 1 else 0   # u atan(1/u) - 1 ~ -1/(3x) cancels log10(3x) digits
+    with mpmath.workdps(mpmath.mp.dps + lost):
+        shape = rx * mpmath.atan(1 / rx) - 1
+    return coef * shape / mpmath.sqrt(D * tau)
+
+
 def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: float | None = None,
                   mean_free_path: float | None = None, thickness: float | None = None,
                   cross_section: float | None = None, electron_dim: int | None = None,
@@ -389,10 +535,10 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
     dim : {1, 2, 3}
         Dimension of the diffusion modes (1 = wire thinner than :math:`L_c`, 2 = film thinner than
         :math:`L_c`, 3 = bulk).
-    D : float
+    D : float or array_like
         Diffusion constant (m²/s).
-    so, mag, phi : rates (1/s), as in :func:`magnetoconductance`.
-    elastic_time, mean_free_path : float
+    so, mag, phi : rates (1/s), as in :func:`magnetoconductance` (numbers, arrays, or three components).
+    elastic_time, mean_free_path : float or array_like
         Exactly one: :math:`\tau` (s) or :math:`l` (m); :math:`l` is converted with
         :math:`\tau = l^2/(d_e D)`, :math:`d_e` = ``electron_dim`` (default ``dim`` for 2, 3 and 3 for
         a wire: electrons move in 3D inside a wire with :math:`l \ll W`).
@@ -402,7 +548,17 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
     cross_section : float, optional
         Wire cross-section (m²), ``dim=1`` only: returns :math:`\delta\sigma_{1D}/A` in (e²/h)/m.
     dps : int, optional
-        mpmath evaluation at ``dps`` digits.
+        mpmath evaluation at ``dps`` digits (exact input, as in :func:`magnetoconductance`).
+
+    Returns
+    -------
+    float, numpy.ndarray, mpf or nested lists of mpf
+        The broadcast shape of the array arguments (a number when all are numbers).
+
+    Warns
+    -----
+    PhysicsWarning
+        ``phi, elastic_time`` when :math:`\tau_\phi < \tau`; spin rates above :math:`1/\tau`.
 
     Examples
     --------
@@ -414,61 +570,87 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
-    D = arguments.positive("D", D)
     dps = _dps(dps)
     if (elastic_time is None) == (mean_free_path is None):
         raise TypeError("elastic_time: give exactly one of elastic_time (s) or mean_free_path (m)")
-    if elastic_time is not None:
-        tau = arguments.positive("elastic_time", elastic_time)
-    else:
-        l_e = arguments.positive("mean_free_path", mean_free_path)
-        de = (3 if dim == 1 else dim) if electron_dim is None else arguments.integer(
-            "electron_dim", electron_dim, minimum=1, maximum=3)
-        tau = l_e**2 / (de * D)
+    de = (3 if dim == 1 else dim) if electron_dim is None else arguments.integer(
+        "electron_dim", electron_dim, minimum=1, maximum=3)
     if thickness is not None and dim != 2:
         raise ValueError(f"thickness: only for dim=2 (film), got dim={dim}")
     if cross_section is not None and dim != 1:
         raise ValueError(f"cross_section: only for dim=1 (wire), got dim={dim}")
-    divide = 1.0
-    if thickness is not None:
-        divide = arguments.positive("thickness", thickness)
-    if cross_section is not None:
-        divide = arguments.positive("cross_section", cross_section)
-    chans = _channels(so, mag, phi)
-    if dim in (1, 2):
-        _require_gapped(chans, "the zero-field correction")
+    geometry = ("thickness", thickness) if thickness is not None else ("cross_section", cross_section)
+    inputs = {"D": (D, "positive"), "phi": (phi, "nonnegative"),
+              "elastic_time" if elastic_time is not None else "mean_free_path":
+                  (elastic_time if elastic_time is not None else mean_free_path, "positive")}
+    if geometry[1] is not None:
+        inputs[geometry[0]] = (geometry[1], "positive")
+    fl = {k: arguments.real_values(k, v, sign) for k, (v, sign) in inputs.items()}
+    sof, magf = _rates_float("so", so), _rates_float("mag", mag)
+    shape = arguments.broadcast_shape("D", *fl.values(), *sof, *magf)
+    tau_f = fl["elastic_time"] if "elastic_time" in fl else fl["mean_free_path"] ** 2 / (de * fl["D"])
+    arguments.check_finite_result("mean_free_path", tau_f, "tau = l^2/(d D) leaves the float64 range")
+    _tau_checks(tau_f, fl["D"], fl["phi"], sof, magf, stacklevel=4)
+    divide_f = fl.get(geometry[0], 1.0)
     if dps is None:
-        total = 0.0
-        for ch in chans:  # a gapless channel (d = 3 only) takes the IR-finite Γ_c -> 0 limit
-            f = _zero_field_function(dim, "math", ch.gap == 0)
-            total += float(ch.weight) * f(float(ch.gap), tau, D)
-        return total / divide
-    with mpmath.workdps(dps + _GUARD):
-        total = mpmath.mpf(0)
-        for ch in chans:
-            f = _zero_field_function(dim, "mpmath", ch.gap == 0)
-            gap = mpmath.mpf(ch.gap.numerator) / ch.gap.denominator
-            weight = mpmath.mpf(ch.weight.numerator) / ch.weight.denominator
-            total += weight * f(gap, mpmath.mpf(tau), mpmath.mpf(D))
-        total /= mpmath.mpf(divide)
-    with mpmath.workdps(dps):
-        return +total
+        if _has_array(fl["phi"], *sof, *magf):
+            chans = _array_channels(sof, magf, fl["phi"])
+        else:
+            chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _channels(so, mag, phi))
+        if dim in (1, 2):
+            _require_gapped(chans, "the zero-field correction")
+        total = sum(_zero_field_float(dim, ch.gap, ch.weight, tau_f, fl["D"]) for ch in chans) / divide_f
+        arguments.check_finite_result("elastic_time", total, "a channel length or the cutoff leaves the float64 "
+                                                             "range; use dps=")
+        return _shaped(total, shape)
+    import mpmath
+
+    ex = {k: arguments.exact_values(k, v, sign) for k, (v, sign) in inputs.items()}
+    ex_so, ex_mag = _rates_exact("so", so), _rates_exact("mag", mag)
+    n_points = math.prod(shape)
+    arguments.check_work("dps", _mp_seconds(dps, n_points) / 100, MP_SECONDS_CAP,
+                         f"{n_points} value(s) at {dps} digits")
+    values = []
+    for index in np.ndindex(*shape) if shape else [()]:
+        e = {k: _element(v, index, shape) for k, v in ex.items()}
+        chans = _merged_channels(tuple(_element(c, index, shape) for c in ex_so),
+                                 tuple(_element(c, index, shape) for c in ex_mag), e["phi"])
+        if dim in (1, 2):
+            _require_gapped(chans, "the zero-field correction")
+        with mpmath.workdps(dps + _GUARD):
+            Dm = _mp(e["D"])
+            tau = _mp(e["elastic_time"]) if "elastic_time" in e else _mp(e["mean_free_path"]) ** 2 / (de * Dm)
+            total = mpmath.fsum(_zero_field_mp(dim, _mp(ch.gap), _mp(ch.weight), tau, Dm) for ch in chans)
+            if geometry[0] in e:
+                total /= _mp(e[geometry[0]])
+        with mpmath.workdps(dps):
+            values.append(+total)
+    return _nested(values, shape)
 
 
 # ----------------------------------------------------------------------------- finite wire
 def _sample_channels(L_phi, so, mag, spinless) -> tuple:
     """Channels of a sample between reservoirs: gaps in D/L², dephasing 1/L_phi² (L_phi = inf: none)."""
-    if isinstance(L_phi, bool) or not isinstance(L_phi, numbers.Real):
-        raise TypeError(f"L_phi: expected a real number, got {type(L_phi).__name__}")
-    if not (L_phi > 0):
-        raise ValueError(f"L_phi: must be positive, got {L_phi!r}")
-    phi = Fraction(0) if math.isinf(L_phi) else 1 / Fraction(float(L_phi)) ** 2
-    so_c, mag_c = _rate_spec("so", so), _rate_spec("mag", mag)
+    spinless = arguments.boolean("spinless", spinless)
+    if isinstance(L_phi, float) and math.isinf(L_phi) and L_phi > 0:
+        phi = Fraction(0)
+    else:
+        arguments.positive("L_phi", L_phi)
+        phi = 1 / arguments.as_fraction("L_phi", L_phi) ** 2
+    so_c, mag_c = _exact_scalar_rates("so", so), _exact_scalar_rates("mag", mag)
     if spinless:
         if any(so_c) or any(mag_c):
             raise ValueError("spinless: spin-orbit and magnetic rates need spin; give so=0 and mag=0")
         return (_Chan(("spinless",), phi, Fraction(1)),)
     return _merged_channels(so_c, mag_c, phi)
+
+
+def _sqrt_gap(gap: Fraction) -> float:
+    """sqrt of an exact gap as float64 without overflow of the gap itself (a = L/L_c may be huge)."""
+    try:
+        return math.sqrt(float(gap))
+    except OverflowError:
+        return math.exp(0.5 * (math.log(gap.numerator) - math.log(gap.denominator)))
 
 
 def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: int | None = None):
@@ -482,7 +664,7 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
 
     :math:`\to -s/3` for :math:`L_\phi\to\infty` without spin scattering: :math:`-2/3` spin-degenerate
     (:math:`-\tfrac13\cdot 2e^2/h`), :math:`-1/3` spinless; :math:`\to -s L_\phi/L` for
-    :math:`L_\phi \ll L`.
+    :math:`L_\phi \ll L`. One parameter point: arrays are refused (``TypeError`` naming the argument).
 
     Parameters
     ----------
@@ -491,9 +673,9 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
     so, mag : float or three floats
         Spin rates in units of :math:`D/L^2` (not allowed with ``spinless``).
     spinless : bool
-        One spin species: :math:`s = 1`, a single channel of weight 1.
+        One spin species: :math:`s = 1`, a single channel of weight 1 (``True`` or ``False`` only).
     dps : int, optional
-        mpmath evaluation.
+        mpmath evaluation (exact input as in :func:`magnetoconductance`).
 
     Examples
     --------
@@ -502,21 +684,21 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
     """
     chans = _sample_channels(L_phi, so, mag, spinless)
     dps = _dps(dps)
-    coef = _coefficient("wire", 1 if spinless else SPIN_DEGENERACY)
+    s = 1 if spinless else SPIN_DEGENERACY
     if dps is None:
         from mesocorr.integrals.wire_modes import wire_w
 
-        total = sum(float(ch.weight) * float(wire_w(math.sqrt(float(ch.gap)))) for ch in chans)
-        return float(coef) * total
+        total = sum(float(ch.weight) * float(wire_w(_sqrt_gap(ch.gap))) for ch in chans)
+        return _shape_coefficient("wire", s) * total
+    import mpmath
+
     from mesocorr.integrals.wire_modes import wire_w_mp
 
     with mpmath.workdps(dps + _GUARD):
         total = mpmath.mpf(0)
         for ch in chans:
-            gap = mpmath.mpf(ch.gap.numerator) / ch.gap.denominator
-            weight = mpmath.mpf(ch.weight.numerator) / ch.weight.denominator
-            total += weight * wire_w_mp(mpmath.sqrt(gap), dps + _GUARD)
-        total *= _coefficient_mp("wire", 1 if spinless else SPIN_DEGENERACY)()
+            total += _mp(ch.weight) * wire_w_mp(mpmath.sqrt(_mp(ch.gap)), dps + _GUARD)
+        total *= _shape_coefficient_mp("wire", s)
     with mpmath.workdps(dps):
         return +total
 
@@ -540,7 +722,13 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
     (the cutoff :math:`Dq_{max}^2 = 1/\tau` with :math:`D = v_F l/d_e`; :math:`d_e` = 3 for wires and
     boxes, 2 for films). Films and boxes need ``mean_free_path`` (their sums diverge); a wire without
     it uses the exact closed form (:func:`wire_wl_conductance`). For a wide film with
-    :math:`L_\phi \ll L, W` one recovers :math:`W\times` the 2D per-square correction.
+    :math:`L_\phi \ll L, W` one recovers :math:`W\times` the 2D per-square correction. The mode sum
+    is capped at :data:`mesocorr.integrals.box_modes.MAX_MODES` modes (checked before it starts).
+
+    Warns
+    -----
+    PhysicsWarning
+        ``mean_free_path`` longer than the sample (not diffusive); ``L_phi`` shorter than ``mean_free_path``.
     """
     if isinstance(shape, (str, bytes)):
         raise TypeError("shape: expected one to three lengths in units of L")
@@ -562,7 +750,17 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
     from mesocorr.integrals.box_modes import box_mode_sum
 
     chans = _sample_channels(L_phi, so, mag, spinless)
+    if l_e > 1:
+        warn_inconsistent(f"mean_free_path: l = {l_e:.3g} L exceeds the sample length L: the sample is not "
+                          "diffusive and the diffusion-mode sum does not apply")
+    lphi = arguments.positive("L_phi", L_phi)
+    if lphi < l_e:
+        warn_inconsistent(f"L_phi, mean_free_path: L_phi = {lphi:.3g} L is shorter than the mean free path "
+                          f"l = {l_e:.3g} L; weak localization needs L_phi >> l")
     q2max = _ELECTRON_DIM[len(lengths)] / l_e**2
     # coefficient -s from the derived wire formula: dG = -s w (a coth a - 1)/a^2 = -2 s w Σ_n 1/(n²π² + a²)
-    coef = 2 * float(_coefficient("wire", 1 if spinless else SPIN_DEGENERACY))
-    return coef * sum(float(ch.weight) * box_mode_sum(tuple(lengths), float(ch.gap), q2max) for ch in chans)
+    coef = 2 * _shape_coefficient("wire", 1 if spinless else SPIN_DEGENERACY)
+    total = coef * sum(float(ch.weight) * box_mode_sum(tuple(lengths), _float_gap("so", ch.gap), q2max)
+                       for ch in chans)
+    arguments.check_finite_result("L_phi", total)
+    return total

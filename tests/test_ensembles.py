@@ -235,11 +235,16 @@ def test_cli_validate_wl_json(tmp_path, capsys, orthogonal, unitary):
 
 
 def test_read_csv_columns_semicolon_and_blank(tmp_path):
+    # issue 12: no dialect guessing -- the delimiter is given; an empty cell is refused, naming line and column
     p = tmp_path / "s.csv"
-    p.write_text("a;b\n1;2\n3;\n5;6\n")
-    d = read_csv_columns(p, ["a", "b"])
+    p.write_text("a;b\n1;2\n\n3;4\n5;6\n")
+    d = read_csv_columns(p, ["a", "b"], delimiter=";")
     np.testing.assert_array_equal(d["a"], [1, 3, 5])
-    assert np.isnan(d["b"][1])
+    with pytest.raises(ValueError, match="is the delimiter semicolon"):
+        read_csv_columns(p, ["a", "b"])
+    p.write_text("a;b\n1;2\n3;\n5;6\n")
+    with pytest.raises(ValueError, match="line 3, column 'b' .*: empty"):
+        read_csv_columns(p, ["a", "b"], delimiter=";")
 
 
 @pytest.mark.parametrize("content,args,match", [

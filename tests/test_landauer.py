@@ -230,4 +230,4 @@ def test_cli_bad_leads(tmp_path, capsys, argv, fragment):
 def test_cli_missing_file(tmp_path, capsys):
     assert main(["landauer", "--transmission", str(tmp_path / "nope.json"), "--current", "1,2"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "transmission: cannot read" in err
+    assert err.count("\n") == 1 and "transmission: no such file" in err

@@ -92,7 +92,7 @@ def test_scales_json(capsys):
 
 @pytest.mark.parametrize("argv,word", [
     (["scales", "--dim", "2", "--tau", "-1e-12"], "elastic_time"),
-    (["scales", "--dim", "2", "--tau", "nan"], "elastic_time"),
+    (["scales", "--dim", "2", "--tau", "nan"], "--tau"),  # issue 12: refused by the option type, before the API
     (["scales", "--dim", "2", "--tau-phi", "1e-11"], "dephasing_time"),
     (["scales", "--dim", "5"], "--dim"),
     (["scales", "--dim", "2", "--tau", "abc"], "--tau"),

@@ -35,9 +35,14 @@ def mp_const(name):
     return mp_constant(name)
 
 
+def dec(x):
+    """A float as the decimal it prints as (mesocorr's rule for exact input on the mpmath path, issue 12)."""
+    return mpmath.mpf(repr(float(x))) if isinstance(x, float) else mpmath.mpf(x)
+
+
 def mp_field(rate):
     """hbar*rate/(4 e D) in mpmath with the exact SI constants (at the caller's precision)."""
-    return mp_const("hbar") * mpmath.mpf(rate) / (4 * mp_const("e") * mpmath.mpf(D))
+    return mp_const("hbar") * dec(rate) / (4 * mp_const("e") * dec(D))
 
 
 def hln_rates_mp(B, phi, so=0.0, mag=0.0, dps=40):
@@ -58,7 +63,7 @@ def hln_mp(B, B_phi, B_so=0.0, B_s=0.0, dps=40):
         def F(x):
             x = mpmath.mpf(x)
             return mpmath.log(x) + mpmath.digamma(mpmath.mpf(1) / 2 + 1 / x)
-        b = mpmath.mpf(B)
+        b = dec(B)
         b1 = mpmath.mpf(B_phi) + 2 * mpmath.mpf(B_s)
         b2 = mpmath.mpf(B_phi) + mpmath.mpf(4) / 3 * mpmath.mpf(B_so) + mpmath.mpf(2) / 3 * mpmath.mpf(B_s)
         return (mpmath.mpf(3) / 2 * F(b / b2) - F(b / b1) / 2) / mpmath.pi
@@ -465,8 +470,8 @@ class TestKawabataAndWire:
         assert tiny == pytest.approx(2 * math.sqrt(D / phi) * rate_tiny / (2 * phi), rel=1e-12)
         tiny_mp = mesocorr.magnetoconductance(1e-9, dim=1, D=D, phi=phi, width=W, dps=30)
         with mpmath.workdps(60):  # direct difference of lengths at 60 digits (cancels ~20 digits)
-            rb = mpmath.mpf(D) * mp_const("e") ** 2 * mpmath.mpf(W) ** 2 * mpmath.mpf(1e-9) ** 2 / (3 * mp_const("hbar") ** 2)
-            ref = 2 * (mpmath.sqrt(D / mpmath.mpf(phi)) - mpmath.sqrt(D / (phi + rb)))
+            rb = dec(D) * mp_const("e") ** 2 * dec(W) ** 2 * dec(1e-9) ** 2 / (3 * mp_const("hbar") ** 2)
+            ref = 2 * (mpmath.sqrt(dec(D) / dec(phi)) - mpmath.sqrt(dec(D) / (phi + rb)))
         assert abs(tiny_mp / ref - 1) < 1e-25
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from mesocorr.options import count, real
 from mesocorr.cli import CliError, format_table
 
 NAME = "beta"
@@ -15,8 +16,8 @@ def add_scaling_arguments(p):
     """``--class``, ``--dim``, ``--loops``: the arguments ``beta`` and ``flow`` share."""
     p.add_argument("--class", dest="symmetry_class", default="orthogonal",
                    help="symmetry class: orthogonal, unitary or symplectic (default orthogonal)")
-    p.add_argument("--dim", type=float, default=2.0, help="1 (quasi-1D wire) or d >= 2 (d = 2 + epsilon); default 2")
-    p.add_argument("--loops", type=int, default=None, help="truncation order (default: highest known)")
+    p.add_argument("--dim", type=real, default=2.0, help="1 (quasi-1D wire) or d >= 2 (d = 2 + epsilon); default 2")
+    p.add_argument("--loops", type=count(), default=None, help="truncation order (default: highest known)")
 
 
 def dim_value(value: float):
@@ -24,9 +25,27 @@ def dim_value(value: float):
     return int(value) if math.isfinite(value) and value == int(value) else value
 
 
+def check_figure_path(path: str, option: str) -> None:
+    """Refuse a figure path before any work: a writable file in an existing folder, a format matplotlib writes."""
+    import os
+
+    from mesocorr.user_files import check_output_file
+
+    check_output_file(path, option)
+    ext = os.path.splitext(path)[1][1:].lower()
+    if ext:
+        try:
+            from matplotlib.backend_bases import FigureCanvasBase
+        except ImportError as exc:
+            raise CliError(f"{option}: needs matplotlib ({exc})") from None
+        formats = FigureCanvasBase.get_supported_filetypes()
+        if ext not in formats:
+            raise CliError(f"{option}: matplotlib cannot write .{ext} files; use one of {', '.join(sorted(formats))}")
+
+
 def register(p):
     add_scaling_arguments(p)
-    p.add_argument("--g", type=float, default=None, help="conductance g = G/(e^2/h), both spins counted (> 0)")
+    p.add_argument("--g", type=real, default=None, help="conductance g = G/(e^2/h), both spins counted (> 0)")
     p.add_argument("--plot", default=None, metavar="FILE",
                    help="write the classic figure (beta vs g, three classes, d = 1, 2, 3) to FILE (needs matplotlib)")
 
@@ -37,6 +56,7 @@ def run(args):
 
     dim = dim_value(args.dim)
     if args.plot is not None:
+        check_figure_path(args.plot, "--plot")
         try:
             plot_beta(args.plot, loops=args.loops)
         except ImportError as exc:

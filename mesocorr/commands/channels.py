@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mesocorr.cli import format_table, rate_spec
+from mesocorr.cli import format_table
+from mesocorr.options import rate_spec
 
 NAME = "channels"
 ORDER = 20

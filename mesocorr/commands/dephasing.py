@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from mesocorr.options import count, real
 from mesocorr.cli import format_table
 from mesocorr.dephasing import nyquist_dephasing_rate
 
@@ -13,11 +14,11 @@ HELP = "Altshuler-Aronov-Khmelnitsky Nyquist dephasing rate in a wire (d=1) or f
 
 
 def register(p):
-    p.add_argument("--dim", type=int, required=True, choices=(1, 2))
-    p.add_argument("--T", dest="temperature", type=float, required=True, help="temperature (K)")
-    p.add_argument("--R-per-length", dest="resistance_per_length", type=float, help="wire resistance per length (ohm/m)")
-    p.add_argument("--R-sheet", dest="sheet_resistance", type=float, help="film sheet resistance (ohm)")
-    p.add_argument("--D", dest="diffusion_constant", type=float, help="diffusion constant (m^2/s)")
+    p.add_argument("--dim", type=count(), required=True, choices=(1, 2))
+    p.add_argument("--T", dest="temperature", type=real, required=True, help="temperature (K)")
+    p.add_argument("--R-per-length", dest="resistance_per_length", type=real, help="wire resistance per length (ohm/m)")
+    p.add_argument("--R-sheet", dest="sheet_resistance", type=real, help="film sheet resistance (ohm)")
+    p.add_argument("--D", dest="diffusion_constant", type=real, help="diffusion constant (m^2/s)")
 
 
 def run(args):

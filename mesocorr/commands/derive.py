@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 
 from mesocorr.cli import CliError, format_table
-from mesocorr.derivations import catalogue
-from mesocorr.symbolic.printing import plain_text
+from mesocorr.user_files import check_output_dir
 
 NAME = "derive"
 ORDER = 1
@@ -19,12 +18,16 @@ DESCRIPTION = ("Run derivations (all, or the NAMEs given), each a sequence of st
 def register(p):
     p.add_argument("names", nargs="*", metavar="NAME", help="derivations to run (default: the whole catalogue)")
     p.add_argument("--list", action="store_true", help="list the catalogue and exit")
-    p.add_argument("--out", default="mesocorr-derivations", help="output folder (default ./mesocorr-derivations)")
+    p.add_argument("--out", default="mesocorr-derivations",
+                   help="output folder, created if missing (default ./mesocorr-derivations)")
     p.add_argument("--format", default="latex,markdown", help="comma-separated: latex, markdown")
     p.add_argument("--pdf", action="store_true", help="compile the .tex with pdflatex when it is available")
 
 
 def run(args):
+    from mesocorr.derivations import catalogue  # SymPy: loaded by this command only (start-up of the others)
+    from mesocorr.symbolic.printing import plain_text
+
     if args.list:
         items = catalogue.titles()
         return {"derivations": items}, format_table([(i["name"], i["title"]) for i in items], ("name", "title"))
@@ -37,6 +40,7 @@ def run(args):
     if unknown:
         raise CliError(f"unknown derivation {', '.join(unknown)}; available: {', '.join(available)}")
     todo = args.names or available
+    check_output_dir(args.out, "--out")  # before the work: a bad folder must not cost a catalogue run
     results, rows, pdf_ok = [], [], []
     for k, name in enumerate(todo, 1):
         if not args.json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mesocorr.options import real
 from mesocorr.cli import format_table
 from mesocorr.commands.beta import add_scaling_arguments, dim_value
 
@@ -12,9 +13,9 @@ HELP = "integrate d ln g / d ln L = beta(g) from g0 at L0 to L (optional Ohmic c
 
 def register(p):
     add_scaling_arguments(p)
-    p.add_argument("--g0", type=float, required=True, help="g(L0) = G/(e^2/h), both spins counted (> 0)")
-    p.add_argument("--L-over-L0", dest="L_over_L0", type=float, required=True, help="length ratio L/L0 (> 0)")
-    p.add_argument("--L-phi-over-L0", dest="L_phi_over_L0", type=float, default=None,
+    p.add_argument("--g0", type=real, required=True, help="g(L0) = G/(e^2/h), both spins counted (> 0)")
+    p.add_argument("--L-over-L0", dest="L_over_L0", type=real, required=True, help="length ratio L/L0 (> 0)")
+    p.add_argument("--L-phi-over-L0", dest="L_phi_over_L0", type=real, default=None,
                    help="dephasing length L_phi/L0: quantum flow stops there, Ohmic g ~ L^(d-2) beyond")
 
 

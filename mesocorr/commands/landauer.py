@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
-import json
-import math
-
-from mesocorr.cli import CliError, format_table
+from mesocorr.cli import format_table
+from mesocorr.commands.matrix_input import channel_counts, json_object, real_matrix
+from mesocorr.options import lead_pair
 from mesocorr.multiterminal import solve_multiterminal
 
 NAME = "landauer"
@@ -18,49 +16,23 @@ DESCRIPTION = (HELP + ". T.json = {\"T\": [[...], ...], \"N\": [...]}: T[a-1][b-
                "for ONE spin channel (divide by 2 for spin-degenerate electrons).")
 
 
-def _lead_pair(text: str) -> tuple[int, int]:
-    parts = [p.strip() for p in text.split(",")]
-    if len(parts) != 2:
-        raise argparse.ArgumentTypeError(f"expected two lead numbers 'a,b', got {text!r}")
-    try:
-        return int(parts[0]), int(parts[1])
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"lead numbers must be integers, got {text!r}") from None
+#: cap of the CLI on the number of leads (README "Input rules and caps")
+MAX_LEADS = 1000
+HINT = '{"T": [[...], ...], "N": [...]}, T[a-1][b-1] = transmission from lead b into lead a'
 
 
 def register(p):
     p.add_argument("--transmission", required=True, metavar="T.json",
                    help='JSON file {"T": [[...]], "N": [...]}; T[a-1][b-1] = transmission from lead b into lead a')
-    p.add_argument("--current", required=True, type=_lead_pair, metavar="i,j",
+    p.add_argument("--current", required=True, type=lead_pair, metavar="i,j",
                    help="current I enters at lead i and leaves at lead j")
-    p.add_argument("--voltage", type=_lead_pair, metavar="k,l", default=None,
+    p.add_argument("--voltage", type=lead_pair, metavar="k,l", default=None,
                    help="voltage probes: R = (V_k - V_l)/I (default: k,l = i,j, the two-terminal resistance)")
 
 
 def _read(path: str) -> tuple[list, list]:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh, parse_constant=lambda c: float(c))
-    except OSError as exc:
-        raise CliError(f"transmission: cannot read {path!r}: {exc.strerror or exc}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CliError(f"transmission: {path!r} is not valid JSON ({exc})") from None
-    if not isinstance(data, dict) or "T" not in data or "N" not in data:
-        raise CliError(f"transmission: {path!r} must hold an object with keys \"T\" (matrix) and \"N\" (list)")
-    T, N = data["T"], data["N"]
-    if not isinstance(T, list) or not all(isinstance(r, list) for r in T):
-        raise CliError("transmission: \"T\" must be a list of rows")
-    if any(len(r) != len(T) for r in T):
-        raise CliError(f"transmission: \"T\" must be square, got rows of lengths {[len(r) for r in T]}")
-    for r in T:
-        for x in r:
-            if isinstance(x, bool) or not isinstance(x, (int, float)):
-                raise CliError(f"transmission: entries of \"T\" must be numbers, got {x!r}")
-            if not math.isfinite(x):
-                raise CliError(f"transmission: entries of \"T\" must be finite, got {x!r}")
-    if not isinstance(N, list) or any(isinstance(x, bool) or not isinstance(x, (int, float)) for x in N):
-        raise CliError("transmission: \"N\" must be a list of channel numbers")
-    return T, N
+    data = json_object(path, "transmission", ("T", "N"), HINT)
+    return real_matrix("transmission", data, "T", MAX_LEADS), channel_counts("transmission", data, "N", False)
 
 
 def run(args):

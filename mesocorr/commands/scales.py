@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mesocorr.options import count, real
 from mesocorr.cli import format_table
 from mesocorr.lengths import OUTPUTS, UNITS, scales
 
@@ -24,9 +25,9 @@ _INPUTS = [
 
 
 def register(p):
-    p.add_argument("--dim", type=int, required=True, choices=(1, 2, 3), help="dimension d in D = v_F^2 tau / d")
+    p.add_argument("--dim", type=count(), required=True, choices=(1, 2, 3), help="dimension d in D = v_F^2 tau / d")
     for flag, dest, help_ in _INPUTS:
-        p.add_argument(flag, dest=dest, type=float, default=None, help=help_)
+        p.add_argument(flag, dest=dest, type=real, default=None, help=help_)
     p.add_argument("--require", default="", help=f"comma-separated outputs that must be determined ({', '.join(OUTPUTS)})")
 
 

@@ -1,0 +1,134 @@
+r"""Numbers the symbolic layer derives, stored exactly so that the numeric paths never run SymPy.
+
+The derivation stays the source of truth: every entry below is re-derived through the symbolic route
+(SymPy diagonalisation of the spin kernel, the Hikami box and Landau-level sums, the UCF diagrams, the
+σ-model series) by ``tests/test_derived_constants.py``, which compares exactly, and by ``mesocorr derive``.
+Nothing here is typed in from the literature; it is the output of :mod:`mesocorr.symbolic` and
+:mod:`mesocorr.diagrams`, frozen as rationals.
+
+Storage
+-------
+* Rationals are :class:`fractions.Fraction` (exact in the float64 and mpmath paths alike).
+* A number that contains :math:`\pi` or :math:`\zeta(3)` is a *monomial* ``(q, p, z)`` meaning
+  :math:`q\,\pi^p\,\zeta(3)^z` with ``q`` a Fraction (:func:`monomial_float`, :func:`monomial_mp`).
+* Spin-channel gaps are linear forms in the rate components
+  :data:`RATE_COMPONENTS` = :math:`(a_x, a_y, a_z, b_x, b_y, b_z, \phi)` (spin-orbit components,
+  magnetic components, dephasing): ``coefficients[i]`` multiplies component ``i``.
+* Bernoulli numbers (the series coefficients of :mod:`mesocorr.integrals.hln`, ``kawabata`` and
+  ``wire_modes``) are computed here in exact rational arithmetic (:func:`bernoulli`), not stored.
+
+Import cost: only :mod:`fractions`; :func:`monomial_mp` uses the caller's mpmath context.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import cache
+
+__all__ = ["RATE_COMPONENTS", "COOPERON_CHANNELS", "DIFFUSON_CHANNELS", "WL_SHAPE_COEFFICIENTS",
+           "WL_FIELD_RATE", "WL_ZERO_FIELD", "UCF_WEIGHTS", "BETA_2D", "BETA_WIRE", "BETA_DYSON_INDEX",
+           "BETA_MAX_LOOPS",
+           "monomial_float", "monomial_mp", "bernoulli"]
+
+F = Fraction
+
+#: order of the rate components in the linear forms of the channel gaps
+RATE_COMPONENTS = ("a_x", "a_y", "a_z", "b_x", "b_y", "b_z", "phi")
+
+#: Cooperon spin channels of :func:`mesocorr.channels`: ``(name, gap coefficients, WL weight)``;
+#: gap = sum(coefficients[i] * RATE_COMPONENTS[i])
+COOPERON_CHANNELS = (
+    ("singlet", (F(0), F(0), F(0), F(2), F(2), F(2), F(1)), F(-1, 2)),
+    ("triplet_x", (F(0), F(2), F(2), F(2), F(0), F(0), F(1)), F(1, 2)),
+    ("triplet_y", (F(2), F(0), F(2), F(0), F(2), F(0), F(1)), F(1, 2)),
+    ("triplet_z", (F(2), F(2), F(0), F(0), F(0), F(2), F(1)), F(1, 2)),
+)
+
+#: Diffuson spin channels of :func:`mesocorr.channels` (no weight): ``(name, gap coefficients)``;
+#: the dephasing coefficient is that of ``channels("diffuson", phi=...)`` (every channel dephased)
+DIFFUSON_CHANNELS = (
+    ("singlet", (F(0), F(0), F(0), F(0), F(0), F(0), F(1))),
+    ("triplet_x", (F(0), F(2), F(2), F(0), F(2), F(2), F(1))),
+    ("triplet_y", (F(2), F(0), F(2), F(2), F(0), F(2), F(1))),
+    ("triplet_z", (F(2), F(2), F(0), F(2), F(2), F(0), F(1))),
+)
+
+#: Prefactors of the WL closed forms of :mod:`mesocorr.symbolic.wl` per channel, divided by ``s * w_c``
+#: times the shape function the numeric paths evaluate: value = s * monomial.
+#: ``"2d"``: shape ln(B/B_c) + psi(1/2 + B_c/B) (HLN); ``"3d"``: shape sqrt(eB/hbar) f_3(B_c/B) (Kawabata);
+#: ``"1d"``: shape L_c - (D/(Gamma_c + 1/tau_B))^(1/2); ``"wire"``: shape (a coth a - 1)/a^2.
+WL_SHAPE_COEFFICIENTS = {
+    "2d": (F(1, 2), -1, 0),
+    "3d": (F(1, 2), -1, 0),
+    "1d": (F(1), 0, 0),
+    "wire": (F(-1), 0, 0),
+}
+
+#: quasi-1D field dephasing rate 1/tau_B divided by D e^2 W^2 B^2/hbar^2 (:func:`mesocorr.symbolic.wl.quasi1d_field_rate`)
+WL_FIELD_RATE = F(1, 3)
+
+#: zero-field correction of one channel (:func:`mesocorr.symbolic.wl.zero_field_correction`), divided by
+#: ``s * w_c`` times the shape (x = Gamma_c tau): value = s * monomial.
+#: d = 2: shape ln(1 + 1/x) (per square); d = 1: shape sqrt(D/Gamma_c) atan(1/sqrt(x)) (e^2/h m);
+#: d = 3: shape (sqrt(x) atan(1/sqrt(x)) - 1)/sqrt(D tau) ((e^2/h)/m; -1/sqrt(D tau) for a gapless channel)
+WL_ZERO_FIELD = {
+    2: (F(-1, 2), -1, 0),
+    1: (F(-2), -1, 0),
+    3: (F(1), -2, 0),
+}
+
+#: UCF weights of the two diagram topologies (:func:`mesocorr.diagrams.ucf.derive_prefactor`):
+#: ring 2/pi^4, two-box 4/pi^4
+UCF_WEIGHTS = {"ring": (F(2), -4, 0), "two_box": (F(4), -4, 0)}
+
+#: d >= 2: coefficients c_1..c_4 of beta_g = (d - 2) + sum_n c_n g^-n (:func:`mesocorr.symbolic.beta.beta_coefficients`),
+#: each a monomial (q, pi power, zeta(3) power)
+BETA_2D = {
+    "orthogonal": ((F(-2), -1, 0), (F(0), 0, 0), (F(0), 0, 0), (F(-12), -4, 1)),
+    "unitary": ((F(0), 0, 0), (F(-2), -2, 0), (F(0), 0, 0), (F(-6), -4, 0)),
+    "symplectic": ((F(1), -1, 0), (F(0), 0, 0), (F(0), 0, 0), (F(-3, 4), -4, 1)),
+}
+#: quasi-1D wire: beta_g = -1 + c_1/g
+BETA_WIRE = {"orthogonal": F(-2, 3), "unitary": F(0), "symplectic": F(1, 3)}
+#: the symmetry classes of :mod:`mesocorr.symbolic.beta` with their Dyson index, and the highest loop order
+#: implemented (d >= 2: 4, quasi-1D: 1)
+BETA_DYSON_INDEX = {"orthogonal": 1, "unitary": 2, "symplectic": 4}
+BETA_MAX_LOOPS = {2: 4, 1: 1}
+
+@cache
+def monomial_float(m) -> float:
+    """float64 value of a monomial ``(q, p, z)`` = q pi^p zeta(3)^z, correctly rounded (mpmath at 40 digits)."""
+    import mpmath
+
+    with mpmath.workdps(40):
+        return float(monomial_mp(m))
+
+
+def monomial_mp(m):
+    """mpmath value of ``(q, p, z)`` at the caller's working precision (exact rational ``q``)."""
+    import mpmath
+
+    q, p, z = m
+    out = mpmath.mpf(q.numerator) / q.denominator
+    if p:
+        out *= mpmath.pi**p
+    if z:
+        out *= mpmath.zeta(3) ** z
+    return out
+
+
+@cache
+def _bernoulli_table(n: int) -> tuple[Fraction, ...]:
+    # Akiyama-Tanigawa algorithm, exact; B_1 = +1/2 convention is irrelevant (only even indices are used)
+    out, row = [], []
+    for m in range(n + 1):
+        row.append(Fraction(1, m + 1))
+        for j in range(m, 0, -1):
+            row[j - 1] = j * (row[j - 1] - row[j])
+        out.append(row[0])
+    return tuple(out)
+
+
+def bernoulli(n: int) -> Fraction:
+    r"""Bernoulli number :math:`B_n` (exact; :math:`B_1 = +1/2`, even ones as usual: :math:`B_2 = 1/6`)."""
+    return _bernoulli_table(n)[n]

@@ -1,0 +1,236 @@
+"""Hostile values for every numeric option of every command (issue 12, "Done when").
+
+For each command (and a few variants of it) a valid command line is taken and ONE option is replaced by a
+hostile value: random extreme floats and integers from hypothesis, and a list of strings people (or fuzzers)
+type: '', 'nan', 'inf', '1e400', '5e-324', '-0', '1_0', '0x10', non-ASCII digits, 5000-character numbers, ...
+The promise (:func:`cli_harness.assert_clean`): exit 0 with finite ``--json`` output, or exit 2 with one line
+on stderr; never a traceback, never another status, never longer than the time budget per call.
+
+The values of options that set the amount of work (``--dps``, ``--sample``, ``--N1``...) are drawn from the
+hostile strings, from small integers, and from just above the cap (refused before any work); the caps
+themselves are timed in ``benchmarks/bench_cli_caps.py`` (no timing in tests).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cli_harness import assert_clean, run_cli, warm_up
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _warm():
+    warm_up()
+
+
+#: strings that are not (good) numbers, or numbers at the edges of float64
+HOSTILE_NUMBERS = [
+    "", " ", "nan", "-nan", "NaN", "inf", "-inf", "+inf", "Infinity", "-Infinity", "1e400", "-1e400", "1e308",
+    "-1e308", "1.7976931348623157e308", "5e-324", "-5e-324", "2.2250738585072014e-308", "1e-400", "0", "-0",
+    "-0.0", "+0", "1_0", "0x10", "0b1", "1e", "e5", ".", "-", "+", "1.5.2", "--1", "1e5e5", "\uff11", "\u0663",
+    "1,2", "1,,2", ",", "abc", "None", "True", "[1]", "1/2", "2**10", "1j", "1 2", "1e-3", "-0.5", ".5", "  2  ",
+    "\t3", "7\n", "1" * 5000, "9" * 400, "-" + "9" * 400, "0." + "0" * 400 + "1", "1e-999999999",
+    "1e999999999", "\x00", "1\x00", "\udcff",
+]
+#: hostile lists (--B, --shape) and spin-rate specifications (--so, --mag)
+HOSTILE_LISTS = ["1,", ",1", "1,,1", "1,nan", "1,inf", "1,1e400", ",".join(["1"] * 200_000), "1;2", "1 2",
+                 "1,2,3,4", "-1,1", "1e308,1e308,1e308", "5e-324,5e-324", "0,0,0", "1,-0,1"]
+#: hostile integers (counts, seeds, lead numbers)
+HOSTILE_INTS = ["-1", "0", "1.0", "1e3", "2.5", "9" * 19, "9" * 5000, "-" + "9" * 30, "1_000", "0x10",
+                "\u0663", "+3", " 4 ", "18446744073709551616"]
+
+floats = st.floats(allow_nan=True, allow_infinity=True, width=64).map(repr)
+small_ints = st.integers(-3, 25).map(str)
+huge_ints = st.integers(min_value=-(10**40), max_value=10**40).map(str)
+lists = st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=0, max_size=5).map(
+    lambda xs: ",".join(repr(x) for x in xs))
+rates = st.one_of(st.floats(0, 1e300).map(repr),
+                  st.tuples(*[st.floats(0, 1e300)] * 3).map(lambda t: ",".join(map(repr, t))), lists)
+
+REAL = st.one_of(st.sampled_from(HOSTILE_NUMBERS), floats)
+INT = st.one_of(st.sampled_from(HOSTILE_INTS + HOSTILE_NUMBERS), small_ints, huge_ints)
+WORK = st.one_of(st.sampled_from(HOSTILE_INTS + HOSTILE_NUMBERS), small_ints)  # amount of work: no large valid
+LIST = st.one_of(st.sampled_from(HOSTILE_LISTS + HOSTILE_NUMBERS), lists, floats)
+RATE = st.one_of(st.sampled_from(HOSTILE_LISTS + HOSTILE_NUMBERS), rates, floats)
+TEXT = st.one_of(st.sampled_from(["", " ", ",", "x" * 5000, "\x00", "\udcff", "../../etc", "-", "--json"]),
+                 st.text(max_size=30))
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    """Valid input files for the commands that read one."""
+    d = tmp_path_factory.mktemp("hostile")
+    rng = np.random.default_rng(12)
+    B = np.linspace(-0.05, 0.05, 41)
+    from mesocorr import magnetoconductance
+
+    y = magnetoconductance(B, dim=2, D=0.01, phi=4e10, so=6e11) + 1e-4 * rng.standard_normal(B.size)
+    (d / "mc.csv").write_text("B,delta_sigma\n" + "\n".join(f"{float(b)!r},{float(v)!r}" for b, v in zip(B, y)) + "\n")
+    g = rng.normal(10, 0.37, 200)
+    g2 = rng.normal(10.3, 0.37, 200)
+    (d / "G.csv").write_text("G,G_orth,G_unit\n" + "\n".join(f"{float(a)!r},{float(a)!r},{float(b)!r}" for a, b in zip(g, g2)) + "\n")
+    T = [[0.5, 0.2, 0.2, 0.1], [0.2, 0.5, 0.1, 0.2], [0.1, 0.2, 0.5, 0.2], [0.2, 0.1, 0.2, 0.5]]
+    (d / "T.json").write_text(json.dumps({"T": T, "N": [1, 1, 1, 1]}))
+    from mesocorr import circular_ensemble, transmission_matrix
+
+    S = circular_ensemble(2, 4, seed=3)
+    ch = (1, 1, 1, 1)
+    (d / "onsager.json").write_text(json.dumps({"T_plus": transmission_matrix(S, ch).tolist(),
+                                                "T_minus": transmission_matrix(S.T, ch).tolist(), "N": list(ch)}))
+    S = circular_ensemble(1, 5, seed=4)
+    (d / "S.json").write_text(json.dumps({"S": [[[z.real, z.imag] for z in r] for r in S], "channels": [2, 3]}))
+    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")}
+
+
+def _cases(files):
+    """(base command line, {option: strategy}) for every command and variant."""
+    return {
+        "scales": (["scales", "--dim", "2", "--vF", "2e5", "--l", "1e-7", "--tau-phi", "1e-10", "--T", "1",
+                    "--L", "1e-6"],
+                   {"--dim": INT, "--kF": REAL, "--lambda-F": REAL, "--vF": REAL, "--tau": REAL, "--l": REAL,
+                    "--D": REAL, "--tau-phi": REAL, "--tau-E": REAL, "--T": REAL, "--L": REAL, "--require": TEXT}),
+        "dephasing-film": (["dephasing", "--dim", "2", "--T", "2", "--R-sheet", "1000", "--D", "0.01"],
+                           {"--dim": INT, "--T": REAL, "--R-sheet": REAL, "--D": REAL}),
+        "dephasing-wire": (["dephasing", "--dim", "1", "--T", "2", "--R-per-length", "1e6", "--D", "0.01"],
+                           {"--T": REAL, "--R-per-length": REAL, "--D": REAL}),
+        "channels": (["channels", "--kind", "cooperon", "--so", "1"], {"--so": RATE, "--mag": RATE, "--phi": RATE}),
+        "mc-2d": (["mc", "--D", "0.01", "--phi", "1e10", "--B", "0.01,0.1"],
+                  {"--D": REAL, "--so": RATE, "--mag": RATE, "--phi": REAL, "--B": LIST, "--dim": INT}),
+        "mc-dps": (["mc", "--D", "0.01", "--phi", "1e10", "--so", "1e11", "--B", "0.01", "--dps", "20"],
+                   {"--D": REAL, "--phi": REAL, "--B": LIST, "--dps": WORK, "--so": RATE}),
+        "mc-1d": (["mc", "--dim", "1", "--width", "1e-7", "--D", "0.01", "--phi", "1e10", "--B", "0.01"],
+                  {"--width": REAL, "--D": REAL, "--B": LIST, "--phi": REAL}),
+        "mc-3d": (["mc", "--dim", "3", "--D", "0.01", "--phi", "1e10", "--B", "0.01"],
+                  {"--D": REAL, "--B": LIST, "--phi": REAL, "--mag": RATE}),
+        "wl-wire": (["wl", "--shape", "1", "--L-phi", "2"],
+                    {"--shape": LIST, "--L-phi": REAL, "--so": RATE, "--mag": RATE, "--dps": WORK, "--l": REAL}),
+        "wl-film": (["wl", "--shape", "1,0.5", "--l", "0.05", "--L-phi", "2"],
+                    {"--shape": LIST, "--l": REAL, "--L-phi": REAL, "--so": RATE}),
+        "ucf": (["ucf", "--shape", "1"],
+                {"--shape": LIST, "--so": RATE, "--mag": RATE, "--L-phi": REAL, "--L-T": REAL, "--delta-E": REAL,
+                 "--delta-flux": REAL, "--flux": REAL, "--dps": WORK}),
+        "ucf-box": (["ucf", "--shape", "1,0.5,0.25", "--so", "1"],
+                    {"--shape": LIST, "--L-phi": REAL, "--L-T": REAL, "--delta-E": REAL, "--mag": RATE}),
+        "ucf-half-widths": (["ucf", "--shape", "1", "--half-widths"],
+                            {"--shape": LIST, "--L-phi": REAL, "--delta-flux": REAL, "--flux": REAL,
+                             "--delta-E": REAL, "--so": RATE}),
+        "beta": (["beta", "--g", "10"], {"--g": REAL, "--dim": REAL, "--loops": INT, "--class": TEXT}),
+        "flow": (["flow", "--g0", "20", "--L-over-L0", "100"],
+                 {"--g0": REAL, "--L-over-L0": REAL, "--L-phi-over-L0": REAL, "--dim": REAL, "--loops": INT}),
+        "landauer": (["landauer", "--transmission", files["T.json"], "--current", "1,3", "--voltage", "2,4"],
+                     {"--current": st.one_of(LIST, INT), "--voltage": st.one_of(LIST, INT)}),
+        "rmt": (["rmt", "--beta", "1", "--N1", "2", "--N2", "2"],
+                {"--beta": INT, "--N1": WORK, "--N2": WORK, "--sample": WORK, "--seed": INT}),
+        "rmt-sample": (["rmt", "--beta", "4", "--N1", "1", "--N2", "2", "--sample", "50"],
+                       {"--N1": WORK, "--seed": INT, "--sample": WORK}),
+        "fit": (["fit", "--data", files["mc.csv"], "--model", "hln", "--symmetrize"],
+                {"--D": REAL, "--columns": TEXT}),
+        "fit-wire": (["fit", "--data", files["mc.csv"], "--model", "wire", "--width", "1e-7"], {"--width": REAL}),
+        "validate-ucf": (["validate", "ucf", "--data", files["G.csv"], "--spinless"],
+                         {"--shape": LIST, "--so": RATE, "--mag": RATE, "--L-phi": REAL, "--L-T": REAL,
+                          "--rtol": REAL, "--confidence": REAL, "--prediction": REAL, "--column": TEXT}),
+        "validate-bootstrap": (["validate", "ucf", "--data", files["G.csv"], "--method", "bootstrap"],
+                               {"--seed": INT, "--confidence": REAL}),
+        "validate-wl": (["validate", "wl", "--data", files["G.csv"], "--spinless"],
+                        {"--L-phi": REAL, "--rtol": REAL, "--confidence": REAL, "--prediction": REAL,
+                         "--so": RATE, "--columns": TEXT}),
+        "smatrix": (["smatrix", "--file", files["S.json"]],
+                    {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
+        "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+    }
+
+
+def _with(base, option, value):
+    """``base`` with ``option`` set to ``value`` (replaced if present; written ``--opt=value`` so that a value
+    starting with '-' stays a value)."""
+    argv = list(base)
+    if option in argv:
+        i = argv.index(option)
+        del argv[i:i + 2]
+    return [*argv, f"{option}={value}", "--json"]
+
+
+CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
+              "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
+              "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
+              "onsager"]
+#: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
+EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
+            "fit": 12, "fit-wire": 8, "flow": 15}
+DEFAULT_EXAMPLES = 20
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_every_numeric_option_refuses_or_answers_finitely(case, files):
+    base, options = _cases(files)[case]
+    status, out, err, _ = run_cli([*base, "--json"])
+    assert status == 0, f"the base command line of {case} must work: {err}"
+    tried = []
+
+    examples = EXAMPLES.get(case, DEFAULT_EXAMPLES)
+
+    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(data=st.data())
+    def check(data):
+        option = data.draw(st.sampled_from(sorted(options)), label="option")
+        value = data.draw(options[option], label="value")
+        argv = _with(base, option, value)
+        status, out, err, _ = run_cli(argv)
+        tried.append(assert_clean(argv, status, out, err))
+
+    check()
+    assert len(tried) >= examples // 2
+
+
+#: the fixed hostile values tried for every option of every variant, by kind of option
+CORE = {
+    "real": ["", "nan", "-inf", "Infinity", "1e400", "-1e400", "1e308", "-1e308", "5e-324", "-0", "1_0", "0x10",
+             "\u0663", "1" * 5000, "abc"],
+    "int": ["-1", "0", "1.0", "9" * 19, "9" * 5000, "1_000", "0x10", "nan", ""],
+    "list": ["1,", "1,nan", "1,1e400", ",".join(["1"] * 200_000), "1,2,3,4", "-1,1", "1e308,1e308,1e308",
+             "5e-324,5e-324", "", "inf"],
+    "text": ["", "x" * 5000, "\x00"],
+}
+
+
+def _kind(strategy) -> str:
+    if strategy in (INT, WORK):
+        return "int"
+    if strategy in (LIST, RATE):
+        return "list"
+    if strategy is TEXT:
+        return "text"
+    return "real"
+
+
+@pytest.mark.parametrize("case", CASE_NAMES)
+def test_fixed_hostile_strings(case, files):
+    """Every core hostile value once per option (no randomness): the same promise."""
+    base, options = _cases(files)[case]
+    for option, strategy in sorted(options.items()):
+        for value in CORE[_kind(strategy)]:
+            argv = _with(base, option, value)
+            status, out, err, _ = run_cli(argv)
+            assert_clean(argv, status, out, err)
+
+
+@pytest.mark.parametrize("case", ["ucf", "validate-ucf"])
+def test_tiny_thermal_length_answers_fast(case, files):
+    """Once a hang (the heat-trace nodes of integrals/epstein.py doubled forever for L_T < ~1e-150)."""
+    argv = _with(_cases(files)[case][0], "--L-T", "1e-300")
+    status, out, err, _ = run_cli(argv, budget=3.0)
+    assert_clean(argv, status, out, err)
+
+
+def test_hostile_input_counts():
+    """The numbers the report quotes: fixed hostile values per option kind, and options covered."""
+    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")})
+    n_options = sum(len(o) for _, o in cases.values())
+    n_fixed = sum(len(CORE[_kind(s)]) for _, o in cases.values() for s in o.values())
+    assert len(cases) == len(CASE_NAMES) and n_options >= 90 and n_fixed >= 1000
