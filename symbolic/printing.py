@@ -11,20 +11,22 @@ documents (``mesocorr derive``), every ``_repr_latex_`` and every ``.latex()`` m
 * a canonical display form of the arguments of :math:`\psi` and :math:`\zeta`: a rational constant
   split off and written first, :math:`\psi(\tfrac12 + B_c/B)` instead of :math:`\psi((B + 2B_c)/2B)`
   (display only: the expression is not changed);
-* series in ascending order: a sum with at least three different powers of one symbol is printed
-  from the lowest power up (:math:`\epsilon t - 2t^2 - 12\zeta(3)t^5`, :math:`1 - 2/\pi g - \dots`);
+* series in ascending order: a sum with at least three different powers of one symbol (or two
+  non-zero powers) is printed from the lowest power up (:math:`\epsilon t - 2t^2 - 12\zeta(3)t^5`, :math:`1 - 2/\pi g - \dots`);
 * physics symbol names come from the symbols themselves (``Symbol("tau_phi")`` prints
   :math:`\tau_{\phi}`, ``B_so`` prints :math:`B_{so}`, ``Gamma_c`` prints :math:`\Gamma_{c}`).
 
-Why a printer and not ``sympy.latex``: SymPy consults an object's ``_latex`` hook, but the heads of the
-expressions mesocorr returns are SymPy's own functions (``log``, ``polygamma``, ``zeta``, ``atan``),
-deliberately: subclassed heads would print nicely but would no longer compare equal to, substitute
-for or simplify against the ``sp.log``/``sp.polygamma`` a user writes. So ``sympy.latex(expr)`` prints
-a library expression with SymPy's defaults (``\log``, ``\operatorname{polygamma}``), and
-:func:`latex` prints it the way the documents do. In Jupyter,
-``sympy.init_printing(latex_printer=mesocorr.latex)`` (SymPy's own hook) makes every displayed
-expression use it. Objects defined by mesocorr (propagators, channels, diagrams) print through the
-printer that calls them and use this one in their own ``latex()`` / ``_repr_latex_``.
+``sympy.latex`` prints the same way. The heads of the expressions mesocorr returns are SymPy's own
+functions (``log``, ``polygamma``, ``zeta``, ``atan``), deliberately: subclassed heads would compare
+unequal to, and not substitute for, the ``sp.log``/``sp.polygamma`` a user writes. So the typesetting
+is given to SymPy's printer instead: importing this module (every module of :mod:`mesocorr.symbolic`
+and :mod:`mesocorr.diagrams` does; ``import mesocorr`` alone does not load SymPy) makes
+:func:`sympy.latex`, and with it every SymPy object's ``_repr_latex_`` in Jupyter, print through
+:class:`MesocorrLatexPrinter`. Settings given explicitly are honoured (``sympy.latex(e,
+ln_notation=False)`` prints ``\log``); subclasses of SymPy's printer (e.g. ``sympy.physics.vector``'s)
+are left alone; :func:`use_in_sympy` ``(False)`` restores SymPy's own typesetting for the session.
+Objects defined by mesocorr (propagators, channels, diagrams) print through the printer that calls
+them and use this one in their own ``latex()`` / ``_repr_latex_``.
 
 :func:`plain_text` turns prose with inline ``$...$`` maths (the form of derivation titles, step
 texts and check claims) into readable Unicode text for the terminal and JSON.
@@ -50,7 +52,7 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-__all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_number"]
+__all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_number", "use_in_sympy"]
 
 
 class MesocorrLatexPrinter(LatexPrinter):
@@ -108,9 +110,10 @@ class MesocorrLatexPrinter(LatexPrinter):
 
 
 def _ascending(terms: list) -> list:
-    """Terms of a series from the lowest |power| of its expansion symbol up; other sums unchanged.
+    r"""Terms of a series from the lowest |power| of its expansion symbol up; other sums unchanged.
 
-    The expansion symbol is the one with the most distinct powers among the terms (at least three),
+    The expansion symbol is the one with the most distinct powers among the terms (at least three, or
+    two non-zero ones: :math:`-2t^2 - 12\zeta(3)t^5`, but :math:`x^2 - 1` as SymPy orders it),
     every term being ``coefficient * symbol**k`` with a coefficient free of the symbol and ``k``
     rational; when several symbols tie, the total degree of the monomials decides (if it takes at least
     three values). Anything else keeps SymPy's order; ``O(...)`` terms stay last.
@@ -128,7 +131,7 @@ def _ascending(terms: list) -> list:
             powers.append(k)
         else:
             key = (len(set(powers)), max(abs(k) for k in powers))
-            if key[0] < 3:
+            if key[0] < 2 or (key[0] == 2 and 0 in powers):  # x**2 - 1 keeps SymPy's order; x**5 + x**2 not
                 continue
             if best_key is None or key > best_key:
                 best, best_key, tie = powers, key, False
@@ -170,6 +173,45 @@ def latex(expr, **settings) -> str:
     '\\ln{\\left(\\tau_{\\phi} \\right)} + \\arctan{\\left(x \\right)}'
     """
     return MesocorrLatexPrinter(settings).doprint(expr)
+
+
+# ------------------------------------------------------------------------- sympy.latex
+_SYMPY_INIT = LatexPrinter.__init__
+_SYMPY_DOPRINT = LatexPrinter.doprint
+
+
+def _init_recording_settings(self, settings=None):
+    _SYMPY_INIT(self, settings)
+    self._mesocorr_settings = dict(settings or {})  # the settings given explicitly, for the hand-over
+
+
+def _doprint_like_mesocorr(self, expr):
+    if type(self) is LatexPrinter:  # sympy.latex / Basic._repr_latex_; subclasses keep their own printing
+        return MesocorrLatexPrinter(getattr(self, "_mesocorr_settings", {})).doprint(expr)
+    return _SYMPY_DOPRINT(self, expr)
+
+
+def use_in_sympy(enabled: bool = True) -> None:
+    r"""Make :func:`sympy.latex` print like :func:`latex` (``True``, the state after import) or like SymPy (``False``).
+
+    The change is to SymPy's :class:`~sympy.printing.latex.LatexPrinter` itself (not its subclasses),
+    for the whole session; settings passed to ``sympy.latex`` explicitly still apply.
+
+    >>> import sympy as sp
+    >>> x = sp.Symbol("x")
+    >>> sp.latex(sp.log(x))
+    '\\ln{\\left(x \\right)}'
+    >>> use_in_sympy(False); sp.latex(sp.log(x))
+    '\\log{\\left(x \\right)}'
+    >>> use_in_sympy(True)
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled: expected True or False, got {enabled!r}")
+    LatexPrinter.__init__ = _init_recording_settings if enabled else _SYMPY_INIT
+    LatexPrinter.doprint = _doprint_like_mesocorr if enabled else _SYMPY_DOPRINT
+
+
+use_in_sympy(True)
 
 
 def latex_terms(expr, **settings) -> list[str]:

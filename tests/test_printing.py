@@ -45,7 +45,56 @@ def test_the_library_hln_form_prints_as_in_the_paper():
     tex = latex(expr)
     assert r"\psi{\left(\frac{1}{2} + \frac{B_{c}}{B} \right)}" in tex
     assert r"\ln{\left(\frac{B}{B_{c}} \right)}" in tex and r"\log" not in tex and "polygamma" not in tex
-    assert sp.latex(expr) != tex  # SymPy's own printer keeps its defaults (no global patching)
+
+
+def test_sympy_latex_prints_library_expressions_like_the_documents():
+    """``sympy.latex`` (and so every SymPy object's ``_repr_latex_``) goes through the same printer."""
+    expr = W.magnetoconductance_2d()
+    expected = (r"\frac{s w_{c} \left(\ln{\left(\frac{B}{B_{c}} \right)} + "
+                r"\psi{\left(\frac{1}{2} + \frac{B_{c}}{B} \right)}\right)}{2 \pi}")
+    assert sp.latex(expr) == latex(expr) == expected
+    assert expr._repr_latex_() == rf"$\displaystyle {expected}$"
+    t, eps = sp.symbols("t epsilon")
+    assert sp.latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2) == r"\epsilon t - 2 t^{2} - 12 t^{5} \zeta{\left(3 \right)}"
+    assert sp.latex(sp.atan(t)) == r"\arctan{\left(t \right)}"
+    tau_phi = sp.Symbol("tau_phi", positive=True)
+    assert sp.latex(sp.log(tau_phi / W.SYMBOLS["tau"])) == r"\ln{\left(\frac{\tau_{\phi}}{\tau} \right)}"
+    # settings given explicitly are honoured; subclasses of SymPy's printer keep their own printing
+    assert sp.latex(expr, ln_notation=False).count(r"\log") == 1
+    from sympy.physics.vector.printing import vlatex
+
+    assert vlatex(sp.log(t)) == r"\log{\left(t \right)}"
+
+
+def test_use_in_sympy_restores_sympys_own_printing():
+    from mesocorr.symbolic.printing import use_in_sympy
+
+    expr = W.magnetoconductance_2d()
+    try:
+        use_in_sympy(False)
+        assert r"\operatorname{polygamma}" in sp.latex(expr) and r"\log" in sp.latex(expr)
+    finally:
+        use_in_sympy(True)
+    assert sp.latex(expr) == latex(expr)
+    with pytest.raises(TypeError, match="^enabled: "):
+        use_in_sympy(1)
+
+
+def test_every_returned_symbolic_expression_prints_in_paper_notation():
+    """The closed forms of the library as ``sympy.latex`` prints them: no SymPy default left."""
+    from mesocorr.symbolic import beta
+
+    exprs = [W.magnetoconductance_2d(), W.kawabata_3d(), W.magnetoconductance_1d(), W.finite_wire_conductance(),
+             W.zero_field_correction(2), W.zero_field_correction(3), W.quasi1d_field_rate(),
+             *W.hln_series_coefficients(3), beta.beta_g("orthogonal", 2), beta.beta_expression("orthogonal", 2, variable="t"),
+             beta.nu_epsilon_expansion("orthogonal"), mesocorr.four_terminal_resistance_symbolic((1, 2), (3, 4))]
+    for e in exprs:
+        tex = sp.latex(e)
+        for bad in (r"\log", "polygamma", r"\operatorname{atan}", r"\operatorname{zeta}"):
+            assert bad not in tex, (bad, tex)
+    # Evers & Mirlin (2008), Eq. (2.20): the orthogonal series from the lowest order up
+    tex = sp.latex(beta.beta_expression("orthogonal", 2, variable="t"))
+    assert tex.index("t^{2}") < tex.index("t^{5}")
 
 
 def test_canonical_argument_with_several_fields_and_negative_rest():
@@ -69,8 +118,10 @@ def test_series_in_ascending_order():
     assert latex(x**3 + x + 1 + sp.O(x**4), order=None) == r"1 + x + x^{3} + O\left(x^{4}\right)"
     # not a series: SymPy's order is kept
     D, q, w, G = sp.symbols("D q omega Gamma")
-    assert latex(D * q**2 - sp.I * w + G) == sp.latex(D * q**2 - sp.I * w + G)
-    assert MesocorrLatexPrinter({"ascending": False}).doprint(eps * t - 2 * t**2 - t**5) == sp.latex(eps * t - 2 * t**2 - t**5)
+    assert latex(D * q**2 - sp.I * w + G) == r"D q^{2} + \Gamma - i \omega"  # SymPy's own order
+    assert latex(x**2 - 1) == "x^{2} - 1"
+    assert latex(-12 * sp.zeta(3) * t**5 - 2 * t**2) == r"- 2 t^{2} - 12 t^{5} \zeta{\left(3 \right)}"
+    assert MesocorrLatexPrinter({"ascending": False}).doprint(eps * t - 2 * t**2 - t**5) == r"\epsilon t - t^{5} - 2 t^{2}"
 
 
 def test_latex_terms_rebuild_the_printed_sum():
