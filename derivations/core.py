@@ -23,7 +23,7 @@ import mpmath
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
-from mesocorr.derivations.render import to_markdown
+from mesocorr.derivations.render import to_latex_fragment, to_markdown
 from mesocorr.plots import save_reproducibly
 from mesocorr.symbolic.printing import latex, plain_text, tex_number
 
@@ -100,7 +100,7 @@ class Derivation:
     ``computed_by`` lists the library functions the derivation calls (dotted names), shown in the
     documents' appendix; :func:`mesocorr.derivations.catalogue.build` fills it from the module's
     source when the module leaves it empty. In Jupyter a Derivation displays as its Markdown document
-    (without figures).
+    (without figures); a notebook exported to LaTeX or PDF gets its LaTeX body (``_repr_latex_``).
     """
 
     name: str
@@ -132,7 +132,12 @@ class Derivation:
         return all(c.passed for c in self.checks)
 
     def _repr_markdown_(self) -> str:
+        """Jupyter: the Markdown document (what JupyterLab and the classic notebook show)."""
         return to_markdown(self, figures=())
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the LaTeX body (what nbconvert puts in a notebook's LaTeX/PDF export)."""
+        return to_latex_fragment(self)
 
 
 def _operand(name: str, value):

@@ -26,7 +26,7 @@ from mesocorr.symbolic.printing import latex, latex_terms
 if TYPE_CHECKING:  # the renderer only reads a Derivation's fields
     from mesocorr.derivations.core import Derivation, Figure
 
-__all__ = ["to_latex", "to_markdown", "display_lines", "figure_files", "PREAMBLE", "LINE_WIDTH"]
+__all__ = ["to_latex", "to_latex_fragment", "latex_body", "to_markdown", "display_lines", "figure_files", "PREAMBLE", "LINE_WIDTH"]
 
 _TEX_SPECIAL = {"&": r"\&", "%": r"\%", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\^{}",
                 "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
@@ -210,24 +210,13 @@ def _included(d: Derivation, figures: Iterable[str] | None, prefer: str) -> list
 
 
 # --------------------------------------------------------------------------- documents
-def to_latex(d: Derivation, figures: Iterable[str] | None = None) -> str:
-    """A standalone LaTeX document (article class, amsmath) that compiles with pdflatex.
+def latex_body(d: Derivation, figures: Iterable[str] | None = None) -> list[str]:
+    """The lines of the document between the title and ``\\end{document}``: summary, steps, figures, checks.
 
-    ``figures``: the figure files that were written (names or paths); a figure is included (its PDF,
-    else its PNG) only if one of its files is among them. ``None`` includes every figure's PDF.
+    Needs only amsmath (and graphicx for figures): it is also what a notebook converted to LaTeX or
+    PDF (nbconvert) shows for a :class:`~mesocorr.derivations.core.Derivation`.
     """
-    lines = [
-        *PREAMBLE,
-        rf"\title{{{_tex_text(d.title)}}}",
-        rf"\author{{mesocorr {__version__} --- derivation \texttt{{{_tex_text(d.name)}}}}}",
-        r"\date{}",
-        r"\begin{document}",
-        r"\maketitle",
-        _tex_text(d.summary),
-        "",
-        r"\section*{Derivation}",
-        r"\begin{enumerate}",
-    ]
+    lines = [_tex_text(d.summary), "", r"\section*{Derivation}", r"\begin{enumerate}"]
     for s in d.steps:
         lines.append(r"\item " + _tex_text(s.text))
         if s.latex:
@@ -249,8 +238,32 @@ def to_latex(d: Derivation, figures: Iterable[str] | None = None) -> str:
         names = ", ".join(rf"\texttt{{{_tex_text(n)}}}" for n in d.computed_by)
         lines += [r"\section*{Computed by}", r"{\raggedright\small The steps and checks above call these "
                   rf"functions of mesocorr: {names}.\par}}"]
-    lines += [r"\end{document}", ""]
+    return lines
+
+
+def to_latex(d: Derivation, figures: Iterable[str] | None = None) -> str:
+    """A standalone LaTeX document (article class, amsmath) that compiles with pdflatex.
+
+    ``figures``: the figure files that were written (names or paths); a figure is included (its PDF,
+    else its PNG) only if one of its files is among them. ``None`` includes every figure's PDF.
+    """
+    lines = [
+        *PREAMBLE,
+        rf"\title{{{_tex_text(d.title)}}}",
+        rf"\author{{mesocorr {__version__} --- derivation \texttt{{{_tex_text(d.name)}}}}}",
+        r"\date{}",
+        r"\begin{document}",
+        r"\maketitle",
+        *latex_body(d, figures),
+        r"\end{document}",
+        "",
+    ]
     return "\n".join(lines)
+
+
+def to_latex_fragment(d: Derivation) -> str:
+    """The document without preamble and figures, titled by a ``\\section*`` (for inclusion, notebooks)."""
+    return "\n".join([rf"\section*{{{_tex_text(d.title)}}}", *latex_body(d, figures=()), ""])
 
 
 def to_markdown(d: Derivation, figures: Iterable[str] | None = None) -> str:

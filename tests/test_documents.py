@@ -86,6 +86,18 @@ def test_markdown_and_notebook_display(built_derivations):
     assert "## Computed by" in md and "`mesocorr.wl.magnetoconductance`" in md
 
 
+@needs_pdflatex
+def test_notebook_latex_of_every_derivation_compiles_in_a_bare_article(built_derivations, tmp_path):
+    """``Derivation._repr_latex_`` (what nbconvert exports) is a body that needs nothing but amsmath."""
+    frags = [built_derivations[n]._repr_latex_() for n in NAMES]
+    for name, f in zip(NAMES, frags):
+        assert f.startswith(r"\section*{") and r"\documentclass" not in f and r"\includegraphics" not in f
+        assert r"\section*{Checks}" in f and not _problems(r"\begin{document}" + f), name
+    (tmp_path / "nb.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+                                     + "\n".join(frags) + "\\end{document}\n", encoding="utf-8")
+    _compile(tmp_path, "nb")
+
+
 def test_computed_by_lists_the_library_functions_called(built_derivations):
     called = built_derivations["hln"].computed_by
     for f in ("mesocorr.wl.magnetoconductance", "mesocorr.symbolic.wl.magnetoconductance_2d",
