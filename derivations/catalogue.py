@@ -53,8 +53,8 @@ def titles() -> list[dict]:
     return [{"name": n, "title": plain_text(_module(n).TITLE), "title_latex": _module(n).TITLE} for n in names()]
 
 
-#: modules whose functions format or check rather than compute (left out of "Computed by")
-_NOT_COMPUTATIONS = ("mesocorr.derivations", "mesocorr.symbolic.printing", "mesocorr.arguments")
+#: modules whose functions format, draw or check rather than compute (left out of "Computed by")
+_NOT_COMPUTATIONS = ("mesocorr.derivations", "mesocorr.symbolic.printing", "mesocorr.arguments", "mesocorr.plots")
 
 
 def library_calls(module) -> list[str]:

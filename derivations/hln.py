@@ -93,9 +93,10 @@ def build() -> Derivation:
     B, Bc = W.SYMBOLS["B"], W.SYMBOLS["B_c"]
     n = sp.Symbol("n", integer=True, nonnegative=True)
     level = 1 / (D * (n + sp.Rational(1, 2)) * 4 * e * B / hbar + G)
-    d.step(r"Replace $Dq^2$ by the Landau levels of a charge-$2e$ particle, $D(n+\frac12)\,4eB/\hbar$, each with "
+    d.equation(r"Replace $Dq^2$ by the Landau levels of a charge-$2e$ particle, $D(n+\frac12)\,4eB/\hbar$, each with "
            r"$2eB/h = eB/(\pi\hbar)$ states per unit area: $\int d^2q/(2\pi)^2 \to (eB/\pi\hbar)\sum_n$. "
-           "One level of the Cooperon integrand:", level)
+           r"One level of the Cooperon integrand, with $E_n = D(n+\frac12)\,4eB/\hbar$:", r"\frac{1}{E_n + \Gamma_c}",
+           sp.together(level))
     gap = sp.solve(sp.Eq(Bc, hbar * G / (4 * e * D)), G)[0]
     d.equation(r"With $\Gamma_c = 4eDB_c/\hbar$ it is of the form $c/(n + a)$ (SymPy):", r"\frac{1}{E_n + \Gamma_c}",
                sp.factor(sp.simplify(level.subs(G, gap))))

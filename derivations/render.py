@@ -225,7 +225,8 @@ def latex_body(d: Derivation, figures: Iterable[str] | None = None) -> list[str]
     for f, file in _included(d, figures, "pdf"):
         lines += [r"\begin{figure}[htbp]", r"\centering", rf"\includegraphics{{{file}}}",
                   rf"\caption{{{_tex_text(f.caption)}}}", r"\end{figure}"]
-    lines += [r"\section*{Checks}", r"\begin{enumerate}"]
+    # ragged right: a claim's inline maths must not stretch the spaces of a justified line
+    lines += [r"\section*{Checks}", r"\begingroup\raggedright", r"\begin{enumerate}"]
     for c in d.checks:
         mark = "passed" if c.passed else "FAILED"
         item = (rf"\item \textbf{{{mark}}}: {_tex_text(c.claim)}\\ \emph{{Source:}} {_tex_text(c.source)}\\ "
@@ -233,7 +234,7 @@ def latex_body(d: Derivation, figures: Iterable[str] | None = None) -> list[str]
         if c.detail:
             item += rf"\\ {{\small {_tex_text(c.detail)}}}"
         lines.append(item)
-    lines.append(r"\end{enumerate}")
+    lines += [r"\end{enumerate}", r"\par\endgroup"]
     if d.computed_by:
         names = ", ".join(rf"\texttt{{{_tex_text(n)}}}" for n in d.computed_by)
         lines += [r"\section*{Computed by}", r"{\raggedright\small The steps and checks above call these "

@@ -214,10 +214,26 @@ def plot_beta(path: str | None = None, *, ax=None, dims=(1, 2, 3), classes=CLASS
         ax.set_ylim(-2.5, 1.5)
         ax.set_xlabel(r"$g = G/(e^2/h)$")
         ax.set_ylabel(r"$\beta(g) = d\ln g/d\ln L$")
-        ax.legend(ncol=3, fontsize=6.5, loc="upper center", bbox_to_anchor=(0.5, -0.2))
+        _beta_legend(ax, dims, classes, shaded=mark_unreliable and worst > g_lo)
     if path is not None:
         save_reproducibly(ax.figure, path)
     return ax.figure
+
+
+def _beta_legend(ax, dims, classes, shaded: bool) -> None:
+    """One legend entry per class (line style) and per dimension (colour), not one per curve."""
+    dims, classes = list(dims), list(dict.fromkeys(classes))
+    if len(dims) < 2 or len(classes) < 2:
+        ax.legend(loc="lower right")
+        return
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Line2D([], [], color="0.2", ls=CLASS_STYLE[c], label=c) for c in classes]
+    handles += [Line2D([], [], color=DIM_COLOR.get(d, "k"), label=rf"$d = {d}$") for d in dims]
+    if shaded:
+        handles.append(Patch(color=_UNSAFE["color"], label="series not controlled"))
+    ax.legend(handles=handles, ncol=4, loc="upper center", bbox_to_anchor=(0.5, -0.2))
 
 
 def plot_flow(path: str | None = None, g0_values=(1.0, 2.0, 5.0, 10.0, 20.0), *, ax=None,

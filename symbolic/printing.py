@@ -13,6 +13,9 @@ documents (``mesocorr derive``), every ``_repr_latex_`` and every ``.latex()`` m
   (display only: the expression is not changed);
 * series in ascending order: a sum with at least three different powers of one symbol (or two
   non-zero powers) is printed from the lowest power up (:math:`\epsilon t - 2t^2 - 12\zeta(3)t^5`, :math:`1 - 2/\pi g - \dots`);
+* constants before symbols and prefactors before integrals: :math:`12\zeta(3)t^5` (SymPy:
+  ``12 t^{5} \zeta(3)``), :math:`\frac{1}{2\pi}\int_{-\infty}^{\infty}` (SymPy: the integral over
+  :math:`2\pi`), integration limits beside the sign (``\int_a^b``, not ``\int\limits``);
 * physics symbol names come from the symbols themselves (``Symbol("tau_phi")`` prints
   :math:`\tau_{\phi}`, ``B_so`` prints :math:`B_{so}`, ``Gamma_c`` prints :math:`\Gamma_{c}`).
 
@@ -40,7 +43,7 @@ Examples
 '\\ln{\\left(\\frac{B}{B_{c}} \\right)} + \\psi{\\left(\\frac{1}{2} + \\frac{B_{c}}{B} \\right)}'
 >>> t, eps = sp.symbols("t epsilon")
 >>> latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2)
-'\\epsilon t - 2 t^{2} - 12 t^{5} \\zeta{\\left(3 \\right)}'
+'\\epsilon t - 2 t^{2} - 12 \\zeta{\\left(3 \\right)} t^{5}'
 >>> plain_text(r"Strong spin-orbit: $\Delta\sigma = -\frac{1}{2}\Delta\sigma_{WL}$ at $B \ll B_\phi$")
 'Strong spin-orbit: Δσ = -1/2 Δσ_WL at B ≪ B_φ'
 """
@@ -51,20 +54,23 @@ import re
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 __all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_number", "use_in_sympy"]
 
 
 class MesocorrLatexPrinter(LatexPrinter):
-    """SymPy's LaTeX printer with mesocorr's typesetting (see the module docstring).
+    r"""SymPy's LaTeX printer with mesocorr's typesetting (see the module docstring).
 
     Extra settings: ``canonical_arguments`` (default True: split the rational constant off the
-    arguments of ψ and ζ) and ``ascending`` (default True: series from the lowest power up).
+    arguments of ψ and ζ), ``ascending`` (default True: series from the lowest power up) and
+    ``constants_first`` (default True: :math:`12\zeta(3)t^5`, :math:`\frac{1}{2\pi}\int`).
     """
 
     printmethod = "_latex"
     _default_settings = {**LatexPrinter._default_settings, "ln_notation": True, "inv_trig_style": "full",
-                         "canonical_arguments": True, "ascending": True}
+                         "canonical_arguments": True, "ascending": True,
+                         "constants_first": True}
 
     # ---------------------------------------------------------------- special functions
     def _print_polygamma(self, expr, exp=None):
@@ -100,6 +106,42 @@ class MesocorrLatexPrinter(LatexPrinter):
         if monomial != 1 and not monomial.is_Add:
             rest = sp.Mul(sp.expand(num / coeff), sp.Pow(monomial, -1), evaluate=False)
         return f"{self._print(const)} {sign} {self._print(rest)}"
+
+    # ---------------------------------------------------------------- products and integrals
+    def _print_Integral(self, expr):
+        """Limits beside the sign, as papers set them (:math:`\\int_a^b`, not SymPy's ``\\int\\limits``)."""
+        return super()._print_Integral(expr).replace(r"\int\limits", r"\int")
+
+    def _print_Mul(self, expr):
+        tex = self._prefactor_first(expr) if self._settings["constants_first"] else None
+        return super()._print_Mul(expr) if tex is None else tex
+
+    def _prefactor_first(self, expr) -> str | None:
+        r"""``12 t^5 zeta(3)`` as :math:`12\zeta(3)t^5` and ``(1/2pi) Integral`` as :math:`\frac{1}{2\pi}\int`.
+
+        Constant functions (:math:`\zeta(3)`, :math:`\ln 2`) go before the symbols of a numerator, and
+        an integral or sum goes after its prefactor; None leaves the product to SymPy.
+        """
+        factors = sp.Mul.make_args(expr)
+        ops = [f for f in factors if isinstance(f, (sp.Integral, sp.Sum, sp.Product))]
+        if len(ops) == 1 and len(factors) > 1:
+            pre = sp.Mul(*(f for f in factors if f is not ops[0]))
+            head = "-" if pre == -1 else rf"\left({self._print(pre)}\right)" if pre.is_Add else self._print(pre)
+            return f"{head} {self._print(ops[0])}".lstrip()
+        sign = ""
+        if expr.could_extract_minus_sign():
+            sign, expr = "- ", -expr
+        numer, denom = sp.fraction(expr, exact=True)
+        coeff, rest = numer.as_coeff_Mul()
+        parts = sp.Mul.make_args(rest)
+        lead = [f for f in parts if isinstance(f, sp.Function) and not f.free_symbols]
+        tail = [f for f in parts if f not in lead]
+        if not lead or not tail:
+            return None
+        sep = self._settings["mul_symbol_latex"]
+        body = sep.join(([] if coeff == 1 else [self._print(coeff)])
+                        + [self.parenthesize(f, PRECEDENCE["Mul"]) for f in lead + tail])
+        return sign + (body if denom == 1 else rf"\frac{{{body}}}{{{self._print(denom)}}}")
 
     # ---------------------------------------------------------------- ordering of sums
     def _as_ordered_terms(self, expr, order=None):

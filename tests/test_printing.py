@@ -55,7 +55,7 @@ def test_sympy_latex_prints_library_expressions_like_the_documents():
     assert sp.latex(expr) == latex(expr) == expected
     assert expr._repr_latex_() == rf"$\displaystyle {expected}$"
     t, eps = sp.symbols("t epsilon")
-    assert sp.latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2) == r"\epsilon t - 2 t^{2} - 12 t^{5} \zeta{\left(3 \right)}"
+    assert sp.latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2) == r"\epsilon t - 2 t^{2} - 12 \zeta{\left(3 \right)} t^{5}"
     assert sp.latex(sp.atan(t)) == r"\arctan{\left(t \right)}"
     tau_phi = sp.Symbol("tau_phi", positive=True)
     assert sp.latex(sp.log(tau_phi / W.SYMBOLS["tau"])) == r"\ln{\left(\frac{\tau_{\phi}}{\tau} \right)}"
@@ -110,7 +110,7 @@ def test_canonical_argument_with_several_fields_and_negative_rest():
 def test_series_in_ascending_order():
     """Evers & Mirlin, RMP 80, 1355 (2008), Eq. (2.20): beta(t) = eps t - 2 t^2 - 12 zeta(3) t^5 (orthogonal)."""
     t, eps = sp.symbols("t epsilon")
-    assert latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2) == r"\epsilon t - 2 t^{2} - 12 t^{5} \zeta{\left(3 \right)}"
+    assert latex(eps * t - 12 * sp.zeta(3) * t**5 - 2 * t**2) == r"\epsilon t - 2 t^{2} - 12 \zeta{\left(3 \right)} t^{5}"
     g = sp.Symbol("g", positive=True)
     assert latex(1 - 2 / (sp.pi * g) - 12 * sp.zeta(3) / (sp.pi**4 * g**4)) \
         == r"1 - \frac{2}{\pi g} - \frac{12 \zeta{\left(3 \right)}}{\pi^{4} g^{4}}"
@@ -120,8 +120,21 @@ def test_series_in_ascending_order():
     D, q, w, G = sp.symbols("D q omega Gamma")
     assert latex(D * q**2 - sp.I * w + G) == r"D q^{2} + \Gamma - i \omega"  # SymPy's own order
     assert latex(x**2 - 1) == "x^{2} - 1"
-    assert latex(-12 * sp.zeta(3) * t**5 - 2 * t**2) == r"- 2 t^{2} - 12 t^{5} \zeta{\left(3 \right)}"
+    assert latex(-12 * sp.zeta(3) * t**5 - 2 * t**2) == r"- 2 t^{2} - 12 \zeta{\left(3 \right)} t^{5}"
     assert MesocorrLatexPrinter({"ascending": False}).doprint(eps * t - 2 * t**2 - t**5) == r"\epsilon t - t^{5} - 2 t^{2}"
+
+
+def test_constants_before_symbols_and_prefactors_before_integrals():
+    """As the papers print them: Evers & Mirlin (2008) Eq. (2.20) writes 12 zeta(3) t^5; Kawabata's q_z integral."""
+    t, D, E, qz = sp.symbols("t D E q_z", positive=True)
+    assert latex(-3 * sp.zeta(3) * t**5 / 4) == r"- \frac{3 \zeta{\left(3 \right)} t^{5}}{4}"
+    assert latex(12 * sp.zeta(3) / (sp.pi**4 * t**4)) == r"\frac{12 \zeta{\left(3 \right)}}{\pi^{4} t^{4}}"
+    integral = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo))
+    assert latex(integral / (2 * sp.pi)) \
+        == r"\frac{1}{2 \pi} \int_{-\infty}^{\infty} \frac{1}{D q_{z}^{2} + E}\, dq_{z}"
+    assert latex(-integral).startswith(r"- \int_{-\infty}")
+    assert MesocorrLatexPrinter({"constants_first": False}).doprint(12 * sp.zeta(3) * t**5) \
+        == r"12 t^{5} \zeta{\left(3 \right)}"
 
 
 def test_latex_terms_rebuild_the_printed_sum():
