@@ -72,6 +72,15 @@ def _mpl():
     return matplotlib
 
 
+def _math_number(x: float, digits: int = 3) -> str:
+    r"""``4.49e-06`` as mathtext ``4.49\times10^{-6}`` (plain ``0.25`` otherwise)."""
+    text = f"{x:.{digits}g}"
+    if "e" not in text:
+        return text
+    mant, power = text.split("e")
+    return rf"{mant}\times10^{{{int(power)}}}" if mant != "1" else rf"10^{{{int(power)}}}"
+
+
 def _flag(name: str, value) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name}: expected True or False, got {value!r}")
@@ -143,27 +152,34 @@ def plot_magnetoconductance(B=None, delta_sigma=None, *, fit=None, sigma=None, a
     scale = 1e3 if field_unit == "mT" else 1.0
     unit = r"$e^2/h$" + (" per square" if per_square else "")
     with style():
-        ax = _axes(ax, figsize=(3.4, 3.0) if residuals else None)
+        bottom = None
+        if ax is None and residuals:  # a new figure: two panels in one constrained layout
+            import matplotlib.pyplot as plt
+
+            _, (ax, bottom) = plt.subplots(2, 1, sharex=True, figsize=(3.4, 3.2), layout="constrained",
+                                           height_ratios=(3, 1))
+        ax = _axes(ax)
         err = None if sigma is None else np.broadcast_to(np.asarray(sigma, dtype=float), y.shape)
         ax.errorbar(B * scale, y, yerr=err, fmt="o", ms=2.5, mfc="none", mew=0.7, color="0.25", elinewidth=0.6,
                     label=label, zorder=2)
         if fit is not None:
             grid = np.linspace(B.min(), B.max(), 400)
             ax.plot(grid * scale, fit.predict(grid), "-", color="tab:red", zorder=3,
-                    label=rf"{fit.model} fit, $\chi^2_{{\rm red}} = {fit.chi2_red:.3g}$")
+                    label=rf"{fit.model} fit, $\chi^2_{{\rm red}} = {_math_number(fit.chi2_red)}$")
         ax.set_ylabel(rf"$\Delta\sigma$ ({unit})")
         ax.legend(loc="best")
-        bottom = ax
         if residuals:
-            from mpl_toolkits.axes_grid1 import make_axes_locatable
+            if bottom is None:  # the caller's Axes: split the residual panel off its bottom
+                from mpl_toolkits.axes_grid1 import make_axes_locatable
 
-            bottom = make_axes_locatable(ax).append_axes("bottom", size="32%", pad=0.06, sharex=ax)
+                bottom = make_axes_locatable(ax).append_axes("bottom", size="32%", pad=0.06, sharex=ax)
             r = y - fit.predict(B)
             bottom.axhline(0.0, color="k", lw=0.6)
             bottom.errorbar(B * scale, r, yerr=err, fmt="o", ms=2.0, mfc="none", mew=0.6, color="0.25",
                             elinewidth=0.5)
             bottom.set_ylabel("residual")
             ax.tick_params(labelbottom=False)
+        bottom = ax if bottom is None else bottom
         bottom.set_xlabel(rf"$B$ ({field_unit})")
     return ax.figure
 
