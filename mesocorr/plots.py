@@ -192,8 +192,26 @@ def plot_beta(path: str | None = None, *, ax=None, dims=(1, 2, 3), classes=CLASS
     Each curve is the series at the highest known order (or ``loops``), solid where it is trustworthy
     and faint below its :func:`~mesocorr.scaling.perturbative_limit` :math:`g^*`; with
     ``mark_unreliable`` the region below the largest :math:`g^*` is shaded. The localized branch
-    (:math:`\beta \approx \ln g`) is non-perturbative and not drawn. ``path``: also save there
-    (reproducibly, format from the suffix).
+    (:math:`\beta \approx \ln g`) is non-perturbative and not drawn.
+
+    Parameters
+    ----------
+    path : str, optional
+        Also save the figure there (reproducibly, format from the suffix: png, pdf, svg).
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure in the house style.
+    dims : sequence of int
+        Dimensions (1 = quasi-1D wire, 2, 3).
+    classes : sequence of str
+        Symmetry classes (orthogonal: solid, unitary: dashed, symplectic: dotted).
+    loops : int, optional
+        Truncation order (default: the highest known for each dimension).
+    g_range : (float, float)
+        Range of :math:`g = G/(e^2/h)` (both spins), log axis.
+    num : int
+        Points per curve (at least 10).
+    mark_unreliable : bool
+        Shade :math:`g < g^*` and draw the curves faint there.
 
     Returns
     -------
@@ -259,7 +277,24 @@ def plot_flow(path: str | None = None, g0_values=(1.0, 2.0, 5.0, 10.0, 20.0), *,
 
     A flow is drawn until :math:`L/L_0` = ``L_over_L0_max`` or until it leaves the perturbative region
     :math:`g < g^*` (:func:`~mesocorr.scaling.perturbative_limit`), which is shaded when
-    ``mark_unreliable``. ``path``: also save there.
+    ``mark_unreliable``.
+
+    Parameters
+    ----------
+    path : str, optional
+        Also save the figure there (reproducibly, format from the suffix).
+    g0_values : sequence of float
+        Starting conductances :math:`g_0 = g(L_0)` (:math:`e^2/h`, both spins), one curve each.
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+    symmetry_class, dim, loops
+        As in :func:`mesocorr.flow`.
+    L_over_L0_max : float
+        Largest :math:`L/L_0` (> 1).
+    num : int
+        Points per curve (at least 10; each is one :func:`mesocorr.flow` call).
+    mark_unreliable : bool
+        Shade :math:`g < g^*`.
 
     Returns
     -------
@@ -307,6 +342,16 @@ def plot_ucf_channels(channels=None, *, ax=None, **ucf_kwargs):
     ``channels``: the list returned by :func:`mesocorr.ucf_channels`; default: computed from
     ``ucf_kwargs`` (its arguments: ``shape``, ``so``, ``mag``, ``broken_trs``, ``spinless``,
     ``L_phi``, ``L_T``). Diffuson and Cooperon channels side by side, the total in the title.
+
+    Parameters
+    ----------
+    channels : list of dict, optional
+        ``[{"kind": "diffuson" | "cooperon", "name": ..., "variance": ...}, ...]`` as returned by
+        :func:`mesocorr.ucf_channels` (variances in :math:`(e^2/h)^2`).
+    ax : matplotlib Axes, optional
+        Draw here; default a new figure.
+    **ucf_kwargs
+        Arguments of :func:`mesocorr.ucf_channels` when ``channels`` is not given.
 
     Returns
     -------

@@ -585,6 +585,19 @@ def perturbative_limit(symmetry_class: str = "orthogonal", dim=2, loops: int | N
     and :math:`g^* = 0`. It is the usual rule for an asymptotic series (stop before the smallest
     term) applied to the highest order known; the σ-model series carry no error estimate of their own.
 
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+    dim : int or float
+        1 (quasi-1D wire) or :math:`d \ge 2` (:math:`d = 2 + \epsilon`).
+    loops : int, optional
+        Truncation order of the series (default: the highest known).
+
+    Returns
+    -------
+    float
+        :math:`g^*` (:math:`g = G/(e^2/h)`, both spins); 0 when the series has one term.
+
     Examples
     --------
     >>> round(perturbative_limit("orthogonal", 2), 4)    # (6 zeta(3)/pi^3)^(1/3)

@@ -204,9 +204,20 @@ def _total_degree(term):
 def latex(expr, **settings) -> str:
     r"""LaTeX of ``expr`` (a SymPy object or anything SymPy can print) by :class:`MesocorrLatexPrinter`.
 
-    ``settings`` are those of :func:`sympy.latex` (``mode``, ``mat_delim``, ...) plus
-    ``canonical_arguments`` and ``ascending``. The signature fits
-    ``sympy.init_printing(latex_printer=mesocorr.latex)``.
+    The signature fits ``sympy.init_printing(latex_printer=mesocorr.latex)``; since
+    :func:`sympy.latex` itself prints through this printer (see the module docstring), the two agree.
+
+    Parameters
+    ----------
+    expr : sympy.Basic or any object SymPy can print
+    **settings
+        Those of :func:`sympy.latex` (``mode``, ``mat_delim``, ``ln_notation``, ...) plus
+        ``canonical_arguments``, ``ascending`` and ``constants_first`` (all default True).
+
+    Returns
+    -------
+    str
+        LaTeX (maths mode content unless ``mode`` says otherwise).
 
     Examples
     --------
