@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import sympy as sp
 
 from mesocorr._version import __version__
-from mesocorr.symbolic.printing import latex, latex_terms
+from mesocorr.symbolic.printing import latex, latex_terms, tex_group
 
 if TYPE_CHECKING:  # the renderer only reads a Derivation's fields
     from mesocorr.derivations.core import Derivation, Figure
@@ -63,31 +63,6 @@ _OPERATOR_WIDTH = {"+": 2.0, "-": 2.0, "=": 2.2, ",": 0.8, " ": 0.0, "&": 0.0}
 _WORDS = {"ln", "log", "exp", "lim", "sin", "cos", "tan", "coth", "arctan", "det", "max", "min", "Re", "Im"}
 
 
-def _group_end(s: str, i: int) -> int:
-    """Index after the brace group starting at ``s[i] == "{"``."""
-    depth = 0
-    for j in range(i, len(s)):
-        if s[j] == "\\":
-            continue
-        if s[j] == "{" and (j == 0 or s[j - 1] != "\\"):
-            depth += 1
-        elif s[j] == "}" and (j == 0 or s[j - 1] != "\\"):
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return len(s)
-
-
-def _arg(s: str, i: int) -> tuple[str, int]:
-    while i < len(s) and s[i] == " ":
-        i += 1
-    if i < len(s) and s[i] == "{":
-        j = _group_end(s, i)
-        return s[i + 1:j - 1], j
-    m = re.match(r"\\[A-Za-z]+|.", s[i:])
-    return (m.group(0), i + len(m.group(0))) if m else ("", i)
-
-
 def tex_width(tex: str) -> float:
     r"""Rough width of LaTeX maths in characters (fractions count their wider part, scripts 0.65).
 
@@ -108,18 +83,18 @@ def tex_width(tex: str) -> float:
             name = m.group(1)
             i += len(m.group(0))
             if name in ("frac", "dfrac", "tfrac"):
-                a, i = _arg(tex, i)
-                b, i = _arg(tex, i)
+                a, i = tex_group(tex, i)
+                b, i = tex_group(tex, i)
                 w += max(tex_width(a), tex_width(b)) * (0.75 if name == "tfrac" else 1.0) + 0.4
             elif name in ("mathrm", "text", "operatorname", "mathbf", "mathit"):
-                a, i = _arg(tex, i)
+                a, i = tex_group(tex, i)
                 w += tex_width(a) if name not in ("text", "operatorname", "mathrm") else 0.9 * len(a)
             elif name == "sqrt":
-                a, i = _arg(tex, i)
+                a, i = tex_group(tex, i)
                 w += tex_width(a) + 1.0
             elif name in ("left", "right", "displaystyle", "begin", "end", "limits", "!"):
                 if name in ("begin", "end"):
-                    _, i = _arg(tex, i)
+                    _, i = tex_group(tex, i)
                 else:
                     w += 0.6 if name in ("left", "right") else 0.0
             elif name in ("quad",):
@@ -133,12 +108,11 @@ def tex_width(tex: str) -> float:
             else:
                 w += 1.0
         elif c in "^_":
-            a, i = _arg(tex, i + 1)
+            a, i = tex_group(tex, i + 1)
             w += 0.65 * tex_width(a)
         elif c == "{":
-            j = _group_end(tex, i)
-            w += tex_width(tex[i + 1:j - 1])
-            i = j
+            a, i = tex_group(tex, i)
+            w += tex_width(a)
         elif c == "}":
             i += 1
         else:

@@ -56,7 +56,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-__all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_number", "use_in_sympy"]
+__all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_group", "tex_number", "use_in_sympy"]
 
 
 class MesocorrLatexPrinter(LatexPrinter):
@@ -378,8 +378,15 @@ def plain_text(text: str) -> str:
     return "".join(out)
 
 
-def _group(s: str, i: int) -> tuple[str, int]:
-    """The argument starting at ``s[i]`` (after spaces): ``{...}``, ``\\command`` or one character."""
+def tex_group(s: str, i: int) -> tuple[str, int]:
+    """The TeX argument starting at ``s[i]`` (after spaces) and the index after it.
+
+    A brace group gives its contents, else a ``\\command`` or one character; unbalanced braces raise
+    ``ValueError``.
+
+    >>> tex_group(r"\\frac{a}{b c} x", 5), tex_group(r"\\alpha^2", 0)
+    (('a', 8), ('\\\\alpha', 6))
+    """
     while i < len(s) and s[i] == " ":
         i += 1
     if i >= len(s):
@@ -433,18 +440,18 @@ def _math_text(s: str) -> str:
             if (name in _GREEK or name in ("hbar", "langle", "lvert", "partial", "nabla")) and re.match(r" +[A-Za-z0-9]", s[i:]):
                 i = len(s) - len(s[i:].lstrip(" "))  # TeX drops the space after a control word
             if name in ("frac", "tfrac", "dfrac"):
-                a, i = _group(s, i)
-                b, i = _group(s, i)
+                a, i = tex_group(s, i)
+                b, i = tex_group(s, i)
                 lead = " " if out and re.search(r"[\w)\]}]$", out[-1]) else ""
                 out.append(f"{lead}{_wrap(_math_text(a))}/{_wrap(_math_text(b), denominator=True)} ")
             elif name == "sqrt":
-                a, i = _group(s, i)
+                a, i = tex_group(s, i)
                 out.append("√" + _wrap(_math_text(a)))
             elif name in _ACCENTS:
-                a, i = _group(s, i)
+                a, i = tex_group(s, i)
                 out.append(_math_text(a) + _ACCENTS[name])
             elif name in _FONTS:
-                a, i = _group(s, i)
+                a, i = tex_group(s, i)
                 out.append(_math_text(a))
             elif name in _SIZES:
                 if s[i:i + 1] == ".":
@@ -455,9 +462,9 @@ def _math_text(s: str) -> str:
                     and name in _OPERATORS:
                 nxt = s[i:].lstrip(" ")
                 if re.match(r"\\[td]?frac", nxt):
-                    a, i = _group(s, i)
-                    a, i = _group(s, i)
-                    b, i = _group(s, i)
+                    a, i = tex_group(s, i)
+                    a, i = tex_group(s, i)
+                    b, i = tex_group(s, i)
                     out.append(f"{_SYMBOLS[name]}({_math_text(a).strip()}/{_math_text(b).strip()})")
                 else:
                     out.append(_SYMBOLS[name] + (" " if re.match(r"[A-Za-z0-9\\]", nxt) else ""))
@@ -468,10 +475,10 @@ def _math_text(s: str) -> str:
             else:
                 raise ValueError(f"text: no plain-text form for \\{name} in ${s}$")
         elif c in "^_":
-            a, i = _group(s, i + 1)
+            a, i = tex_group(s, i + 1)
             out.append(_script(_math_text(a), c == "^"))
         elif c == "{":
-            a, i = _group(s, i)
+            a, i = tex_group(s, i)
             out.append(_math_text(a))
         elif c == "~":
             out.append(" ")
