@@ -30,8 +30,8 @@ def build() -> Derivation:
                "the identity in spin space):", r"\frac{1}{\tau_e}", decay_rate(g0, a, b))
     Kc = spin_kernel("cooperon", g0, a, b)
     d.equation(r"Cooperon kernel $\gamma_0 + \sum_i \langle c_i^2\rangle\,\sigma_i\otimes\sigma_i$ on the product "
-               r"basis $|\uparrow\uparrow\rangle, |\uparrow\downarrow\rangle, |\downarrow\uparrow\rangle, "
-               r"|\downarrow\downarrow\rangle$, with $\langle c_i^2\rangle = -a_i$ (spin-orbit) and $+b_i$ "
+               r"basis $\lvert{\uparrow\uparrow}\rangle, \lvert{\uparrow\downarrow}\rangle, \lvert{\downarrow\uparrow}\rangle, "
+               r"\lvert{\downarrow\downarrow}\rangle$, with $\langle c_i^2\rangle = -a_i$ (spin-orbit) and $+b_i$ "
                "(magnetic):", "K_C", Kc)
     Kd = spin_kernel("diffuson", g0, a, b)
     d.equation(r"Diffuson kernel $\gamma_0 + \sum_i\langle|c_i|^2\rangle\,\sigma_i\otimes\sigma_i^*$:", "K_D", Kd)

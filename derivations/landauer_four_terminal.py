@@ -99,8 +99,8 @@ def build() -> Derivation:
                    r"Büttiker's multi-terminal formula: lead $\alpha$ carries the current "
                    r"$I_\alpha = (e^2/h)\sum_\beta G_{\alpha\beta}V_\beta$ with "
                    r"$G_{\alpha\beta} = N_\alpha\delta_{\alpha\beta} - T_{\alpha\beta}$. Convention: "
-                   r"$T_{\alpha\beta}$ is the transmission FROM lead $\beta$ INTO lead $\alpha$ (Büttiker's; "
-                   "transpose a matrix stored 'from $i$ to $j$'). Resistances are in units of $h/e^2$ per spin "
+                   r"$T_{\alpha\beta}$ is the transmission from lead $\beta$ into lead $\alpha$ (Büttiker's order; "
+                   "transpose a matrix stored as from $i$ to $j$). Resistances are in units of $h/e^2$ per spin "
                    r"channel (divide by 2 for spin-degenerate electrons). $R_{kl,ij} = (V_k - V_l)/I$ with the "
                    "current $I$ entering at lead $i$ and leaving at lead $j$; all other leads are ideal voltage probes.")
     G = conductance_matrix_symbolic(_LEADS)
