@@ -18,7 +18,7 @@ from mesocorr.derivations.core import Derivation
 from mesocorr.derivations.render import figure_files, to_latex, to_markdown
 from mesocorr.symbolic.printing import plain_text
 
-__all__ = ["CATALOGUE", "names", "titles", "build", "write", "library_calls", "FORMATS"]
+__all__ = ["CATALOGUE", "PARAMETRISED", "names", "titles", "build", "write", "library_calls", "FORMATS"]
 
 #: name -> module (in mesocorr.derivations)
 CATALOGUE: dict[str, str] = {
@@ -31,7 +31,11 @@ CATALOGUE: dict[str, str] = {
     "ucf-wire": "ucf_wire",
     "landauer-four-terminal": "landauer_four_terminal",
     "scaling-one-loop": "scaling_one_loop",
+    "zeeman": "zeeman",
 }
+#: derivations that also run for user parameters (``mesocorr derive NAME --so ... --mag ... --zeeman ...``):
+#: name -> the catalogue entry whose ``build(so=, mag=, zeeman=)`` takes them
+PARAMETRISED = {"cooperon-spin": "zeeman", "zeeman": "zeeman"}
 FORMATS = ("latex", "markdown")
 
 
@@ -87,11 +91,24 @@ def library_calls(module) -> list[str]:
     return sorted(used)
 
 
-def build(name: str) -> Derivation:
-    """Run one derivation (every step computed by the library) and return it with its checks."""
+def build(name: str, **parameters) -> Derivation:
+    """Run one derivation (every step computed by the library) and return it with its checks.
+
+    ``parameters`` (``so``, ``mag``, ``zeeman``: numbers, Decimals or tuples of three) are accepted by the
+    entries of :data:`PARAMETRISED`; ``cooperon-spin`` with parameters runs the ``zeeman`` entry's steps for them.
+    """
     available = names()
     if name not in available:
         raise ValueError(f"name: unknown derivation {name!r}; available: {', '.join(available)}")
+    given = {k: v for k, v in parameters.items() if v is not None}
+    if given:
+        if name not in PARAMETRISED:
+            raise ValueError(f"name: {name!r} takes no parameters (only {', '.join(PARAMETRISED)})")
+        module = importlib.import_module(f"mesocorr.derivations.{CATALOGUE[PARAMETRISED[name]]}")
+        d = module.build(**given)
+        if not d.computed_by:
+            d.computed_by = library_calls(module)
+        return d
     module = _module(name)
     d = module.build()
     if d.name != name:

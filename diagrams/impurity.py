@@ -41,20 +41,20 @@ from dataclasses import dataclass
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
+from mesocorr.symbolic.internal_space import PAULI, InternalSpace, spin_half
 from mesocorr.symbolic.printing import latex
 
 __all__ = ["PAULI", "AXES", "MECHANISMS", "time_reverse", "ScatteringVertex", "ImpurityCorrelator"]
 
 AXES = ("x", "y", "z")
-#: Pauli matrices sigma_x, sigma_y, sigma_z
-PAULI = (sp.Matrix([[0, 1], [1, 0]]), sp.Matrix([[0, -sp.I], [sp.I, 0]]), sp.Matrix([[1, 0], [0, -1]]))
 #: mechanism -> time-reversal parity of its spin operator
 MECHANISMS = {"potential": 1, "spin-orbit": 1, "magnetic": -1}
 
 
 def time_reverse(matrix: sp.Matrix) -> sp.Matrix:
-    r"""Time reversal of a spin operator, :math:`\Theta M\Theta^{-1} = \sigma_y M^*\sigma_y`."""
-    return PAULI[1] * matrix.conjugate() * PAULI[1]
+    r"""Time reversal of a spin operator, :math:`\Theta M\Theta^{-1} = UM^*U^{-1} = \sigma_y M^*\sigma_y`
+    (:math:`U = i\sigma_y`, :meth:`mesocorr.symbolic.internal_space.InternalSpace.time_reverse`)."""
+    return sp.Matrix(InternalSpace(spin_half()).time_reverse(matrix))
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,8 @@ from mesocorr.diagrams.hikami import hbar as hbar_sym
 from mesocorr.diagrams.hikami import nu as nu_sym
 from mesocorr.diagrams.hikami import tau as tau_sym
 from mesocorr.diagrams.hikami import v as v_sym
-from mesocorr.symbolic.channels import channels
+from mesocorr.arguments import one_or_three, sympy_value
+from mesocorr.diagrams.pair_kernel import PairSpectrum, spin_half_channels
 from mesocorr.symbolic.printing import latex
 
 __all__ = ["Topology", "TOPOLOGIES", "UCFDiagram", "two_ladder_contractions", "ucf_diagrams", "box_terms", "derive_weights",
@@ -528,15 +529,38 @@ def _prefactor() -> tuple[tuple[str, sp.Expr], ...]:
     return tuple(weights.items())
 
 
-def channel_content(so=0, mag=0, broken_trs: bool = False, spinless: bool = False) -> list[tuple[str, str, sp.Expr]]:
+def _component_rates(name: str, value) -> tuple:
+    """``so``/``mag`` input: one value = isotropic total (a third per axis), three = x, y, z components."""
+    rates = one_or_three(name, value, sympy_value)
+    for r in rates if isinstance(rates, tuple) else (rates,):
+        if r.is_number and (r.is_real is False or r.is_negative):
+            raise ValueError(f"{name}: rates must be real and non-negative, got {r}")
+    return rates if isinstance(rates, tuple) else (rates / 3,) * 3
+
+
+def channel_content(so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
+                    spectra: dict | None = None) -> list[tuple[str, str, sp.Expr]]:
     """The (kind, channel name, gap) triples that enter the variance, each with weight one.
 
-    Spinless electrons: one channel per kind, gap 0. Gaps are in the units of the rates passed.
+    Spinless electrons: one channel per kind, gap 0. Gaps are in the units of the rates passed; the
+    spin-½ channels come from the engine (:func:`mesocorr.diagrams.pair_kernel.spin_half_channels`).
+    ``spectra``: engine results instead of ``so``/``mag``, a dict kind -> :class:`~mesocorr.diagrams.pair_kernel.
+    PairSpectrum` (or a sequence of its channels) of any model (e.g. with uniform terms: complex gaps;
+    for a non-normal gap operator the two-box loop needs pair weights, see :mod:`mesocorr.zeeman`).
     """
     kinds = ("diffuson",) if broken_trs else ("diffuson", "cooperon")
     if spinless:
         return [(k, "spinless", sp.Integer(0)) for k in kinds]
-    return [(k, c.name, c.gap) for k in kinds for c in channels(k, so=so, mag=mag)]
+    if spectra is not None:
+        out = []
+        for k in kinds:
+            if k not in spectra:
+                raise ValueError(f"spectra: no {k} spectrum given")
+            chans = spectra[k].channels if isinstance(spectra[k], PairSpectrum) else spectra[k]
+            out += [(k, c.name, c.gap) for c in chans]
+        return out
+    a, b = _component_rates("so", so), _component_rates("mag", mag)
+    return [(k, c.name, c.gap) for k in kinds for c in spin_half_channels(k, a, b)]
 
 
 def _surviving(content, rate: sp.Symbol) -> int:

@@ -27,7 +27,7 @@ from functools import cache
 
 __all__ = ["RATE_COMPONENTS", "COOPERON_CHANNELS", "DIFFUSON_CHANNELS", "WL_SHAPE_COEFFICIENTS",
            "WL_FIELD_RATE", "WL_ZERO_FIELD", "UCF_WEIGHTS", "BETA_2D", "BETA_WIRE", "BETA_DYSON_INDEX",
-           "BETA_MAX_LOOPS",
+           "BETA_MAX_LOOPS", "SPIN_HALF_PARAMETERS", "SPIN_HALF_GAP_OPERATORS",
            "monomial_float", "monomial_mp", "bernoulli"]
 
 F = Fraction
@@ -94,6 +94,71 @@ BETA_WIRE = {"orthogonal": F(-2, 3), "unitary": F(0), "symplectic": F(1, 3)}
 #: implemented (d >= 2: 4, quasi-1D: 1)
 BETA_DYSON_INDEX = {"orthogonal": 1, "unitary": 2, "symplectic": 4}
 BETA_MAX_LOOPS = {2: 4, 1: 1}
+
+#: The spin-1/2 gap operators H (both kinds) in the channel basis (singlet, triplet_x, triplet_y, triplet_z) as
+#: exact linear forms H = sum_p p G_p over SPIN_HALF_PARAMETERS (rates; the Zeeman vector omega = g mu_B B/hbar),
+#: the weight operator W and the two-box partner (:func:`mesocorr.diagrams.pair_kernel.spin_half_linear_forms`).
+#: A sparse matrix is ((i, j, re, im), ...). The potential rate cancels (constant = 0).
+SPIN_HALF_PARAMETERS = ("a_x", "a_y", "a_z", "b_x", "b_y", "b_z", "omega_x", "omega_y", "omega_z", "phi")
+SPIN_HALF_GAP_OPERATORS = {
+    "cooperon": {
+        "channels": ("singlet", "triplet_x", "triplet_y", "triplet_z"),
+        "generators": {
+            "a_x": ((2, 2, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_y": ((1, 1, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_z": ((1, 1, F(2), F(0)), (2, 2, F(2), F(0))),
+            "b_x": ((0, 0, F(2), F(0)), (1, 1, F(2), F(0))),
+            "b_y": ((0, 0, F(2), F(0)), (2, 2, F(2), F(0))),
+            "b_z": ((0, 0, F(2), F(0)), (3, 3, F(2), F(0))),
+            "omega_x": ((0, 1, F(0), F(1)), (1, 0, F(0), F(1))),
+            "omega_y": ((0, 2, F(0), F(1)), (2, 0, F(0), F(1))),
+            "omega_z": ((0, 3, F(0), F(1)), (3, 0, F(0), F(1))),
+            "phi": ((0, 0, F(1), F(0)), (1, 1, F(1), F(0)), (2, 2, F(1), F(0)), (3, 3, F(1), F(0))),
+        },
+        "partner_generators": {
+            "a_x": ((2, 2, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_y": ((1, 1, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_z": ((1, 1, F(2), F(0)), (2, 2, F(2), F(0))),
+            "b_x": ((0, 0, F(2), F(0)), (1, 1, F(2), F(0))),
+            "b_y": ((0, 0, F(2), F(0)), (2, 2, F(2), F(0))),
+            "b_z": ((0, 0, F(2), F(0)), (3, 3, F(2), F(0))),
+            "omega_x": ((0, 1, F(0), F(-1)), (1, 0, F(0), F(-1))),
+            "omega_y": ((0, 2, F(0), F(-1)), (2, 0, F(0), F(-1))),
+            "omega_z": ((0, 3, F(0), F(-1)), (3, 0, F(0), F(-1))),
+            "phi": ((0, 0, F(1), F(0)), (1, 1, F(1), F(0)), (2, 2, F(1), F(0)), (3, 3, F(1), F(0))),
+        },
+        "weight": ((0, 0, F(-1, 2), F(0)), (1, 1, F(1, 2), F(0)), (2, 2, F(1, 2), F(0)), (3, 3, F(1, 2), F(0))),
+    },
+    "diffuson": {
+        "channels": ("singlet", "triplet_x", "triplet_y", "triplet_z"),
+        "generators": {
+            "a_x": ((2, 2, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_y": ((1, 1, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_z": ((1, 1, F(2), F(0)), (2, 2, F(2), F(0))),
+            "b_x": ((2, 2, F(2), F(0)), (3, 3, F(2), F(0))),
+            "b_y": ((1, 1, F(2), F(0)), (3, 3, F(2), F(0))),
+            "b_z": ((1, 1, F(2), F(0)), (2, 2, F(2), F(0))),
+            "omega_x": ((2, 3, F(1), F(0)), (3, 2, F(-1), F(0))),
+            "omega_y": ((1, 3, F(-1), F(0)), (3, 1, F(1), F(0))),
+            "omega_z": ((1, 2, F(1), F(0)), (2, 1, F(-1), F(0))),
+            "phi": ((0, 0, F(1), F(0)), (1, 1, F(1), F(0)), (2, 2, F(1), F(0)), (3, 3, F(1), F(0))),
+        },
+        "partner_generators": {
+            "a_x": ((2, 2, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_y": ((1, 1, F(2), F(0)), (3, 3, F(2), F(0))),
+            "a_z": ((1, 1, F(2), F(0)), (2, 2, F(2), F(0))),
+            "b_x": ((2, 2, F(2), F(0)), (3, 3, F(2), F(0))),
+            "b_y": ((1, 1, F(2), F(0)), (3, 3, F(2), F(0))),
+            "b_z": ((1, 1, F(2), F(0)), (2, 2, F(2), F(0))),
+            "omega_x": ((2, 3, F(-1), F(0)), (3, 2, F(1), F(0))),
+            "omega_y": ((1, 3, F(1), F(0)), (3, 1, F(-1), F(0))),
+            "omega_z": ((1, 2, F(-1), F(0)), (2, 1, F(1), F(0))),
+            "phi": ((0, 0, F(1), F(0)), (1, 1, F(1), F(0)), (2, 2, F(1), F(0)), (3, 3, F(1), F(0))),
+        },
+        "weight": ((0, 0, F(1), F(0)), (1, 1, F(1), F(0)), (2, 2, F(1), F(0)), (3, 3, F(1), F(0))),
+    },
+}
+
 
 @cache
 def monomial_float(m) -> float:

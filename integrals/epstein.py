@@ -60,7 +60,7 @@ import numpy as np
 from mesocorr.arguments import integer
 
 __all__ = ["mode_sums", "mode_sums_mp", "heat_trace", "heat_trace_mp", "thermal_kernels",
-           "naive_mode_sum", "ModeSumResult"]
+           "naive_mode_sum", "ModeSumResult", "pair_mode_sums"]
 
 # ---------------------------------------------------------------- float64 ---------------------------------
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
@@ -244,6 +244,80 @@ def mode_sums(ratios: Sequence[float], gap, energy=0.0, temperature: float = 0.0
     if not (np.all(np.isfinite(ring)) and np.all(np.isfinite(box))):
         raise ValueError("gap: the mode sums leave the float64 range for these gaps/ratios")
     return ring, box
+
+
+def _pair_kernel(a, b, t):
+    """(e^{-at} - e^{-bt})/(b - a): t e^{-at} (1 - e^{-x})/x, x = (b - a) t, by its series for |x| < 0.5 (no
+    cancellation), the difference of the two (decaying) exponentials elsewhere."""
+    x = (b - a) * t
+    small = np.abs(x) < 0.5
+    acc = np.ones_like(x)
+    for k in range(22, 0, -1):     # (1 - e^{-x})/x = sum_k (-x)^k/(k+1)!, |x|^22/23! < 1e-29
+        acc = 1.0 - acc * np.where(small, x, 0) / (k + 1)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        far = (np.exp(-a * t) - np.exp(-b * t)) / np.where(small, 1.0, b - a)
+    return np.where(small, t * np.exp(-a * t) * acc, far)
+
+
+def _pair_direct(ratios, a, b) -> np.ndarray:
+    """S(a, b) on the ray of angle -(arg(1+a) + arg(1+b))/2, on a grid of pi/32 (both rotated factors within
+    |arg| <= pi/4 + pi/64: they decay at least as fast as they oscillate)."""
+    out = np.empty(a.shape, dtype=complex)
+    step = math.pi / (4 * _ALPHA_STEPS)
+    alpha = -0.5 * (np.angle(1 + a) + np.angle(1 + b))
+    k_ray = np.clip(np.rint(alpha / step).astype(int), -_ALPHA_STEPS, _ALPHA_STEPS)
+    for k in np.unique(k_ray):
+        sel = k_ray == k
+        al = k * step
+        rot = complex(math.cos(al), math.sin(al))
+        scale = float(np.max(np.maximum(np.abs(a[sel]), np.abs(b[sel]))))
+        u_end = math.sqrt(46.0 / math.cos(al))
+        u, w = _u_nodes(scale, u_end)
+        s = u * u
+        t = rot * s
+        theta = heat_trace(t, ratios) * (2.0 * u * w) * rot
+        aa, bb = a[sel][:, None], b[sel][:, None]
+        tt = t[None, :]
+        kernel = _pair_kernel(aa, bb, tt)
+        out[sel] = (kernel * theta[None, :]).sum(axis=1)
+    return out
+
+
+def pair_mode_sums(ratios: Sequence[float], a, b) -> np.ndarray:
+    r""":math:`S(a,b) = \sum_{\mathbf n}\frac{1}{(\lambda_{\mathbf n}+a)(\lambda_{\mathbf n}+b)}` for complex gaps (float64).
+
+    The two-propagator loop of the UCF with complex channel gaps (a Zeeman splitting):
+    :math:`S(a,a)` is a ring term, :math:`S(a,\tilde b)` a two-box term between two channels. Modes and units as
+    :func:`mode_sums` (eigenvalue units :math:`\pi^2D/L^2`, :math:`\lambda_{\mathbf n}\ge1`); needs
+    :math:`\mathrm{Re}(1+a), \mathrm{Re}(1+b) > 0`.
+
+    Heat-trace form :math:`\int_0^\infty\Theta(t)\,t\,e^{-at}\,\frac{1-e^{-(b-a)t}}{(b-a)t}\,dt` on the ray
+    :math:`t = s\,e^{i\alpha}`, :math:`\alpha = -\tfrac12[\arg(1+a)+\arg(1+b)]` (:math:`|\alpha|\le\pi/4`), when both
+    rotated factors :math:`(1+a)e^{i\alpha}, (1+b)e^{i\alpha}` stay within :math:`|\arg|\le\pi/4` (they then decay at
+    least as fast as they oscillate, for every :math:`\lambda\ge1`). Otherwise (e.g. a conjugate pair far off the
+    real axis) by partial fractions, :math:`S(a,b) = [b\,S(b,0) - a\,S(a,0)]/(b-a)`, each term on its own ray.
+    For real :math:`a = b\ge0` it equals :func:`mode_sums` at zero energy (tested); tested against a brute-force
+    complex mode sum. Accuracy ~1e-13 relative.
+    """
+    a, b = np.broadcast_arrays(np.asarray(a, dtype=complex), np.asarray(b, dtype=complex))
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("gap: must be finite")
+    if np.any((1 + a).real <= 0) or np.any((1 + b).real <= 0):
+        raise ValueError("gap: Re(1 + gap) must be positive (the lowest mode must decay)")
+    shape = a.shape
+    a, b = a.reshape(-1).copy(), b.reshape(-1).copy()
+    half_diff = 0.5 * np.abs(np.angle(1 + a) - np.angle(1 + b))
+    direct = half_diff <= math.pi / 4
+    out = np.empty(a.shape, dtype=complex)
+    if direct.any():
+        out[direct] = _pair_direct(ratios, a[direct], b[direct])
+    split = ~direct
+    if split.any():
+        aa, bb = a[split], b[split]
+        zero = np.zeros_like(aa)
+        sa, sb = _pair_direct(ratios, aa, zero), _pair_direct(ratios, bb, zero)
+        out[split] = (bb * sb - aa * sa) / (bb - aa)
+    return out.reshape(shape)
 
 
 # ---------------------------------------------------------------- mpmath ----------------------------------

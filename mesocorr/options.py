@@ -21,7 +21,7 @@ from decimal import Decimal
 from mesocorr.arguments import decimal, shown
 
 __all__ = ["real", "real_or_inf", "real_list", "rate_spec", "exact_real", "exact_real_list", "exact_rate_spec",
-           "count", "lead_pair", "MAX_LIST_LENGTH"]
+           "vector_spec", "exact_vector_spec", "count", "lead_pair", "MAX_LIST_LENGTH"]
 
 #: longest comma-separated list an option accepts (``--B``, ``--shape``, ...)
 MAX_LIST_LENGTH = 100_000
@@ -93,6 +93,27 @@ def exact_real_list(text: str) -> list[Decimal]:
 def exact_rate_spec(text: str) -> Decimal | tuple[Decimal, Decimal, Decimal]:
     """Spin rates read exactly: one number (isotropic total) or three (x, y, z), as :func:`rate_spec`."""
     values = rate_spec(text)
+    exact = [Decimal(p.strip()) for p in text.split(",")]
+    return tuple(exact) if isinstance(values, tuple) else exact[0]
+
+
+def vector_spec(text: str) -> float | tuple[float, float, float]:
+    """A vector (the Zeeman vector): one number (along z) or three (x, y, z components), each finite, any sign."""
+    if text.count(",") > 2:
+        raise argparse.ArgumentTypeError(f"give one number (along z) or three (x,y,z components), got "
+                                         f"{text.count(',') + 1}")
+    values = real_list(text)
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        return tuple(values)
+    raise argparse.ArgumentTypeError(f"give one number (along z) or three (x,y,z components), got {len(values)}: "
+                                     f"{shown(text)}")
+
+
+def exact_vector_spec(text: str) -> Decimal | tuple[Decimal, Decimal, Decimal]:
+    """:func:`vector_spec` read exactly (Decimals)."""
+    values = vector_spec(text)
     exact = [Decimal(p.strip()) for p in text.split(",")]
     return tuple(exact) if isinstance(values, tuple) else exact[0]
 

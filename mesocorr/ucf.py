@@ -50,6 +50,7 @@ from mesocorr import arguments
 from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, DIFFUSON_CHANNELS, UCF_WEIGHTS, monomial_float
 from mesocorr.integrals.epstein import mode_sums
 from mesocorr.physics_warnings import warn_inconsistent
+from mesocorr.zeeman import zeeman_ucf_correlation, zeeman_ucf_variance
 
 __all__ = ["ucf_variance", "ucf_correlation", "ucf_channels", "ucf_correlation_energy", "ucf_correlation_flux",
            "MAX_DPS", "MAX_ASPECT", "MAX_GAP", "MAX_GAP_MP", "MAX_TEMPERATURE", "MAX_ENERGY", "SECONDS_CAP"]
@@ -263,7 +264,7 @@ def _broadcast(func, thermal, **params):
 
 
 def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
-                 L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None):
+                 L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None, zeeman=0):
     r"""Variance of the conductance, :math:`\operatorname{var}G` in units of :math:`(e^2/h)^2`.
 
     Parameters
@@ -288,6 +289,11 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
     mean_free_path : float, optional
         Elastic mean free path (unit of ``shape``), only to check the regime: a
         :class:`~mesocorr.PhysicsWarning` if it is not shorter than ``L`` or longer than ``L_phi``/``L_T``.
+    zeeman : float or three floats, optional
+        Zeeman vector :math:`\omega = g\mu_BB/\hbar` in units of :math:`D/L^2` (one number: along z). Non-zero:
+        the engine's Zeeman-split Diffuson and Cooperon channels (:func:`mesocorr.zeeman.zeeman_ucf_variance`,
+        complex gaps; float64 only, numbers only, no ``L_T``, spin ½). Large splitting halves the variance
+        without spin-orbit (two independent spin species) and with strong spin-orbit.
 
     Returns
     -------
@@ -305,6 +311,9 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
     '0.314054078251981593709762788767'
     """
     _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
+    if _has_zeeman(zeeman):
+        _zeeman_restrictions(so=so, mag=mag, spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
+        return zeeman_ucf_variance(shape, so, mag, zeeman, L_phi, broken_trs)
 
     def point(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
         ratios, chans, temp, dps = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
@@ -312,6 +321,26 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
 
     return _broadcast(point, L_T is not None, shape=shape, so=so, mag=mag, broken_trs=broken_trs,
                       spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
+
+
+def _has_zeeman(zeeman) -> bool:
+    """True for a non-zero Zeeman vector (one number or three); checks the input."""
+    z = arguments.one_or_three("zeeman", zeeman, arguments.as_real)
+    return any(z) if isinstance(z, tuple) else z != 0
+
+
+def _zeeman_restrictions(so, mag, spinless, L_phi, L_T, dps, delta_flux=0.0, flux=0.0) -> None:
+    for name, value in (("so", so), ("mag", mag), ("L_phi", L_phi)):
+        if isinstance(value, np.ndarray) and value.ndim > 0:
+            raise TypeError(f"{name}: with zeeman the UCF functions take numbers (no broadcasting)")
+    if arguments.boolean("spinless", spinless):
+        raise ValueError("zeeman: a Zeeman splitting needs spin 1/2 (spinless=False)")
+    if L_T is not None:
+        raise ValueError("L_T: thermal smearing with zeeman is not implemented (use L_T=None)")
+    if dps is not None:
+        raise ValueError("dps: the Zeeman UCF path is float64 only (dps=None)")
+    if arguments.as_real("delta_flux", delta_flux) != 0 or arguments.as_real("flux", flux) != 0:
+        raise ValueError("delta_flux: with zeeman only the energy correlation is implemented (flux = 0)")
 
 
 def ucf_channels(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
@@ -328,7 +357,8 @@ def ucf_channels(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
 
 
 def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag=0, broken_trs: bool = False,
-                    spinless: bool = False, L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None):
+                    spinless: bool = False, L_phi=None, L_T=None, dps: int | None = None, mean_free_path=None,
+                    zeeman=0):
     r"""Correlation :math:`C = \langle\delta g(E,\Phi)\,\delta g(E+\Delta E,\Phi+\Delta\Phi)\rangle` in :math:`(e^2/h)^2`.
 
     Parameters
@@ -347,7 +377,8 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
     L_T : float, optional
         Thermal length; only with ``delta_E = 0``.
 
-    Other parameters as :func:`ucf_variance` (arrays broadcast). ``C(0, 0) = ucf_variance(...)``.
+    Other parameters as :func:`ucf_variance` (arrays broadcast). ``C(0, 0) = ucf_variance(...)``. With
+    ``zeeman`` (units of :math:`D/L^2`): :func:`mesocorr.zeeman.zeeman_ucf_correlation` (energy correlation only).
 
     Examples
     --------
@@ -356,6 +387,12 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
     (0.066666666667, 0.372075)
     """
     _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
+    if _has_zeeman(zeeman):
+        _zeeman_restrictions(so, mag, spinless, L_phi, L_T, dps, delta_flux, flux)
+        if isinstance(delta_E, np.ndarray) and delta_E.ndim > 0:
+            return np.array([zeeman_ucf_correlation(e, shape, so, mag, zeeman, L_phi, broken_trs)
+                             for e in arguments.real_values("delta_E", delta_E).reshape(-1)]).reshape(delta_E.shape)
+        return zeeman_ucf_correlation(delta_E, shape, so, mag, zeeman, L_phi, broken_trs)
 
     def point(delta_E, delta_flux, flux, shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
         setup = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)

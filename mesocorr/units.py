@@ -15,7 +15,7 @@ from fractions import Fraction
 
 __all__ = [
     "E_CHARGE", "H_PLANCK", "HBAR", "K_B", "G0", "R_K", "G_SPIN_DEGENERATE", "SIGMA_WL",
-    "PHI0", "exact", "mp_constant",
+    "PHI0", "MU_B", "exact", "mp_constant",
 ]
 
 #: elementary charge e in C (exact, SI 2019)
@@ -40,6 +40,10 @@ G_SPIN_DEGENERATE = 2.0 * G0
 SIGMA_WL = G0 / 3.141592653589793
 #: flux quantum Phi0 = h/e in Wb (single-electron; the Cooperon feels charge 2e, i.e. h/2e)
 PHI0 = float(H_PLANCK_EXACT / E_CHARGE_EXACT)
+#: Bohr magneton mu_B = e hbar/(2 m_e) in J/T: CODATA 2018 recommended value 9.2740100783(28)e-24 (measured,
+#: relative standard uncertainty 3.0e-10 -- NOT an exact SI constant; stored as the decimal value)
+MU_B_VALUE = Fraction(92740100783, 10**34)
+MU_B = float(MU_B_VALUE)
 
 
 def exact(name: str):
@@ -47,8 +51,8 @@ def exact(name: str):
 
     Parameters
     ----------
-    name : {"e", "h", "hbar", "k_B", "G0", "R_K", "sigma_wl", "Phi0"}
-        Constant name.
+    name : {"e", "h", "hbar", "k_B", "G0", "R_K", "sigma_wl", "Phi0", "mu_B"}
+        Constant name. ``mu_B`` is the CODATA 2018 value (measured, uncertainty 3e-10), taken as written.
 
     Returns
     -------
@@ -73,6 +77,7 @@ def exact(name: str):
         "R_K": h / e**2,
         "sigma_wl": e**2 / (2 * sp.pi**2 * (h / (2 * sp.pi))),
         "Phi0": h / e,
+        "mu_B": sp.Rational(MU_B_VALUE.numerator, MU_B_VALUE.denominator),
     }
     if not isinstance(name, str) or name not in table:
         raise ValueError(f"name: unknown constant {name!r}; choose from {sorted(table)}")

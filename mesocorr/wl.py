@@ -50,6 +50,7 @@ from mesocorr.integrals.derived_constants import (
 )
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
+from mesocorr.zeeman import SUBTRACTIONS, zeeman_magnetoconductance
 
 __all__ = ["magnetoconductance", "wl_correction", "wire_wl_conductance", "sample_wl_conductance",
            "cooperon_channel_table", "SPIN_DEGENERACY", "MAX_DPS", "MP_SECONDS_CAP"]
@@ -274,7 +275,8 @@ def _tau_checks(tau, D, phi, so, mag, bmax=None, stacklevel=5) -> None:
 
 # ----------------------------------------------------------------------------- magnetoconductance
 def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, width: float | None = None,
-                       dps: int | None = None, elastic_time: float | None = None):
+                       dps: int | None = None, elastic_time: float | None = None, g_factor=0.0, B_inplane=0.0,
+                       subtract: str = "zero_field"):
     r"""Magnetoconductance :math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in units of :math:`e^2/h`.
 
     .. math::
@@ -314,6 +316,18 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         Elastic time :math:`\tau` (s), used only to check the regime: a :class:`~mesocorr.PhysicsWarning`
         names ``B`` beyond :math:`B_\tau = \hbar/(4eD\tau)`, ``phi`` above :math:`1/\tau`, spin rates above
         :math:`1/\tau`.
+    g_factor : float, optional
+        Effective g factor of the Zeeman effect of the *same* perpendicular field (default 0: no Zeeman effect).
+        Non-zero: the Maekawa–Fukuyama magnetoconductance of :func:`mesocorr.zeeman.zeeman_magnetoconductance`
+        (the measured :math:`\sigma(B)-\sigma(0)`, unsplit at :math:`B = 0`; ``docs/conventions.md``, "Which
+        channels Zeeman touches"). The Zeeman path broadcasts over ``B`` only (parameters are numbers).
+    B_inplane : float, optional
+        A fixed in-plane field (tesla, along x) that only splits the spins (needs ``g_factor``); :math:`\sigma(0)`
+        then includes its splitting.
+    subtract : {"zero_field", "same_splitting"}
+        With Zeeman: ``"zero_field"`` (default, the measured quantity) or ``"same_splitting"`` — the textbook
+        closed form with field-dependent channel fields used as if fixed, :math:`\sigma(B;\omega_B) -
+        \sigma(0;\omega_B)`, a different quantity (for comparison only).
 
     Returns
     -------
@@ -350,6 +364,11 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
     dps = _dps(dps)
+    g = arguments.as_real("g_factor", g_factor)
+    b_par = arguments.as_real("B_inplane", B_inplane)
+    subtract = arguments.choice("subtract", subtract, SUBTRACTIONS)
+    if g != 0:
+        return _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, subtract)
     fields = arguments.real_values("B", B)
     Df = arguments.real_values("D", D, "positive")
     phif = arguments.real_values("phi", phi, "nonnegative")
@@ -397,6 +416,30 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         w = None if ex["width"] is None else _element(ex["width"], index, shape)
         values.append(_mc_mp(b, dim, _element(ex["D"], index, shape), chans, w, dps))
     return _nested(values, shape)
+
+
+def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, subtract):
+    """magnetoconductance with a Zeeman effect: the engine's spin-1/2 gap operator (mesocorr.zeeman)."""
+    for name, value in (("D", D), ("phi", phi), ("width", width), ("elastic_time", elastic_time),
+                        ("so", so), ("mag", mag)):
+        if isinstance(value, np.ndarray) and value.ndim > 0 or (
+                isinstance(value, (list, tuple)) and any(np.ndim(v) > 0 for v in value)):
+            raise TypeError(f"{name}: with g_factor the magnetoconductance broadcasts over B only; give numbers")
+    fields = arguments.real_values("B", B)
+    tau = None if elastic_time is None else arguments.positive("elastic_time", elastic_time)
+    Df = arguments.positive("D", D)
+    widthf = None if width is None else arguments.positive("width", width)
+    _mc_physics_checks(dim, np.abs(fields), Df, widthf, arguments.nonnegative("phi", phi),
+                       _rates_float("so", so), _rates_float("mag", mag), tau)
+    if dps is not None:
+        n_points = max(1, int(np.size(fields)))
+        arguments.check_work("dps", _mp_seconds(dps, n_points * 12), MP_SECONDS_CAP,
+                             f"{n_points} value(s) x up to 12 matrix-function evaluations at {dps} digits")
+    out = zeeman_magnetoconductance(fields, dim=dim, D=D, so=so, mag=mag, phi=phi, g_factor=g, B_inplane=b_par,
+                                    width=width, subtract=subtract, dps=dps)
+    if dps is None:
+        arguments.check_finite_result("B", out, "a channel field leaves the float64 range; use dps=")
+    return out
 
 
 def _mc_float(absb, dim, D, chans, width):

@@ -71,6 +71,7 @@ from functools import cache
 import sympy as sp
 
 from mesocorr.arguments import as_rational, choice
+from mesocorr.symbolic.channels import channels
 
 __all__ = [
     "CLASSES", "DYSON_INDEX", "MAX_LOOPS", "CONVENTIONS", "g", "t", "epsilon",
@@ -121,8 +122,6 @@ def gapless_weight(symmetry_class: str) -> sp.Expr:
     [1, 0, -1/2]
     """
     _check_class(symmetry_class)
-    from mesocorr.symbolic.channels import channels
-
     rate = sp.Symbol("Gamma", positive=True)
     so = rate if symmetry_class == "symplectic" else 0
     mag = rate if symmetry_class == "unitary" else 0

@@ -28,8 +28,9 @@ import numbers
 
 import sympy as sp
 
-from mesocorr.symbolic.spin import diagonalise
 from mesocorr.arguments import one_or_three, sympy_value
+from mesocorr.diagrams.pair_kernel import spin_half_model
+from mesocorr.symbolic.spin import diagonalise
 from mesocorr.symbolic.printing import latex
 
 __all__ = ["Channel", "channels", "rate_components", "KINDS"]
@@ -37,10 +38,12 @@ __all__ = ["Channel", "channels", "rate_components", "KINDS"]
 KINDS = ("cooperon", "diffuson")
 
 
-def _to_sympy(name: str, value) -> sp.Expr:
+def _to_sympy(name: str, value, signed: bool = False) -> sp.Expr:
+    """A rate (non-negative) or, with ``signed``, any real number or SymPy expression (a Zeeman component)."""
     if isinstance(value, sp.Basic):
-        if value.is_number and (not value.is_real or value.is_negative):
-            raise ValueError(f"{name}: rates must be real and non-negative, got {value}")
+        if value.is_number and (not value.is_real or (value.is_negative and not signed)):
+            raise ValueError(f"{name}: rates must be real and non-negative, got {value}" if not signed
+                             else f"{name}: must be real, got {value}")
         return value
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name}: expected a number or a SymPy expression, got a string (strings are never parsed)")
@@ -49,7 +52,7 @@ def _to_sympy(name: str, value) -> sp.Expr:
     x = float(value)
     if x != x or x in (float("inf"), float("-inf")):
         raise ValueError(f"{name}: must be finite, got {value!r}")
-    if x < 0:
+    if x < 0 and not signed:
         raise ValueError(f"{name}: rates must be non-negative, got {value!r}")
     if isinstance(value, numbers.Integral):
         return sp.Integer(int(value))
@@ -115,7 +118,10 @@ class Channel:
     @property
     def symbol_latex(self) -> str:
         letter = "C" if self.kind == "cooperon" else "P"
-        label = "S" if self.name == "singlet" else "T_" + self.name[-1]
+        parts = self.name.rstrip("+-").split("~")
+        label = r"\sim ".join("S" if p == "singlet" else "T_" + p[-1] for p in parts)
+        if self.name[-1] in "+-":       # a Zeeman-mixed pair: branch Gbar -+ sqrt(...)
+            label = rf"{label},{self.name[-1]}"
         return rf"\Gamma^{{{letter}}}_{{{label}}}"
 
     def latex(self) -> str:
@@ -132,7 +138,13 @@ class Channel:
         return f"${self.latex()}$"
 
 
-def channels(kind: str, so=0, mag=0, phi=0) -> list[Channel]:
+def zeeman_components(value) -> tuple[sp.Expr, sp.Expr, sp.Expr]:
+    """Zeeman input: one value = along z, three = x, y, z components of omega = g mu_B B / hbar."""
+    w = one_or_three("zeeman", value, lambda n, v: _to_sympy(n, v, signed=True))
+    return w if isinstance(w, tuple) else (sp.Integer(0), sp.Integer(0), w)
+
+
+def channels(kind: str, so=0, mag=0, phi=0, zeeman=None) -> list[Channel]:
     r"""Spin channels of the Cooperon or the Diffuson with their gaps and WL weights.
 
     Parameters
@@ -145,11 +157,20 @@ def channels(kind: str, so=0, mag=0, phi=0) -> list[Channel]:
         Dephasing rate :math:`1/\tau_\phi`, added to every channel. (For the Diffuson that carries
         the average density use 0; a Diffuson pairing two different measurements, as in UCF, is
         dephased like the Cooperon.)
+    zeeman : number, SymPy expression, or three of them, optional
+        Zeeman vector :math:`\boldsymbol\omega = g\mu_B\mathbf B/\hbar` (a rate, same units; one value = along
+        z; single-particle term :math:`(\hbar/2)\boldsymbol\omega\cdot\boldsymbol\sigma`). The engine
+        (:mod:`mesocorr.diagrams.pair_kernel`) then mixes, in the Cooperon, the singlet with the triplet of
+        zero projection along :math:`\boldsymbol\omega` (channels ``"singlet~triplet_z-"``/``"+"``: gaps
+        :math:`\bar\Gamma\mp\sqrt{\Delta^2-\omega^2}`, complex above the exceptional point), in the Diffuson
+        the two spin densities perpendicular to it (gaps :math:`\Gamma\mp i\omega`). ``ValueError`` exactly at
+        an exceptional point (no eigenbasis; use :mod:`mesocorr.zeeman` for observables there).
 
     Returns
     -------
     list of Channel
-        In the order singlet, triplet_x, triplet_y, triplet_z.
+        In the order singlet, triplet_x, triplet_y, triplet_z (without Zeeman); with Zeeman, the engine's
+        blocks in channel-basis order. Gaps and weights may be complex.
 
     Examples
     --------
@@ -165,6 +186,12 @@ def channels(kind: str, so=0, mag=0, phi=0) -> list[Channel]:
     a = rate_components("so", so)
     b = rate_components("mag", mag)
     phi = _to_sympy("phi", phi)
+    if zeeman is not None:
+        w = zeeman_components(zeeman)
+        if any(x != 0 for x in w):
+            spec = spin_half_model(a, b, zeeman=w).spectrum(kind)
+            return [Channel(kind, c.name, sp.expand(c.gap + phi), c.weight if kind == "cooperon" else None)
+                    for c in spec.channels]
     result = []
     for ch in diagonalise(kind, a, b):
         weight = sp.Rational(1, 2) * ch.exchange_parity if kind == "cooperon" else None

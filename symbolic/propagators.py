@@ -41,8 +41,10 @@ import sympy as sp
 
 from mesocorr.arguments import sympy_value
 
+from mesocorr.diagrams.impurity import ImpurityCorrelator
 from mesocorr.diagrams.ladder import Ladder, impurity_strength
 from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, angular_average, xi_integral
+from mesocorr.symbolic.spin import diagonalise, spin_kernel
 from mesocorr.symbolic.printing import latex
 
 __all__ = ["Diffuson", "Cooperon", "PoleDerivation", "angular_average", "rung_kernel",
@@ -252,9 +254,6 @@ def spin_channel_pole(kind: str = "cooperon", so=None, mag=None) -> list[tuple[s
     :math:`\gamma/(1-\Pi\lambda_c\tau)` becomes, to first order in :math:`\tau\times`(rates),
     :math:`(\gamma/\tau)/(Dq^2 - i\omega + \Gamma_c)`.
     """
-    from mesocorr.diagrams.impurity import ImpurityCorrelator
-    from mesocorr.symbolic.spin import diagonalise, spin_kernel
-
     so = sp.symbols("a_x a_y a_z", nonnegative=True) if so is None else so
     mag = sp.symbols("b_x b_y b_z", nonnegative=True) if mag is None else mag
     s = SYMBOLS

@@ -1,4 +1,4 @@
-r"""Two-particle spin kernel of the impurity ladders and its diagonalisation.
+r"""Two-particle spin kernel of the impurity ladders and its diagonalisation (spin ½, from the engine).
 
 Each impurity vertex is :math:`V = u_0 + \sum_i u_i\sigma_i`. Three mechanisms contribute
 (A&M ch. 6; HLN 1980):
@@ -29,11 +29,14 @@ Two-particle states are vectors in :math:`\mathbb C^2\otimes\mathbb C^2` (row-ma
 with zero spin projection on axis :math:`j` (``triplet_j``). For the Diffuson the state is
 the density matrix :math:`\rho = M`, the particle-hole partner of the same labels.
 
-The vertices (phases solved from their time-reversal parity, rates, self-energy) come from
-:class:`mesocorr.diagrams.impurity.ImpurityCorrelator`; this module only assembles and
-diagonalises the two-particle kernel.
+Everything here is the spin-½ case of the general engine :mod:`mesocorr.diagrams.pair_kernel`
+(:func:`~mesocorr.diagrams.pair_kernel.spin_half_model`: the Cooperon kernel
+:math:`t\,(1\otimes U)K_D(1\otimes U^{-1})` with :math:`U = i\sigma_y` reproduces
+:math:`\langle c^2\rangle\sigma_i\otimes\sigma_i`; the channel basis, the exact block
+decomposition and the weights come from there). The diagonalisation is done once per ``kind`` with
+symbolic rates (SymPy dummies, cached); the rates you pass are then substituted into the (linear) gaps.
 
-See ``docs/conventions.md`` (section "Spin channels").
+See ``docs/conventions.md`` (sections "Spin channels" and "Internal-space model API").
 """
 
 from __future__ import annotations
@@ -44,67 +47,51 @@ from functools import cache
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
-
-from mesocorr.diagrams.impurity import AXES, PAULI, ImpurityCorrelator
+from mesocorr.diagrams.pair_kernel import spin_half_model, spin_half_symbolic
+from mesocorr.symbolic.internal_space import PAULI
+from mesocorr.symbolic.internal_space import exchange_operator as _pair_exchange
 from mesocorr.symbolic.printing import latex
 
 __all__ = ["PAULI", "spin_kernel", "decay_rate", "channel_basis", "exchange_operator",
            "diagonalise", "EigenChannel", "AXES"]
 
-I2 = sp.eye(2)
-
-
-def _kron(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
-    return sp.kronecker_product(a, b)
+AXES = ("x", "y", "z")
 
 
 def decay_rate(potential, so, mag) -> sp.Expr:
     r"""Single-particle decay rate :math:`1/\tau_e = \gamma_0 + \sum_i(a_i+b_i)` from the self-energy.
 
     The self-energy is :math:`\sum \langle V V^\dagger\rangle = \gamma_0 + \sum_i\langle|c_i|^2\rangle\sigma_i^2`,
-    proportional to the identity (see :class:`mesocorr.diagrams.impurity.ImpurityCorrelator`).
+    proportional to the identity (checked by :class:`mesocorr.diagrams.pair_kernel.InternalModel`).
     """
-    return sp.expand(ImpurityCorrelator(potential, so, mag).decay_rate)
+    model = spin_half_model(_three("so", so), _three("mag", mag), potential=sympy_value("potential", potential))
+    return sp.expand(model.decay_rate)
 
 
 def spin_kernel(kind: str, potential, so, mag) -> sp.Matrix:
-    r"""The 4x4 impurity-line kernel (rates) acting on two-particle spin states.
+    r"""The 4x4 impurity-line kernel (rates) acting on two-particle spin states (product basis).
 
-    Built from the vertices of :class:`mesocorr.diagrams.impurity.ImpurityCorrelator`:
     Diffuson: :math:`K = \sum_v\langle|c_v|^2\rangle\,\Sigma_v\otimes\Sigma_v^*`
     (``vec`` of :math:`\rho\mapsto V\rho V^\dagger`).
     Cooperon: :math:`K = \sum_v\langle c_v^2\rangle\,\Sigma_v\otimes\Sigma_v`
-    (``vec`` of :math:`\psi\mapsto V\psi V^T`).
+    (``vec`` of :math:`\psi\mapsto V\psi V^T`), from :math:`t\,(1\otimes U)K_D(1\otimes U^{-1})`.
     """
-    K = sp.zeros(4, 4)
-    for v in ImpurityCorrelator(potential, so, mag).vertices:
-        s = v.matrix
-        K += v.abs2 * _kron(s, s.conjugate()) if kind == "diffuson" else v.square * _kron(s, s)
-    return K
-
-
-def _vec(m: sp.Matrix) -> sp.Matrix:
-    return sp.Matrix([m[0, 0], m[0, 1], m[1, 0], m[1, 1]])
+    if kind not in ("cooperon", "diffuson"):
+        raise ValueError(f"kind: must be 'cooperon' or 'diffuson', got {kind!r}")
+    model = spin_half_model(_three("so", so), _three("mag", mag), potential=sympy_value("potential", potential))
+    return sp.Matrix(model.kernel(kind))
 
 
 def channel_basis(kind: str) -> dict[str, sp.Matrix]:
     """Normalised two-particle states: ``singlet`` and ``triplet_x/y/z`` (see module docstring)."""
-    isy = sp.I * PAULI[1]
-    mats = {"singlet": I2, **{f"triplet_{a}": PAULI[i] for i, a in enumerate(AXES)}}
-    out = {}
-    for name, M in mats.items():
-        v = _vec(M * isy if kind == "cooperon" else M)
-        out[name] = v / sp.sqrt((v.H * v)[0, 0])
-    return out
+    if kind not in ("cooperon", "diffuson"):
+        raise ValueError(f"kind: must be 'cooperon' or 'diffuson', got {kind!r}")
+    return {name: sp.Matrix(v) for name, v in _symbolic_model().channel_basis(kind)}
 
 
 def exchange_operator() -> sp.Matrix:
     r"""Exchange :math:`P|\alpha\beta\rangle = |\beta\alpha\rangle` on the product space."""
-    P = sp.zeros(4, 4)
-    for a in range(2):
-        for b in range(2):
-            P[2 * b + a, 2 * a + b] = 1
-    return P
+    return sp.Matrix(_pair_exchange(2))
 
 
 @dataclass(frozen=True)
@@ -129,18 +116,16 @@ class EigenChannel:
 def diagonalise(kind: str, so, mag, potential=None) -> list[EigenChannel]:
     r"""Diagonalise the spin kernel and return the channels with their gaps.
 
-    The kernel commutes with the exchange operator :math:`P` (every term is
-    :math:`\sigma_i\otimes\sigma_i`-like), so its eigenvectors can be chosen with definite
-    exchange parity: the singlet (:math:`P=-1`) and the three Cartesian triplets
-    (:math:`P=+1`). The Cartesian triplets diagonalise the :math:`P=+1` block because each
-    :math:`\sigma_i\otimes\sigma_i` is diagonal in that basis. The function projects the kernel
-    on this basis, verifies symbolically that each basis vector *is* an eigenvector
-    (:math:`K v - \lambda v = 0`), and returns :math:`\Gamma = 1/\tau_e - \lambda`.
+    The engine writes the kernel in the channel basis (singlet :math:`\mathrm{vec}(i\sigma_y)/\sqrt2`,
+    triplets :math:`\mathrm{vec}(\sigma_j i\sigma_y)/\sqrt2`, orthonormal), where every mechanism acts as
+    :math:`M\mapsto t\,\sigma_iM\sigma_i`: the matrix is exactly diagonal (four 1x1 blocks, the zero
+    pattern decided by exact arithmetic), so each basis vector *is* an eigenvector, with eigenvalue
+    :math:`\lambda_c` and gap :math:`\Gamma = 1/\tau_e - \lambda`. The exchange parity is
+    :math:`\langle c|P|c\rangle` (singlet :math:`-1`, triplets :math:`+1`).
 
-    The diagonalisation and its verification are done once per ``kind`` with *symbolic*
-    rates (SymPy dummies, cached); the rates you pass are then substituted into the
-    (linear) eigenvalues. The check is therefore exact for all rates, and floating-point
-    inputs cannot spoil it.
+    The diagonalisation is done once per ``kind`` with *symbolic* rates (SymPy dummies, cached); the
+    rates you pass are then substituted into the (linear) eigenvalues. The result is therefore exact
+    for all rates, and floating-point inputs cannot spoil it.
 
     Parameters
     ----------
@@ -150,6 +135,8 @@ def diagonalise(kind: str, so, mag, potential=None) -> list[EigenChannel]:
     potential : SymPy expression, optional
         Potential-scattering rate :math:`\gamma_0` (a symbol by default; it cancels from every gap).
     """
+    if kind not in ("cooperon", "diffuson"):
+        raise ValueError(f"kind: must be 'cooperon' or 'diffuson', got {kind!r}")
     if potential is None:
         potential = sp.Symbol("gamma_0", positive=True)
     a, b, g0, symbolic = _symbolic_channels(kind)
@@ -171,24 +158,29 @@ def _three(name: str, rates) -> tuple:
         raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
     if len(rates) != 3:
         raise ValueError(f"{name}: need three Cartesian component rates, got {len(rates)}")
-    return rates
+    return tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates))
+
+
+def _symbolic_model():
+    return spin_half_symbolic()[3]
 
 
 @cache
 def _symbolic_channels(kind: str):
-    """Diagonalise the kernel for symbolic rates; returns (a, b, gamma_0, channels)."""
-    a = tuple(sp.Dummy(f"a_{x}", nonnegative=True) for x in AXES)
-    b = tuple(sp.Dummy(f"b_{x}", nonnegative=True) for x in AXES)
-    g0 = sp.Dummy("gamma_0", positive=True)
-    K = spin_kernel(kind, g0, a, b)
-    rate = decay_rate(g0, a, b)
-    P = exchange_operator()
+    """Diagonalise the kernel for symbolic rates through the engine; returns (a, b, gamma_0, channels)."""
+    a, b, g0, model = spin_half_symbolic()
+    spectrum = model.spectrum(kind)
+    rate = model.decay_rate
+    states = dict(model.channel_basis(kind))
     out = []
-    for name, v in channel_basis(kind).items():
-        lam = sp.expand((v.H * K * v)[0, 0])
-        residual = (K * v - lam * v).applyfunc(sp.expand)
-        if residual != sp.zeros(4, 1):
-            raise ArithmeticError(f"{name} is not an eigenvector of the {kind} kernel: {residual.T}")
-        parity = sp.expand((v.H * P * v)[0, 0])
-        out.append(EigenChannel(name, v, lam, sp.expand(rate - lam), parity))
+    for ch in spectrum.channels:
+        if len(ch.block) != 1:  # pragma: no cover - spin-orbit and magnetic rates never mix the Cartesian states
+            raise ArithmeticError(f"{ch.name}: the spin-1/2 kernel is not diagonal in the channel basis")
+        parity = _parity(states[ch.name])
+        out.append(EigenChannel(ch.name, sp.Matrix(states[ch.name]), sp.expand(rate - ch.gap), ch.gap, parity))
     return a, b, g0, tuple(out)
+
+
+def _parity(state) -> sp.Expr:
+    """Exchange parity <c|P|c> of a normalised pair state."""
+    return sp.expand((state.H * _pair_exchange(2) * state)[0, 0])

@@ -142,6 +142,16 @@ def _cases(files):
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+        # issue 14: Zeeman, field units
+        "channels-zeeman": (["channels", "--kind", "cooperon", "--so", "1,1,1", "--phi", "0.1", "--zeeman", "0,0,0.5"],
+                            {"--zeeman": LIST, "--so": RATE, "--phi": RATE}),
+        "mc-zeeman": (["mc", "--D", "0.001", "--so", "4e11", "--phi", "1e10", "--g-factor", "2", "--B-inplane", "0.5",
+                       "--B", "0.01,0.1"],
+                      {"--g-factor": REAL, "--B-inplane": REAL, "--B": LIST, "--D": REAL, "--so": RATE}),
+        "mc-fields": (["mc", "--B-phi", "1e-3", "--B-so", "0.05", "--B", "0.01,0.1"],
+                      {"--B-phi": REAL, "--B-so": RATE, "--B-mag": RATE, "--B": LIST}),
+        "ucf-zeeman": (["ucf", "--shape", "1", "--zeeman", "2"],
+                       {"--zeeman": LIST, "--so": RATE, "--delta-E": REAL, "--L-phi": REAL}),
     }
 
 
@@ -158,10 +168,10 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager"]
+              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15}
+            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12}
 DEFAULT_EXAMPLES = 20
 
 

@@ -188,3 +188,26 @@ def test_pdf_failure_exits_nonzero(tmp_path, capsys, monkeypatch):
     res = json.loads(capsys.readouterr().out)["derivations"][0]
     assert res["pdf"] == "pdflatex failed (exit 3); see cooperon-spin.log"
     assert all(c["passed"] for c in res["checks"])
+
+
+#: the user-parameter documents (derive cooperon-spin/zeeman --so --mag --zeeman): a 3x3 block with floating-point
+#: gaps, and the exceptional point so = (0, 0.35, 0.35), omega = 0.35 z (a defective double gap, no eigenvectors)
+PARAMETERS = {"generic": {"so": 1, "mag": "0.1", "zeeman": (1, 0, "0.5")},
+              "exceptional point": {"so": (0, "0.35", "0.35"), "zeeman": (0, 0, "0.35")}}
+
+
+@pytest.mark.parametrize("case", PARAMETERS)
+def test_documents_for_user_parameters_are_clean_and_compile(case, tmp_path):
+    d = catalogue.build("cooperon-spin", **PARAMETERS[case])
+    assert d.passed and d.name == "zeeman"
+    tex = to_latex(d)
+    assert not _problems(tex), "\n".join(_problems(tex))
+    assert "Your parameters" in tex
+    if case == "exceptional point":
+        assert "exceptional point" in tex
+    for s in d.steps:
+        if s.latex:  # floats shown to 15 significant digits, not SymPy's 30
+            assert not re.search(r"\d\.\d{16,}", s.latex), s.latex
+    if PDFLATEX:
+        catalogue.write(d, tmp_path, formats=("latex",))
+        assert not re.findall(r"Overfull \\hbox.*", _compile(tmp_path, "zeeman"))

@@ -37,7 +37,8 @@ def check_figure_path(path: str, option: str) -> None:
         try:
             from matplotlib.backend_bases import FigureCanvasBase
         except ImportError:
-            raise CliError(f"{option}: matplotlib is required for plots: pip install 'mesocorr[plot]'") from None
+            raise CliError(f"{option}: matplotlib is required for figures "
+                           "(install the plot extra: pip install 'mesocorr[plot]')") from None
         formats = FigureCanvasBase.get_supported_filetypes()
         if ext not in formats:
             raise CliError(f"{option}: matplotlib cannot write .{ext} files; use one of {', '.join(sorted(formats))}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from mesocorr.cli import CliError, format_table
+from mesocorr.options import exact_rate_spec, exact_vector_spec
 from mesocorr.user_files import check_output_dir
 
 NAME = "derive"
@@ -22,6 +23,11 @@ def register(p):
                    help="output folder, created if missing (default ./mesocorr-derivations)")
     p.add_argument("--format", default="latex,markdown", help="comma-separated: latex, markdown")
     p.add_argument("--pdf", action="store_true", help="compile the .tex with pdflatex when it is available")
+    p.add_argument("--so", type=exact_rate_spec, default=None,
+                   help="cooperon-spin/zeeman for your parameters: spin-orbit rate (total) or a_x,a_y,a_z")
+    p.add_argument("--mag", type=exact_rate_spec, default=None, help="magnetic rate (total) or b_x,b_y,b_z")
+    p.add_argument("--zeeman", type=exact_vector_spec, default=None,
+                   help="Zeeman vector omega = g mu_B B/hbar (one number: along z, or x,y,z), units of the rates")
 
 
 def run(args):
@@ -40,12 +46,18 @@ def run(args):
     if unknown:
         raise CliError(f"unknown derivation {', '.join(unknown)}; available: {', '.join(available)}")
     todo = args.names or available
+    params = {"so": args.so, "mag": args.mag, "zeeman": args.zeeman}
+    if any(v is not None for v in params.values()):
+        bad = [n for n in todo if n not in catalogue.PARAMETRISED]
+        if bad or not args.names:
+            raise CliError(f"--so/--mag/--zeeman: only for {', '.join(catalogue.PARAMETRISED)} (name it), got "
+                           f"{', '.join(bad) or 'the whole catalogue'}")
     check_output_dir(args.out, "--out")  # before the work: a bad folder must not cost a catalogue run
     results, rows, pdf_ok = [], [], []
     for k, name in enumerate(todo, 1):
         if not args.json:
             print(f"[{k}/{len(todo)}] {name} ...", file=sys.stderr, flush=True)
-        d = catalogue.build(name)
+        d = catalogue.build(name, **params)
         written = catalogue.write(d, args.out, formats, pdf=args.pdf)
         checks = [c.as_dict() for c in d.checks]
         entry = {"name": name, "title": plain_text(d.title), "title_latex": d.title, "checks": checks,

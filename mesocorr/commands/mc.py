@@ -27,7 +27,9 @@ UNIT_DETAIL = {
 
 def register(p):
     p.add_argument("--dim", type=int, default=2, choices=(1, 2, 3), help="dimension of the diffusion modes")
-    p.add_argument("--D", type=exact_real, required=True, help="diffusion constant (m^2/s)")
+    p.add_argument("--D", type=exact_real, default=None,
+                   help="diffusion constant (m^2/s); required with rates or --g-factor, optional when every "
+                        "scattering input is a field (--B-phi/--B-so/--B-mag: the result depends on B/B_x only)")
     p.add_argument("--so", type=exact_rate_spec, default=0.0, help="spin-orbit rate 1/s: total, or x,y,z components")
     p.add_argument("--mag", type=exact_rate_spec, default=0.0, help="magnetic scattering rate 1/s: total, or x,y,z")
     p.add_argument("--phi", type=exact_real, default=0.0, help="dephasing rate 1/tau_phi (1/s)")
@@ -37,6 +39,66 @@ def register(p):
     p.add_argument("--width", type=exact_real, default=None, help="wire width W (m), required for --dim 1")
     p.add_argument("--dps", type=count(1, MAX_DPS, "the CLI's cap on mpmath digits"), default=None,
                    help=f"evaluate with mpmath at this many digits (1..{MAX_DPS})")
+    p.add_argument("--g-factor", dest="g_factor", type=exact_real, default=None,
+                   help="effective g factor: the perpendicular field also splits the spins (Zeeman, "
+                        "Maekawa-Fukuyama); needs --D")
+    p.add_argument("--B-inplane", dest="B_inplane", type=exact_real, default=None,
+                   help="fixed in-plane field (T) that only splits the spins (needs --g-factor); sigma(0) includes it")
+    p.add_argument("--B-phi", dest="B_phi", type=exact_real, default=None,
+                   help="dephasing as a field B_phi = hbar/(4 e D tau_phi) in tesla (instead of --phi)")
+    p.add_argument("--B-so", dest="B_so", type=exact_rate_spec, default=None,
+                   help="spin-orbit as a field (T), HLN's B_so = hbar/(4 e D tau_so) (total: isotropic triplet field "
+                        "B_phi + (4/3) B_so) or x,y,z component fields (instead of --so)")
+    p.add_argument("--B-mag", dest="B_mag", type=exact_rate_spec, default=None,
+                   help="magnetic scattering as a field (T): total or x,y,z component fields (instead of --mag)")
+
+
+def _field_rate(field, D, digits):
+    """Rate 4 e D B_x / hbar (1/s) of a field (tesla) as a Decimal with ``digits`` significant digits (exact
+    enough for the mpmath path; the float64 path rounds it once)."""
+    from decimal import Decimal
+
+    from mesocorr.units import mp_constant
+
+    def one(b):
+        with mpmath.workdps(digits + 10):
+            rate = 4 * mp_constant("e") * mpmath.mpf(str(D)) * mpmath.mpf(str(b)) / mp_constant("hbar")
+            return Decimal(mpmath.nstr(rate, digits + 5, strip_zeros=False))
+
+    return tuple(one(b) for b in field) if isinstance(field, tuple) else one(field)
+
+
+def _scattering(args):
+    """(D, so, mag, phi) as rates; field-unit inputs converted with D (D = 1 m^2/s when only fields are given
+    and there is no Zeeman effect: the result depends on B/B_x only)."""
+    from mesocorr.cli import CliError
+
+    pairs = (("phi", "B_phi"), ("so", "B_so"), ("mag", "B_mag"))
+    for rate, field in pairs:
+        if getattr(args, field) is not None and getattr(args, rate) not in (0, None):
+            raise CliError(f"--{field.replace('_', '-')}: give either --{rate} (a rate) or "
+                           f"--{field.replace('_', '-')} (a field), not both")
+    fields = any(getattr(args, f) is not None for _, f in pairs)
+    rates = any(getattr(args, r) not in (0, None) for r, _ in pairs)
+    zeeman = args.g_factor is not None and args.g_factor != 0
+    if args.D is None and (rates or zeeman or args.dim == 1 and not fields):
+        raise CliError("--D: the diffusion constant (m^2/s) is required with rates or --g-factor (only fields "
+                       "--B-phi/--B-so/--B-mag make it unnecessary)")
+    if args.D is None and not fields:
+        raise CliError("--D: the diffusion constant (m^2/s) is required")
+    if args.B_inplane is not None and not zeeman:
+        raise CliError("--B-inplane: an in-plane field only splits the spins; give --g-factor too")
+    from decimal import Decimal
+
+    D = args.D if args.D is not None else Decimal(1)
+    digits = (args.dps or 17) + 10
+    out = {}
+    for rate, field in pairs:
+        value = getattr(args, field)
+        out[rate] = getattr(args, rate) if value is None else _field_rate(value, D, digits)
+    if isinstance(out["phi"], tuple):    # pragma: no cover - exact_real gives one number
+        raise CliError("--B-phi: one number")
+    return D, out["so"], out["mag"], out["phi"]
 
 
 def run(args):
@@ -45,17 +107,28 @@ def run(args):
     cap = MAX_FIELDS if args.dps is None else MAX_FIELDS_DPS
     if len(args.B) > cap:
         raise CliError(f"--B: at most {cap} fields{' with --dps' if args.dps is not None else ''}, got {len(args.B)}")
-    kw = dict(dim=args.dim, D=args.D, so=args.so, mag=args.mag, phi=args.phi, width=args.width)
+    D, so, mag, phi = _scattering(args)
+    kw = dict(dim=args.dim, D=D, so=so, mag=mag, phi=phi, width=args.width)
+    if args.g_factor is not None:
+        kw.update(g_factor=args.g_factor, B_inplane=0 if args.B_inplane is None else args.B_inplane)
     if args.dps is None:
         out = [float(v) for v in magnetoconductance(args.B, **kw)]
     else:  # one field at a time, with progress on stderr when it takes long
         out = [mpmath.nstr(magnetoconductance(b, dps=args.dps, **kw), args.dps)
                for b in progress(args.B, label="mc: fields")]
-    chans = cooperon_channel_table(args.D, so=args.so, mag=args.mag, phi=args.phi)
+    zeeman = args.g_factor is not None and args.g_factor != 0
+    chans = cooperon_channel_table(D, so=so, mag=mag, phi=phi)
     result = {"B": list(args.B), "delta_sigma": out, "unit": "e^2/h", "unit_detail": UNIT_DETAIL[args.dim],
-              "channels": chans}
+              "channels": chans, "g_factor": float(args.g_factor or 0),
+              "B_inplane": float(args.B_inplane or 0),
+              "subtraction": "sigma(B) - sigma(0); at B = 0 only the in-plane field splits the spins",
+              "D": float(D) if args.D is not None else None}
     text = format_table(list(zip(args.B, out)), ("B (T)", f"delta_sigma ({UNIT_DETAIL[args.dim]})"))
-    text += "\n\n" + format_table(
+    title = "channels at B = 0 (no splitting; the Zeeman field of B mixes singlet and m = 0 triplet)" if zeeman \
+        else "channels"
+    text += f"\n\n{title}\n" + format_table(
         [("/".join(c["names"]), c["weight"], c["gap"], c["B_c"], c["L_c"]) for c in chans],
         ("channel", "weight", "gap (1/s)", "B_c (T)", "L_c (m)"))
+    if args.D is None:
+        text += "\n(D not given: rates and L_c for D = 1 m^2/s; B_c and delta_sigma do not depend on D)"
     return result, text

@@ -9,7 +9,7 @@ import mpmath
 
 from mesocorr import ucf as _api
 from mesocorr.cli import CliError, format_table
-from mesocorr.options import count, exact_rate_spec, exact_real, exact_real_list
+from mesocorr.options import count, exact_rate_spec, exact_real, exact_real_list, exact_vector_spec
 
 NAME = "ucf"
 ORDER = 40
@@ -43,6 +43,9 @@ def register(p):
     p.add_argument("--flux", type=exact_real, default=None, help="flux B W L of the first conductance, in units of h/e")
     p.add_argument("--half-widths", action="store_true",
                    help="also the correlation energy (E_c) and flux (h/e): half widths of C (float64 only)")
+    p.add_argument("--zeeman", type=exact_vector_spec, default=None,
+                   help="Zeeman vector omega = g mu_B B/hbar in units of D/L^2 (one number: along z, or x,y,z); "
+                        "float64, energy correlation only")
     p.add_argument("--dps", type=count(1, MAX_DPS, "the CLI's cap on mpmath digits"), default=None,
                    help=f"significant digits (mpmath path), 1..{MAX_DPS} ({MAX_DPS_CORRELATION} with a correlation)")
 
@@ -62,6 +65,9 @@ def run(args):
     # lengths, rates, fluxes and --dps are checked by the API (ValueError naming the argument -> exit 2)
     kw = dict(shape=tuple(args.shape), so=args.so, mag=args.mag, broken_trs=args.broken_trs,
               spinless=args.spinless, L_phi=args.L_phi, L_T=args.L_T)
+    zeeman = args.zeeman is not None and (any(args.zeeman) if isinstance(args.zeeman, tuple) else args.zeeman != 0)
+    if zeeman:
+        return _run_zeeman(args, kw, correlation)
     var = _api.ucf_variance(dps=args.dps, **kw)
     if args.dps is None:
         variance, rms = _digits(var, None), repr(math.sqrt(var))
@@ -99,4 +105,25 @@ def run(args):
                        "half_width_flux": phi_c, "half_width_flux_unit": "h/e"})
         text += (f"\n\nhalf width in energy: C(dE) = C(0)/2 at dE = {e_c:.10g} E_c"
                  f"\nhalf width in flux:   C(dPhi) = C(0)/2 at dPhi = {phi_c:.10g} h/e")
+    return result, text
+
+
+def _run_zeeman(args, kw, correlation):
+    """var G (and the energy correlation) with a Zeeman splitting: the engine's complex Diffuson/Cooperon gaps."""
+    if args.half_widths:
+        raise CliError("--half-widths: not implemented with --zeeman")
+    z = tuple(float(x) for x in args.zeeman) if isinstance(args.zeeman, tuple) else float(args.zeeman)
+    var = _api.ucf_variance(dps=args.dps, zeeman=z, **kw)
+    result = {"variance": repr(float(var)), "rms": repr(math.sqrt(var)), "unit": "(e^2/h)^2", "rms_unit": "e^2/h",
+              "shape": [float(x) for x in args.shape], "digits": "float64",
+              "zeeman": list(z) if isinstance(z, tuple) else [0.0, 0.0, z], "zeeman_unit": "D/L^2"}
+    text = (f"Zeeman vector omega = {result['zeeman']} (D/L^2): Diffusons m = +-1 shifted by -+ i omega, Cooperon "
+            f"singlet mixed with the m = 0 triplet\n\nvar G = {result['variance']} (e^2/h)^2\nrms G = {result['rms']} e^2/h")
+    if correlation:
+        shifts = {"delta_E": args.delta_E or 0.0, "delta_flux": args.delta_flux or 0.0, "flux": args.flux or 0.0}
+        c = _api.ucf_correlation(dps=args.dps, zeeman=z, **shifts, **kw)
+        result.update({"correlation": repr(float(c)), "correlation_over_variance": repr(float(c) / float(var)),
+                       "correlation_unit": "(e^2/h)^2", "delta_E": float(shifts["delta_E"]),
+                       "delta_E_unit": "E_c = hbar D/L^2"})
+        text += f"\n\nC(dE = {float(shifts['delta_E']):g} E_c) = {result['correlation']} (e^2/h)^2"
     return result, text
