@@ -216,6 +216,24 @@ def transmission_eigenvalues(S, channels: Sequence[int], *, from_lead: int = 1, 
     With ``kramers=True`` (self-dual S, spin included) each Kramers-degenerate pair is returned
     once; the degeneracy is checked to ``sqrt(atol)`` and a ValueError raised if absent.
     Raises ValueError if ``S`` is not unitary within ``atol``.
+
+    Parameters
+    ----------
+    S : (n, n) array_like
+        Unitary scattering matrix (leads stacked in the order of ``channels``).
+    channels : sequence of int
+        Channels per lead (sum ``n``), as in :func:`check_s_matrix`.
+    from_lead, to_lead : int
+        1-based leads: :math:`t = S_{\text{to},\text{from}}` (default 1 → 2).
+    kramers : bool
+        Return each Kramers pair once (self-dual S).
+    atol : float
+        Unitarity tolerance.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`T_n \in [0, 1]`, descending (float64).
     """
     kramers = boolean("kramers", kramers)
     t = _checked_block(S, channels, to_lead, from_lead, atol)
@@ -267,6 +285,19 @@ def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -
 
     >>> sharvin_resistance(1, unit="h/e2")
     0.5
+
+    Parameters
+    ----------
+    N : int
+        Number of channels per spin (>= 1).
+    spin_degeneracy : {1, 2}
+        :math:`s`.
+    unit : {"ohm", "h/e2"}
+
+    Returns
+    -------
+    float
+        :math:`h/(s e^2 N)` in ohm, or :math:`1/(sN)` in units of :math:`h/e^2`.
     """
     N = integer("N", N, minimum=1)
     s = choice("spin_degeneracy", spin_degeneracy, (1, 2))
@@ -281,6 +312,16 @@ def fano_factor(transmissions) -> float:
 
     ``transmissions`` are transmission eigenvalues in [0, 1] (any degeneracy counting: it
     cancels). ValueError if all vanish. Chaotic cavity N1 = N2 → ∞: F = 1/4; diffusive wire: 1/3.
+
+    Parameters
+    ----------
+    transmissions : array_like
+        Transmission eigenvalues :math:`T_n \in [0, 1]`.
+
+    Returns
+    -------
+    float
+        :math:`F \in [0, 1]`.
 
     References
     ----------

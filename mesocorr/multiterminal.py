@@ -92,6 +92,18 @@ def transmission_matrix(S, channels: Sequence[int]) -> np.ndarray:
 
     Diagonal entries are the reflections :math:`R_{\alpha\alpha}`. ``channels`` as in
     :func:`mesocorr.landauer.check_s_matrix`.
+
+    Parameters
+    ----------
+    S : (n, n) array_like
+        Unitary scattering matrix, leads stacked in the order of ``channels``.
+    channels : sequence of int
+        Channels per lead (sum ``n``).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`(M, M)` transmissions :math:`T_{\alpha\beta}` (from β into α), reflections on the diagonal.
     """
     a = as_s_matrix(S)
     sl = lead_slices(lead_channels(channels, a.shape[0]))
@@ -122,6 +134,21 @@ def conductance_matrix(T, N, *, rtol: float = DEFAULT_RTOL) -> np.ndarray:
     = \sum_{\beta\ne\alpha} T_{\alpha\beta}`; column β: :math:`\sum_\alpha T_{\alpha\beta} = N_\beta`)
     beyond ``rtol * max(1, max N)``. Then both :math:`\sum_\beta G_{\alpha\beta}` and
     :math:`\sum_\alpha G_{\alpha\beta}` vanish.
+
+    Parameters
+    ----------
+    T : (M, M) array_like
+        Transmissions :math:`T_{\alpha\beta}` from lead β into lead α (Büttiker's order); the diagonal holds
+        the reflections :math:`R_{\alpha\alpha}`.
+    N : sequence of M ints
+        Channel numbers :math:`N_\alpha` of the leads (per spin).
+    rtol : float
+        Relative tolerance of the sum rules (scaled by ``max(1, max N)``).
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`(M, M)` matrix :math:`G_{\alpha\beta}` in :math:`e^2/h` per spin channel.
 
     References
     ----------
@@ -257,6 +284,25 @@ def four_terminal_resistance(T, N, current: Sequence[int], voltage: Sequence[int
     See :func:`solve_multiterminal`. Closed form for four leads:
     :func:`mesocorr.symbolic.landauer.four_terminal_resistance_symbolic`.
 
+    Parameters
+    ----------
+    T : (M, M) array_like
+        Transmissions :math:`T_{\alpha\beta}` from lead β into lead α (Büttiker's order); the diagonal holds
+        the reflections :math:`R_{\alpha\alpha}`.
+    N : sequence of M ints
+        Channel numbers :math:`N_\alpha` of the leads (per spin).
+    current : (i, j)
+        1-based leads: the current enters at ``i`` and leaves at ``j``.
+    voltage : (k, l)
+        1-based leads: :math:`V_k - V_l` is measured; all leads but ``i, j`` are ideal voltage probes.
+    rtol : float
+        Relative tolerance of the sum rules, as in :func:`conductance_matrix`.
+
+    Returns
+    -------
+    float
+        :math:`R_{kl,ij}` in :math:`h/e^2` per spin channel (divide by 2 for spin-degenerate electrons).
+
     Examples
     --------
     Two ballistic single-channel leads: the Sharvin resistance :math:`h/e^2`.
@@ -320,6 +366,13 @@ def onsager_check(T_plus, T_minus, N, *, atol: float | None = None, rtol: float 
         Channel numbers.
     atol : float, optional
         Tolerance on the worst deviation in :math:`h/e^2`; default ``1e-9 * max(1, max |R|)``.
+
+    Returns
+    -------
+    OnsagerCheck
+        ``worst_deviation`` (:math:`h/e^2`) and ``worst_configuration`` ``((k, l), (i, j))``, ``scale``
+        (max :math:`|R|`), ``microscopic_deviation`` (max :math:`|T_{\alpha\beta}(B) - T_{\beta\alpha}(-B)|`),
+        ``atol``; ``reciprocal`` is True when the worst deviation is within ``atol``.
 
     Notes
     -----

@@ -168,6 +168,23 @@ def circular_ensemble(beta: int, N: int, size: int | None = None, *, seed=None, 
       :math:`U^R` its quaternion dual (:func:`quaternion_dual`): self-dual unitary of dimension
       ``2N``; ``N`` counts Kramers pairs.
 
+    Parameters
+    ----------
+    beta : {1, 2, 4}
+        Dyson index.
+    N : int
+        Dimension (number of Kramers pairs for :math:`\beta = 4`), >= 1.
+    size : int, optional
+        Number of matrices; ``None`` returns one matrix.
+    seed : int, optional
+        Seed of a new :func:`numpy.random.default_rng` (ignored when ``rng`` is given).
+    rng : numpy.random.Generator, optional
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(N, N)`` (``(2N, 2N)`` for :math:`\beta = 4`), with a leading axis ``size`` when given; complex.
+
     References
     ----------
     C. W. J. Beenakker, Rev. Mod. Phys. 69, 731 (1997), Sec. II (circular ensembles);
@@ -193,6 +210,26 @@ def sample_cavity_transmission(beta: int, N1: int, N2: int, samples: int, *, see
     :math:`t = S_{21}`; :math:`T = \mathrm{Tr}\, t^\dagger t` (:math:`\beta = 1, 2`) or
     :math:`\tfrac12 \mathrm{Tr}\, t^\dagger t` (:math:`\beta = 4`, per Kramers pair).
     ``show_progress`` reports the batches on stderr (:func:`mesocorr.progress.progress`) when the run is long.
+
+    Parameters
+    ----------
+    beta : {1, 2, 4}
+        Dyson index of the circular ensemble.
+    N1, N2 : int
+        Channels of lead 1 and lead 2 (Kramers pairs for :math:`\beta = 4`), >= 1.
+    samples : int
+        Number of cavities (capped, checked before the work starts).
+    seed : int, optional
+        Seed of a new :func:`numpy.random.default_rng` (ignored when ``rng`` is given).
+    rng : numpy.random.Generator, optional
+    batch : int
+        Matrices drawn per batch (memory).
+    show_progress : bool
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(samples,)`` transmissions :math:`T` (float64).
     """
     beta = _beta(beta)
     N1 = integer("N1", N1, minimum=1)
@@ -411,6 +448,16 @@ def cavity_large_N_limits(beta=None):
     "var_T": (2/β) N1² N2²/(N1+N2)⁴}``
 
     For :math:`N_1 = N_2`: δT = (1 − 2/β)/4 (−1/4, 0, +1/8) and var T = 1/(8β).
+
+    Parameters
+    ----------
+    beta : {1, 2, 4}, optional
+        Dyson index; ``None`` keeps the symbol ``beta``.
+
+    Returns
+    -------
+    dict
+        ``classical``, ``wl_correction``, ``var_T``: SymPy expressions (leading order of each).
     """
     import sympy as sp
 

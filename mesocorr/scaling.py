@@ -61,7 +61,17 @@ MAX_FLOW_POINTS = 1000
 
 
 def nu_epsilon_expansion(symmetry_class: str = "orthogonal"):
-    """:func:`mesocorr.symbolic.beta.nu_epsilon_expansion` (SymPy, imported on use)."""
+    """:func:`mesocorr.symbolic.beta.nu_epsilon_expansion` (SymPy, imported on use).
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\\nu` as a series in :math:`\\epsilon = d - 2` (exact coefficients).
+    """
     from mesocorr.symbolic import beta as sb
 
     return sb.nu_epsilon_expansion(symmetry_class)
@@ -144,7 +154,22 @@ def _quantum_ratio(r: float, lphi: float | None) -> float:
 
 
 def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None):
-    """The β function as an exact SymPy expression in ``mesocorr.symbolic.beta.g``."""
+    """The β function as an exact SymPy expression in ``mesocorr.symbolic.beta.g``.
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+    dim : 1, or a real number >= 2
+        1 = quasi-1D wire; :math:`d \\ge 2` = :math:`2+\\epsilon` series (``dim`` read exactly).
+    loops : int, optional
+        Truncation order; ``None`` = highest known (as in :func:`beta_function`).
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`\\beta(g) = c_0 + \\sum_n c_n g^{-n}` with exact coefficients, in the symbol
+        ``mesocorr.symbolic.beta.g``.
+    """
     from mesocorr.symbolic import beta as sb
 
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
@@ -313,6 +338,12 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     full_output : bool
         Return a :class:`FlowResult` instead of the float ``g``.
 
+    Returns
+    -------
+    float, numpy.ndarray or FlowResult
+        :math:`g(L)` (the broadcast shape of ``g0`` and ``L_over_L0``), or with ``full_output`` a
+        :class:`FlowResult` (``g``, ``error_estimate``, the sampled path, ``g_at_L_phi``).
+
     Examples
     --------
     >>> g = flow(20.0, 100.0, loops=1)
@@ -407,6 +438,23 @@ def leading_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     :math:`g = g_0 - (2/\pi)\ln r`; 2D symplectic :math:`g_0 + (1/\pi)\ln r`; 2D unitary
     :math:`g^2 = g_0^2 - (4/\pi^2)\ln r`. Same ``L_phi_over_L0`` crossover as :func:`flow`.
     Raises ``ValueError`` if :math:`g` reaches 0.
+
+    Parameters
+    ----------
+    g0 : float
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins (one point; arrays: :func:`flow`).
+    L_over_L0 : float
+        :math:`L/L_0 > 0` (values < 1 flow backwards).
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+    dim : 1, or a real number >= 2
+        As in :func:`beta_function` (1 = quasi-1D wire).
+    L_phi_over_L0 : float, optional
+        :math:`L_\phi/L_0 > 0`: Ohmic continuation beyond :math:`L_\phi`, as in :func:`flow`.
+
+    Returns
+    -------
+    float
+        :math:`g(L)`, :math:`G/(e^2/h)` with both spins.
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -440,6 +488,23 @@ def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
 
     2D: :math:`g(L) = g_0 + c_1\ln(L/L_0)` with :math:`c_1 = -2/\pi` (O), 0 (U), :math:`+1/\pi` (S).
     :math:`d = 2+\epsilon`: :math:`g = g_c + (g_0 - g_c)(L/L_0)^\epsilon`, :math:`g_c = -c_1/\epsilon`.
+
+    Parameters
+    ----------
+    g0 : float
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins (one point; arrays: :func:`flow`).
+    L_over_L0 : float
+        :math:`L/L_0 > 0` (values < 1 flow backwards).
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+    dim : 1, or a real number >= 2
+        As in :func:`beta_function` (1 = quasi-1D wire).
+    L_phi_over_L0 : float, optional
+        :math:`L_\phi/L_0 > 0`: Ohmic continuation beyond :math:`L_\phi`, as in :func:`flow`.
+
+    Returns
+    -------
+    float
+        :math:`g(L)`, :math:`G/(e^2/h)` with both spins.
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -467,6 +532,23 @@ def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_f
 
     Raises ``ValueError`` when the flow does not localize (symplectic class for :math:`d\ge2`,
     :math:`g_0 \ge g_c` in :math:`d > 2`).
+
+    Parameters
+    ----------
+    g0 : float
+        :math:`g(l) > 0`, :math:`G/(e^2/h)` with both spins, at :math:`L = l` (not used for ``dim=1``).
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+    dim : 1, or a real number >= 2
+        1 = quasi-1D wire (DMPK), else the :math:`2+\epsilon` flow.
+    mean_free_path : float
+        :math:`l > 0`, the unit of the result (default 1).
+    channels : int, optional
+        :math:`N \ge 1`, required for ``dim=1`` (Kramers pairs for the symplectic class).
+
+    Returns
+    -------
+    float
+        :math:`\xi` in the units of ``mean_free_path``.
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -530,6 +612,20 @@ def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None 
     loops gives :math:`\nu \approx 0.55` from the root and :math:`1 - \tfrac94\zeta(3) \approx -1.70`
     from the series, while numerics give :math:`\nu = 1.571(4)` [SO14]_. Use the numbers as
     the perturbative statement they are, not as a prediction for 3D.
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+    dim : real number > 2
+        :math:`d = 2 + \epsilon`.
+    loops : int, optional
+        Truncation order of the series; ``None`` = highest known.
+
+    Returns
+    -------
+    CriticalPoint
+        ``g_c`` (:math:`G/(e^2/h)`, both spins), ``nu`` from the root, ``nu_series`` (SymPy, in
+        :math:`\epsilon`) and ``nu_series_value`` at :math:`\epsilon = d - 2`, and a ``note``.
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     if not (d > 2):

@@ -93,6 +93,19 @@ def four_terminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: 
 
     Derived by solving the 4-terminal Büttiker equations (see the module docstring).
 
+    Parameters
+    ----------
+    current : (i, j)
+        1-based leads (of four) where the current enters and leaves.
+    voltage : (k, l)
+        1-based leads whose voltage difference :math:`V_k - V_l` is measured.
+
+    Returns
+    -------
+    sympy.Expr
+        :math:`R_{kl,ij}` in :math:`h/e^2` per spin channel, in the symbols ``T_{ab}`` (transmission from
+        b into a).
+
     Examples
     --------
     >>> R = four_terminal_resistance_symbolic((1, 3), (2, 4))
