@@ -360,6 +360,29 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
 
     Parameters as :func:`validate_ucf`; ``so``, ``mag`` in units of :math:`D/L^2`, ``L_phi`` in units of L
     (``None``: no dephasing).
+
+    Parameters
+    ----------
+    G_orthogonal, G_unitary : array_like
+        Conductances (:math:`e^2/h`) of the two ensembles, one per realisation (non-finite dropped).
+    shape : sequence of float
+        Only ``(1,)`` (quasi-1D wire) unless ``prediction`` is given.
+    spinless : bool
+        One spin species.
+    so, mag : float or three floats
+        Spin rates in units of :math:`D/L^2`.
+    L_phi : float, optional
+        Dephasing length in units of :math:`L`; ``None``: no dephasing.
+    rtol, confidence : float
+        As in :func:`validate_ucf`.
+    prediction : float, optional
+        Override the predicted shift (:math:`e^2/h`).
+
+    Returns
+    -------
+    dict
+        ``shift, shift_sem, dof, ci, prediction, ratio, consistent`` plus ``n_orthogonal, n_unitary,
+        mean_orthogonal, mean_unitary, rtol, confidence, prediction_source, unit, warnings``.
     """
     warnings: list[str] = []
     rtol = arguments.nonnegative("rtol", rtol)
@@ -397,6 +420,23 @@ def sweep(func: Callable, params: Iterable, executor=None, progress: bool = True
     executor, ...); ``None`` runs in this process. Results come back in the order of ``params``;
     progress goes to stderr for loops longer than half a second. With a process pool ``func`` must
     be picklable (a module-level function). The first exception raised by ``func`` propagates.
+
+    Parameters
+    ----------
+    func : callable
+        Called as ``func(**p)`` for a dict ``p``, else ``func(p)``.
+    params : iterable
+        Parameter points (consumed once, into a list).
+    executor : concurrent.futures.Executor, optional
+    progress : bool
+        Report progress on stderr (line-clean when stderr is not a terminal).
+    label : str
+        Name shown in the progress lines.
+
+    Returns
+    -------
+    list
+        ``func``'s results in the order of ``params``.
     """
     items = list(params)
 

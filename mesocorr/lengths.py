@@ -42,6 +42,23 @@ class Scales:
     (``transport``, ``coherence``, ``disorder``, ``continuum``) to a label; ``reasons`` holds one
     sentence per aspect, and ``inconsistencies`` lists physically inconsistent inputs (for
     instance :math:`\\tau_\\phi > \\tau_E`).
+
+    Parameters
+    ----------
+    dim : {1, 2, 3}
+    fermi_wavevector, fermi_wavelength, fermi_velocity : float or None
+        :math:`k_F` (1/m), :math:`\\lambda_F` (m), :math:`v_F` (m/s).
+    elastic_time, mean_free_path, diffusion_constant : float or None
+        :math:`\\tau` (s), :math:`l` (m), :math:`D` (m²/s).
+    dephasing_time, energy_relaxation_time, temperature : float or None
+        :math:`\\tau_\\phi`, :math:`\\tau_E` (s), :math:`T` (K).
+    length, L_phi, L_T : float or None
+        :math:`L`, :math:`L_\\phi = \\sqrt{D\\tau_\\phi}`, :math:`L_T = \\sqrt{\\hbar D/k_BT}` (m).
+    kF_l : float or None
+        :math:`k_F l`.
+    verdict, reasons : dict
+        Aspect -> label, aspect -> one sentence.
+    inconsistencies : list of str
     """
 
     dim: int

@@ -346,7 +346,26 @@ def _zeeman_restrictions(so, mag, spinless, L_phi, L_T, dps, delta_flux=0.0, flu
 def ucf_channels(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinless: bool = False,
                  L_phi=None, L_T=None) -> list[dict]:
     """Per-channel breakdown (float64, one parameter point): kind, name, gap (units of D/L^2, before L_phi)
-    and its variance share."""
+    and its variance share.
+
+    Parameters
+    ----------
+    shape : sequence of float
+        Sample lengths in units of :math:`L` (first = 1): ``(1,)`` wire, ``(1, W)`` film, ``(1, W, H)`` box.
+    so, mag : float or three floats
+        Spin-orbit and magnetic rates in units of :math:`D/L^2` (total, or x, y, z components).
+    broken_trs, spinless : bool
+        No Cooperons (unitary); one spin species.
+    L_phi, L_T : float, optional
+        Dephasing and thermal lengths in units of :math:`L`.
+
+    Returns
+    -------
+    list of dict
+        ``kind`` ("diffuson" or "cooperon"), ``name``, ``gap`` (units of :math:`D/L^2`, before :math:`L_\\phi`),
+        ``variance`` (the channel's share of :math:`\\mathrm{var}\\,g`, :math:`(e^2/h)^2`; the shares sum to
+        :func:`ucf_variance`).
+    """
     ratios, chans, temp, _ = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, None)
     w_ring, w_box = _weights()
     # one vectorised call over the channels (one heat trace on one set of nodes)
@@ -379,6 +398,11 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
 
     Other parameters as :func:`ucf_variance` (arrays broadcast). ``C(0, 0) = ucf_variance(...)``. With
     ``zeeman`` (units of :math:`D/L^2`): :func:`mesocorr.zeeman.zeeman_ucf_correlation` (energy correlation only).
+
+    Returns
+    -------
+    float, numpy.ndarray, mpmath.mpf or nested lists of mpf
+        :math:`C` in :math:`(e^2/h)^2`, the broadcast shape of the array arguments.
 
     Examples
     --------
@@ -470,6 +494,18 @@ def ucf_correlation_energy(shape=(1,), **kwargs) -> float:
 
     >>> round(ucf_correlation_energy(shape=(1,), spinless=True, broken_trs=True), 6)
     7.728619
+
+    Parameters
+    ----------
+    shape : sequence of float
+        As in :func:`ucf_variance`.
+    **kwargs
+        The other parameters of :func:`ucf_correlation` but ``delta_E`` (one point).
+
+    Returns
+    -------
+    float
+        :math:`E_{corr}/E_c`.
     """
     return _half_width(_correlation_of("delta_E", shape, kwargs), 1.0)
 
@@ -478,5 +514,17 @@ def ucf_correlation_flux(shape=(1,), **kwargs) -> float:
     r"""Correlation flux :math:`\Delta\Phi_c/\Phi_0` (half-width of :math:`C(\Delta\Phi)`) at ``flux`` (default 0).
 
     Field: :math:`\Delta B_c = \Delta\Phi_c\,\Phi_0/(WL)`. One parameter point (arrays refused), float64.
+
+    Parameters
+    ----------
+    shape : sequence of float
+        As in :func:`ucf_variance`.
+    **kwargs
+        The other parameters of :func:`ucf_correlation` but ``delta_flux`` (one point; ``flux`` sets the first field).
+
+    Returns
+    -------
+    float
+        :math:`\Delta\Phi_c/\Phi_0`.
     """
     return _half_width(_correlation_of("delta_flux", shape, kwargs), 0.5)

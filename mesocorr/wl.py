@@ -151,6 +151,20 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
     Returns a list of dicts: ``names``, ``gap`` (1/s), ``weight``, and with ``D`` given ``B_c``
     (tesla, :math:`\hbar\Gamma_c/4eD`) and ``L_c`` (m, :math:`\sqrt{D/\Gamma_c}`; ``inf`` if gapless).
     One parameter point: arrays are refused (``TypeError`` naming the argument).
+
+    Parameters
+    ----------
+    D : float, optional
+        Diffusion constant (m²/s); with it the rows carry ``B_c`` and ``L_c``.
+    so, mag : float or three floats
+        Spin-orbit and magnetic rates (1/s): total, or x, y, z components.
+    phi : float
+        Dephasing rate :math:`1/\tau_\phi` (1/s), added to every gap.
+
+    Returns
+    -------
+    list of dict
+        One row per distinct gap: ``names`` (list of str), ``gap`` (1/s), ``weight``, and ``B_c`` (T), ``L_c`` (m).
     """
     Dv = arguments.positive_or_none("D", D)
     rows = []
@@ -720,6 +734,11 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
     dps : int, optional
         mpmath evaluation (exact input as in :func:`magnetoconductance`).
 
+    Returns
+    -------
+    float or mpmath.mpf
+        :math:`\delta G` in units of :math:`e^2/h` (``mpf`` with ``dps``).
+
     Examples
     --------
     >>> round(wire_wl_conductance(1e12, spinless=True), 12)
@@ -767,6 +786,26 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
     it uses the exact closed form (:func:`wire_wl_conductance`). For a wide film with
     :math:`L_\phi \ll L, W` one recovers :math:`W\times` the 2D per-square correction. The mode sum
     is capped at :data:`mesocorr.integrals.box_modes.MAX_MODES` modes (checked before it starts).
+
+    Parameters
+    ----------
+    shape : sequence of float
+        One to three lengths in units of :math:`L`, the first 1.
+    L_phi : float
+        Dephasing length in units of :math:`L` (``math.inf`` = none; only for a wire without cutoff).
+    so, mag : float or three floats
+        Spin rates in units of :math:`D/L^2` (not with ``spinless``).
+    spinless : bool
+        One spin species (:math:`s = 1`).
+    mean_free_path : float, optional
+        :math:`l` in units of :math:`L`: the ultraviolet cutoff, required for films and boxes.
+    dps : int, optional
+        mpmath evaluation, wire closed form only (the cutoff mode sum is float64).
+
+    Returns
+    -------
+    float or mpmath.mpf
+        :math:`\delta G` in units of :math:`e^2/h`.
 
     Warns
     -----

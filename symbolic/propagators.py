@@ -177,6 +177,11 @@ def diffusion_pole(d: int) -> PoleDerivation:
     :math:`\gamma/(1-\Pi)` → solve :math:`1-\Pi = \tau(Dq^2 - i\omega)` for :math:`D` →
     normalisation :math:`N = P\,(Dq^2-i\omega)`.
 
+    Parameters
+    ----------
+    d : {1, 2, 3}
+        Dimension of the angular average.
+
     Returns
     -------
     PoleDerivation
@@ -222,6 +227,16 @@ def cooperon_pole(d: int) -> PoleDerivation:
     momentum :math:`\mathbf k - e\mathbf A/\hbar`, and the momentum mismatch between the two
     lines — the only thing the rung depends on — is computed here as
     :math:`\mathbf Q + 2e\mathbf A/\hbar`. The rest is :func:`diffusion_pole`.
+
+    Parameters
+    ----------
+    d : {1, 2, 3}
+        Dimension of the angular average.
+
+    Returns
+    -------
+    PoleDerivation
+        As :func:`diffusion_pole`, with the pair momentum :math:`Q + 2eA/\hbar` in the propagator.
     """
     s = SYMBOLS
     Q, w, A, e = sp.Symbol("Q", real=True), s["omega"], s["A"], s["e"]
