@@ -14,7 +14,7 @@ from mesocorr.derivations.core import Derivation, check_symbolic
 from mesocorr.diagrams.pair_kernel import spin_half_model, uniform_rung_coefficients
 from mesocorr.symbolic.zeeman import singlet_zeeman_dephasing, zeeman_block
 
-TITLE = "Zeeman splitting in the Cooperon and the Diffuson: which channels it touches (Maekawa--Fukuyama)"
+TITLE = "Zeeman splitting in the Cooperon and the Diffuson: which channels it touches (Maekawa–Fukuyama)"
 
 _MF = "Maekawa & Fukuyama, J. Phys. Soc. Jpn. 50, 2516 (1981)"
 _LSF = "Lee, Stone & Fukuyama, Phys. Rev. B 35, 1039 (1987), Sec. IV (Zeeman-split Diffusons)"
