@@ -14,6 +14,7 @@ themselves are timed in ``benchmarks/bench_cli_caps.py`` (no timing in tests).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -152,6 +153,10 @@ def _cases(files):
                       {"--B-phi": REAL, "--B-so": RATE, "--B-mag": RATE, "--B": LIST}),
         "ucf-zeeman": (["ucf", "--shape", "1", "--zeeman", "2"],
                        {"--zeeman": LIST, "--so": RATE, "--delta-E": REAL, "--L-phi": REAL}),
+        # issue 13: the derivation for the user's parameters (exact rationals; ~2 s of SymPy per accepted call)
+        "derive-zeeman": (["derive", "cooperon-spin", "--so", "1", "--zeeman", "0.5", "--format", "markdown",
+                           "--out", str(Path(files["mc.csv"]).parent / "derive")],
+                          {"--so": RATE, "--mag": RATE, "--zeeman": LIST}),
     }
 
 
@@ -168,10 +173,11 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman"]
+              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman", "derive-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12}
+            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12,
+            "derive-zeeman": 4}
 DEFAULT_EXAMPLES = 20
 
 

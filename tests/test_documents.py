@@ -5,6 +5,7 @@ box. The compile tests skip cleanly where pdflatex is not installed."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import re
 import shutil
 import subprocess
@@ -192,8 +193,8 @@ def test_pdf_failure_exits_nonzero(tmp_path, capsys, monkeypatch):
 
 #: the user-parameter documents (derive cooperon-spin/zeeman --so --mag --zeeman): a 3x3 block with floating-point
 #: gaps, and the exceptional point so = (0, 0.35, 0.35), omega = 0.35 z (a defective double gap, no eigenvectors)
-PARAMETERS = {"generic": {"so": 1, "mag": "0.1", "zeeman": (1, 0, "0.5")},
-              "exceptional point": {"so": (0, "0.35", "0.35"), "zeeman": (0, 0, "0.35")}}
+PARAMETERS = {"generic": {"so": 1, "mag": 0.1, "zeeman": (1, 0, Decimal("0.5"))},
+              "exceptional point": {"so": (0, Decimal("0.35"), Decimal("0.35")), "zeeman": (0, 0, 0.35)}}
 
 
 @pytest.mark.parametrize("case", PARAMETERS)
@@ -211,3 +212,11 @@ def test_documents_for_user_parameters_are_clean_and_compile(case, tmp_path):
     if PDFLATEX:
         catalogue.write(d, tmp_path, formats=("latex",))
         assert not re.findall(r"Overfull \\hbox.*", _compile(tmp_path, "zeeman"))
+
+
+@pytest.mark.parametrize("value, error", [(Decimal("1E-999999999"), ValueError), ((1, Decimal("1E+500"), 1), ValueError),
+                                          ("1/3", TypeError), (True, TypeError), (float("nan"), ValueError)])
+def test_user_parameters_are_read_exactly_or_refused_before_the_work(value, error):
+    """Exact rationals (floats as the decimal they print as); exponents capped (10**999999999 would hang)."""
+    with pytest.raises(error, match=r"^so"):
+        catalogue.build("cooperon-spin", so=value)
