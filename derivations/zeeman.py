@@ -7,11 +7,10 @@ same steps run for the user's rates and Zeeman vector (exact rationals; closed f
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import sympy as sp
 
-from mesocorr.arguments import as_fraction
+from mesocorr.arguments import as_rational
 
 from mesocorr.derivations.core import Derivation, check_symbolic
 from mesocorr.diagrams.pair_kernel import spin_half_model, uniform_rung_coefficients
@@ -113,29 +112,17 @@ def build(so=None, mag=None, zeeman=None) -> Derivation:
     return d
 
 
-#: largest decimal exponent of a user parameter: exact rationals cost ~|exponent| digits (``1e-999999999`` would hang)
-MAX_EXPONENT = 400
-
-
-def _exact(name: str, value) -> sp.Rational:
-    """``value`` as an exact SymPy rational (the exact-input rule of :func:`mesocorr.arguments.as_fraction`)."""
-    if isinstance(value, Decimal) and value.is_finite() and value != 0 and abs(value.adjusted()) > MAX_EXPONENT:
-        raise ValueError(f"{name}: {value} is beyond 1e+-{MAX_EXPONENT} (exact rational input is capped)")
-    f = as_fraction(name, value)
-    return sp.Rational(f.numerator, f.denominator)
-
-
 def _rates(name: str, value):
     if value is None:
         return (0, 0, 0)
     if isinstance(value, tuple):
-        return tuple(_exact(f"{name}[{i}]", v) for i, v in enumerate(value))
-    return (_exact(name, value) / 3,) * 3
+        return tuple(as_rational(f"{name}[{i}]", v) for i, v in enumerate(value))
+    return (as_rational(name, value) / 3,) * 3
 
 
 def _vector(value):
     if value is None:
         return None
     if isinstance(value, tuple):
-        return tuple(_exact(f"zeeman[{i}]", v) for i, v in enumerate(value))
-    return (0, 0, _exact("zeeman", value))
+        return tuple(as_rational(f"zeeman[{i}]", v) for i, v in enumerate(value))
+    return (0, 0, as_rational("zeeman", value))
