@@ -6,14 +6,13 @@ same steps run for the user's rates and Zeeman vector (exact rationals; closed f
 
 from __future__ import annotations
 
-import re
-
 import sympy as sp
 
 from mesocorr.arguments import as_rational
 
 from mesocorr.derivations.core import Derivation, check_symbolic
 from mesocorr.diagrams.pair_kernel import spin_half_model, uniform_rung_coefficients
+from mesocorr.symbolic.channels import channel_label
 from mesocorr.symbolic.zeeman import singlet_zeeman_dephasing, zeeman_block
 
 TITLE = "Zeeman splitting in the Cooperon and the Diffuson: which channels it touches (Maekawa–Fukuyama)"
@@ -21,24 +20,9 @@ TITLE = "Zeeman splitting in the Cooperon and the Diffuson: which channels it to
 _MF = "Maekawa & Fukuyama, J. Phys. Soc. Jpn. 50, 2516 (1981)"
 _LSF = "Lee, Stone & Fukuyama, Phys. Rev. B 35, 1039 (1987), Sec. IV (Zeeman-split Diffusons)"
 
-#: engine channel names -> their symbols in the documents
-_MEMBER = {"singlet": "S", "triplet_x": "T_x", "triplet_y": "T_y", "triplet_z": "T_z"}
 _BASIS = r"$(S, T_x, T_y, T_z)$"
 #: significant digits of the floating-point gaps and weights shown for the user's parameters
 _DIGITS = 15
-
-
-def channel_tex(name: str) -> str:
-    r"""An engine channel name as LaTeX: ``singlet~triplet_z-`` -> ``(S,T_z)_-``, ``triplet_x`` -> ``T_x``.
-
-    >>> channel_tex("singlet~triplet_z-"), channel_tex("triplet_x~triplet_y~triplet_z[1]"), channel_tex("singlet")
-    ('(S,T_z)_{-}', '(T_x,T_y,T_z)_{1}', 'S')
-    """
-    m = re.fullmatch(r"(.*?)(?:\[(\d+)\]|([+-]))?", name)
-    members = [_MEMBER.get(x, r"\mathrm{" + x.replace("_", r"\_") + "}") for x in m.group(1).split("~")]
-    base = members[0] if len(members) == 1 else "(" + ",".join(members) + ")"
-    suffix = m.group(2) or m.group(3)
-    return base + (f"_{{{suffix}}}" if suffix else "")
 
 
 def _shown(expr):
@@ -56,15 +40,15 @@ def _spectrum_steps(d: Derivation, model, label: str) -> None:
             chans = model.spectrum(kind).channels
         except ValueError:      # an exceptional point: a defective block has no eigenbasis, only its gaps
             for blk in model.blocks(kind):
-                members = ", ".join(f"${_MEMBER.get(n, n)}$" for n in blk.names)
+                members = ", ".join(f"${channel_label(n)}$" for n in blk.names)
                 for gap, mult in sp.Matrix(blk.H).eigenvals().items():
                     note = (" (exceptional point: a defective double gap without eigenvectors; observables come "
                             "from the resolvent)") if mult > 1 and len(blk.names) > 1 else ""
                     d.equation(f"{kind.capitalize()} block {members}{note}:", rf"\Gamma^{K}", _shown(gap))
             continue
         for c in chans:
-            members = ", ".join(f"${_MEMBER.get(n, n)}$" for n in c.block)
-            sym = channel_tex(c.name)
+            members = ", ".join(f"${channel_label(n)}$" for n in c.block)
+            sym = channel_label(c.name)
             mixes = f" (mixes {members})" if len(c.block) > 1 else ""
             d.equation(f"{kind.capitalize()} channel ${sym}${mixes}:", rf"\Gamma^{K}_{{{sym}}}",
                        _shown(c.gap))
