@@ -12,7 +12,7 @@ from mesocorr.arguments import as_rational
 
 from mesocorr.derivations.core import Derivation, check_symbolic
 from mesocorr.diagrams.pair_kernel import spin_half_model, uniform_rung_coefficients
-from mesocorr.symbolic.channels import channel_label
+from mesocorr.symbolic.printing import channel_label
 from mesocorr.symbolic.zeeman import singlet_zeeman_dephasing, zeeman_block
 
 TITLE = "Zeeman splitting in the Cooperon and the Diffuson: which channels it touches (Maekawa–Fukuyama)"

@@ -90,6 +90,7 @@ from mesocorr.symbolic.internal_space import (
     spin_half,
     vec,
 )
+from mesocorr.symbolic.printing import channel_label, latex
 
 __all__ = ["KINDS", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
            "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "spin_half_symbolic",
@@ -365,6 +366,14 @@ class PairChannel:
     weight: sp.Expr
     block: tuple
 
+    def latex(self) -> str:
+        r"""``\Gamma_c = gap, w_c = weight`` typeset by :func:`mesocorr.latex` (channel label by ``channel_label``)."""
+        label = channel_label(self.name)
+        return rf"\Gamma_{{{label}}} = {latex(self.gap)},\quad w_{{{label}}} = {latex(self.weight)}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
+
 
 @dataclass(frozen=True)
 class PairSpectrum:
@@ -379,6 +388,14 @@ class PairSpectrum:
 
     def gaps(self) -> list:
         return [c.gap for c in self.channels]
+
+    def latex(self) -> str:
+        """The channels' gaps and weights, one line each (``aligned``)."""
+        rows = [c.latex().replace(" = ", " &= ", 1) for c in self.channels]
+        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
     def weights(self) -> list:
         return [c.weight for c in self.channels]

@@ -25,16 +25,15 @@ References
 from __future__ import annotations
 
 import numbers
-import re
 
 import sympy as sp
 
 from mesocorr.arguments import one_or_three, sympy_value
 from mesocorr.diagrams.pair_kernel import spin_half_model
 from mesocorr.symbolic.spin import diagonalise
-from mesocorr.symbolic.printing import latex
+from mesocorr.symbolic.printing import channel_label, latex
 
-__all__ = ["Channel", "channels", "channel_label", "rate_components", "KINDS"]
+__all__ = ["Channel", "channels", "rate_components", "KINDS"]
 
 KINDS = ("cooperon", "diffuson")
 
@@ -133,29 +132,6 @@ class Channel:
 
     def _repr_latex_(self) -> str:
         return f"${self.latex()}$"
-
-
-def channel_label(name: str) -> str:
-    r"""LaTeX label of a channel name: ``singlet`` -> ``S``, ``triplet_x`` -> ``T_x``; a mixed block joins its members
-    with :math:`\sim` and adds the branch (``singlet~triplet_z-`` -> ``S\sim T_z,-``, a Zeeman-mixed pair
-    :math:`\bar\Gamma \mp \sqrt{\cdot}`) or the eigenvalue number of a larger block (``...[1]`` -> ``...,1``).
-    Names of other internal spaces are set upright (``valley_x`` -> ``\mathrm{valley\_x}``).
-
-    >>> channel_label("singlet~triplet_z-"), channel_label("triplet_x~triplet_y~triplet_z[1]")
-    ('S\\sim T_z,-', 'T_x\\sim T_y\\sim T_z,1')
-    """
-    m = re.fullmatch(r"(.*?)(?:\[(\d+)\]|([+-]))?", name)
-    parts = []
-    for p in m.group(1).split("~"):
-        if p == "singlet":
-            parts.append("S")
-        elif re.fullmatch(r"triplet_[xyz]", p):
-            parts.append("T_" + p[-1])
-        else:
-            parts.append(r"\mathrm{" + p.replace("_", r"\_") + "}")
-    suffix = m.group(2) or m.group(3)
-    label = r"\sim ".join(parts)
-    return f"{label},{suffix}" if suffix else label
 
 
 def zeeman_components(value) -> tuple[sp.Expr, sp.Expr, sp.Expr]:

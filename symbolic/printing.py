@@ -56,7 +56,8 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 
-__all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_group", "tex_number", "use_in_sympy"]
+__all__ = ["MesocorrLatexPrinter", "latex", "latex_terms", "plain_text", "tex_group", "tex_number", "use_in_sympy",
+           "channel_label"]
 
 
 class MesocorrLatexPrinter(LatexPrinter):
@@ -488,3 +489,26 @@ def _math_text(s: str) -> str:
             i += 1
     text = re.sub(r" {2,}", " ", "".join(out))
     return re.sub(r" ([)\],.;:]|$)", r"\1", text)
+
+
+def channel_label(name: str) -> str:
+    r"""LaTeX label of a channel name: ``singlet`` -> ``S``, ``triplet_x`` -> ``T_x``; a mixed block joins its members
+    with :math:`\sim` and adds the branch (``singlet~triplet_z-`` -> ``S\sim T_z,-``, a Zeeman-mixed pair
+    :math:`\bar\Gamma \mp \sqrt{\cdot}`) or the eigenvalue number of a larger block (``...[1]`` -> ``...,1``).
+    Names of other internal spaces are set upright (``valley_x`` -> ``\mathrm{valley\_x}``).
+
+    >>> channel_label("singlet~triplet_z-"), channel_label("triplet_x~triplet_y~triplet_z[1]")
+    ('S\\sim T_z,-', 'T_x\\sim T_y\\sim T_z,1')
+    """
+    m = re.fullmatch(r"(.*?)(?:\[(\d+)\]|([+-]))?", name)
+    parts = []
+    for p in m.group(1).split("~"):
+        if p == "singlet":
+            parts.append("S")
+        elif re.fullmatch(r"triplet_[xyz]", p):
+            parts.append("T_" + p[-1])
+        else:
+            parts.append(r"\mathrm{" + p.replace("_", r"\_") + "}")
+    suffix = m.group(2) or m.group(3)
+    label = r"\sim ".join(parts)
+    return f"{label},{suffix}" if suffix else label

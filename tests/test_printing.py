@@ -204,3 +204,23 @@ def test_every_repr_latex_compiles(tmp_path):
     r = subprocess.run([shutil.which("pdflatex"), "-interaction=nonstopmode", "-halt-on-error", "r.tex"], cwd=tmp_path,
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stdout[-2000:]
+
+
+def test_engine_results_display_in_notebooks(tmp_path):
+    """Issue 13 item 5 for the issue-14 engine: a channel and a spectrum carry ``_repr_latex_`` (the printer's
+    typesetting, channel labels S, T_x, S~T_z,-) that compiles."""
+    from mesocorr.diagrams.pair_kernel import spin_half_model
+
+    a, w = sp.symbols("a omega", positive=True)
+    spec = spin_half_model((a, a, a), (0, 0, 0), zeeman=(0, 0, w)).spectrum("cooperon")
+    first = spec.channels[0]
+    assert first.name == "singlet~triplet_z-"
+    assert first._repr_latex_() == (rf"$\Gamma_{{S\sim T_z,-}} = {latex(first.gap)},\quad "
+                                    rf"w_{{S\sim T_z,-}} = {latex(first.weight)}$")
+    assert spec._repr_latex_().count(r" \\ ") == len(spec.channels) - 1 and r"\operatorname" not in spec.latex()
+    if shutil.which("pdflatex"):
+        (tmp_path / "s.tex").write_text("\\documentclass{article}\\usepackage{amsmath}\\begin{document}\n"
+                                        + spec._repr_latex_() + "\n\\end{document}\n")
+        r = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "s.tex"], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stdout[-2000:]
