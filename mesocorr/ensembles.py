@@ -276,6 +276,10 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
         Level of the variance interval (default 0.95).
     method : {"chi2", "bootstrap"}
         Exact Gaussian chi-square interval (default) or seeded percentile bootstrap.
+    seed : int, optional
+        Seed of the bootstrap resampling (``method="bootstrap"``).
+    n_boot : int
+        Bootstrap resamples (capped; checked before the work starts).
     prediction : float, optional
         Override the prediction (e.g. a value from another theory); then ``ucf_variance`` is not called.
 
@@ -289,6 +293,18 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     ----------
     P. A. Lee, A. D. Stone, H. Fukuyama, PRB 35, 1039 (1987): quasi-1D var g = 2/15 (spinless,
     orthogonal), 1/15 with broken time-reversal symmetry.
+
+    Examples
+    --------
+    A Gaussian ensemble with the right variance (a stand-in for simulated conductances):
+
+    >>> import numpy as np
+    >>> G = np.random.default_rng(5).normal(2.4, np.sqrt(2 / 15), 2000)
+    >>> r = validate_ucf(G, shape=(1,), spinless=True)
+    >>> round(r["prediction"], 10), r["consistent"]
+    (0.1333333333, True)
+    >>> validate_ucf(G, shape=(1,), spinless=True, broken_trs=True)["consistent"]   # 1/15: rejected
+    False
     """
     warnings: list[str] = []
     rtol = arguments.nonnegative("rtol", rtol)
@@ -358,31 +374,40 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     (the unitary ensemble has none): :math:`-1/3` for spinless electrons, :math:`-2/3` spin-degenerate,
     :math:`+1/3` (antilocalization) spin-degenerate with strong spin-orbit, as :math:`L_\phi\to\infty`.
 
-    Parameters as :func:`validate_ucf`; ``so``, ``mag`` in units of :math:`D/L^2`, ``L_phi`` in units of L
-    (``None``: no dephasing).
-
     Parameters
     ----------
     G_orthogonal, G_unitary : array_like
-        Conductances (:math:`e^2/h`) of the two ensembles, one per realisation (non-finite dropped).
-    shape : sequence of float
-        Only ``(1,)`` (quasi-1D wire) unless ``prediction`` is given.
+        Conductances (:math:`e^2/h`) of the ensemble with time reversal and of the one without (a field
+        strong enough to kill the Cooperon); non-finite values dropped.
+    shape : tuple of float
+        Sample shape in units of L; ``(1,)`` is a quasi-1D wire.
     spinless : bool
         One spin species.
     so, mag : float or three floats
         Spin rates in units of :math:`D/L^2`.
     L_phi : float, optional
-        Dephasing length in units of :math:`L`; ``None``: no dephasing.
-    rtol, confidence : float
-        As in :func:`validate_ucf`.
+        Dephasing length in units of L (``None``: no dephasing).
+    rtol : float
+        Relative systematic tolerance added on each side of the interval.
+    confidence : float
+        Level of the Student-t interval.
     prediction : float, optional
-        Override the predicted shift (:math:`e^2/h`).
+        Override the prediction (then :func:`mesocorr.wire_wl_conductance` is not called).
 
     Returns
     -------
     dict
-        ``shift, shift_sem, dof, ci, prediction, ratio, consistent`` plus ``n_orthogonal, n_unitary,
-        mean_orthogonal, mean_unitary, rtol, confidence, prediction_source, unit, warnings``.
+        ``n`` (both sizes), ``shift``, ``shift_sem``, ``ci``, ``prediction``, ``ratio``, ``consistent`` plus
+        ``rtol``, ``confidence``, ``prediction_source``, ``warnings``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(3)
+    >>> g_o, g_u = rng.normal(2.4 - 1 / 3, 0.36, 1500), rng.normal(2.4, 0.26, 1500)
+    >>> r = validate_wl(g_o, g_u, spinless=True)
+    >>> round(r["prediction"], 10), r["consistent"]
+    (-0.3333333333, True)
     """
     warnings: list[str] = []
     rtol = arguments.nonnegative("rtol", rtol)
@@ -424,19 +449,27 @@ def sweep(func: Callable, params: Iterable, executor=None, progress: bool = True
     Parameters
     ----------
     func : callable
-        Called as ``func(**p)`` for a dict ``p``, else ``func(p)``.
+        Function evaluated once per parameter set.
     params : iterable
-        Parameter points (consumed once, into a list).
+        Parameter sets: a dict is passed as keyword arguments, anything else as the one argument.
     executor : concurrent.futures.Executor, optional
+        Where to run; ``None`` = here, sequentially.
     progress : bool
-        Report progress on stderr (line-clean when stderr is not a terminal).
+        Report progress on stderr for long loops.
     label : str
-        Name shown in the progress lines.
+        Name shown in the progress line.
 
     Returns
     -------
     list
-        ``func``'s results in the order of ``params``.
+        ``func``'s results, in the order of ``params``.
+
+    Examples
+    --------
+    >>> from mesocorr import sweep, ucf_variance
+    >>> [round(v, 10) for v in sweep(ucf_variance, [dict(shape=(1,), spinless=True),
+    ...                                             dict(shape=(1,), spinless=True, broken_trs=True)])]
+    [0.1333333333, 0.0666666667]
     """
     items = list(params)
 

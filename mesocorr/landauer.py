@@ -219,21 +219,28 @@ def transmission_eigenvalues(S, channels: Sequence[int], *, from_lead: int = 1, 
 
     Parameters
     ----------
-    S : (n, n) array_like
-        Unitary scattering matrix (leads stacked in the order of ``channels``).
+    S : array_like
+        Scattering matrix (square, complex), unitary within ``atol``.
     channels : sequence of int
-        Channels per lead (sum ``n``), as in :func:`check_s_matrix`.
+        Channels per lead (partition of ``S``; see :func:`check_s_matrix`).
     from_lead, to_lead : int
-        1-based leads: :math:`t = S_{\text{to},\text{from}}` (default 1 → 2).
+        Leads, numbered from 1 (Kwant numbers from 0); :math:`t = S_{\text{to},\text{from}}`.
     kramers : bool
-        Return each Kramers pair once (self-dual S).
+        Return each Kramers pair once (``S`` self-dual, spin included).
     atol : float
-        Unitarity tolerance.
+        Tolerance of the unitarity (and Kramers) checks.
 
     Returns
     -------
     numpy.ndarray
-        :math:`T_n \in [0, 1]`, descending (float64).
+        The :math:`T_n \in [0, 1]`, descending.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> S = np.array([[0.6, 0.8j], [0.8j, 0.6]])       # one channel per lead, T = 0.64
+    >>> transmission_eigenvalues(S, (1, 1)).round(12)
+    array([0.64])
     """
     kramers = boolean("kramers", kramers)
     t = _checked_block(S, channels, to_lead, from_lead, atol)
@@ -262,11 +269,20 @@ def landauer_conductance(S, channels: Sequence[int], *, from_lead: int = 1, to_l
     spin_degeneracy : {1, 2}
         Degeneracy not resolved in ``S``: 2 for an orbital S-matrix of spin-1/2 electrons,
         1 when ``S`` includes spin.
+    atol : float
+        Tolerance of the unitarity check.
 
     Returns
     -------
     float
         Conductance in units of :math:`e^2/h` (multiply by :data:`mesocorr.units.G0` for siemens).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> S = np.array([[0.6, 0.8j], [0.8j, 0.6]])       # T = 0.64, spin-degenerate
+    >>> round(landauer_conductance(S, (1, 1)), 12)
+    1.28
 
     References
     ----------
@@ -283,21 +299,26 @@ def sharvin_resistance(N: int, *, spin_degeneracy: int = 2, unit: str = "ohm") -
 
     ``unit="ohm"`` (exact constants, float64) or ``"h/e2"`` (returns :math:`1/(sN)`).
 
-    >>> sharvin_resistance(1, unit="h/e2")
-    0.5
-
     Parameters
     ----------
     N : int
-        Number of channels per spin (>= 1).
+        Number of transverse channels (positive).
     spin_degeneracy : {1, 2}
         :math:`s`.
     unit : {"ohm", "h/e2"}
+        Unit of the result.
 
     Returns
     -------
     float
-        :math:`h/(s e^2 N)` in ohm, or :math:`1/(sN)` in units of :math:`h/e^2`.
+        :math:`h/(se^2N)` in ohm, or :math:`1/(sN)` in units of :math:`h/e^2`.
+
+    Examples
+    --------
+    >>> sharvin_resistance(1, unit="h/e2")
+    0.5
+    >>> round(sharvin_resistance(1), 6)          # h/(2e^2) in ohm
+    12906.40373
     """
     N = integer("N", N, minimum=1)
     s = choice("spin_degeneracy", spin_degeneracy, (1, 2))
@@ -321,7 +342,12 @@ def fano_factor(transmissions) -> float:
     Returns
     -------
     float
-        :math:`F \in [0, 1]`.
+        :math:`F \in [0, 1]` (0: all channels open or closed; 1: Poissonian, all :math:`T_n \ll 1`).
+
+    Examples
+    --------
+    >>> round(fano_factor([1.0, 0.5]), 12)        # 0.25 / 1.5
+    0.166666666667
 
     References
     ----------

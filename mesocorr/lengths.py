@@ -41,24 +41,41 @@ class Scales:
     Attributes that the input does not determine are ``None``. ``verdict`` maps each aspect
     (``transport``, ``coherence``, ``disorder``, ``continuum``) to a label; ``reasons`` holds one
     sentence per aspect, and ``inconsistencies`` lists physically inconsistent inputs (for
-    instance :math:`\\tau_\\phi > \\tau_E`).
+    instance :math:`\\tau_\\phi > \\tau_E`). The fields (constructor parameters) are:
 
     Parameters
     ----------
-    dim : {1, 2, 3}
-    fermi_wavevector, fermi_wavelength, fermi_velocity : float or None
-        :math:`k_F` (1/m), :math:`\\lambda_F` (m), :math:`v_F` (m/s).
-    elastic_time, mean_free_path, diffusion_constant : float or None
-        :math:`\\tau` (s), :math:`l` (m), :math:`D` (m²/s).
-    dephasing_time, energy_relaxation_time, temperature : float or None
-        :math:`\\tau_\\phi`, :math:`\\tau_E` (s), :math:`T` (K).
-    length, L_phi, L_T : float or None
-        :math:`L`, :math:`L_\\phi = \\sqrt{D\\tau_\\phi}`, :math:`L_T = \\sqrt{\\hbar D/k_BT}` (m).
+    dim : int
+        Dimension of the diffusive motion (1, 2, 3).
+    fermi_wavevector, fermi_wavelength : float or None
+        :math:`k_F` (1/m) and :math:`\\lambda_F = 2\\pi/k_F` (m).
+    fermi_velocity : float or None
+        :math:`v_F` (m/s).
+    elastic_time, dephasing_time, energy_relaxation_time : float or None
+        :math:`\\tau`, :math:`\\tau_\\phi`, :math:`\\tau_E` (s).
+    mean_free_path : float or None
+        :math:`l = v_F\\tau` (m).
+    diffusion_constant : float or None
+        :math:`D = v_F^2\\tau/d` (m²/s).
+    temperature : float or None
+        T (K).
+    length : float or None
+        Sample length L (m).
+    L_phi, L_T : float or None
+        :math:`L_\\phi = \\sqrt{D\\tau_\\phi}` and :math:`L_T = \\sqrt{\\hbar D/k_BT}` (m).
     kF_l : float or None
-        :math:`k_F l`.
+        Ioffe-Regel parameter :math:`k_F l`.
     verdict, reasons : dict
-        Aspect -> label, aspect -> one sentence.
+        Aspect (``transport``, ``coherence``, ``disorder``, ``continuum``) -> label / one sentence.
     inconsistencies : list of str
+        Physically inconsistent inputs, each naming its arguments.
+
+    Examples
+    --------
+    >>> from mesocorr import scales
+    >>> s = scales(2, fermi_velocity=2e5, mean_free_path=1e-7, dephasing_time=1e-10)
+    >>> s.diffusion_constant, s.L_phi, s.L_T
+    (0.01, 1e-06, None)
     """
 
     dim: int
@@ -161,7 +178,7 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
     length : float, optional
         Sample length :math:`L` (m).
     require : iterable of str
-        Names from :data:`OUTPUTS` that must be determined; a missing input raises ``ValueError``.
+        Names from :data:`~mesocorr.lengths.OUTPUTS` that must be determined; a missing input raises ``ValueError``.
 
     Returns
     -------
@@ -177,7 +194,7 @@ def scales(dim: int, *, fermi_wavevector=None, fermi_wavelength=None, fermi_velo
 
     Notes
     -----
-    Thresholds: "a ≪ b" means :math:`a/b \\le 0.1` (:data:`MUCH_LESS`); "a ≲ b" means
+    Thresholds: "a ≪ b" means :math:`a/b \\le 0.1` (:data:`~mesocorr.lengths.MUCH_LESS`); "a ≲ b" means
     :math:`a \\le b`. Ballistic: :math:`L \\le 0.1\\,l`; diffusive: :math:`L \\ge 10\\,l`;
     quasi-ballistic in between. Phase-coherent: :math:`L \\le L_\\phi` and :math:`L \\le L_T`.
     Metallic: :math:`k_F l \\ge 10`; near strong localization (Ioffe-Regel): :math:`k_F l \\le 1`.

@@ -91,19 +91,27 @@ def transmission_matrix(S, channels: Sequence[int]) -> np.ndarray:
     r""":math:`T_{\alpha\beta} = \mathrm{Tr}\,S_{\alpha\beta}^\dagger S_{\alpha\beta}` (from β into α) of an S-matrix.
 
     Diagonal entries are the reflections :math:`R_{\alpha\alpha}`. ``channels`` as in
-    :func:`mesocorr.landauer.check_s_matrix`.
+    :func:`mesocorr.check_s_matrix`.
 
     Parameters
     ----------
-    S : (n, n) array_like
-        Unitary scattering matrix, leads stacked in the order of ``channels``.
+    S : array_like
+        Unitary scattering matrix.
     channels : sequence of int
-        Channels per lead (sum ``n``).
+        Channels per lead (leads numbered from 1 in the result: ``T[a-1][b-1]``).
 
     Returns
     -------
     numpy.ndarray
-        :math:`(M, M)` transmissions :math:`T_{\alpha\beta}` (from β into α), reflections on the diagonal.
+        ``(M, M)`` real matrix, ``T[a-1][b-1]`` = transmission from lead b into lead a (Büttiker).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> S = np.array([[0.6, 0.8j], [0.8j, 0.6]])
+    >>> transmission_matrix(S, (1, 1)).round(12)
+    array([[0.36, 0.64],
+           [0.64, 0.36]])
     """
     a = as_s_matrix(S)
     sl = lead_slices(lead_channels(channels, a.shape[0]))
@@ -137,18 +145,17 @@ def conductance_matrix(T, N, *, rtol: float = DEFAULT_RTOL) -> np.ndarray:
 
     Parameters
     ----------
-    T : (M, M) array_like
-        Transmissions :math:`T_{\alpha\beta}` from lead β into lead α (Büttiker's order); the diagonal holds
-        the reflections :math:`R_{\alpha\alpha}`.
-    N : sequence of M ints
-        Channel numbers :math:`N_\alpha` of the leads (per spin).
+    T : array_like
+        ``(M, M)`` transmissions, ``T[a-1][b-1]`` from lead b into lead a.
+    N : sequence of int
+        Channels per lead.
     rtol : float
-        Relative tolerance of the sum rules (scaled by ``max(1, max N)``).
+        Tolerance of the sum rules, relative to ``max(1, max N)``.
 
     Returns
     -------
     numpy.ndarray
-        :math:`(M, M)` matrix :math:`G_{\alpha\beta}` in :math:`e^2/h` per spin channel.
+        ``(M, M)`` matrix :math:`G_{\alpha\beta}` in :math:`e^2/h` per spin channel.
 
     References
     ----------
@@ -228,12 +235,21 @@ def terminal_voltages(T, N, currents, *, reference: int | None = None, rtol: flo
         current (ideal voltage probes). Must sum to zero.
     reference : int, optional
         Lead held at V = 0 (default: the last lead with the most negative current).
+    rtol : float
+        Tolerance of the sum rules (see :func:`conductance_matrix`).
 
     Returns
     -------
     numpy.ndarray
         :math:`V_\alpha` in units of :math:`I\,h/e^2` per spin channel (i.e. currents in units of
         :math:`(e^2/h)\times` volt).
+
+    Examples
+    --------
+    Two ballistic single-channel leads, unit current from lead 1 to lead 2:
+
+    >>> terminal_voltages([[0, 1], [1, 0]], [1, 1], {1: 1.0, 2: -1.0}).tolist()
+    [1.0, 0.0]
     """
     return _voltages(conductance_matrix(T, N, rtol=rtol), currents, reference)
 
@@ -281,27 +297,27 @@ def four_terminal_resistance(T, N, current: Sequence[int], voltage: Sequence[int
                              rtol: float = DEFAULT_RTOL) -> float:
     r""":math:`R_{kl,ij} = (V_k - V_l)/I` in units of :math:`h/e^2` per spin channel.
 
-    See :func:`solve_multiterminal`. Closed form for four leads:
-    :func:`mesocorr.symbolic.landauer.four_terminal_resistance_symbolic`.
+    Current from lead ``i`` to lead ``j``, voltage measured between ``k`` and ``l``; the other leads are
+    ideal voltage probes (:func:`terminal_voltages`). Closed form for four leads:
+    :func:`mesocorr.four_terminal_resistance_symbolic`.
 
     Parameters
     ----------
-    T : (M, M) array_like
-        Transmissions :math:`T_{\alpha\beta}` from lead β into lead α (Büttiker's order); the diagonal holds
-        the reflections :math:`R_{\alpha\alpha}`.
-    N : sequence of M ints
-        Channel numbers :math:`N_\alpha` of the leads (per spin).
-    current : (i, j)
-        1-based leads: the current enters at ``i`` and leaves at ``j``.
-    voltage : (k, l)
-        1-based leads: :math:`V_k - V_l` is measured; all leads but ``i, j`` are ideal voltage probes.
+    T : array_like
+        ``(M, M)`` transmissions, ``T[a-1][b-1]`` from lead b into lead a.
+    N : sequence of int
+        Channels per lead.
+    current : (int, int)
+        Leads ``(i, j)`` (numbered from 1): the current enters at ``i`` and leaves at ``j``.
+    voltage : (int, int)
+        Leads ``(k, l)`` whose voltage difference :math:`V_k - V_l` is measured.
     rtol : float
-        Relative tolerance of the sum rules, as in :func:`conductance_matrix`.
+        Tolerance of the sum rules (see :func:`conductance_matrix`).
 
     Returns
     -------
     float
-        :math:`R_{kl,ij}` in :math:`h/e^2` per spin channel (divide by 2 for spin-degenerate electrons).
+        :math:`R_{kl,ij}` in :math:`h/e^2` per spin channel (halve it for spin-degenerate leads).
 
     Examples
     --------
@@ -366,13 +382,23 @@ def onsager_check(T_plus, T_minus, N, *, atol: float | None = None, rtol: float 
         Channel numbers.
     atol : float, optional
         Tolerance on the worst deviation in :math:`h/e^2`; default ``1e-9 * max(1, max |R|)``.
+    rtol : float
+        Tolerance of the sum rules (see :func:`conductance_matrix`).
 
     Returns
     -------
     OnsagerCheck
-        ``worst_deviation`` (:math:`h/e^2`) and ``worst_configuration`` ``((k, l), (i, j))``, ``scale``
-        (max :math:`|R|`), ``microscopic_deviation`` (max :math:`|T_{\alpha\beta}(B) - T_{\beta\alpha}(-B)|`),
-        ``atol``; ``reciprocal`` is True when the worst deviation is within ``atol``.
+        ``reciprocal`` (bool), the worst deviations of the resistances and of the transmissions, the
+        tolerance used and a one-line ``verdict``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> T = np.array([[0.0, 0.7, 0.3], [0.3, 0.0, 0.7], [0.7, 0.3, 0.0]])   # 3 leads, chiral (finite B)
+    >>> onsager_check(T, T.T, [1, 1, 1]).reciprocal
+    True
+    >>> onsager_check(T, T, [1, 1, 1]).reciprocal           # T(-B) = T(B) is not reciprocal here
+    False
 
     Notes
     -----

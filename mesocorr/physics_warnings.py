@@ -18,7 +18,24 @@ __all__ = ["PhysicsWarning", "warn_inconsistent"]
 
 
 class PhysicsWarning(UserWarning):
-    """Input outside the regime of validity of the formula used (the result is still computed)."""
+    """Input outside the regime of validity of the formula used (the result is still computed).
+
+    Its message says what is inconsistent and starts with the name(s) of the argument(s) concerned, e.g.
+    ``"phi, elastic_time: ..."``.
+
+    Examples
+    --------
+    A dephasing time shorter than the elastic time is reported, not refused:
+
+    >>> import warnings, mesocorr
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     _ = mesocorr.wl_correction(dim=2, D=0.01, phi=1e14, elastic_time=1e-13)
+    >>> w[0].category.__name__, str(w[0].message).split(":")[0]
+    ('PhysicsWarning', 'phi, elastic_time')
+
+    ``warnings.simplefilter("error", mesocorr.PhysicsWarning)`` turns such input into an exception.
+    """
 
 
 def warn_inconsistent(message: str, stacklevel: int = 3) -> None:

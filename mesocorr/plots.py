@@ -135,6 +135,17 @@ def plot_magnetoconductance(B=None, delta_sigma=None, *, fit=None, sigma=None, a
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    A fit with its residual panel, saved as vector PDF (matplotlib required, hence skipped as a doctest):
+
+    >>> import numpy as np, mesocorr
+    >>> B = np.linspace(-0.05, 0.05, 41)
+    >>> dsigma = mesocorr.magnetoconductance(B, D=0.01, phi=4e10, so=6e11)
+    >>> r = mesocorr.fit_magnetoconductance(B, dsigma, model="hln", D=0.01)      # doctest: +SKIP
+    >>> fig = mesocorr.plot_magnetoconductance(fit=r, sigma=0.002)                 # doctest: +SKIP
+    >>> mesocorr.plots.save_reproducibly(fig, "mc-fit.pdf")                        # doctest: +SKIP
     """
     arguments.choice("field_unit", field_unit, ("mT", "T"))
     if fit is not None and B is None:
@@ -216,6 +227,13 @@ def plot_beta(path: str | None = None, *, ax=None, dims=(1, 2, 3), classes=CLASS
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import mesocorr
+    >>> fig = mesocorr.plot_beta(dims=(2, 3), classes=("orthogonal", "symplectic"))   # doctest: +SKIP
+    >>> fig.axes[0].get_xscale()                                                        # doctest: +SKIP
+    'log'
     """
     _flag("mark_unreliable", mark_unreliable)
     g_lo = arguments.positive("g_range[0]", g_range[0])
@@ -299,6 +317,11 @@ def plot_flow(path: str | None = None, g0_values=(1.0, 2.0, 5.0, 10.0, 20.0), *,
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import mesocorr
+    >>> fig = mesocorr.plot_flow(g0_values=(2.0, 10.0), symmetry_class="unitary", dim=2)   # doctest: +SKIP
     """
     _flag("mark_unreliable", mark_unreliable)
     rmax = arguments.positive("L_over_L0_max", L_over_L0_max)
@@ -356,6 +379,11 @@ def plot_ucf_channels(channels=None, *, ax=None, **ucf_kwargs):
     Returns
     -------
     matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import mesocorr
+    >>> fig = mesocorr.plot_ucf_channels(shape=(1,), so=2.0)      # doctest: +SKIP
     """
     if channels is None:
         from mesocorr.ucf import ucf_channels

@@ -165,25 +165,36 @@ def circular_ensemble(beta: int, N: int, size: int | None = None, *, seed=None, 
     * :math:`\beta = 2` (CUE): :math:`S = U`, Haar unitary, dimension ``N``.
     * :math:`\beta = 1` (COE): :math:`S = U^T U`, symmetric unitary, dimension ``N``.
     * :math:`\beta = 4` (CSE): :math:`S = U^R U` with :math:`U` Haar of dimension ``2N`` and
-      :math:`U^R` its quaternion dual (:func:`quaternion_dual`): self-dual unitary of dimension
+      :math:`U^R` its quaternion dual (:func:`~mesocorr.rmt.quaternion_dual`): self-dual unitary of dimension
       ``2N``; ``N`` counts Kramers pairs.
 
     Parameters
     ----------
     beta : {1, 2, 4}
-        Dyson index.
+        Dyson index: orthogonal (time reversal, no spin-orbit), unitary (broken time reversal),
+        symplectic (time reversal with spin-orbit).
     N : int
-        Dimension (number of Kramers pairs for :math:`\beta = 4`), >= 1.
+        Matrix dimension (β = 1, 2) or number of Kramers pairs (β = 4).
     size : int, optional
         Number of matrices; ``None`` returns one matrix.
     seed : int, optional
-        Seed of a new :func:`numpy.random.default_rng` (ignored when ``rng`` is given).
+        Seed of a new ``numpy.random.default_rng`` (reproducible samples).
     rng : numpy.random.Generator, optional
+        Generator to draw from (instead of ``seed``).
 
     Returns
     -------
     numpy.ndarray
-        ``(N, N)`` (``(2N, 2N)`` for :math:`\beta = 4`), with a leading axis ``size`` when given; complex.
+        Complex ``(N, N)`` (``(2N, 2N)`` for β = 4), or ``(size, ...)`` with ``size``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> S = circular_ensemble(1, 3, seed=1)
+    >>> S.shape, bool(np.allclose(S, S.T)), bool(np.allclose(S.conj().T @ S, np.eye(3)))
+    ((3, 3), True, True)
+    >>> circular_ensemble(4, 2, size=5, seed=1).shape
+    (5, 4, 4)
 
     References
     ----------
@@ -214,22 +225,35 @@ def sample_cavity_transmission(beta: int, N1: int, N2: int, samples: int, *, see
     Parameters
     ----------
     beta : {1, 2, 4}
-        Dyson index of the circular ensemble.
+        Dyson index (see :func:`circular_ensemble`).
     N1, N2 : int
-        Channels of lead 1 and lead 2 (Kramers pairs for :math:`\beta = 4`), >= 1.
+        Channels of lead 1 and lead 2 (Kramers pairs for β = 4).
     samples : int
-        Number of cavities (capped, checked before the work starts).
+        Number of cavities (capped; the cap is checked before any work).
     seed : int, optional
-        Seed of a new :func:`numpy.random.default_rng` (ignored when ``rng`` is given).
+        Seed of a new ``numpy.random.default_rng``.
     rng : numpy.random.Generator, optional
+        Generator to draw from (instead of ``seed``).
     batch : int
-        Matrices drawn per batch (memory).
+        Matrices drawn per batch (memory vs overhead).
     show_progress : bool
+        Report progress on stderr.
 
     Returns
     -------
     numpy.ndarray
-        ``(samples,)`` transmissions :math:`T` (float64).
+        ``(samples,)`` transmissions :math:`T` (per spin direction; :math:`G = 2(e^2/h)T` for β = 1, 2 with spin
+        degeneracy).
+
+    Examples
+    --------
+    The sample mean against the exact COE average 4/5 (N1 = N2 = 2), within its standard error:
+
+    >>> import numpy as np
+    >>> T = sample_cavity_transmission(1, 2, 2, 20000, seed=7)
+    >>> mean, sem = T.mean(), T.std(ddof=1) / np.sqrt(T.size)
+    >>> bool(abs(mean - 0.8) < 3 * sem)
+    True
     """
     beta = _beta(beta)
     N1 = integer("N1", N1, minimum=1)
@@ -452,12 +476,21 @@ def cavity_large_N_limits(beta=None):
     Parameters
     ----------
     beta : {1, 2, 4}, optional
-        Dyson index; ``None`` keeps the symbol ``beta``.
+        Dyson index; ``None`` keeps :math:`\beta` as a symbol.
 
     Returns
     -------
-    dict
-        ``classical``, ``wl_correction``, ``var_T``: SymPy expressions (leading order of each).
+    dict of sympy.Expr
+        ``classical``, ``wl_correction`` and ``var_T`` of the dimensionless transmission
+        :math:`T = \sum_n T_n` (as in :func:`cavity_transmission_moments`).
+
+    Examples
+    --------
+    >>> lim = cavity_large_N_limits(1)
+    >>> lim["wl_correction"]
+    -N1*N2/(N1 + N2)**2
+    >>> lim["var_T"]                                  # 1/8 for N1 = N2
+    2*N1**2*N2**2/(N1 + N2)**4
     """
     import sympy as sp
 

@@ -61,16 +61,26 @@ MAX_FLOW_POINTS = 1000
 
 
 def nu_epsilon_expansion(symmetry_class: str = "orthogonal"):
-    """:func:`mesocorr.symbolic.beta.nu_epsilon_expansion` (SymPy, imported on use).
+    """The ε-expansion of the localization-length exponent :math:`\\nu` (SymPy, imported on use).
+
+    Computed by :func:`mesocorr.symbolic.beta.nu_epsilon_expansion` from the four-loop β function of the
+    class (Wegner 1989; Hikami 1992; via Evers & Mirlin, RMP 80, 1355 (2008)).
 
     Parameters
     ----------
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
 
     Returns
     -------
-    sympy.Expr
-        :math:`\\nu` as a series in :math:`\\epsilon = d - 2` (exact coefficients).
+    sympy.Expr or None
+        :math:`\\nu(\\epsilon)`, :math:`d = 2 + \\epsilon`, or ``None`` where the class has no fixed point
+        in the series.
+
+    Examples
+    --------
+    >>> nu_epsilon_expansion("orthogonal")
+    -9*epsilon**2*zeta(3)/4 + 1/epsilon
     """
     from mesocorr.symbolic import beta as sb
 
@@ -159,16 +169,23 @@ def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = N
     Parameters
     ----------
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class (β = 1, 2, 4).
     dim : 1, or a real number >= 2
-        1 = quasi-1D wire; :math:`d \\ge 2` = :math:`2+\\epsilon` series (``dim`` read exactly).
+        1 = quasi-1D wire (leading DMPK form), :math:`d \\ge 2` = the :math:`2 + \\epsilon` series.
     loops : int, optional
-        Truncation order; ``None`` = highest known (as in :func:`beta_function`).
+        Truncation order; ``None`` = highest known (4 for d >= 2, 1 for the wire).
 
     Returns
     -------
     sympy.Expr
-        :math:`\\beta(g) = c_0 + \\sum_n c_n g^{-n}` with exact coefficients, in the symbol
-        ``mesocorr.symbolic.beta.g``.
+        :math:`\\beta(g)` with :math:`g = G/(e^2/h)` counting both spins (exact: :math:`\\pi`, :math:`\\zeta(3)`).
+
+    Examples
+    --------
+    >>> beta_series("orthogonal", 2)
+    -2/(pi*g) - 12*zeta(3)/(pi**4*g**4)
+    >>> beta_series("unitary", 3, loops=2)
+    1 - 2/(pi**2*g**2)
     """
     from mesocorr.symbolic import beta as sb
 
@@ -198,7 +215,7 @@ def beta_function(g, symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     loops : int, optional
         Truncation order; ``None`` = highest known.
     dps : int, optional
-        If given, evaluate with mpmath at this many digits (1 to :data:`MAX_DPS`) and return an ``mpf``
+        If given, evaluate with mpmath at this many digits (1 to :data:`~mesocorr.scaling.MAX_DPS`) and return an ``mpf``
         (nested lists of ``mpf`` for array ``g``); ``g`` is read exactly (floats as the decimal they print as).
 
     Returns
@@ -326,7 +343,7 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     ----------
     g0 : float or array_like
         :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins. Arrays (with ``L_over_L0``) broadcast;
-        at most :data:`MAX_FLOW_POINTS` points per call; then ``full_output`` must be False.
+        at most :data:`~mesocorr.scaling.MAX_FLOW_POINTS` points per call; then ``full_output`` must be False.
     L_over_L0 : float or array_like
         :math:`L/L_0 > 0` (values < 1 flow backwards).
     symmetry_class, dim, loops
@@ -336,13 +353,13 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     rtol : float
         Relative tolerance of the integration (>= 1e-13).
     full_output : bool
-        Return a :class:`FlowResult` instead of the float ``g``.
+        Return a :class:`~mesocorr.scaling.FlowResult` instead of the float ``g``.
 
     Returns
     -------
     float, numpy.ndarray or FlowResult
         :math:`g(L)` (the broadcast shape of ``g0`` and ``L_over_L0``), or with ``full_output`` a
-        :class:`FlowResult` (``g``, ``error_estimate``, the sampled path, ``g_at_L_phi``).
+        ``FlowResult`` with ``g``, ``error_estimate`` and the sampled path.
 
     Examples
     --------
@@ -442,19 +459,25 @@ def leading_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     Parameters
     ----------
     g0 : float
-        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins (one point; arrays: :func:`flow`).
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins.
     L_over_L0 : float
-        :math:`L/L_0 > 0` (values < 1 flow backwards).
+        :math:`L/L_0 > 0`.
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
     dim : 1, or a real number >= 2
-        As in :func:`beta_function` (1 = quasi-1D wire).
+        As in :func:`beta_function`.
     L_phi_over_L0 : float, optional
-        :math:`L_\phi/L_0 > 0`: Ohmic continuation beyond :math:`L_\phi`, as in :func:`flow`.
+        Stop the quantum flow at :math:`L_\phi` (Ohmic beyond).
 
     Returns
     -------
     float
-        :math:`g(L)`, :math:`G/(e^2/h)` with both spins.
+        :math:`g(L)`.
+
+    Examples
+    --------
+    >>> round(leading_flow(5.0, 1e3, "unitary"), 10)     # sqrt(25 - (4/pi^2) ln 1000)
+    4.7117292192
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -492,19 +515,27 @@ def one_loop_flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, *,
     Parameters
     ----------
     g0 : float
-        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins (one point; arrays: :func:`flow`).
+        :math:`g(L_0) > 0`, :math:`G/(e^2/h)` with both spins.
     L_over_L0 : float
-        :math:`L/L_0 > 0` (values < 1 flow backwards).
+        :math:`L/L_0 > 0`.
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
     dim : 1, or a real number >= 2
-        As in :func:`beta_function` (1 = quasi-1D wire).
+        As in :func:`beta_function`.
     L_phi_over_L0 : float, optional
-        :math:`L_\phi/L_0 > 0`: Ohmic continuation beyond :math:`L_\phi`, as in :func:`flow`.
+        Stop the quantum flow at :math:`L_\phi` (Ohmic beyond), as in :func:`flow`.
 
     Returns
     -------
     float
-        :math:`g(L)`, :math:`G/(e^2/h)` with both spins.
+        :math:`g(L)`. ``ValueError`` if the flow reaches :math:`g = 0`.
+
+    Examples
+    --------
+    >>> round(one_loop_flow(20.0, 100.0), 10)            # 20 - (2/pi) ln 100
+    17.0682576045
+    >>> round(one_loop_flow(20.0, 100.0, "symplectic"), 10)
+    21.4658711978
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -536,19 +567,31 @@ def localization_length(g0, symmetry_class: str = "orthogonal", dim=2, *, mean_f
     Parameters
     ----------
     g0 : float
-        :math:`g(l) > 0`, :math:`G/(e^2/h)` with both spins, at :math:`L = l` (not used for ``dim=1``).
+        :math:`g(l) > 0`, :math:`G/(e^2/h)` with both spins (unused for ``dim=1``).
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class.
     dim : 1, or a real number >= 2
-        1 = quasi-1D wire (DMPK), else the :math:`2+\epsilon` flow.
+        As in :func:`beta_function`.
     mean_free_path : float
-        :math:`l > 0`, the unit of the result (default 1).
+        :math:`l`, the unit of the result (default 1).
     channels : int, optional
-        :math:`N \ge 1`, required for ``dim=1`` (Kramers pairs for the symplectic class).
+        :math:`N`, required for ``dim=1``.
 
     Returns
     -------
     float
         :math:`\xi` in the units of ``mean_free_path``.
+
+    Examples
+    --------
+    >>> round(localization_length(8.0, "orthogonal", dim=2), 4)      # exp(4 pi)
+    286751.3131
+    >>> localization_length(1.0, "orthogonal", dim=1, channels=10)   # (N + 1) l
+    11.0
+
+    References
+    ----------
+    .. [Bee97] C. W. J. Beenakker, Rev. Mod. Phys. 69, 731 (1997), Sec. IV.
     """
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
@@ -616,16 +659,27 @@ def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None 
     Parameters
     ----------
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
-    dim : real number > 2
-        :math:`d = 2 + \epsilon`.
+        Wigner-Dyson class.
+    dim : float
+        :math:`d > 2`.
     loops : int, optional
         Truncation order of the series; ``None`` = highest known.
 
     Returns
     -------
     CriticalPoint
-        ``g_c`` (:math:`G/(e^2/h)`, both spins), ``nu`` from the root, ``nu_series`` (SymPy, in
-        :math:`\epsilon`) and ``nu_series_value`` at :math:`\epsilon = d - 2`, and a ``note``.
+        ``g_c``, ``nu``, ``nu_series`` (SymPy, in :math:`\epsilon`, or ``None``), ``nu_series_value`` and a
+        ``note``.
+
+    Examples
+    --------
+    >>> cp = critical_point("orthogonal", dim=3, loops=1)
+    >>> round(cp.g_c, 10), round(cp.nu, 10)                 # 2/pi, 1
+    (0.6366197724, 1.0)
+
+    References
+    ----------
+    .. [SO14] K. Slevin, T. Ohtsuki, New J. Phys. 16, 015012 (2014) (3D orthogonal :math:`\nu = 1.571(4)`).
     """
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     if not (d > 2):

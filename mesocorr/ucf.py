@@ -271,7 +271,7 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
     ----------
     shape : sequence of 1-3 positive floats
         (L, W, H); current along L. One length = quasi-1D wire, two = film, three = box. Aspect ratios
-        within :math:`[10^{-6}, 10^{6}]` (:data:`MAX_ASPECT`).
+        within :math:`[10^{-6}, 10^{6}]` (:data:`~mesocorr.ucf.MAX_ASPECT`).
     so, mag : float, numpy array, or three floats
         Spin-orbit / magnetic scattering rates in units of :math:`D/L^2` (isotropic total or x, y, z). A
         numpy array is an array of isotropic totals (broadcast), never x, y, z.
@@ -281,9 +281,9 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
         Spinless electrons (one channel per kind) instead of spin 1/2 (four channels per kind).
     L_phi, L_T : float or array_like, optional
         Dephasing and thermal lengths in the unit of ``shape``; ``None`` = infinite. Arrays broadcast.
-        ``L_T`` down to :math:`10^{-4}L` (:data:`MAX_TEMPERATURE`); channel gaps up to :data:`MAX_GAP`.
+        ``L_T`` down to :math:`10^{-4}L` (:data:`~mesocorr.ucf.MAX_TEMPERATURE`); channel gaps up to :data:`~mesocorr.ucf.MAX_GAP`.
     dps : int, optional
-        Significant digits (1 to :data:`MAX_DPS`): returns an ``mpmath.mpf`` correct to ``dps`` digits
+        Significant digits (1 to :data:`~mesocorr.ucf.MAX_DPS`): returns an ``mpmath.mpf`` correct to ``dps`` digits
         (raises ``ArithmeticError`` if the accuracy check fails). ``None``: float64 (~1e-13 relative).
         Inputs are read exactly (floats as the decimal they print as).
     mean_free_path : float, optional
@@ -350,21 +350,29 @@ def ucf_channels(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
 
     Parameters
     ----------
-    shape : sequence of float
-        Sample lengths in units of :math:`L` (first = 1): ``(1,)`` wire, ``(1, W)`` film, ``(1, W, H)`` box.
+    shape : sequence of 1-3 positive floats
+        (L, W, H) as in :func:`ucf_variance`.
     so, mag : float or three floats
-        Spin-orbit and magnetic rates in units of :math:`D/L^2` (total, or x, y, z components).
-    broken_trs, spinless : bool
-        No Cooperons (unitary); one spin species.
+        Spin-orbit / magnetic rates in units of :math:`D/L^2` (isotropic total or x, y, z).
+    broken_trs : bool
+        Every Cooperon suppressed (strong field).
+    spinless : bool
+        One channel per kind instead of four.
     L_phi, L_T : float, optional
-        Dephasing and thermal lengths in units of :math:`L`.
+        Dephasing and thermal lengths in the unit of ``shape``; ``None`` = infinite.
 
     Returns
     -------
     list of dict
-        ``kind`` ("diffuson" or "cooperon"), ``name``, ``gap`` (units of :math:`D/L^2`, before :math:`L_\\phi`),
-        ``variance`` (the channel's share of :math:`\\mathrm{var}\\,g`, :math:`(e^2/h)^2`; the shares sum to
-        :func:`ucf_variance`).
+        One dict per channel: ``kind`` (``"diffuson"`` or ``"cooperon"``), ``name``, ``gap`` (units of
+        :math:`D/L^2`, spin part only) and ``variance`` (its share of var G in :math:`(e^2/h)^2`); the shares
+        add up to :func:`ucf_variance`.
+
+    Examples
+    --------
+    >>> rows = ucf_channels(shape=(1,), spinless=True)
+    >>> [(r["kind"], r["name"], round(r["variance"], 12)) for r in rows]
+    [('diffuson', 'spinless', 0.066666666667), ('cooperon', 'spinless', 0.066666666667)]
     """
     ratios, chans, temp, _ = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, None)
     w_ring, w_box = _weights()
@@ -393,16 +401,29 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
         :math:`D(e\Delta B W)^2/12\hbar^2`, i.e. :math:`\gamma = (\Delta\Phi/\Phi_0)^2/3` in
         eigenvalue units, the Cooperon (:math:`A_1+A_2`) :math:`((2\Phi+\Delta\Phi)/\Phi_0)^2/3`.
         For a film or box the same uniform rate is applied to every mode (an approximation).
+    shape : sequence of 1-3 positive floats
+        (L, W, H) as in :func:`ucf_variance`.
+    so, mag : float, numpy array, or three floats
+        Spin-orbit / magnetic rates in units of :math:`D/L^2`, as in :func:`ucf_variance`.
+    broken_trs, spinless : bool
+        As in :func:`ucf_variance`.
+    L_phi : float or array_like, optional
+        Dephasing length in the unit of ``shape``; ``None`` = infinite.
     L_T : float, optional
         Thermal length; only with ``delta_E = 0``.
-
-    Other parameters as :func:`ucf_variance` (arrays broadcast). ``C(0, 0) = ucf_variance(...)``. With
-    ``zeeman`` (units of :math:`D/L^2`): :func:`mesocorr.zeeman.zeeman_ucf_correlation` (energy correlation only).
+    dps : int, optional
+        mpmath evaluation to ``dps`` digits, as in :func:`ucf_variance`.
+    mean_free_path : float, optional
+        Only to check the regime, as in :func:`ucf_variance`.
+    zeeman : float or three floats, optional
+        Zeeman rate :math:`g\mu_B B/\hbar` in units of :math:`D/L^2`: the energy correlation is then
+        :func:`mesocorr.zeeman.zeeman_ucf_correlation` (``delta_flux`` must be 0).
 
     Returns
     -------
     float, numpy.ndarray, mpmath.mpf or nested lists of mpf
-        :math:`C` in :math:`(e^2/h)^2`, the broadcast shape of the array arguments.
+        :math:`C` in :math:`(e^2/h)^2`, with the broadcast shape of the array arguments;
+        ``C(0, 0) = ucf_variance(...)``.
 
     Examples
     --------
@@ -492,20 +513,22 @@ def ucf_correlation_energy(shape=(1,), **kwargs) -> float:
 
     One parameter point (arrays refused), float64.
 
-    >>> round(ucf_correlation_energy(shape=(1,), spinless=True, broken_trs=True), 6)
-    7.728619
-
     Parameters
     ----------
-    shape : sequence of float
-        As in :func:`ucf_variance`.
+    shape : sequence of 1-3 positive floats
+        (L, W, H) as in :func:`ucf_variance`.
     **kwargs
-        The other parameters of :func:`ucf_correlation` but ``delta_E`` (one point).
+        ``so``, ``mag``, ``broken_trs``, ``spinless``, ``L_phi``, ``flux`` as in :func:`ucf_correlation`.
 
     Returns
     -------
     float
         :math:`E_{corr}/E_c`.
+
+    Examples
+    --------
+    >>> round(ucf_correlation_energy(shape=(1,), spinless=True, broken_trs=True), 6)
+    7.728619
     """
     return _half_width(_correlation_of("delta_E", shape, kwargs), 1.0)
 
@@ -517,14 +540,19 @@ def ucf_correlation_flux(shape=(1,), **kwargs) -> float:
 
     Parameters
     ----------
-    shape : sequence of float
-        As in :func:`ucf_variance`.
+    shape : sequence of 1-3 positive floats
+        (L, W, H) as in :func:`ucf_variance` (the flux model is that of a narrow wire).
     **kwargs
-        The other parameters of :func:`ucf_correlation` but ``delta_flux`` (one point; ``flux`` sets the first field).
+        ``flux``, ``so``, ``mag``, ``broken_trs``, ``spinless``, ``L_phi`` as in :func:`ucf_correlation`.
 
     Returns
     -------
     float
-        :math:`\Delta\Phi_c/\Phi_0`.
+        :math:`\Delta\Phi_c/\Phi_0` with :math:`C(\Delta\Phi_c) = C(0)/2`.
+
+    Examples
+    --------
+    >>> round(ucf_correlation_flux(shape=(1,), spinless=True, broken_trs=True), 6)   # Delta Phi_c / (h/e)
+    1.168226
     """
     return _half_width(_correlation_of("delta_flux", shape, kwargs), 0.5)

@@ -155,16 +155,25 @@ def cooperon_channel_table(D: float = None, so=0, mag=0, phi=0) -> list[dict]:
     Parameters
     ----------
     D : float, optional
-        Diffusion constant (m²/s); with it the rows carry ``B_c`` and ``L_c``.
+        Diffusion constant (m²/s); without it the table has no ``B_c``/``L_c``.
     so, mag : float or three floats
-        Spin-orbit and magnetic rates (1/s): total, or x, y, z components.
+        Spin-orbit and magnetic scattering rates (1/s), isotropic total or x, y, z components.
     phi : float
-        Dephasing rate :math:`1/\tau_\phi` (1/s), added to every gap.
+        Dephasing rate (1/s).
 
     Returns
     -------
     list of dict
-        One row per distinct gap: ``names`` (list of str), ``gap`` (1/s), ``weight``, and ``B_c`` (T), ``L_c`` (m).
+        One dict per distinct gap: ``names`` (list of channel names), ``gap`` (1/s), ``weight``
+        (summed WL weights), and with ``D`` also ``B_c`` (T) and ``L_c`` (m).
+
+    Examples
+    --------
+    >>> rows = cooperon_channel_table(D=0.01, so=4e11, phi=1e10)
+    >>> [(r["names"], r["weight"]) for r in rows]
+    [(['singlet'], -0.5), (['triplet_x', 'triplet_y', 'triplet_z'], 1.5)]
+    >>> f"{rows[0]['B_c']:.6g} T", f"{rows[1]['L_c']:.6g} m"
+    ('0.000164553 T', '1.35665e-07 m')
     """
     Dv = arguments.positive_or_none("D", D)
     rows = []
@@ -323,7 +332,7 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     width : float or array_like, optional
         Wire width W (m), required for ``dim=1``.
     dps : int, optional
-        If given, evaluate with mpmath to ``dps`` significant digits (1 to :data:`MAX_DPS`). Inputs are
+        If given, evaluate with mpmath to ``dps`` significant digits (1 to :data:`~mesocorr.wl.MAX_DPS`). Inputs are
         read exactly (``docs/conventions.md``, "Exact input on the mpmath path"): floats as the decimal they
         print as (``0.01`` is 1/100), ints, ``Fraction``, ``Decimal`` and SymPy rationals as they are.
     elastic_time : float or array_like, optional
@@ -356,7 +365,7 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     ValueError
         For a gapless channel in d = 1, 2 (e.g. ``phi=0`` and ``mag=0``: the singlet), non-finite
         fields, bad dimensions, results outside the float64 range, ``dps=`` work beyond
-        :data:`MP_SECONDS_CAP` seconds (estimate). In d = 3 a gapless channel is finite and allowed.
+        :data:`~mesocorr.wl.MP_SECONDS_CAP` seconds (estimate). In d = 3 a gapless channel is finite and allowed.
     TypeError
         Booleans, strings, missing ``D`` (or ``width`` for ``dim=1``).
 
@@ -594,7 +603,8 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
         :math:`L_c`, 3 = bulk).
     D : float or array_like
         Diffusion constant (m²/s).
-    so, mag, phi : rates (1/s), as in :func:`magnetoconductance` (numbers, arrays, or three components).
+    so, mag, phi : float, array_like or three components
+        Rates (1/s), as in :func:`magnetoconductance`.
     elastic_time, mean_free_path : float or array_like
         Exactly one: :math:`\tau` (s) or :math:`l` (m); :math:`l` is converted with
         :math:`\tau = l^2/(d_e D)`, :math:`d_e` = ``electron_dim`` (default ``dim`` for 2, 3 and 3 for
@@ -604,6 +614,9 @@ def wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, elastic_time: f
         in (e²/h)/m.
     cross_section : float, optional
         Wire cross-section (m²), ``dim=1`` only: returns :math:`\delta\sigma_{1D}/A` in (e²/h)/m.
+    electron_dim : {1, 2, 3}, optional
+        :math:`d_e`, the dimension of the electrons' motion used to convert ``mean_free_path`` into
+        :math:`\tau` (default: ``dim`` for 2 and 3, 3 for a wire).
     dps : int, optional
         mpmath evaluation at ``dps`` digits (exact input, as in :func:`magnetoconductance`).
 
@@ -737,12 +750,14 @@ def wire_wl_conductance(L_phi: float, so=0, mag=0, spinless: bool = False, dps: 
     Returns
     -------
     float or mpmath.mpf
-        :math:`\delta G` in units of :math:`e^2/h` (``mpf`` with ``dps``).
+        :math:`\delta G` in units of :math:`e^2/h` (an ``mpf`` with ``dps``).
 
     Examples
     --------
     >>> round(wire_wl_conductance(1e12, spinless=True), 12)
     -0.333333333333
+    >>> round(wire_wl_conductance(0.5), 10)           # spin-degenerate, L_phi = L/2
+    -0.5373147207
     """
     chans = _sample_channels(L_phi, so, mag, spinless)
     dps = _dps(dps)
@@ -789,18 +804,19 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
 
     Parameters
     ----------
-    shape : sequence of float
-        One to three lengths in units of :math:`L`, the first 1.
+    shape : tuple of float
+        Sample lengths in units of :math:`L`: ``(1,)``, ``(1, W)`` or ``(1, W, H)``.
     L_phi : float
-        Dephasing length in units of :math:`L` (``math.inf`` = none; only for a wire without cutoff).
+        Dephasing length in units of :math:`L` (``math.inf`` = no dephasing).
     so, mag : float or three floats
-        Spin rates in units of :math:`D/L^2` (not with ``spinless``).
+        Spin-orbit and magnetic rates in units of :math:`D/L^2` (isotropic total or x, y, z components).
     spinless : bool
-        One spin species (:math:`s = 1`).
+        One spin species (:math:`s = 1`, one channel of weight 1).
     mean_free_path : float, optional
-        :math:`l` in units of :math:`L`: the ultraviolet cutoff, required for films and boxes.
+        :math:`l` in units of :math:`L`, sets the UV cutoff; required for films and boxes.
     dps : int, optional
-        mpmath evaluation, wire closed form only (the cutoff mode sum is float64).
+        mpmath evaluation of the closed form (wire without ``mean_free_path`` only; the cut mode sum is
+        float64).
 
     Returns
     -------
@@ -811,6 +827,13 @@ def sample_wl_conductance(shape, L_phi: float, so=0, mag=0, spinless: bool = Fal
     -----
     PhysicsWarning
         ``mean_free_path`` longer than the sample (not diffusive); ``L_phi`` shorter than ``mean_free_path``.
+
+    Examples
+    --------
+    >>> round(sample_wl_conductance((1,), L_phi=0.5), 10)     # the wire closed form
+    -0.5373147207
+    >>> round(sample_wl_conductance((1, 2), L_phi=0.1, mean_free_path=0.01), 6)   # film, 2 L wide
+    -3.270811
     """
     if isinstance(shape, (str, bytes)):
         raise TypeError("shape: expected one to three lengths in units of L")

@@ -160,7 +160,7 @@ def channels(kind: str, so=0, mag=0, phi=0, zeeman=None) -> list[Channel]:
         zero projection along :math:`\boldsymbol\omega` (channels ``"singlet~triplet_z-"``/``"+"``: gaps
         :math:`\bar\Gamma\mp\sqrt{\Delta^2-\omega^2}`, complex above the exceptional point), in the Diffuson
         the two spin densities perpendicular to it (gaps :math:`\Gamma\mp i\omega`). ``ValueError`` exactly at
-        an exceptional point (no eigenbasis; use :mod:`mesocorr.zeeman` for observables there).
+        an exceptional point (no eigenbasis; use ``mesocorr.zeeman`` for observables there).
 
     Returns
     -------

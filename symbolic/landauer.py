@@ -95,16 +95,16 @@ def four_terminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: 
 
     Parameters
     ----------
-    current : (i, j)
-        1-based leads (of four) where the current enters and leaves.
-    voltage : (k, l)
-        1-based leads whose voltage difference :math:`V_k - V_l` is measured.
+    current : (int, int)
+        Leads ``(i, j)`` (1 to 4): the current enters at ``i`` and leaves at ``j``.
+    voltage : (int, int)
+        Leads ``(k, l)`` of the voltage difference :math:`V_k - V_l`.
 
     Returns
     -------
     sympy.Expr
-        :math:`R_{kl,ij}` in :math:`h/e^2` per spin channel, in the symbols ``T_{ab}`` (transmission from
-        b into a).
+        :math:`R_{kl,ij}` in symbols :math:`T_{\alpha\beta}` (from β into α) and :math:`N_\alpha`,
+        in :math:`h/e^2` per spin channel.
 
     Examples
     --------

@@ -180,13 +180,13 @@ def diffusion_pole(d: int) -> PoleDerivation:
     Parameters
     ----------
     d : {1, 2, 3}
-        Dimension of the angular average.
+        Dimension of the momentum integrals (angular average :math:`\langle u^2\rangle = 1/d`).
 
     Returns
     -------
     PoleDerivation
         ``D`` (:math:`v_F^2\tau/d`), ``normalisation`` (:math:`\hbar/(2\pi\nu\tau^2)`),
-        ``propagator`` (:class:`Diffuson` with symbol ``D``), ``kernel`` (:math:`\Pi`), ``steps``.
+        ``propagator`` (:class:`~mesocorr.symbolic.propagators.Diffuson` with symbol ``D``), ``kernel`` (:math:`\Pi`), ``steps``.
 
     Examples
     --------
@@ -231,12 +231,21 @@ def cooperon_pole(d: int) -> PoleDerivation:
     Parameters
     ----------
     d : {1, 2, 3}
-        Dimension of the angular average.
+        Dimension of the momentum integrals.
 
     Returns
     -------
     PoleDerivation
-        As :func:`diffusion_pole`, with the pair momentum :math:`Q + 2eA/\hbar` in the propagator.
+        As :func:`diffusion_pole`, with ``propagator`` the :class:`~mesocorr.symbolic.propagators.Cooperon` of pair momentum
+        :math:`Q + 2eA/\hbar` (charge :math:`2e`) and ``steps`` starting with the untwisted crossed ladder.
+
+    Examples
+    --------
+    >>> r = cooperon_pole(3)
+    >>> r.D
+    tau*v_F**2/3
+    >>> r.steps[1][1]
+    2*A*e/hbar + Q
     """
     s = SYMBOLS
     Q, w, A, e = sp.Symbol("Q", real=True), s["omega"], s["A"], s["e"]
