@@ -123,11 +123,15 @@ def plot_magnetoconductance(B=None, delta_sigma=None, *, fit=None, sigma=None, a
         Fields (T) and :math:`\Delta\sigma` (:math:`e^2/h`); default: the data of ``fit``.
     fit : FitResult, optional
         From :func:`mesocorr.fit_magnetoconductance`; its model is drawn on a fine grid and its
-        residuals in a panel below (``residuals``, default True when a fit is given).
+        residuals in a panel below.
     sigma : array_like or float, optional
         Error bars of ``delta_sigma`` (:math:`e^2/h`).
     ax : matplotlib Axes, optional
         Draw here (the residual panel is split off its bottom); default a new figure.
+    residuals : bool, optional
+        Draw the residual panel; default True when a fit is given.
+    label : str
+        Legend entry of the data.
     field_unit : {"mT", "T"}
     per_square : bool
         Label the unit as :math:`e^2/h` per square (2D); False for other geometries.

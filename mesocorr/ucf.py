@@ -447,7 +447,7 @@ def ucf_correlation(delta_E=0.0, delta_flux=0.0, flux=0.0, shape=(1,), so=0, mag
                       so=so, mag=mag, broken_trs=broken_trs, spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
 
 
-#: largest |delta_E| (units of E_c) and |flux| accepted (the correlation has decayed by then; quadrature validated)
+#: largest ``|delta_E|`` (units of E_c) and ``|flux|`` accepted (the correlation has decayed by then; quadrature validated)
 MAX_ENERGY = 1e6
 
 

@@ -58,7 +58,7 @@ __all__ = ["magnetoconductance", "wl_correction", "wire_wl_conductance", "sample
 #: spin degeneracy in the conductivity prefactor (the channel weights sum to 1)
 SPIN_DEGENERACY = 2
 _GUARD = 10
-#: largest accepted ``dps`` (one 2D channel value at 1000 digits takes ~1.6 s, see :func:`_mp_seconds`)
+#: largest accepted ``dps`` (one 2D channel value at 1000 digits takes ~1.6 s, see ``_mp_seconds``)
 MAX_DPS = 1000
 #: refuse ``dps=`` work estimated above this many seconds (values x channels x time per value)
 MP_SECONDS_CAP = 20.0

@@ -203,7 +203,7 @@ def _total_degree(term):
 
 
 def latex(expr, **settings) -> str:
-    r"""LaTeX of ``expr`` (a SymPy object or anything SymPy can print) by :class:`MesocorrLatexPrinter`.
+    r"""LaTeX of ``expr`` (a SymPy object or anything SymPy can print) by :class:`~mesocorr.symbolic.printing.MesocorrLatexPrinter`.
 
     The signature fits ``sympy.init_printing(latex_printer=mesocorr.latex)``; since
     :func:`sympy.latex` itself prints through this printer (see the module docstring), the two agree.
