@@ -31,7 +31,10 @@ CATALOGUE: dict[str, str] = {
     "ucf-wire": "ucf_wire",
     "landauer-four-terminal": "landauer_four_terminal",
     "scaling-one-loop": "scaling_one_loop",
+    "interaction-2d": "interaction_2d",
+    "interaction-zeeman": "interaction_zeeman",
     "zeeman": "zeeman",
+    "ilp": "ilp",
 }
 #: derivations that also run for user parameters (``mesocorr derive NAME --so ... --mag ... --zeeman ...``):
 #: name -> the catalogue entry whose ``build(so=, mag=, zeeman=)`` takes them

@@ -27,7 +27,8 @@ from functools import cache
 
 __all__ = ["RATE_COMPONENTS", "COOPERON_CHANNELS", "DIFFUSON_CHANNELS", "WL_SHAPE_COEFFICIENTS",
            "WL_FIELD_RATE", "WL_ZERO_FIELD", "UCF_WEIGHTS", "BETA_2D", "BETA_WIRE", "BETA_DYSON_INDEX",
-           "BETA_MAX_LOOPS", "SPIN_HALF_PARAMETERS", "SPIN_HALF_GAP_OPERATORS",
+           "BETA_MAX_LOOPS", "SPIN_HALF_PARAMETERS", "SPIN_HALF_GAP_OPERATORS", "ILP_LANDAU_PREFACTOR",
+           "ILP_WEIGHTS",
            "monomial_float", "monomial_mp", "bernoulli"]
 
 F = Fraction
@@ -158,6 +159,13 @@ SPIN_HALF_GAP_OPERATORS = {
         "weight": ((0, 0, F(1), F(0)), (1, 1, F(1), F(0)), (2, 2, F(1), F(0)), (3, 3, F(1), F(0))),
     },
 }
+
+#: ILP Cooperon (:mod:`mesocorr.symbolic.ilp`): the number c of
+#: Delta sigma = c sum_c w_c lim_N [int_0^N T_c - sum_{n<N} t_{c,n}] in e^2/h
+#: (:func:`mesocorr.symbolic.ilp.landau_sum_prefactor`, s/(2 pi) with s = 2): 1/pi
+ILP_LANDAU_PREFACTOR = (F(1), -1, 0)
+#: weights w_c = <c|P|c>/2 of the pair channels (:func:`mesocorr.symbolic.ilp.pair_channels`)
+ILP_WEIGHTS = {"triplet": F(1, 2), "singlet": F(-1, 2)}
 
 
 @cache

@@ -30,6 +30,11 @@ _API = {
     "wire_wl_conductance": "mesocorr.wl",
     "sample_wl_conductance": "mesocorr.wl",
     "cooperon_channel_table": "mesocorr.wl",
+    # 2D electron gases with Rashba/Dresselhaus spin precession (ILP, issue 15)
+    "ilp_magnetoconductance": "mesocorr.ilp",
+    "ilp_fields": "mesocorr.ilp",
+    "ilp_couplings": "mesocorr.ilp",
+    "fit_ilp": "mesocorr.ilp_fit",
     # universal conductance fluctuations
     "ucf_variance": "mesocorr.ucf",
     "ucf_correlation": "mesocorr.ucf",
@@ -73,6 +78,17 @@ _API = {
     "validate_ucf": "mesocorr.ensembles",
     "validate_wl": "mesocorr.ensembles",
     "sweep": "mesocorr.ensembles",
+    # electron-electron interaction corrections, dephasing laws, temperature analysis (issue 17)
+    "interaction_correction": "mesocorr.interaction",
+    "InteractionCorrection": "mesocorr.interaction",
+    "fermi_liquid_parameters": "mesocorr.interaction",
+    "f_tilde": "mesocorr.interaction",
+    "zeeman_function": "mesocorr.interaction",
+    "hall_correction": "mesocorr.interaction",
+    "dephasing_rate": "mesocorr.dephasing",
+    "nyquist_length": "mesocorr.dephasing",
+    "aak_wire_correction": "mesocorr.dephasing",
+    "fit_temperature_series": "mesocorr.temperature_analysis",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }

@@ -23,6 +23,13 @@ Models (:math:`\Delta\sigma` in :math:`e^2/h`, per square in 2D)
 ``wire``, ``kawabata``
     the quasi-1D (field dephasing) and 3D (Kawabata) forms of the weak-localization module,
     same parameters as ``hln``.
+``ilp``
+    :math:`B_\phi` and the ILP fields of a 2D electron gas (:func:`mesocorr.ilp_magnetoconductance`): the two
+    linear spin-orbit fields ``B_linear_1``, ``B_linear_2`` (Rashba and Dresselhaus in an order the data cannot
+    tell: the model is symmetric) and ``B_cubic``. Use :func:`mesocorr.fit_ilp` for the Rashba/Dresselhaus
+    bookkeeping.
+
+``fixed`` holds parameters at given values (natural units) instead of fitting them.
 
 ``magnetic=True`` adds :math:`B_m` (total isotropic magnetic-impurity field, rate :math:`1/\tau_m`);
 ``background`` adds ``offset`` (:math:`c_0`, e²/h) and/or ``quadratic`` (:math:`c_2 B^2`, e²/h/T²).
@@ -72,6 +79,7 @@ MODELS = {
     "hln-alpha": ("alpha", "B_phi"),
     "wire": ("B_phi", "B_so"),
     "kawabata": ("B_phi", "B_so"),
+    "ilp": ("B_phi", "B_linear_1", "B_linear_2", "B_cubic"),
 }
 _BACKGROUNDS = (None, "offset", "quadratic", "offset+quadratic")
 _LINEAR = ("alpha", "offset", "quadratic")
@@ -109,6 +117,15 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     """
     arguments.choice("model", model, tuple(MODELS))
     mc = _magnetoconductance()
+    if model == "ilp":
+        if magnetic:
+            raise ValueError("magnetic: the ilp model has no magnetic-impurity field")
+
+        def f_ilp(B, p):
+            return np.asarray(mc(B, dim=2, model="ilp", B_phi=p["B_phi"], B_rashba=p["B_linear_1"],
+                                 B_dresselhaus=p["B_linear_2"], B_cubic=p["B_cubic"]), dtype=float)
+
+        return f_ilp
     dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
     extra = {}
     if model == "wire":
@@ -128,8 +145,26 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     return f
 
 
+class FittedParameters:
+    """Access to a fit result's ``params`` (name -> value, stderr, ...) and ``warnings`` (a mixin of the results
+    of :func:`fit_magnetoconductance` and :func:`mesocorr.fit_temperature_series`)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no warning was raised."""
+        return not self.warnings
+
+    def value(self, name: str) -> float:
+        """Fitted value of parameter ``name``."""
+        return self.params[name]["value"]
+
+    def stderr(self, name: str) -> float:
+        """Standard error of parameter ``name`` (``inf`` when not identifiable)."""
+        return self.params[name]["stderr"]
+
+
 @dataclass
-class FitResult:
+class FitResult(FittedParameters):
     """Result of :func:`fit_magnetoconductance` (``as_dict()`` gives the JSON form)."""
 
     model: str
@@ -151,19 +186,6 @@ class FitResult:
     B: np.ndarray = field(default=None, repr=False)
     delta_sigma: np.ndarray = field(default=None, repr=False)
     _predict: Callable = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        """True when no warning was raised."""
-        return not self.warnings
-
-    def value(self, name: str) -> float:
-        """Fitted value of parameter ``name``."""
-        return self.params[name]["value"]
-
-    def stderr(self, name: str) -> float:
-        """Standard error of parameter ``name`` (``inf`` when not identifiable)."""
-        return self.params[name]["stderr"]
 
     def predict(self, B) -> np.ndarray:
         """The fitted model (background included) at fields ``B`` (T), in e²/h."""
@@ -256,7 +278,7 @@ class FitResult:
     def as_dict(self) -> dict:
         """JSON form; a number that the data do not determine (an infinite standard error, the correlations of
         a singular fit) is ``None`` (JSON ``null``), never NaN or inf."""
-        return _finite_or_none({
+        return finite_or_none({
             "model": self.model,
             "params": self.params,
             "chi2": self.chi2,
@@ -276,14 +298,14 @@ class FitResult:
         })
 
 
-def _finite_or_none(obj):
+def finite_or_none(obj):
     """Replace every non-finite float in nested dicts/lists by None."""
     if isinstance(obj, float):
         return obj if math.isfinite(obj) else None
     if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
+        return {k: finite_or_none(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_finite_or_none(v) for v in obj]
+        return [finite_or_none(v) for v in obj]
     return obj
 
 
@@ -357,8 +379,9 @@ def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
     return B, y, s, dropped
 
 
-def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape):
-    """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares."""
+def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None):
+    """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares.
+    ``skip(logs)`` (optional) drops grid points, e.g. the mirror images of a symmetric model."""
     log_names = [n for n in names if kinds[n] == "log"]
     lin_names = [n for n in names if kinds[n] == "linear"]
     per = {1: 9, 2: 5, 3: 4}.get(len(log_names), 3)
@@ -373,6 +396,8 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape):
     best, best_cost = None, np.inf
     for pt in points:
         logs = {n: float(np.exp(v)) for n, v in zip(log_names, pt)}
+        if skip is not None and skip(logs):
+            continue
         try:
             cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
         except (ValueError, ArithmeticError):
@@ -402,7 +427,7 @@ def _min_nonzero_field(B):
 def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None = None, symmetrize: bool = False,
                            background: str | None = None, magnetic: bool = False, sigma=None,
                            p0: dict | None = None, width: float | None = None,
-                           strict: bool = False) -> FitResult:
+                           strict: bool = False, fixed: dict | None = None) -> FitResult:
     r"""Fit a magnetoconductance trace :math:`\Delta\sigma(B) = \sigma(B) - \sigma(0)`.
 
     Parameters
@@ -432,6 +457,9 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         Wire width (m), required by the ``wire`` model.
     strict : bool
         Raise ``ValueError`` instead of returning a result with warnings.
+    fixed : dict, optional
+        ``{name: value}``: model parameters held fixed (natural units; fields in T); they are not fitted and
+        not reported in ``params``.
 
     Returns
     -------
@@ -460,7 +488,13 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     warnings: list[str] = []
     B, y, s, dropped = _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings)
 
-    names = list(MODELS[model]) + (["B_mag"] if magnetic else [])
+    held = {} if fixed is None else dict(fixed)
+    for n in held:
+        if n not in MODELS[model]:
+            raise ValueError(f"fixed: {n!r} is not a parameter of the {model} model ({', '.join(MODELS[model])})")
+        held[n] = (arguments.nonnegative(f"fixed[{n}]", held[n]) if n.startswith("B_")
+                   else arguments.as_real(f"fixed[{n}]", held[n]))
+    names = [n for n in MODELS[model] if n not in held] + (["B_mag"] if magnetic else [])
     if background in ("offset", "offset+quadratic"):
         names.append("offset")
     if background in ("quadratic", "offset+quadratic"):
@@ -482,7 +516,10 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     span = BOUND_DECADES * math.log(10)
     bounds = {n: ((math.log(bmin) - span, math.log(bmax) + span) if kinds[n] == "log" else (-np.inf, np.inf))
               for n in names}
-    physical = model_function(model, magnetic=magnetic, width=width)
+    free_model = model_function(model, magnetic=magnetic, width=width)
+
+    def physical(Bv, pn):
+        return free_model(Bv, {**held, **pn})
 
     def natural(u):
         return {n: (math.exp(v) if kinds[n] == "log" else float(v)) for n, v in zip(names, u)}
@@ -525,7 +562,11 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
             cols["_fixed"] = fixed
             return cols
 
-        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns)
+        skip = None
+        if model == "ilp" and "B_linear_1" in names and "B_linear_2" in names:
+            def skip(logs):  # the model is symmetric under B_linear_1 <-> B_linear_2: half of the grid suffices
+                return logs["B_linear_2"] > logs["B_linear_1"]
+        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip)
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])
@@ -637,10 +678,11 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always", PhysicsWarning)
         mc = _magnetoconductance()
-        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}[model]
-        mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
-           mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
-           phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))
+        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3, "ilp": 2}[model]
+        if model != "ilp":  # the ILP model has no regime check without B_transport
+            mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
+               mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
+               phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))
     for w in caught:
         if issubclass(w.category, PhysicsWarning):
             message = str(w.message).replace("phi: ", "B_phi: ", 1).replace(", phi:", ", B_phi:", 1)

@@ -48,6 +48,7 @@ from mesocorr.integrals.derived_constants import (
     monomial_float,
     monomial_mp,
 )
+from mesocorr.ilp import ilp_magnetoconductance
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 from mesocorr.zeeman import SUBTRACTIONS, zeeman_magnetoconductance
@@ -299,7 +300,7 @@ def _tau_checks(tau, D, phi, so, mag, bmax=None, stacklevel=5) -> None:
 # ----------------------------------------------------------------------------- magnetoconductance
 def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, width: float | None = None,
                        dps: int | None = None, elastic_time: float | None = None, g_factor=0.0, B_inplane=0.0,
-                       subtract: str = "zero_field"):
+                       subtract: str = "zero_field", model: str = "hln", **ilp_fields):
     r"""Magnetoconductance :math:`\Delta\sigma(B) = \sigma(B)-\sigma(0)` in units of :math:`e^2/h`.
 
     .. math::
@@ -351,6 +352,14 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         With Zeeman: ``"zero_field"`` (default, the measured quantity) or ``"same_splitting"`` — the textbook
         closed form with field-dependent channel fields used as if fixed, :math:`\sigma(B;\omega_B) -
         \sigma(0;\omega_B)`, a different quantity (for comparison only).
+    model : {"hln", "ilp"}
+        ``"hln"`` (default): the Cooperon channels from the spin rates above. ``"ilp"``: a 2D electron gas with
+        Rashba/Dresselhaus spin precession, parametrised by Knap's fields:
+        ``magnetoconductance(B, dim=2, model="ilp", B_phi=..., B_rashba=..., B_dresselhaus=..., B_cubic=...)``
+        is :func:`mesocorr.ilp_magnetoconductance` (``D``, ``so``, ``mag``, ``phi``, ``width``,
+        ``elastic_time`` are not used; ``dps`` is passed on).
+    **ilp_fields
+        ``B_phi``, ``B_rashba``, ``B_dresselhaus``, ``B_cubic`` (tesla), only with ``model="ilp"``.
 
     Returns
     -------
@@ -383,6 +392,12 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     >>> magnetoconductance([0.001, 0.01], D=0.01, phi=np.array([[1e10], [4e10]])).shape   # (phi, B) grid
     (2, 2)
     """
+    arguments.choice("model", model, ("hln", "ilp"))
+    if model == "ilp":
+        return _ilp(B, dim, D, so, mag, phi, width, dps, elastic_time, ilp_fields,
+                    zeeman=(g_factor, B_inplane, subtract))
+    if ilp_fields:
+        raise TypeError(f"{next(iter(ilp_fields))}: only used with model='ilp'")
     dim = arguments.integer("dim", dim, minimum=1, maximum=3)
     if D is None:
         raise TypeError("D: the diffusion constant (m^2/s) is required")
@@ -439,6 +454,30 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         w = None if ex["width"] is None else _element(ex["width"], index, shape)
         values.append(_mc_mp(b, dim, _element(ex["D"], index, shape), chans, w, dps))
     return _nested(values, shape)
+
+
+_ILP_FIELDS = ("B_phi", "B_rashba", "B_dresselhaus", "B_cubic")
+
+
+def _ilp(B, dim, D, so, mag, phi, width, dps, elastic_time, fields, zeeman):
+    """``model="ilp"``: refuse the arguments of the other model (and the Zeeman effect, which the ILP Cooperon
+    here does not include), then :func:`mesocorr.ilp_magnetoconductance`."""
+    dim = arguments.integer("dim", dim, minimum=2, maximum=2)
+    g_factor, b_inplane, subtract = zeeman
+    unused = [n for n, v in (("D", D), ("width", width), ("elastic_time", elastic_time)) if v is not None]
+    unused += [n for n, v in (("so", so), ("mag", mag), ("phi", phi), ("g_factor", g_factor),
+                              ("B_inplane", b_inplane))
+               if isinstance(v, bool) or not (isinstance(v, (int, float)) and v == 0)]
+    if subtract != "zero_field":
+        unused.append("subtract")
+    if unused:
+        raise ValueError(f"{unused[0]}: not used by model='ilp' (give the fields {', '.join(_ILP_FIELDS)})")
+    extra = [k for k in fields if k not in _ILP_FIELDS]
+    if extra:
+        raise TypeError(f"{extra[0]}: unknown argument for model='ilp' (allowed: {', '.join(_ILP_FIELDS)})")
+    if "B_phi" not in fields:
+        raise TypeError("B_phi: the dephasing field (T) is required for model='ilp'")
+    return ilp_magnetoconductance(B, dps=dps, **fields)
 
 
 def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, subtract):

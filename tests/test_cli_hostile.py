@@ -104,6 +104,13 @@ def _cases(files):
                   {"--D": REAL, "--so": RATE, "--mag": RATE, "--phi": REAL, "--B": LIST, "--dim": INT}),
         "mc-dps": (["mc", "--D", "0.01", "--phi", "1e10", "--so", "1e11", "--B", "0.01", "--dps", "20"],
                    {"--D": REAL, "--phi": REAL, "--B": LIST, "--dps": WORK, "--so": RATE}),
+        "mc-ilp": (["mc", "--model", "ilp", "--B-phi", "0.1", "--B-rashba", "3", "--B-dresselhaus", "0.7",
+                    "--B-cubic", "0.3", "--B=0.02,0.05,1"],
+                   {"--B-phi": REAL, "--B-rashba": REAL, "--B-dresselhaus": REAL, "--B-cubic": REAL, "--B": LIST,
+                    "--dim": INT, "--D": REAL, "--B-so": RATE, "--g-factor": REAL}),
+        "mc-ilp-dps": (["mc", "--model", "ilp", "--B-phi", "0.1", "--B-rashba", "3", "--B-cubic", "0.3", "--B", "0.05",
+                        "--dps", "20"],
+                       {"--B-phi": REAL, "--B-rashba": REAL, "--B-cubic": REAL, "--B": LIST, "--dps": WORK}),
         "mc-1d": (["mc", "--dim", "1", "--width", "1e-7", "--D", "0.01", "--phi", "1e10", "--B", "0.01"],
                   {"--width": REAL, "--D": REAL, "--B": LIST, "--phi": REAL}),
         "mc-3d": (["mc", "--dim", "3", "--D", "0.01", "--phi", "1e10", "--B", "0.01"],
@@ -132,6 +139,9 @@ def _cases(files):
         "fit": (["fit", "--data", files["mc.csv"], "--model", "hln", "--symmetrize"],
                 {"--D": REAL, "--columns": TEXT}),
         "fit-wire": (["fit", "--data", files["mc.csv"], "--model", "wire", "--width", "1e-7"], {"--width": REAL}),
+        "fit-ilp": (["fit", "--data", files["mc.csv"], "--model", "ilp", "--B-dresselhaus", "0", "--B-cubic", "0",
+                     "--symmetrize"],
+                    {"--B-phi": REAL, "--B-rashba": REAL, "--B-cubic": REAL, "--D": REAL}),
         "validate-ucf": (["validate", "ucf", "--data", files["G.csv"], "--spinless"],
                          {"--shape": LIST, "--so": RATE, "--mag": RATE, "--L-phi": REAL, "--L-T": REAL,
                           "--rtol": REAL, "--confidence": REAL, "--prediction": REAL, "--column": TEXT}),
@@ -143,6 +153,15 @@ def _cases(files):
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+        "ee-2d": (["ee", "--dim", "2", "--T", "1", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--g-factor", "2",
+                   "--B", "1.5", "--sigma", "20"],
+                  {"--dim": INT, "--T": LIST, "--tau": REAL, "--F0-sigma": REAL, "--g-factor": REAL, "--B": REAL,
+                   "--sigma": REAL}),
+        "ee-3d": (["ee", "--dim", "3", "--T", "1", "--D", "1e-4", "--F", "0.5", "--g-factor", "2", "--B", "1.5"],
+                  {"--T": REAL, "--D": REAL, "--F": REAL, "--g-factor": REAL, "--B": REAL}),
+        "ee-dps": (["ee", "--dim", "1", "--T", "1", "--D", "1e-3", "--F", "0.5", "--g-factor", "2", "--B", "1.5",
+                    "--sigma", "1e-6", "--dps", "20"],
+                   {"--T": REAL, "--D": REAL, "--F": REAL, "--B": REAL, "--sigma": REAL, "--dps": WORK}),
         # issue 14: Zeeman, field units
         "channels-zeeman": (["channels", "--kind", "cooperon", "--so", "1,1,1", "--phi", "0.1", "--zeeman", "0,0,0.5"],
                             {"--zeeman": LIST, "--so": RATE, "--phi": RATE}),
@@ -170,14 +189,16 @@ def _with(base, option, value):
     return [*argv, f"{option}={value}", "--json"]
 
 
-CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-1d", "mc-3d",
+CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-ilp", "mc-ilp-dps",
+              "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
-              "rmt-sample", "fit", "fit-wire", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman", "derive-zeeman"]
+              "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
+              "onsager", "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
+              "derive-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15, "mc-zeeman": 12, "ucf-zeeman": 10, "channels-zeeman": 12,
-            "derive-zeeman": 4}
+            "fit": 12, "fit-wire": 8, "flow": 15, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
+            "channels-zeeman": 12, "derive-zeeman": 4}
 DEFAULT_EXAMPLES = 20
 
 

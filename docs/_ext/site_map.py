@@ -32,6 +32,9 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
     "scaling-one-loop": ["beta_function", "beta_series", "one_loop_flow", "leading_flow", "flow",
                          "localization_length", "plot_beta"],
     "zeeman": ["channels", "magnetoconductance", "ucf_variance", "ucf_correlation"],
+    "ilp": ["ilp_magnetoconductance", "magnetoconductance", "ilp_fields", "ilp_couplings", "fit_ilp"],
+    "interaction-2d": ["interaction_correction", "f_tilde", "fermi_liquid_parameters", "hall_correction"],
+    "interaction-zeeman": ["interaction_correction", "zeeman_function"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
@@ -48,16 +51,22 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.rmt": "Scattering matrices, multi-terminal transport",
     "mesocorr.scaling": "Scaling theory",
     "mesocorr.fitting": "Magnetoconductance fits",
+    "mesocorr.ilp": "ILP characteristic fields",
+    "mesocorr.ilp_fit": "ILP characteristic fields",
     "mesocorr.ensembles": "Ensemble validation",
     "mesocorr.physics_warnings": "Units and constants",
     "mesocorr.plots": "Figures",
     "mesocorr.symbolic.printing": "Writing a derivation",
+    "mesocorr.interaction": "Interaction corrections",
+    "mesocorr.temperature_analysis": "Temperature series fits",
 }
 
 #: public name -> heading (prefix), where the name's module section is not the right one
 NAME_CONVENTIONS: dict[str, str] = {
     "cooperon_channel_table": "Spin channels, Diffuson and Cooperon",
     "sweep": "Validation toolkit",
+    "dephasing_rate": "Dephasing laws",
+    "aak_wire_correction": "Dephasing laws",
 }
 
 
