@@ -59,8 +59,9 @@ def build() -> Derivation:
     N = S["N"]
     d.step("One linear term (Rashba; $d = 0$) conserves $N = n + m$: $3\\times3$ blocks "
            "of the states $(N-1,1)$, $(N,0)$, $(N+1,-1)$ with trace of the inverse $P(N)/Q(N)$, summed exactly by partial "
-           "fractions over the roots of the cubic $Q$ into digammas of complex argument. $P$ and $Q$:",
-           sp.Matrix([[sp.collect(blk["P"], N), sp.collect(blk["Q"], N)]]))
+           "fractions over the roots of the cubic $Q$ into digammas of complex argument. $P$ and $Q$:")
+    d.equation("The numerator:", "P(N)", sp.collect(blk["P"], N))
+    d.equation("The cubic:", "Q(N)", sp.collect(blk["Q"], N))
 
     # ---- checks
     r, b3, bp = S["r"], S["b_3"], S["b_phi"]
