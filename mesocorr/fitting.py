@@ -193,10 +193,18 @@ class FitResult(FittedParameters):
 
     @property
     def fixed(self) -> dict:
-        """Physical fields of the model family held at zero by this model (name -> value in T)."""
+        """Fields held at given values (name -> value in T): those a fit set (``fit_ilp``: the fields the user
+        fixed), else the physical fields of the model family that this model holds at zero."""
+        held = self.__dict__.get("_fixed")
+        if held is not None:
+            return held
         if self.model == "hln-alpha":
             return {}
         return {n: 0.0 for n in ("B_so", "B_mag") if n not in self.param_names}
+
+    @fixed.setter
+    def fixed(self, value: dict) -> None:      # a subclass's dataclass field ``fixed`` (ILPFitResult) lands here
+        self.__dict__["_fixed"] = dict(value)
 
     def _report_rows(self):
         """``(name, value, stderr, relative, unit, status)`` per fitted and fixed parameter (strings)."""
