@@ -59,6 +59,26 @@ def engine_symbolic_diagonalisation():
     return model.spectrum("cooperon").channels
 
 
+def rows(quick: bool = False) -> list:
+    """The two goals of this benchmark as rows of the runner's table (``benchmarks/run.py``)."""
+    from _timing import Row, interleaved as timings, timed
+
+    B = np.linspace(1e-4, 2.0, N)
+    kw = dict(D=D, so=SO, phi=PHI)
+    t = timings({"plain": lambda: mesocorr.magnetoconductance(B, **kw),
+                 "zeeman": lambda: mesocorr.magnetoconductance(B, g_factor=2.0, **kw)}, repeat=2 if quick else REPEAT,
+                target=0.0)
+    ratio = t["zeeman"].best / t["plain"].best
+    s = timings({"old": old_symbolic_diagonalisation, "new": engine_symbolic_diagonalisation}, repeat=2 if quick else 3,
+                target=0.0)
+    sratio = s["new"].best / s["old"].best
+    return [Row("2D magnetoconductance with Zeeman (g = 2), 10^6 fields", timed(t["zeeman"]),
+                f"{timed(t['plain'])} (the same call without Zeeman)", f"ratio {ratio:.2f}", f"<= {GOAL_MC:g}",
+                ratio <= GOAL_MC),
+            Row("symbolic spin-1/2 diagonalisation (engine)", timed(s["new"]),
+                f"{timed(s['old'])} (SymPy eigenvects of the 4x4 kernel)", f"ratio {sratio:.2f}", "<= 1", sratio <= 1)]
+
+
 def main():
     B = np.linspace(1e-4, 2.0, N)
     kw = dict(D=D, so=SO, phi=PHI)

@@ -35,6 +35,8 @@ CATALOGUE: dict[str, str] = {
     "interaction-zeeman": "interaction_zeeman",
     "zeeman": "zeeman",
     "ilp": "ilp",
+    "graphene": "graphene",
+    "ti-surface": "ti_surface",
 }
 #: derivations that also run for user parameters (``mesocorr derive NAME --so ... --mag ... --zeeman ...``):
 #: name -> the catalogue entry whose ``build(so=, mag=, zeeman=)`` takes them

@@ -45,7 +45,7 @@ import numpy as np
 from mesocorr.arguments import integer, real_values
 from mesocorr.integrals.derived_constants import bernoulli
 
-__all__ = ["hln_f", "hln_f_core", "hln_f_mp", "asymptotic_coefficients", "asymptotic_fractions",
+__all__ = ["hln_f", "hln_f_core", "hln_f_scalar", "hln_f_mp", "asymptotic_coefficients", "asymptotic_fractions",
            "ASYMPTOTIC_THRESHOLD", "SMALL_ARRAY"]
 
 #: F(x) uses the asymptotic series for z = 1/x >= this value
@@ -119,9 +119,30 @@ _SHIFT = int(ASYMPTOTIC_THRESHOLD) - 1
 _H_LEN = [_atanh_terms(j) for j in range(_SHIFT)]
 
 
+#: arrays up to this size evaluate the seven h(z + j) of :func:`_shifted` as one stacked (7, n) array (fewer numpy
+#: calls: the cost of a small array is the number of calls, not the arithmetic)
+STACKED_SHIFT = 4096
+# Horner coefficients of the seven series, highest power first, shorter ones padded with leading zeros (0 * t2 + 0
+# stays exactly 0 until the first true coefficient: the same float operations as the per-j loop)
+_H_STACK = np.array([[0.0] * (max(_H_LEN) - n) + _H[:n][::-1] for n in _H_LEN]).T[:, :, None]
+_J_COLUMN = np.arange(_SHIFT, dtype=float)[:, None]
+
+
 def _shifted(z):
     """1 <= z < 8: F(z) = F_asym(z + 7) + sum_{j<7} h(z + j), every term positive."""
     acc = _asym(1.0 / (z + _SHIFT))
+    if z.size <= STACKED_SHIFT:
+        t = 1.0 / (2.0 * (z[None, :] + _J_COLUMN) + 1.0)
+        t2 = t * t
+        term = np.zeros_like(t2)
+        for c in _H_STACK:
+            term *= t2
+            term += c
+        term *= t2
+        term *= t
+        for row in term:
+            acc += row
+        return acc
     for j in range(_SHIFT):
         t = 1.0 / (2.0 * (z + j) + 1.0)
         t2 = t * t
@@ -207,6 +228,62 @@ def hln_f_core(x):
         out[above] = direct(x[above])
     out[below] = _below_one(x[below])
     return out
+
+
+# scalar route: the same operations as the array route (x >= 1 through the recurrence, never SciPy), on Python
+# floats, so that one value costs a few microseconds instead of the ~20 us of numpy calls on one-element arrays
+_C_REV = tuple(reversed(_C))
+_C_REV_TINY = tuple(reversed(_C[:_N_TINY]))
+_H_REV = tuple(tuple(reversed(_H[:n])) for n in (*_H_LEN, _N_ATANH))   # per shift j, then the full series
+
+
+_SHIFTS = tuple(zip((float(j) for j in range(_SHIFT)), _H_REV[:_SHIFT]))
+
+
+def _horner_scalar(rev, s: float) -> float:
+    acc = rev[0]
+    for c in rev[1:]:
+        acc = acc * s + c
+    return acc
+
+
+def _shifted_scalar(z: float) -> float:
+    """:func:`_shifted` for one float (the Horner loops inlined: this is the cost of a scalar call)."""
+    x = 1.0 / (z + _SHIFT)
+    s = x * x
+    acc = _C_REV[0]
+    for c in _C_REV[1:]:
+        acc = acc * s + c
+    acc *= s
+    for j, rev in _SHIFTS:
+        t = 1.0 / (2.0 * (z + j) + 1.0)
+        t2 = t * t
+        a = rev[0]
+        for c in rev[1:]:
+            a = a * t2 + c
+        acc += a * t2 * t
+    return acc
+
+
+def hln_f_scalar(x: float) -> float:
+    """F for one finite non-negative Python float ``x``, without argument checks: the scalar hot path of
+    :func:`mesocorr.wl.magnetoconductance`. Same regions and the same float operations as :func:`hln_f_core`
+    on a small array (``tests/test_wl.py`` compares them over the whole domain)."""
+    if x < 1.0:
+        if x <= _TINY:
+            s = x * x
+            return _horner_scalar(_C_REV_TINY, s) * s
+        if x <= 1.0 / ASYMPTOTIC_THRESHOLD:
+            s = x * x
+            return _horner_scalar(_C_REV, s) * s
+        return _shifted_scalar(1.0 / x)
+    z = 1.0 / x
+    out = _shifted_scalar(z + 1.0)
+    if z >= _H_SERIES_FROM:
+        t = 1.0 / (2.0 * z + 1.0)
+        t2 = t * t
+        return out + _horner_scalar(_H_REV[-1], t2) * t2 * t
+    return out + (math.log1p(1.0 / z) - 1.0 / (z + 0.5))
 
 
 def hln_f(x) -> np.ndarray:

@@ -89,6 +89,15 @@ _API = {
     "nyquist_length": "mesocorr.dephasing",
     "aak_wire_correction": "mesocorr.dephasing",
     "fit_temperature_series": "mesocorr.temperature_analysis",
+    # Dirac materials: graphene, topological-insulator surfaces and films (issue 16)
+    "graphene": "mesocorr.dirac",
+    "ti_surface": "mesocorr.dirac",
+    "ti_film": "mesocorr.dirac",
+    "dirac_channels": "mesocorr.dirac",
+    "dirac_magnetoconductance": "mesocorr.dirac",
+    "dirac_alpha": "mesocorr.dirac",
+    "dirac_ucf_variance": "mesocorr.dirac",
+    "dirac_wl_correction": "mesocorr.dirac",
     # warnings for physically inconsistent input
     "PhysicsWarning": "mesocorr.physics_warnings",
 }

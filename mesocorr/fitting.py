@@ -28,6 +28,20 @@ Models (:math:`\Delta\sigma` in :math:`e^2/h`, per square in 2D)
     linear spin-orbit fields ``B_linear_1``, ``B_linear_2`` (Rashba and Dresselhaus in an order the data cannot
     tell: the model is symmetric) and ``B_cubic``. Use :func:`mesocorr.fit_ilp` for the Rashba/Dresselhaus
     bookkeeping.
+``graphene``
+    :math:`B_\phi, B_i, B_{\rm intra}` (:func:`mesocorr.dirac.dirac_magnetoconductance`: McCann et al., PRL 97,
+    146805 (2006), Eq. (1), with :math:`B_* = B_i + B_{\rm intra}` — :math:`B_*` is not a fit parameter of its
+    own, it already contains :math:`B_i`).
+``ti-film``
+    :math:`B_\phi` (both surfaces), :math:`B_t` (incoherent tunnelling between the surfaces); interpolates between
+    :math:`\alpha = -1` (decoupled) and :math:`-\tfrac12`.
+
+When :math:`\alpha` means what: the ``hln-alpha`` form is one channel of field :math:`B_\phi` with a free
+prefactor. It equals a physical model only when every other channel is either gapless like :math:`B_\phi` or
+far above the fields fitted: :math:`\alpha = -\tfrac12` is one massless TI surface (or strong spin-orbit), a film
+with fast tunnelling, or graphene with :math:`B_\phi \ll B \ll B_i` and no intravalley breaking ... but graphene
+with :math:`B_i` inside the field range, a film with :math:`B_t` inside it, or a massive cone give an
+:math:`\alpha` that depends on the field window (:func:`mesocorr.dirac.dirac_alpha` with ``below=``).
 
 ``fixed`` holds parameters at given values (natural units) instead of fitting them.
 
@@ -79,8 +93,12 @@ MODELS = {
     "hln-alpha": ("alpha", "B_phi"),
     "wire": ("B_phi", "B_so"),
     "kawabata": ("B_phi", "B_so"),
+    "graphene": ("B_phi", "B_intervalley", "B_intravalley"),
+    "ti-film": ("B_phi", "B_tunnel"),
     "ilp": ("B_phi", "B_linear_1", "B_linear_2", "B_cubic"),
 }
+#: models evaluated by :func:`mesocorr.dirac.dirac_magnetoconductance` (fields only, 2D)
+_DIRAC = ("graphene", "ti-film")
 _BACKGROUNDS = (None, "offset", "quadratic", "offset+quadratic")
 _LINEAR = ("alpha", "offset", "quadratic")
 #: thresholds of the identifiability checks
@@ -116,6 +134,16 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
     :math:`4eB_x/\hbar` (see the module docstring).
     """
     arguments.choice("model", model, tuple(MODELS))
+    if model in _DIRAC:
+        if magnetic:
+            raise ValueError(f"magnetic: the {model} model has no magnetic-impurity field")
+        from mesocorr.dirac import dirac_magnetoconductance
+
+        def dirac_f(B, p):
+            extra = {k: p[k] for k in MODELS[model][1:]}
+            return np.asarray(dirac_magnetoconductance(B, model, p["B_phi"], **extra), dtype=float)
+
+        return dirac_f
     mc = _magnetoconductance()
     if model == "ilp":
         if magnetic:
@@ -133,12 +161,16 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
             raise ValueError("width: the wire model needs the wire width (m)")
         extra["width"] = arguments.positive("width", width)
 
+    def rate(field):   # a number stays a float; an array of fields (the batched start grid) stays an array
+        r = field_to_rate(field)
+        return float(r) if r.ndim == 0 else r
+
     def f(B, p):
-        mag = field_to_rate(p["B_mag"]) if magnetic else 0.0
-        so = field_to_rate(p["B_so"]) if "B_so" in p else 0.0
+        mag = rate(p["B_mag"]) if magnetic else 0.0
+        so = rate(p["B_so"]) if "B_so" in p else 0.0
         with _warnings.catch_warnings():   # trial parameters of the optimiser: checked once at the optimum
             _warnings.simplefilter("ignore", PhysicsWarning)
-            val = mc(B, dim=dim, D=1.0, so=float(so), mag=float(mag), phi=float(field_to_rate(p["B_phi"])), **extra)
+            val = mc(B, dim=dim, D=1.0, so=so, mag=mag, phi=rate(p["B_phi"]), **extra)
         val = np.asarray(val, dtype=float)
         return p["alpha"] * val if "alpha" in p else val
 
@@ -318,24 +350,22 @@ def finite_or_none(obj):
 
 
 def _symmetrize(B, y, s, warnings):
-    """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning."""
+    """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning (vectorised:
+    one sort, then sums over the groups of equal |B| by ``np.add.reduceat``)."""
     a = np.abs(B)
-    order = np.argsort(a, kind="stable")
+    order = np.argsort(a)
     a, B, y, s = a[order], B[order], y[order], s[order]
     tol = 1e-9 * max(float(a.max()), 1e-300)
     starts = np.flatnonzero(np.r_[True, np.diff(a) > tol])
-    groups = np.split(np.arange(a.size), starts[1:])
-    out_B, out_y, out_s, unpaired = [], [], [], 0
-    for g in groups:
-        k = g.size
-        out_B.append(a[g].mean())
-        out_y.append(y[g].mean())
-        out_s.append(math.sqrt(float(np.sum(s[g] ** 2))) / k)
-        if a[g[0]] > tol and not (np.any(B[g] > 0) and np.any(B[g] < 0)):
-            unpaired += 1
+    counts = np.diff(np.r_[starts, a.size])
+    out_B = np.add.reduceat(a, starts) / counts
+    out_y = np.add.reduceat(y, starts) / counts
+    out_s = np.sqrt(np.add.reduceat(s**2, starts)) / counts
+    paired = np.logical_or.reduceat(B > 0, starts) & np.logical_or.reduceat(B < 0, starts)
+    unpaired = int(np.count_nonzero((a[starts] > tol) & ~paired))
     if unpaired:
-        warnings.append(f"symmetrize: {unpaired} of {len(groups)} fields have no partner at -B; kept unaveraged")
-    return np.array(out_B), np.array(out_y), np.array(out_s)
+        warnings.append(f"symmetrize: {unpaired} of {starts.size} fields have no partner at -B; kept unaveraged")
+    return out_B, out_y, out_s
 
 
 def _data(name: str, values) -> np.ndarray:
@@ -387,12 +417,15 @@ def _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings):
     return B, y, s, dropped
 
 
-def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None):
+def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=None, batched=False):
     """Best start on a grid of the log-parameters, linear parameters solved by weighted least squares.
-    ``skip(logs)`` (optional) drops grid points, e.g. the mirror images of a symmetric model."""
+    ``skip(logs)`` (optional) drops grid points, e.g. the mirror images of a symmetric model; ``per`` the grid
+    points per axis (default by the number of log-parameters). ``batched``: ``evaluate_shape`` also takes the
+    log-parameters as (P, 1) arrays and returns (P, n) columns (one model call for the whole grid)."""
     log_names = [n for n in names if kinds[n] == "log"]
     lin_names = [n for n in names if kinds[n] == "linear"]
-    per = {1: 9, 2: 5, 3: 4}.get(len(log_names), 3)
+    if per is None:
+        per = {1: 9, 2: 5, 3: 4}.get(len(log_names), 3)
     axes = []
     for n in log_names:
         lo, hi = bounds[n]
@@ -402,14 +435,24 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None):
     mesh = np.meshgrid(*axes, indexing="ij") if axes else []
     points = np.stack([m.ravel() for m in mesh], axis=-1) if axes else np.zeros((1, 0))
     best, best_cost = None, np.inf
-    for pt in points:
+    # every grid point in one broadcast model call (log-parameters as columns): one kernel call instead of one per
+    # point; if that call refuses (some grid point outside the model's range), point by point
+    try:
+        batch = (evaluate_shape({n: np.exp(points[:, i])[:, None] for i, n in enumerate(log_names)})
+                 if axes and batched else None)
+    except (ValueError, ArithmeticError):
+        batch = None
+    for k, pt in enumerate(points):
         logs = {n: float(np.exp(v)) for n, v in zip(log_names, pt)}
         if skip is not None and skip(logs):
             continue
-        try:
-            cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
-        except (ValueError, ArithmeticError):
-            continue
+        if batch is not None:
+            cols = {n: (c[k] if np.ndim(c) == 2 else c) for n, c in batch.items()}
+        else:
+            try:
+                cols = evaluate_shape(logs)  # dict: linear name -> column, plus "_fixed"
+            except (ValueError, ArithmeticError):
+                continue
         fixed = cols.pop("_fixed")
         if lin_names:
             A = np.stack([cols[n] for n in lin_names], axis=1) / s[:, None]
@@ -444,7 +487,7 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         Fields in tesla (either sign; the models are even in B).
     delta_sigma : array_like
         :math:`\Delta\sigma` in units of :math:`e^2/h` (per square in 2D).
-    model : {"wl", "hln", "hln-alpha", "wire", "kawabata"}
+    model : {"wl", "hln", "hln-alpha", "wire", "kawabata", "graphene", "ti-film"}
         See the module docstring for the parameters of each model.
     D : float, optional
         Diffusion constant (m²/s); when given, the result also holds the times
@@ -491,8 +534,8 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     strict = arguments.boolean("strict", strict)
     if D is not None:
         D = arguments.positive("D", D)
-    if magnetic and model == "hln-alpha":
-        raise ValueError("magnetic: the hln-alpha model has no magnetic-impurity field; use wl or hln")
+    if magnetic and model in ("hln-alpha", *_DIRAC):
+        raise ValueError(f"magnetic: the {model} model has no magnetic-impurity field; use wl or hln")
     warnings: list[str] = []
     B, y, s, dropped = _clean_inputs(B, delta_sigma, sigma, symmetrize, warnings)
 
@@ -574,7 +617,10 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         if model == "ilp" and "B_linear_1" in names and "B_linear_2" in names:
             def skip(logs):  # the model is symmetric under B_linear_1 <-> B_linear_2: half of the grid suffices
                 return logs["B_linear_2"] > logs["B_linear_1"]
-        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip)
+        # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
+        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip,
+                            per=8 if model == "graphene" else None,
+                            batched=model in ("wl", "hln", "hln-alpha", "wire", "kawabata"))
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])
@@ -686,8 +732,8 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     with _warnings.catch_warnings(record=True) as caught:
         _warnings.simplefilter("always", PhysicsWarning)
         mc = _magnetoconductance()
-        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3, "ilp": 2}[model]
-        if model != "ilp":  # the ILP model has no regime check without B_transport
+        dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3, "ilp": 2}.get(model, 2)
+        if model != "ilp" and model not in _DIRAC:  # ILP: no regime check without B_transport; Dirac: fields only
             mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
                mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
                phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))

@@ -450,15 +450,27 @@ def _large_N_terms(beta: int) -> dict:
     return cavity_large_N_limits(beta)
 
 
-def _large_N_values(beta: int, N1: int, N2: int) -> dict:
-    """The derived large-N terms evaluated exactly at ``(N1, N2)``, as fractions."""
+@cache
+def _large_N_polynomials(beta: int) -> dict:
+    """The derived large-N terms as exact rational functions of (N1, N2), once per ``beta``: key -> (numerator,
+    denominator), each a tuple of ``((i, j), coefficient)`` for ``coefficient * N1**i * N2**j`` (from the SymPy
+    series of :func:`cavity_large_N_limits`; evaluating them needs no SymPy)."""
     import sympy as sp
 
     n1, n2 = sp.symbols("N1 N2", positive=True)
     out = {}
     for key, expr in _large_N_terms(beta).items():
-        value = sp.Rational(expr.subs({n1: N1, n2: N2}))
-        out[key] = Fraction(int(value.p), int(value.q))
+        parts = sp.fraction(sp.together(expr))
+        out[key] = tuple(tuple((m, Fraction(int(c.p), int(c.q))) for m, c in sp.Poly(p, n1, n2).terms()) for p in parts)
+    return out
+
+
+def _large_N_values(beta: int, N1: int, N2: int) -> dict:
+    """The derived large-N terms evaluated exactly at ``(N1, N2)``, as fractions (no SymPy per call)."""
+    out = {}
+    for key, (num, den) in _large_N_polynomials(beta).items():
+        top, bottom = (sum((c * N1**i * N2**j for (i, j), c in terms), Fraction(0)) for terms in (num, den))
+        out[key] = top / bottom
     return out
 
 

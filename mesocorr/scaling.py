@@ -373,6 +373,9 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     if rtol < 1e-13:
         raise ValueError(f"rtol: must be >= 1e-13, got {rtol!r}")
     lphi = None if L_phi_over_L0 is None else arguments.positive("L_phi_over_L0", L_phi_over_L0)
+    if type(g0) in (float, int) and type(L_over_L0) in (float, int):   # one point: no array machinery
+        return _flow_point(arguments.positive("g0", g0), arguments.positive("L_over_L0", L_over_L0), symmetry_class,
+                           d, loops, lphi, rtol, full_output)
     g0v = arguments.real_values("g0", g0, "positive")
     rv = arguments.real_values("L_over_L0", L_over_L0, "positive")
     shape = arguments.broadcast_shape("g0", g0v, rv)
@@ -401,13 +404,53 @@ def _ohmic_continuation(g_q: float, ratio: float, exponent: float, name: str) ->
     return value
 
 
+def _linear_flow(g0, x, c0, c1):
+    """One loop, dg/dx = c0 g + c1 solved: g0 e^(c0 x) + c1 x (e^(c0 x) - 1)/(c0 x) (numbers or arrays)."""
+    k = c0 * x
+    with np.errstate(invalid="ignore", over="ignore"):
+        rel = np.where(k == 0, 1.0, np.expm1(k) / np.where(k == 0, 1.0, k))
+        return g0 * np.exp(k) + c1 * x * rel
+
+
+def _one_loop_point(g0, x_end, c0, c1):
+    """(g, error estimate) at x_end = ln(L/L0) by the closed form, with the ODE route's refusals: g below the floor
+    1e-3 min(1, g0) (localized) or outside float64 raises ``ValueError`` naming ``L_over_L0``."""
+    k = c0 * x_end
+    try:
+        grown = g0 * math.exp(k)
+        g = grown + c1 * x_end * (1.0 if k == 0 else math.expm1(k) / k)
+    except OverflowError:
+        grown = g = math.inf
+    if not math.isfinite(g):
+        raise ValueError(f"L_over_L0: the flow cannot be integrated in float64 from g0 = {g0:.6g} to "
+                         f"L/L0 = e^{x_end:.6g}; g leaves the float64 range")
+    floor = 1e-3 * min(1.0, g0)
+    if g < floor:
+        star = -c1 / c0 if c0 else None   # where g = floor: the fixed point g* = -c1/c0, or a straight line (c0 = 0)
+        try:
+            x_loc = (floor - g0) / c1 if star is None else math.log((floor - star) / (g0 - star)) / c0
+            where = math.exp(x_loc)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            where = math.exp(x_end)
+        raise ValueError(f"L_over_L0: the flow runs to g -> 0 near L/L0 = {where:.6g} "
+                         f"(localized; the perturbative beta function is meaningless there)")
+    # rounding of exp, expm1 and three products/sums: a few ulp of the larger term
+    err = 4 * 2.220446049250313e-16 * max(abs(g), abs(grown))
+    return g, err
+
+
 def _flow_point(g0, r, symmetry_class, d, loops, lphi, rtol, full_output):
     c0, cs = _float_coefficients(symmetry_class, d, loops)
     ohmic = _ohmic_exponent(d)
     r_quantum = _quantum_ratio(r, lphi)
     x_end = math.log(r_quantum)
     path_x, path_g = np.array([0.0]), np.array([g0])
-    if x_end == 0.0:
+    if len(cs) <= 1 and x_end != 0.0:   # one loop (or none): the linear ODE in closed form, not integrated
+        g_q, err = _one_loop_point(g0, x_end, c0, cs[0] if cs else 0.0)
+        if full_output:
+            path_x = np.linspace(0.0, x_end, 200)
+            path_g = _linear_flow(g0, path_x, c0, cs[0] if cs else 0.0)
+    elif x_end == 0.0:
         g_q, err = g0, 0.0
     else:
         fine = _integrate(g0, x_end, c0, cs, max(rtol / 100, 2.5e-14))
@@ -421,9 +464,9 @@ def _flow_point(g0, r, symmetry_class, d, loops, lphi, rtol, full_output):
             raise ValueError(f"rtol: the flow did not converge (error estimate {err:.3g} at g = {g_q:.6g}); "
                              "the integration is too stiff for this tolerance")
     g_end = _ohmic_continuation(g_q, r / r_quantum, ohmic, "L_over_L0")
-    err = _ohmic_continuation(err, r / r_quantum, ohmic, "L_over_L0")
     if not full_output:
         return g_end
+    err = _ohmic_continuation(err, r / r_quantum, ohmic, "L_over_L0")
     return FlowResult(g=g_end, error_estimate=err, L_over_L0=r, symmetry_class=symmetry_class, dim=d,
                       loops=_check_loops(loops, 1 if d == 1 else 2), L_phi_over_L0=lphi,
                       g_at_L_phi=g_q if lphi is not None else None,

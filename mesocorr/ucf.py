@@ -42,7 +42,7 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -310,17 +310,39 @@ def ucf_variance(shape=(1, 1, 1), so=0, mag=0, broken_trs: bool = False, spinles
     >>> mpmath.nstr(ucf_variance(shape=(1, 1, 1), spinless=True, dps=30), 30)
     '0.314054078251981593709762788767'
     """
+    if (dps is None and mean_free_path is None and type(zeeman) in _PLAIN and zeeman == 0
+            and type(broken_trs) is bool and type(spinless) is bool and _plain_point(shape, so, mag, L_phi, L_T)):
+        return _variance_point(tuple(shape), so, mag, broken_trs, spinless, L_phi, L_T)
     _ucf_physics_checks(shape, L_phi, L_T, mean_free_path, 4)
     if _has_zeeman(zeeman):
         _zeeman_restrictions(so=so, mag=mag, spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
         return zeeman_ucf_variance(shape, so, mag, zeeman, L_phi, broken_trs)
-
-    def point(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
-        ratios, chans, temp, dps = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
-        return _evaluate(ratios, {}, chans, temp, dps)[0]
-
-    return _broadcast(point, L_T is not None, shape=shape, so=so, mag=mag, broken_trs=broken_trs,
+    return _broadcast(_variance, L_T is not None, shape=shape, so=so, mag=mag, broken_trs=broken_trs,
                       spinless=spinless, L_phi=L_phi, L_T=L_T, dps=dps)
+
+
+def _variance(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
+    ratios, chans, temp, dps = _setup(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps)
+    return _evaluate(ratios, {}, chans, temp, dps)[0]
+
+
+_PLAIN = (float, int)   # exact types (bool, numpy scalars, Fraction take the general path)
+
+
+def _plain_point(shape, so, mag, L_phi, L_T) -> bool:
+    """One parameter point given as plain Python numbers (hashable, no arrays): the cached float64 path."""
+    def rate(v):
+        return type(v) in _PLAIN or (type(v) is tuple and len(v) == 3 and all(type(c) in _PLAIN for c in v))
+
+    return (type(shape) in (tuple, list) and all(type(v) in _PLAIN for v in shape) and rate(so) and rate(mag)
+            and (L_phi is None or type(L_phi) in _PLAIN) and (L_T is None or type(L_T) in _PLAIN))
+
+
+@lru_cache(maxsize=1024)
+def _variance_point(shape, so, mag, broken_trs, spinless, L_phi, L_T) -> float:
+    """float64 variance of one parameter point, cached: the value depends on the parameters only (issue 18: a
+    repeated call costs a dictionary look-up). Errors are not cached; every input is checked by :func:`_setup`."""
+    return _variance(shape, so, mag, broken_trs, spinless, L_phi, L_T, None)
 
 
 def _has_zeeman(zeeman) -> bool:

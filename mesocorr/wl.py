@@ -49,6 +49,8 @@ from mesocorr.integrals.derived_constants import (
     monomial_mp,
 )
 from mesocorr.ilp import ilp_magnetoconductance
+from mesocorr.integrals.hln import hln_f_scalar
+from mesocorr.integrals.kawabata import kawabata_f3_scalar
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 from mesocorr.zeeman import SUBTRACTIONS, zeeman_magnetoconductance
@@ -392,6 +394,13 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     >>> magnetoconductance([0.001, 0.01], D=0.01, phi=np.array([[1e10], [4e10]])).shape   # (phi, B) grid
     (2, 2)
     """
+    if (dps is None and elastic_time is None and width is None and type(B) in _PLAIN and type(dim) is int
+            and type(g_factor) in _PLAIN and g_factor == 0 and type(B_inplane) in _PLAIN and B_inplane == 0
+            and type(subtract) is str and subtract == "zero_field" and type(model) is str and model == "hln"
+            and not ilp_fields):
+        out = _scalar_mc(B, dim, D, so, mag, phi)
+        if out is not None:
+            return out
     arguments.choice("model", model, ("hln", "ilp"))
     if model == "ilp":
         return _ilp(B, dim, D, so, mag, phi, width, dps, elastic_time, ilp_fields,
@@ -427,8 +436,8 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
     if dps is None:
         if _has_array(phif, *sof, *magf):
             chans = _array_channels(sof, magf, phif)
-        else:
-            chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _channels(so, mag, phi))
+        else:   # float arithmetic on the rates (no Fraction per call): gaps within 2 ulp of the exact sums
+            chans = tuple(_Chan(c.names, _float_gap("so", c.gap), c.weight) for c in _array_channels(sof, magf, phif))
         if dim in (1, 2):
             _require_gapped(chans, "the magnetoconductance relative to B = 0")
         out = _mc_float(absb, dim, Df, chans, widthf)
@@ -454,6 +463,66 @@ def magnetoconductance(B, dim: int = 2, D: float = None, so=0, mag=0, phi=0, wid
         w = None if ex["width"] is None else _element(ex["width"], index, shape)
         values.append(_mc_mp(b, dim, _element(ex["D"], index, shape), chans, w, dps))
     return _nested(values, shape)
+
+
+# ----------------------------------------------------------------------------- scalar float64 hot path
+_PLAIN = (float, int)   # exact types: bool, numpy scalars, Fraction, Decimal take the general path
+
+
+def _plain_rate(value) -> bool:
+    return type(value) in _PLAIN or (type(value) is tuple and len(value) == 3 and all(type(v) in _PLAIN for v in value))
+
+
+@lru_cache(maxsize=1024)
+def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
+    """The parameter-only work of one float64 call, done once per parameter point: ``((scale, factor), ...)``
+    per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x); d = 3: delta = scale/|B|
+    (scale = B_c), term factor f_3(delta). The same channels and float operations as the general path
+    (:func:`_array_channels`, :func:`_mc_float`); an input the general path would refuse raises here (and the
+    caller then lets the general path raise its own error)."""
+    if dim not in (2, 3):
+        raise ValueError("dim")
+    Dv = arguments.positive("D", D)
+    rates = (_rates_float("so", so), _rates_float("mag", mag), arguments.real_values("phi", phi, "nonnegative"))
+    chans = tuple(_Chan(c.names, float(_float_gap("so", c.gap)), c.weight) for c in _array_channels(*rates))
+    if dim == 2:
+        _require_gapped(chans, "the magnetoconductance relative to B = 0")
+        coef = _shape_coefficient("2d")
+        plan = tuple(((4 * E_CHARGE / HBAR) * Dv / ch.gap, coef * float(ch.weight)) for ch in chans)
+    else:
+        plan = tuple(((HBAR / (4 * E_CHARGE)) * ch.gap / Dv, float(ch.weight)) for ch in chans)
+    if not all(math.isfinite(a) and math.isfinite(b) for a, b in plan):
+        raise ValueError("D")
+    return plan
+
+
+def _scalar_mc(B, dim, D, so, mag, phi):
+    """float64 magnetoconductance for plain Python numbers (d = 2, 3): the cached plan and the scalar kernels
+    (:func:`~mesocorr.integrals.hln.hln_f_scalar`, :func:`~mesocorr.integrals.kawabata.kawabata_f3_scalar`),
+    a few microseconds per call. ``None`` when the general path must run (it raises the proper error)."""
+    if not (_plain_rate(so) and _plain_rate(mag) and type(phi) in _PLAIN and type(D) in _PLAIN):
+        return None
+    try:
+        b = abs(float(B))
+        plan = _scalar_plan(dim, D, so, mag, phi)
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+    if not math.isfinite(b):
+        return None
+    if dim == 2:
+        out = None
+        for inv_bc, factor in plan:
+            x = b * inv_bc
+            if not math.isfinite(x):
+                return None
+            term = hln_f_scalar(x) * factor
+            out = term if out is None else out + term
+    else:
+        out = 0.0
+        for bc, weight in plan:
+            out = out + weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
+        out = out * _shape_coefficient("3d") * (math.sqrt(E_CHARGE / HBAR) * math.sqrt(b))
+    return out if math.isfinite(out) else None
 
 
 _ILP_FIELDS = ("B_phi", "B_rashba", "B_dresselhaus", "B_cubic")
@@ -532,15 +601,26 @@ def _mc_float(absb, dim, D, chans, width):
                 delta = np.where(absb > 0, bc / np.where(absb > 0, absb, 1.0), np.inf)
                 out = out + float(ch.weight) * kawabata_f3(delta)
             return out * _shape_coefficient("3d") * root
-        # 1D: L_c - L_c(B) = L_c (1 - 1/r), r = sqrt(1 + beta); beta/(r (1 + r)) for beta < 1 (no cancellation)
+        # 1D: L_c - L_c(B) = L_c (1 - 1/r) = L_c beta/(r (1 + r)), r = sqrt(1 + beta); r (1 + r) = r + (1 + beta):
+        # positive terms only, for any beta. In place on full-size temporaries (few bytes per field).
         q = WL_FIELD_RATE   # 1/3: multiply by the numerator, divide by the denominator (no rounded 1/3)
-        rate_b = D * ((E_CHARGE / HBAR) * width * absb) ** 2 * q.numerator / q.denominator
+        rate_b = np.square((E_CHARGE / HBAR) * width * absb) * D
+        rate_b *= q.numerator
+        rate_b /= q.denominator
         for ch in chans:
-            beta = rate_b / ch.gap
-            root = np.sqrt(1.0 + beta)
-            factor = np.where(beta < 1, beta / (root * (1.0 + root)), 1.0 - 1.0 / root)
-            out = out + float(ch.weight) * (np.sqrt(D) / np.sqrt(ch.gap)) * factor
-        return out * _shape_coefficient("1d")
+            beta = np.divide(rate_b, ch.gap)
+            den = beta + 1.0
+            den = np.sqrt(den, out=den) if isinstance(den, np.ndarray) else np.sqrt(den)
+            den += beta
+            den += 1.0
+            beta /= den
+            del den
+            beta *= float(ch.weight) * (np.sqrt(D) / np.sqrt(ch.gap))
+            out = beta if isinstance(out, float) else np.add(out, beta, out=out if np.shape(out) == np.shape(beta)
+                                                             else None)
+        del beta
+        out *= _shape_coefficient("1d")
+        return out
 
 
 def _mc_mp(b, dim, D, chans, width, dps):

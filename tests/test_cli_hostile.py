@@ -176,6 +176,18 @@ def _cases(files):
         "derive-zeeman": (["derive", "cooperon-spin", "--so", "1", "--zeeman", "0.5", "--format", "markdown",
                            "--out", str(Path(files["mc.csv"]).parent / "derive")],
                           {"--so": RATE, "--mag": RATE, "--zeeman": LIST}),
+        # issue 16: Dirac materials
+        "mc-graphene": (["mc", "--dim", "2", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
+                         "--B-intravalley", "0.2", "--B", "0.001,0.01"],
+                        {"--B-phi": LIST, "--B-intervalley": REAL, "--B-intravalley": REAL, "--B": LIST}),
+        "mc-ti-surface": (["mc", "--model", "ti-surface", "--B-phi", "0.005", "--mass-ratio", "0.3", "--B-elastic",
+                           "1", "--B", "0.01", "--dps", "15"],
+                          {"--B-phi": LIST, "--mass-ratio": REAL, "--B-elastic": REAL, "--B": LIST, "--dps": WORK}),
+        "mc-ti-film": (["mc", "--model", "ti-film", "--B-phi", "0.003,0.01", "--B-tunnel", "0.02", "--B", "0.01"],
+                       {"--B-phi": LIST, "--B-tunnel": REAL, "--B": LIST}),
+        "channels-graphene": (["channels", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
+                               "--B-intravalley", "0.2"],
+                              {"--B-phi": LIST, "--B-intervalley": REAL, "--B-intravalley": REAL}),
     }
 
 
@@ -194,7 +206,7 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
               "onsager", "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
-              "derive-zeeman"]
+              "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene", "derive-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,

@@ -244,11 +244,16 @@ def test_epsilon_expansion_fails_at_three_dimensions():
 @settings(deadline=None, max_examples=25, derandomize=True)
 @given(g0=st.floats(3.0, 200.0), r=st.floats(0.2, 50.0), d=st.sampled_from(DIMS), cls=st.sampled_from(CLASSES))
 def test_one_loop_closed_form_vs_ode(g0, r, d, cls):
+    """flow(loops=1) is the closed form (issue 18); the second route is the DOP853 integration of dg/dx = g beta."""
     try:
         closed = S.one_loop_flow(g0, r, cls, d)
     except ValueError:
         return
-    assert S.flow(g0, r, cls, d, loops=1) == pytest.approx(closed, rel=1e-10)
+    flowed = S.flow(g0, r, cls, d, loops=1)
+    c0, cs = S._float_coefficients(cls, S._dim(d), 1)
+    ode = float(S._integrate(g0, math.log(r), c0, cs, 1e-13).y[0][-1])
+    assert flowed == pytest.approx(ode, rel=1e-10)
+    assert flowed == pytest.approx(closed, rel=1e-13)
 
 
 @pytest.mark.parametrize("d", (2, 3, 2.5))

@@ -35,6 +35,9 @@ DERIVATION_FUNCTIONS: dict[str, list[str]] = {
     "ilp": ["ilp_magnetoconductance", "magnetoconductance", "ilp_fields", "ilp_couplings", "fit_ilp"],
     "interaction-2d": ["interaction_correction", "f_tilde", "fermi_liquid_parameters", "hall_correction"],
     "interaction-zeeman": ["interaction_correction", "zeeman_function"],
+    "graphene": ["graphene", "dirac_channels", "dirac_magnetoconductance", "fit_magnetoconductance",
+                 "dirac_ucf_variance", "dirac_wl_correction"],
+    "ti-surface": ["ti_surface", "ti_film", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha"],
 }
 
 #: defining module -> heading (prefix) of its section in docs/conventions.md
@@ -59,6 +62,7 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.symbolic.printing": "Writing a derivation",
     "mesocorr.interaction": "Interaction corrections",
     "mesocorr.temperature_analysis": "Temperature series fits",
+    "mesocorr.dirac": "Dirac materials",
 }
 
 #: public name -> heading (prefix), where the name's module section is not the right one

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from mesocorr.cli import format_table
-from mesocorr.options import rate_spec, vector_spec
+from mesocorr.commands.dirac_options import DIRAC_CHOICES, add_dirac_options, dirac_parameters, dirac_summary
+from mesocorr.options import exact_real_list, rate_spec, vector_spec
 
 NAME = "channels"
 ORDER = 20
@@ -12,12 +13,20 @@ DESCRIPTION = (
     "Diagonalise the 4x4 two-particle spin kernel and print the singlet and the three triplets "
     "(triplet_j = zero spin projection on axis j) with their relaxation gaps, in the units of the "
     "rates you give. A rate is one number (isotropic TOTAL rate, each component = total/3) or three "
-    "comma-separated x,y,z component rates. Conventions: docs/conventions.md (Spin channels)."
+    "comma-separated x,y,z component rates. Conventions: docs/conventions.md (Spin channels). "
+    "--model graphene|ti-surface|ti-film lists the soft Cooperon modes of a Dirac material instead (fields in "
+    "tesla: --B-phi and the model's fields; docs/conventions.md, Dirac materials)."
 )
 
 
 def register(p):
-    p.add_argument("--kind", required=True, choices=("cooperon", "diffuson"), help="which propagator")
+    p.add_argument("--kind", choices=("cooperon", "diffuson"), default=None,
+                   help="which propagator (required for the spin channels; Dirac models: cooperon)")
+    p.add_argument("--model", choices=DIRAC_CHOICES, default=None,
+                   help="a Dirac material: its soft Cooperon modes (derived by band projection), B_c and weights")
+    p.add_argument("--B-phi", dest="B_phi", type=exact_real_list, default=None,
+                   help="with --model: dephasing field (T); ti-film: one value or top,bottom")
+    add_dirac_options(p)
     p.add_argument("--so", type=rate_spec, default=0.0,
                    help="spin-orbit rate 1/tau_so (total) or a_x,a_y,a_z component rates (default 0)")
     p.add_argument("--mag", type=rate_spec, default=0.0,
@@ -42,12 +51,45 @@ def _exact(value):
     return tuple(one(v) for v in value) if isinstance(value, tuple) else one(value)
 
 
+def _dirac(args):
+    from mesocorr.cli import CliError
+    from mesocorr.dirac import dirac_channels
+
+    if args.kind not in (None, "cooperon"):
+        raise CliError(f"--kind: the {args.model} model lists its soft Cooperon modes (--kind cooperon)")
+    for opt in ("so", "mag", "phi", "zeeman"):
+        if getattr(args, opt) not in (None, 0, 0.0):
+            raise CliError(f"--{opt}: not an input of --model {args.model} (fields: --B-phi and the model's fields)")
+    kw = dirac_parameters(args, args.model, args.B_phi)
+    try:
+        chans = dirac_channels(args.model, **kw)
+    except (ValueError, TypeError) as exc:
+        raise CliError(str(exc)) from None
+    result = {"kind": "cooperon", "units": "B_c in tesla (hbar Gamma_c / (4 e D))"}
+    result.update(dirac_summary(args.model, kw, chans))
+    text = (f"soft Cooperon modes of {args.model} (band-projected Dirac model; weights with N = "
+            f"{result['degeneracy']['N']}, g_s = {result['degeneracy']['g_s']}; alpha = {result['alpha']:g})\n\n"
+            + format_table([(c["name"], c["B_c"], c["weight"], c["alpha_share"]) for c in chans],
+                           ("channel", "B_c (T)", "weight", "alpha share")))
+    if "B_star" in result:
+        text += f"\nB_star = B_intervalley + B_intravalley = {result['B_star']:g} T (contains the intervalley rate)"
+    return result, text
+
+
 def run(args):
     from mesocorr.symbolic.channels import channels, rate_components, zeeman_components
 
-    if isinstance(args.phi, tuple):
-        from mesocorr.cli import CliError
+    if args.model is not None:
+        return _dirac(args)
+    from mesocorr.cli import CliError
 
+    if args.kind is None:
+        raise CliError("--kind: required (cooperon or diffuson) for the spin channels")
+    for opt in ("B_phi", "B_intervalley", "B_intravalley", "mass_ratio", "B_elastic", "B_tunnel"):
+        if getattr(args, opt) is not None:
+            raise CliError(f"--{opt.replace('_', '-')}: belongs to --model graphene/ti-surface/ti-film")
+
+    if isinstance(args.phi, tuple):
         raise CliError("phi: give one number (the dephasing rate 1/tau_phi)")
     zeeman = None if args.zeeman is None else _exact(args.zeeman)
     # the channels with the binary floats converted exactly to rationals: the printed gaps are then correctly

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mpmath
 
 from mesocorr.cli import format_table
+from mesocorr.commands.dirac_options import DIRAC_CHOICES, add_dirac_options, dirac_parameters, dirac_summary
 from mesocorr.ilp import ilp_magnetoconductance
 from mesocorr.options import count, exact_rate_spec, exact_real, exact_real_list
 from mesocorr.progress import progress
@@ -34,10 +35,12 @@ UNIT_DETAIL = {
 
 def register(p):
     p.add_argument("--dim", type=int, default=2, choices=(1, 2, 3), help="dimension of the diffusion modes")
-    p.add_argument("--model", default="hln", choices=("hln", "ilp"),
+    p.add_argument("--model", default="hln", choices=("hln", "ilp", *DIRAC_CHOICES),
                    help="hln (default): Cooperon channels from spin rates (--D, --so, --mag, --phi) or fields "
                         "(--B-phi, --B-so, --B-mag); ilp: 2D electron gas with Rashba/Dresselhaus spin precession, "
-                        "from fields (--B-phi, --B-rashba, --B-dresselhaus, --B-cubic)")
+                        "from fields (--B-phi, --B-rashba, --B-dresselhaus, --B-cubic); graphene, ti-surface, "
+                        "ti-film: Dirac materials (2D, fields only: --B-phi and the model's fields; Delta sigma with "
+                        "all species the model counts)")
     p.add_argument("--D", type=exact_real, default=None,
                    help="diffusion constant (m^2/s); required with rates or --g-factor, optional when every "
                         "scattering input is a field (--B-phi/--B-so/--B-mag: the result depends on B/B_x only); "
@@ -56,14 +59,16 @@ def register(p):
                         "Maekawa-Fukuyama); needs --D")
     p.add_argument("--B-inplane", dest="B_inplane", type=exact_real, default=None,
                    help="fixed in-plane field (T) that only splits the spins (needs --g-factor); sigma(0) includes it")
-    p.add_argument("--B-phi", dest="B_phi", type=exact_real, default=None,
+    p.add_argument("--B-phi", dest="B_phi", type=exact_real_list, default=None,
                    help="dephasing as a field B_phi = hbar/(4 e D tau_phi) in tesla (instead of --phi); "
-                        "required for --model ilp")
+                        "required for --model ilp and the Dirac models; --model ti-film: one value (both "
+                        "surfaces) or top,bottom")
     p.add_argument("--B-so", dest="B_so", type=exact_rate_spec, default=None,
                    help="spin-orbit as a field (T), HLN's B_so = hbar/(4 e D tau_so) (total: isotropic triplet field "
                         "B_phi + (4/3) B_so) or x,y,z component fields (instead of --so)")
     p.add_argument("--B-mag", dest="B_mag", type=exact_rate_spec, default=None,
                    help="magnetic scattering as a field (T): total or x,y,z component fields (instead of --mag)")
+    add_dirac_options(p)
     for name, text in _ILP_FIELDS[1:]:
         p.add_argument(f"--B-{name}", dest=f"B_{name}", type=exact_real, default=None,
                        help=f"--model ilp only: {text} (T), default 0")
@@ -156,14 +161,56 @@ def _scattering(args):
     for rate, field in pairs:
         value = getattr(args, field)
         out[rate] = getattr(args, rate) if value is None else _field_rate(value, D, digits)
-    if isinstance(out["phi"], tuple):    # pragma: no cover - exact_real gives one number
-        raise CliError("--B-phi: one number")
     return D, out["so"], out["mag"], out["phi"]
+
+
+def _dirac(args):
+    """``--model graphene|ti-surface|ti-film``: :func:`mesocorr.dirac.dirac_magnetoconductance`."""
+    from mesocorr.cli import CliError
+    from mesocorr.dirac import dirac_channels, dirac_magnetoconductance
+
+    for opt in ("so", "mag", "phi", "B_so", "B_mag", "g_factor", "B_inplane", "width", "D"):
+        if getattr(args, opt) not in (None, 0):
+            raise CliError(f"--{opt.replace('_', '-')}: not an input of --model {args.model} (fields only: --B-phi and "
+                           "the model's fields)")
+    if args.dim != 2:
+        raise CliError(f"--dim: the {args.model} model is two-dimensional")
+    kw = dirac_parameters(args, args.model, args.B_phi)
+    try:
+        chans = dirac_channels(args.model, **kw)
+        if args.dps is None:
+            out = [float(v) for v in dirac_magnetoconductance(args.B, args.model, **kw)]
+        else:
+            out = [mpmath.nstr(dirac_magnetoconductance(b, args.model, dps=args.dps, **kw), args.dps)
+                   for b in progress(args.B, label="mc: fields")]
+    except (ValueError, TypeError) as exc:
+        raise CliError(str(exc)) from None
+    result = {"B": list(args.B), "delta_sigma": out, "unit": "e^2/h", "unit_detail": UNIT_DETAIL[2]}
+    result.update(dirac_summary(args.model, kw, chans))
+    text = format_table(list(zip(args.B, out)), ("B (T)", f"delta_sigma ({UNIT_DETAIL[2]})"))
+    text += f"\n\nsoft Cooperon channels of {args.model} (alpha = {result['alpha']:g})\n" + format_table(
+        [(c["name"], c["weight"], c["B_c"], c["alpha_share"]) for c in chans],
+        ("channel", "weight", "B_c (T)", "alpha share"))
+    if "B_star" in result:
+        text += f"\nB_star = B_intervalley + B_intravalley = {result['B_star']:g} T (contains the intervalley rate)"
+    return result, text
 
 
 def run(args):
     from mesocorr.cli import CliError
 
+    if args.model in DIRAC_CHOICES:
+        for n, _ in _ILP_FIELDS[1:]:
+            if getattr(args, f"B_{n}") is not None:
+                raise CliError(f"--B-{n}: only used with --model ilp")
+    else:
+        if args.B_phi is not None:
+            if len(args.B_phi) != 1:
+                raise CliError("--B-phi: one number (two only with --model ti-film)")
+            args.B_phi = args.B_phi[0]
+        for opt in ("B_intervalley", "B_intravalley", "mass_ratio", "B_elastic", "B_tunnel"):
+            if getattr(args, opt) is not None:
+                raise CliError(f"--{opt.replace('_', '-')}: belongs to --model graphene/ti-surface/ti-film")
     if args.model == "ilp":
         return _run_ilp(args)
     for n, _ in _ILP_FIELDS[1:]:
@@ -172,6 +219,8 @@ def run(args):
     cap = MAX_FIELDS if args.dps is None else MAX_FIELDS_DPS
     if len(args.B) > cap:
         raise CliError(f"--B: at most {cap} fields{' with --dps' if args.dps is not None else ''}, got {len(args.B)}")
+    if args.model in DIRAC_CHOICES:
+        return _dirac(args)
     D, so, mag, phi = _scattering(args)
     kw = dict(dim=args.dim, D=D, so=so, mag=mag, phi=phi, width=args.width)
     if args.g_factor is not None:
