@@ -31,6 +31,8 @@ CATALOGUE: dict[str, str] = {
     "ucf-wire": "ucf_wire",
     "landauer-four-terminal": "landauer_four_terminal",
     "scaling-one-loop": "scaling_one_loop",
+    "aas-cylinder": "aas_cylinder",
+    "double-step": "double_step",
     "interaction-2d": "interaction_2d",
     "interaction-zeeman": "interaction_zeeman",
     "zeeman": "zeeman",

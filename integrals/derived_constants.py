@@ -203,5 +203,7 @@ def _bernoulli_table(n: int) -> tuple[Fraction, ...]:
 
 
 def bernoulli(n: int) -> Fraction:
-    r"""Bernoulli number :math:`B_n` (exact; :math:`B_1 = +1/2`, even ones as usual: :math:`B_2 = 1/6`)."""
-    return _bernoulli_table(n)[n]
+    r"""Bernoulli number :math:`B_n` (exact; :math:`B_1 = +1/2`, even ones as usual: :math:`B_2 = 1/6`).
+
+    The table is built to the next power of two (at least 64), so a loop over :math:`n` builds it once."""
+    return _bernoulli_table(max(64, 1 << max(n, 1).bit_length()) if n > 0 else 64)[n]

@@ -78,6 +78,17 @@ _API = {
     "validate_ucf": "mesocorr.ensembles",
     "validate_wl": "mesocorr.ensembles",
     "sweep": "mesocorr.ensembles",
+    # dephasing probes: rings, cylinders and biased wires (issue 20)
+    "aas_oscillation": "mesocorr.rings",
+    "aas_harmonics": "mesocorr.rings",
+    "ab_harmonics": "mesocorr.rings",
+    "ring_channels": "mesocorr.rings",
+    "fit_dephasing": "mesocorr.dephasing_fit",
+    "wire_distribution": "mesocorr.distribution",
+    "fit_distribution": "mesocorr.distribution_fit",
+    "energy_relaxation_time": "mesocorr.distribution",
+    "pure_dephasing_verdict": "mesocorr.distribution",
+    "plot_distribution": "mesocorr.distribution",
     # electron-electron interaction corrections, dephasing laws, temperature analysis (issue 17)
     "interaction_correction": "mesocorr.interaction",
     "InteractionCorrection": "mesocorr.interaction",

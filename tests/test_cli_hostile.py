@@ -85,7 +85,16 @@ def files(tmp_path_factory):
                                                 "T_minus": transmission_matrix(S.T, ch).tolist(), "N": list(ch)}))
     S = circular_ensemble(1, 5, seed=4)
     (d / "S.json").write_text(json.dumps({"S": [[[z.real, z.imag] for z in r] for r in S], "channels": [2, 3]}))
-    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")}
+    from mesocorr.rings import aas_harmonics
+
+    temps = [0.5, 1.0, 2.0, 4.0]
+    amps = [abs(aas_harmonics((0.01 / (2e9 * t)) ** 0.5 / 2e-6, n_harmonics=1)[0]["amplitude"]) for t in temps]
+    (d / "amp.csv").write_text("T,amplitude\n" + "".join(f"{t!r},{a!r}\n" for t, a in zip(temps, amps)))
+    from mesocorr.distribution import wire_distribution
+
+    r = wire_distribution(2e-4, 0.0, relaxation="none", x=0.5)
+    (d / "f.csv").write_text("E,f\n" + "".join(f"{e!r},{v!r}\n" for e, v in zip(r.E[::40].tolist(), r.f[0, ::40].tolist())))
+    return {k: str(d / k) for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv", "f.csv")}
 
 
 def _cases(files):
@@ -153,6 +162,39 @@ def _cases(files):
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
+        "ring-contacted": (["ring", "--L-phi", "1", "--L-T", "0.5"],
+                           {"--L-phi": REAL, "--so": RATE, "--mag": RATE, "--lead-length": REAL, "--L-T": REAL,
+                            "--harmonics": WORK}),
+        "ring-contacted-dps": (["ring", "--L-phi", "1", "--dps", "20"],
+                               {"--L-phi": REAL, "--lead-length": REAL, "--dps": WORK, "--so": RATE}),
+        "ring-cylinder": (["ring", "--geometry", "cylinder", "--L-phi", "1", "--flux=0,0.25"],
+                          {"--L-phi": REAL, "--flux": LIST, "--thickness": REAL, "--so": RATE, "--mag": RATE,
+                           "--harmonics": WORK}),
+        "ring-zeeman": (["ring", "--geometry", "ring", "--L-phi", "1", "--so", "2", "--zeeman", "0.5,0,1",
+                         "--flux=0,0.25,0.7"],
+                        {"--zeeman": LIST, "--flux": LIST, "--so": RATE, "--L-phi": REAL}),
+        "ring-closed-dps": (["ring", "--geometry", "ring", "--L-phi", "1", "--flux=0.1", "--dps", "15"],
+                            {"--L-phi": REAL, "--flux": LIST, "--width": REAL, "--dps": WORK}),
+        "distribution": (["distribution", "--V", "2e-4", "--T", "0.1", "--kappa", "0.5", "--tau-D", "1.5", "--x",
+                          "0.5", "--n-x", "8", "--energy-step", "0.04", "--max-seconds", "2"],
+                         {"--V": REAL, "--T": REAL, "--kappa": REAL, "--alpha": REAL, "--tau-D": REAL, "--x": LIST,
+                          "--n-x": WORK, "--energy-step": REAL, "--rows": INT, "--tau-phi": REAL,
+                          "--max-seconds": REAL}),
+        "distribution-hot": (["distribution", "--V", "2e-4", "--relaxation", "hot"],
+                             {"--V": REAL, "--T": REAL, "--x": LIST, "--energy-step": REAL, "--rows": INT}),
+        "ring-fit": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-cylinder", "--D", "0.01",
+                      "--circumference", "2e-6", "--tau-E", "1"],
+                     {"--D": REAL, "--circumference": REAL, "--so": RATE, "--tau-E": REAL, "--columns": TEXT}),
+        "ring-fit-ring": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-ring", "--D", "0.01",
+                           "--circumference", "2e-6"],
+                          {"--lead-length": REAL, "--mag": RATE, "--harmonic": INT}),
+        "ring-fit-nyquist": (["ring-fit", "--data", files["amp.csv"], "--probe", "aas-cylinder", "--D", "0.01",
+                              "--circumference", "2e-6", "--law", "nyquist+saturation", "--R-sheet", "50"],
+                             {"--R-sheet": REAL}),
+        "distribution-fit": (["distribution-fit", "--data", files["f.csv"], "--x", "0.5", "--V", "2e-4", "--tau-D", "5",
+                              "--kappa-tilde-max", "0.01", "--tau-phi", "0.1"],
+                             {"--x": REAL, "--V": REAL, "--T": REAL, "--tau-D": REAL, "--alpha": REAL,
+                              "--tau-phi": REAL, "--max-seconds": REAL, "--columns": TEXT}),
         "ee-2d": (["ee", "--dim", "2", "--T", "1", "--tau", "7.6e-14", "--F0-sigma", "-0.25", "--g-factor", "2",
                    "--B", "1.5", "--sigma", "20"],
                   {"--dim": INT, "--T": LIST, "--tau": REAL, "--F0-sigma": REAL, "--g-factor": REAL, "--B": REAL,
@@ -205,11 +247,16 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
               "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
-              "onsager", "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
-              "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene", "derive-zeeman"]
+              "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "ring-zeeman",
+              "distribution", "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit",
+              "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
+              "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene",
+              "derive-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
-            "fit": 12, "fit-wire": 8, "flow": 15, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
+            "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
+            "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10, "distribution-fit": 10,
+            "ring-fit-ring": 6, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
             "channels-zeeman": 12, "derive-zeeman": 4}
 DEFAULT_EXAMPLES = 20
 
@@ -279,7 +326,7 @@ def test_tiny_thermal_length_answers_fast(case, files):
 
 def test_hostile_input_counts():
     """The numbers the report quotes: fixed hostile values per option kind, and options covered."""
-    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json")})
+    cases = _cases({k: "f" for k in ("mc.csv", "G.csv", "T.json", "onsager.json", "S.json", "amp.csv", "f.csv")})
     n_options = sum(len(o) for _, o in cases.values())
     n_fixed = sum(len(CORE[_kind(s)]) for _, o in cases.values() for s in o.values())
     assert len(cases) == len(CASE_NAMES) and n_options >= 90 and n_fixed >= 1000

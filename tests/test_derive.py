@@ -22,7 +22,7 @@ def built(built_derivations):
 
 def test_catalogue_names_are_the_interface():
     expected = ["diffuson-ladder", "cooperon-spin", "wl-2d", "hln", "wire-mc", "ucf-wire", "landauer-four-terminal",
-                "scaling-one-loop"]
+                "scaling-one-loop", "aas-cylinder", "double-step"]
     assert [n for n in catalogue.CATALOGUE if n in expected] == expected
     assert "cooperon-spin" in NAMES
 

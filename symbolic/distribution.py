@@ -1,0 +1,131 @@
+r"""The distribution function of a biased diffusive wire: the exact limits, derived with SymPy.
+
+Stationary Boltzmann-diffusion equation for :math:`f(E, x)`, :math:`x` in units of the length :math:`L`,
+time in units of :math:`\tau_D = L^2/D`:
+
+.. math:: \partial_x^2 f + \tau_D\,I_{coll}[f] = 0,\qquad f(E,0) = f_0(E-\mu_L),\quad f(E,1) = f_0(E-\mu_R),
+
+:math:`\mu_L - \mu_R = eV`. Without inelastic scattering :math:`\partial_x^2 f = 0`: the double step
+(:func:`double_step`). With strong electron-electron scattering :math:`f` is a local Fermi function whose
+:math:`\mu(x)` and :math:`T_e(x)` follow from particle and energy conservation,
+:math:`\partial_x^2\int dE\,[f-\theta(-E)] = 0` and :math:`\partial_x^2\int dE\,E\,[f-\theta(-E)] = 0`
+(both moments of :math:`I_{coll}` vanish): :func:`hot_electron_temperature` (the Wiedemann-Franz profile).
+Energies in units of :math:`k_B` = 1 (temperatures are energies).
+
+References
+----------
+.. [N92] K. E. Nagaev, Phys. Lett. A 169, 103 (1992); Phys. Rev. B 52, 4740 (1995) (hot-electron profile).
+.. [P97] H. Pothier, S. Guéron, N. O. Birge, D. Esteve, M. H. Devoret, Phys. Rev. Lett. 79, 3490 (1997).
+.. [KA99] A. Kamenev, A. Andreev, Phys. Rev. B 60, 2218 (1999).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import sympy as sp
+
+__all__ = ["SYMBOLS", "double_step", "fermi_integral", "sommerfeld_energy", "hot_electron_temperature",
+           "energy_relaxation_rate", "partner_phase_space"]
+
+E, x, T, eV, mu, y = sp.symbols("E x T eV mu y", real=True)
+eps, kappa, alpha = sp.symbols("epsilon kappa alpha", positive=True)
+f_L, f_R = sp.Function("f_L"), sp.Function("f_R")
+k = sp.Symbol("k", integer=True, positive=True)
+
+#: the symbols of this module by name
+SYMBOLS = {"E": E, "x": x, "T": T, "eV": eV, "mu": mu, "epsilon": eps, "kappa": kappa, "alpha": alpha}
+
+
+@cache
+def double_step() -> sp.Expr:
+    r"""No inelastic scattering: :math:`\partial_x^2f = 0` with the reservoir boundary values (SymPy ``dsolve``):
+    :math:`f = (1-x)f_L(E) + xf_R(E)`.
+
+    >>> double_step()
+    x*f_R(E) + (1 - x)*f_L(E)
+    """
+    f = sp.Function("f")
+    sol = sp.dsolve(sp.Eq(f(x).diff(x, 2), 0), f(x), ics={f(0): f_L(E), f(1): f_R(E)}).rhs
+    canonical = (1 - x) * f_L(E) + x * f_R(E)
+    if sp.simplify(sol - canonical) != 0:  # pragma: no cover
+        raise ArithmeticError("double step: dsolve gave a different solution")
+    return canonical
+
+
+@cache
+def fermi_integral() -> sp.Expr:
+    r""":math:`\int_0^\infty y\,dy/(e^y+1) = \eta(2) = \pi^2/12`, term by term from
+    :math:`1/(e^y+1) = \sum_{k\ge1}(-1)^{k+1}e^{-ky}` (SymPy sums the alternating series).
+
+    >>> fermi_integral()
+    pi**2/12
+    """
+    term = sp.integrate(y * sp.exp(-k * y), (y, 0, sp.oo), conds="none")
+    return sp.simplify(sp.summation((-1) ** (k + 1) * term, (k, 1, sp.oo)))
+
+
+@cache
+def sommerfeld_energy() -> sp.Expr:
+    r""":math:`\int dE\,E\,[f_0(E-\mu) - \theta(-E)] = \mu^2/2 + \pi^2T^2/6` for a Fermi function at :math:`(\mu, T)`.
+
+    Split :math:`f_0 - \theta(-E) = [f_0 - \theta(\mu-E)] + [\theta(\mu-E)-\theta(-E)]`: the second gives
+    :math:`\int_0^\mu E\,dE`; in the first, :math:`E = \mu + Ty` and :math:`f_0-\theta` is odd in :math:`y`, so only
+    :math:`T^2\cdot2\int_0^\infty y/(e^y+1)\,dy` survives (:func:`fermi_integral`).
+
+    >>> sommerfeld_energy()
+    pi**2*T**2/6 + mu**2/2
+    """
+    return sp.integrate(E, (E, 0, mu)) + T**2 * 2 * fermi_integral()
+
+
+@cache
+def hot_electron_temperature() -> sp.Expr:
+    r"""Local electron temperature squared :math:`T_e(x)^2` with strong electron-electron scattering.
+
+    Particle conservation makes :math:`\mu(x) = (1-x)\mu_L + x\mu_R` linear, energy conservation makes
+    :math:`u(x) = \mu^2/2 + \pi^2T_e^2/6` (:func:`sommerfeld_energy`) linear between its reservoir values;
+    solving for :math:`T_e^2` (SymPy) gives the Wiedemann-Franz profile
+    :math:`T_e^2 = T^2 + \frac{3}{\pi^2}(eV)^2x(1-x)` (independent of where the bias sits, :math:`\mu_L-\mu_R = eV`).
+
+    >>> hot_electron_temperature()
+    T**2 + 3*eV**2*x*(1 - x)/pi**2
+    """
+    muL, muR, Te2 = sp.symbols("mu_L mu_R T_e2")
+    u = sommerfeld_energy()
+    mux = (1 - x) * muL + x * muR
+    ux = (1 - x) * u.subs({mu: muL}) + x * u.subs({mu: muR})
+    sol = sp.solve(sp.Eq(u.subs({mu: mux, T**2: Te2}), ux), Te2)[0]
+    sol = sp.simplify(sol.subs(muL, muR + eV))
+    canonical = T**2 + 3 * eV**2 * x * (1 - x) / sp.pi**2
+    if sp.simplify(sol - canonical) != 0:  # pragma: no cover
+        raise ArithmeticError(f"hot-electron profile mismatch: {sol}")
+    return canonical
+
+
+@cache
+def partner_phase_space() -> sp.Expr:
+    r""":math:`X(\epsilon) = \int dE'\,f(E')[1-f(E'+\epsilon)]` for a Fermi sea at :math:`T = 0`: :math:`\epsilon`
+    (:math:`\epsilon > 0`; SymPy with Heaviside steps).
+
+    >>> partner_phase_space()
+    epsilon
+    """
+    Ep = sp.Symbol("E_p", real=True)
+    return sp.simplify(sp.integrate(sp.Heaviside(-Ep) * (1 - sp.Heaviside(-Ep - eps)), (Ep, -sp.oo, sp.oo)))
+
+
+@cache
+def energy_relaxation_rate() -> sp.Expr:
+    r"""Out-scattering rate :math:`1/\tau_E` of an electron at energy :math:`E` above a :math:`T = 0` Fermi sea
+    with the kernel :math:`K(\epsilon) = \kappa\epsilon^{-\alpha}`, :math:`\alpha < 2`:
+    :math:`\int_0^E d\epsilon\,K(\epsilon)X(\epsilon) = \kappa E^{2-\alpha}/(2-\alpha)` (final state empty for
+    :math:`\epsilon < E`). mesocorr defines :math:`\tau_E` at :math:`E = eV`; :math:`\alpha = 3/2`:
+    :math:`1/\tau_E = 2\kappa\sqrt{eV}`.
+
+    >>> energy_relaxation_rate()
+    -E**(2 - alpha)*kappa/(alpha - 2)
+    """
+    Epos = sp.Symbol("E", positive=True)
+    rate = sp.integrate(kappa * eps ** (-alpha) * partner_phase_space(), (eps, 0, Epos), conds="none")
+    return sp.simplify(rate).subs(Epos, E)
