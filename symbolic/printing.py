@@ -343,9 +343,9 @@ _SYMBOLS = {**_GREEK, "hbar": "ħ", "infty": "∞", "to": "→", "rightarrow": "
             "downarrow": "↓", "otimes": "⊗", "in": "∈", "lvert": "|", "rvert": "|", "vert": "|", "mid": "|",
             "star": "*", "ast": "*", "circ": "∘", "prime": "′", "perp": "⊥", "parallel": "∥", "degree": "°",
             "ln": "ln", "log": "log", "exp": "exp", "sin": "sin", "cos": "cos", "tan": "tan", "arctan": "arctan",
-            "coth": "coth", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "det": "det", "lim": "lim",
+            "coth": "coth", "cot": "cot", "tanh": "tanh", "sinh": "sinh", "cosh": "cosh", "det": "det", "lim": "lim",
             "max": "max", "min": "min", "Re": "Re", "Im": "Im", "Tr": "Tr", "tr": "tr", "var": "var"}
-_OPERATORS = ("ln", "log", "exp", "sin", "cos", "tan", "arctan", "coth", "tanh", "sinh", "cosh", "det", "lim",
+_OPERATORS = ("ln", "log", "exp", "sin", "cos", "tan", "arctan", "coth", "cot", "tanh", "sinh", "cosh", "det", "lim",
               "max", "min", "Re", "Im", "Tr", "tr", "var")
 _FONTS = ("mathrm", "text", "textrm", "textit", "textbf", "emph", "mathbf", "mathit", "mathcal", "mathsf",
           "boldsymbol", "operatorname", "mathbb", "texttt")
