@@ -100,6 +100,14 @@ _API = {
     "nyquist_length": "mesocorr.dephasing",
     "aak_wire_correction": "mesocorr.dephasing",
     "fit_temperature_series": "mesocorr.temperature_analysis",
+    # simulator-agnostic ensembles, Kwant adapter, predictions for the simulated strip (issue 19)
+    "run_ensemble": "mesocorr.ensemble_runner",
+    "sample_seed": "mesocorr.ensemble_runner",
+    "Ensemble": "mesocorr.ensemble_runner",
+    "disordered_strip": "mesocorr.kwant_systems",
+    "kwant_sample": "mesocorr.kwant_systems",
+    "strip_wl_shift": "mesocorr.strip_predictions",
+    "strip_mean_free_path": "mesocorr.strip_predictions",
     # Dirac materials: graphene, topological-insulator surfaces and films (issue 16)
     "graphene": "mesocorr.dirac",
     "ti_surface": "mesocorr.dirac",

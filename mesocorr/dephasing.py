@@ -131,7 +131,7 @@ def dephasing_rate(T, *, dim: int | None = None, saturation_time: float | None =
     * saturation: ``saturation_time`` :math:`\tau_0` (s), T-independent;
     * electron-electron: the AAK Nyquist rate of :func:`nyquist_dephasing_rate` when ``dim`` and the resistance
       (``sheet_resistance``, or ``resistance_per_length`` with ``diffusion_constant``) are given, otherwise
-      ``ee_prefactor`` :math:`\times T^p` with :math:`p` = ``ee_exponent`` (default :data:`EE_EXPONENT`\[dim],
+      ``ee_prefactor`` :math:`\times T^p` with :math:`p` = ``ee_exponent`` (default ``EE_EXPONENT``\[dim],
       1 without ``dim``); prefactor in :math:`\mathrm{s^{-1}K^{-p}}`;
     * electron-phonon: ``phonon_prefactor`` :math:`\times T^{p}`, :math:`p` = ``phonon_exponent`` (default 3;
       2-4 in metals, LR85).

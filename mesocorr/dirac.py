@@ -368,7 +368,7 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
     model, B_phi, B_intervalley, B_intravalley, mass_ratio, B_elastic, B_tunnel
         As :func:`dirac_channels`.
     dps : int, optional
-        mpmath at that many digits (``B`` one number; at most :data:`MAX_DPS`).
+        mpmath at that many digits (``B`` one number; at most ``MAX_DPS``).
 
     Returns
     -------

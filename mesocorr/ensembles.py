@@ -39,12 +39,16 @@ import numpy as np
 from mesocorr import arguments
 from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
 from mesocorr.progress import progress as _progress
+from mesocorr.strip_predictions import UCF_TOLERANCE_REASON, WL_TOLERANCE_REASON, strip_regime, strip_wl_shift
 
 __all__ = ["validate_ucf", "validate_wl", "variance_interval", "mean_shift", "sweep", "read_csv_columns",
-           "DELIMITERS", "DEFAULT_RTOL", "DEFAULT_CONFIDENCE"]
+           "DELIMITERS", "DEFAULT_RTOL", "FILM_WL_RTOL", "DEFAULT_CONFIDENCE"]
 
 #: default relative systematic tolerance of the verdicts
 DEFAULT_RTOL = 0.25
+#: default tolerance of the WL verdict against the film in its field (geometry + flux): correct simulations
+#: in a weak field measure 0.68-0.86 of it (README table; WL_TOLERANCE_REASON)
+FILM_WL_RTOL = 0.35
 #: default confidence level of the statistical intervals
 DEFAULT_CONFIDENCE = 0.95
 #: largest number of bootstrap resamples, and of resampled values n_boot * n (~1e-8 s each: 2e9 ~ 20 s)
@@ -181,6 +185,22 @@ def _finite_sample(name: str, values, warnings: list, minimum: int = 3) -> np.nd
     return x
 
 
+def _finite_pairs(first, second, warnings: list, minimum: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Paired samples (one realisation per index): the pairs with both values finite."""
+    a = np.asarray(first, dtype=float).reshape(-1)
+    b = np.asarray(second, dtype=float).reshape(-1)
+    if a.size != b.size:
+        raise ValueError(f"paired: the two ensembles must have the same size (one pair per realisation), got "
+                         f"{a.size} and {b.size}")
+    good = np.isfinite(a) & np.isfinite(b)
+    if not good.all():
+        warnings.append(f"paired: dropped {int((~good).sum())} realisation(s) with a non-finite value")
+        a, b = a[good], b[good]
+    if a.size < minimum:
+        raise ValueError(f"paired: need at least {minimum} finite pairs, got {a.size}")
+    return a, b
+
+
 # ----------------------------------------------------------------------------------------- statistics
 def _confidence(confidence) -> float:
     """A confidence level in (0, 1), or ``ValueError`` naming ``confidence``."""
@@ -260,7 +280,8 @@ def _shape(shape) -> tuple:
 def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False, so=0, mag=0,
                  L_phi: float | None = None, L_T: float | None = None, rtol: float = DEFAULT_RTOL,
                  confidence: float = DEFAULT_CONFIDENCE, method: str = "chi2", seed: int | None = 0,
-                 n_boot: int = 4000, prediction: float | None = None) -> dict:
+                 n_boot: int = 4000, prediction: float | None = None, geometry=None,
+                 mean_free_path: float | None = None, channels: int | None = None) -> dict:
     r"""Compare the variance of a conductance ensemble with the UCF prediction.
 
     Parameters
@@ -282,12 +303,23 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
         Bootstrap resamples (capped; checked before the work starts).
     prediction : float, optional
         Override the prediction (e.g. a value from another theory); then ``ucf_variance`` is not called.
+    geometry : (W, L), optional
+        The simulated strip's width and length (sites or any one unit): the prediction becomes the
+        film's, ``shape=(1, W/L)`` (do not give ``shape`` as well), and the result gets the verdict
+        fields below.
+    mean_free_path, channels : optional
+        With ``geometry``: the mean free path (unit of ``geometry``) or the number of open channels
+        per spin (then :math:`l` from :math:`\langle g\rangle`, :func:`mesocorr.strip_predictions.strip_mean_free_path`;
+        meaningful for broken time reversal), to rate the assumptions.
 
     Returns
     -------
     dict
         ``n, variance, variance_sem, ci, prediction, ratio, consistent`` plus ``mean, rtol,
-        confidence, method, excess_kurtosis, prediction_source, warnings``.
+        confidence, method, excess_kurtosis, prediction_source, warnings``. With ``geometry`` also
+        ``prediction_used`` (which formula, for which shape), ``tolerance_reason``, ``assumptions``
+        (each small parameter of :func:`mesocorr.strip_predictions.strip_regime`), ``weakest_assumption``,
+        ``mean_free_path``.
 
     References
     ----------
@@ -313,6 +345,16 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     if s2 == 0:
         warnings.append("G: all values are identical (zero variance)")
     kurt = _kurtosis_warning(x, warnings, "G")
+    strip = None
+    if geometry is not None:
+        if tuple(np.ravel(shape)) != (1,):
+            raise ValueError("geometry: give either shape (in units of L) or geometry=(W, L), not both")
+        width, length = _geometry(geometry)
+        shape = (1, width / length)
+        beta = 2 if broken_trs else (4 if _strong_spin_orbit(so) else 1)
+        strip = _strip_verdict(width, length, float(np.mean(x)), beta, spinless, mean_free_path, channels, None)
+    elif mean_free_path is not None or channels is not None:
+        raise ValueError("mean_free_path: give geometry=(W, L) as well (the assumptions need the strip's size)")
     if prediction is None:
         shape = _shape(shape)
         pred = _recording_physics(warnings, _ucf_prediction, shape, so, mag, broken_trs, spinless, L_phi, L_T)
@@ -320,7 +362,14 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     else:
         pred = arguments.positive("prediction", prediction)
         source = "user"
-    return {
+    extra = {}
+    if strip is not None:
+        used = (f"film {length:g} x {width:g} (L x W): mesocorr.ucf_variance(shape=(1, {width / length:.6g}))"
+                if prediction is None else "user")
+        extra = {"prediction_used": used, "tolerance_reason": UCF_TOLERANCE_REASON, **strip}
+        warnings.extend(strip.pop("warnings"))
+        extra.pop("warnings", None)
+    return {**extra,
         "n": int(x.size),
         "mean": float(np.mean(x)),
         "variance": s2,
@@ -339,20 +388,72 @@ def validate_ucf(G, shape=(1,), spinless: bool = False, broken_trs: bool = False
     }
 
 
+# ----------------------------------------------------------------------------------------- strips
+def _geometry(geometry) -> tuple[float, float]:
+    if isinstance(geometry, (str, bytes)) or not hasattr(geometry, "__len__") or len(geometry) != 2:
+        raise TypeError(f"geometry: expected (W, L), the strip's width and length, got {geometry!r}")
+    return arguments.positive("geometry[0] (W)", geometry[0]), arguments.positive("geometry[1] (L)", geometry[1])
+
+
+def _strong_spin_orbit(so) -> bool:
+    return any(float(v) > 0 for v in np.ravel(np.asarray(so, dtype=float)))
+
+
+#: a small parameter above this makes the weakest assumption a warning
+WEAK_ASSUMPTION = 0.5
+
+
+def _strip_verdict(width, length, mean_g, beta, spinless, mean_free_path, channels, flux) -> dict:
+    symmetry = {1: "orthogonal", 2: "unitary", 4: "symplectic"}[beta]
+    reg = strip_regime(width, length, mean_g, symmetry, spinless=spinless, mean_free_path=mean_free_path,
+                       channels=channels, flux=flux)
+    weakest = f"{reg['weakest']} (small parameter {reg['weakest_value']:.3g})"
+    warnings = []
+    if reg["weakest_value"] > WEAK_ASSUMPTION:
+        warnings.append(f"geometry: assumption {reg['weakest']} is weak for these parameters (small parameter "
+                        f"{reg['weakest_value']:.3g} > {WEAK_ASSUMPTION}); expect deviations of O(that) from the "
+                        "diffusive prediction")
+    return {"geometry": {"width": width, "length": length}, "assumptions": reg["assumptions"],
+            "weakest_assumption": weakest, "mean_free_path": reg["mean_free_path"],
+            "mean_free_path_source": reg["mean_free_path_source"], "warnings": warnings}
+
+
 # ----------------------------------------------------------------------------------------- WL
-def mean_shift(a, b, confidence: float = DEFAULT_CONFIDENCE) -> dict:
-    r"""Welch comparison of two means: ``shift = mean(a) - mean(b)``, its standard error
-    :math:`\sqrt{s_a^2/n_a + s_b^2/n_b}`, the Welch-Satterthwaite degrees of freedom and the
-    Student-t interval."""
+def mean_shift(a, b, confidence: float = DEFAULT_CONFIDENCE, paired: bool = False) -> dict:
+    r"""Difference of two means, ``shift = mean(a) - mean(b)``, its standard error and Student-t interval.
+
+    Independent ensembles (``paired=False``): Welch, standard error :math:`\sqrt{s_a^2/n_a + s_b^2/n_b}`
+    with the Welch-Satterthwaite degrees of freedom. Paired ensembles (``paired=True``: ``a[i]`` and
+    ``b[i]`` come from the *same* disorder realisation, e.g. the conductance at two fields of one
+    sample): the differences :math:`d_i = a_i - b_i`, standard error :math:`s_d/\sqrt n`, :math:`n - 1`
+    degrees of freedom. The two conductances of one realisation are correlated (correlation
+    :math:`\rho`, ~0.6 for weak-localization fields), so Welch would overstate the error by
+    :math:`1/\sqrt{1-\rho}`; the paired error is the honest one. Returns ``{"shift", "shift_sem",
+    "dof", "ci", "paired"}`` (and ``"correlation"`` when paired).
+    """
     from scipy.stats import t as student_t
 
+    if not isinstance(paired, bool):
+        raise TypeError(f"paired: expected True or False, got {paired!r}")
     na, nb = a.size, b.size
-    va, vb = float(np.var(a, ddof=1)) / na, float(np.var(b, ddof=1)) / nb
     shift = float(np.mean(a) - np.mean(b))
-    sem = math.sqrt(va + vb)
-    dof = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1)) if sem > 0 else float(na + nb - 2)
+    extra = {}
+    if paired:
+        if na != nb:
+            raise ValueError(f"paired: the two ensembles must have the same size (one pair per realisation), got "
+                             f"{na} and {nb}")
+        d = a - b
+        sem = float(np.std(d, ddof=1)) / math.sqrt(na)
+        dof = float(na - 1)
+        sa, sb = float(np.std(a, ddof=1)), float(np.std(b, ddof=1))
+        extra["correlation"] = float(np.corrcoef(a, b)[0, 1]) if sa > 0 and sb > 0 else 0.0
+    else:
+        va, vb = float(np.var(a, ddof=1)) / na, float(np.var(b, ddof=1)) / nb
+        sem = math.sqrt(va + vb)
+        dof = (va + vb) ** 2 / (va**2 / (na - 1) + vb**2 / (nb - 1)) if sem > 0 else float(na + nb - 2)
     q = float(student_t.ppf(0.5 + confidence / 2, dof))
-    return {"shift": shift, "shift_sem": sem, "dof": dof, "ci": [shift - q * sem, shift + q * sem]}
+    return {"shift": shift, "shift_sem": sem, "dof": dof, "ci": [shift - q * sem, shift + q * sem],
+            "paired": paired, **extra}
 
 
 def _wl_prediction(shape, spinless, so, mag, L_phi) -> tuple[float, str]:
@@ -365,20 +466,31 @@ def _wl_prediction(shape, spinless, so, mag, L_phi) -> tuple[float, str]:
 
 
 def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=0, mag=0,
-                L_phi: float | None = None, rtol: float = DEFAULT_RTOL, confidence: float = DEFAULT_CONFIDENCE,
-                prediction: float | None = None) -> dict:
+                L_phi: float | None = None, rtol: float | None = None, confidence: float = DEFAULT_CONFIDENCE,
+                prediction: float | None = None, geometry=None, mean_free_path: float | None = None,
+                flux: float | None = None, channels: int | None = None, paired: bool = False) -> dict:
     r"""Compare the weak-localization shift of two ensembles with the prediction.
 
     ``shift = <g>_orthogonal - <g>_unitary`` (e²/h), with its Welch standard error and Student-t
-    interval, against the weak-localization correction :math:`\delta G` of a wire between reservoirs
-    (the unitary ensemble has none): :math:`-1/3` for spinless electrons, :math:`-2/3` spin-degenerate,
+    interval (``paired=True``: ``G_orthogonal[i]`` and ``G_unitary[i]`` are the same realisation at
+    B = 0 and in the field, e.g. ``kwant_sample(..., points=[{"flux": 0}, {"flux": F}])``; then the
+    paired error of :func:`mesocorr.ensembles.mean_shift`, typically 2x smaller for the same samples),
+    against the weak-localization correction :math:`\delta G` of a wire between reservoirs (the unitary ensemble
+    has none): :math:`-1/3` for spinless electrons, :math:`-2/3` spin-degenerate,
     :math:`+1/3` (antilocalization) spin-degenerate with strong spin-orbit, as :math:`L_\phi\to\infty`.
+
+    Geometry-specific prediction: ``geometry=(W, L)`` (sites) and ``flux`` (the field ensemble's flux
+    per plaquette, :math:`h/e`) replace the wire's :math:`B\to\infty` value by the film's shift in
+    that field, :func:`mesocorr.strip_predictions.strip_wl_shift` (magnetic Laplacian of the W x L
+    rectangle; no spin-orbit, magnetic scattering or dephasing: ``so``, ``mag``, ``L_phi`` must be
+    0/None). ``geometry`` without ``flux`` keeps the wire value and only rates the assumptions.
 
     Parameters
     ----------
     G_orthogonal, G_unitary : array_like
         Conductances (:math:`e^2/h`) of the ensemble with time reversal and of the one without (a field
-        strong enough to kill the Cooperon); non-finite values dropped.
+        strong enough to kill the Cooperon, or the field ``flux`` of the film prediction); non-finite
+        values dropped (with ``paired``: the pairs holding one).
     shape : tuple of float
         Sample shape in units of L; ``(1,)`` is a quasi-1D wire.
     spinless : bool
@@ -387,18 +499,31 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
         Spin rates in units of :math:`D/L^2`.
     L_phi : float, optional
         Dephasing length in units of L (``None``: no dephasing).
-    rtol : float
-        Relative systematic tolerance added on each side of the interval.
+    rtol : float, optional
+        Relative systematic tolerance added on each side of the interval; ``None``: ``DEFAULT_RTOL``
+        (0.25), or ``FILM_WL_RTOL`` (0.35) against the film in its field, where correct simulations
+        measure 0.68-0.94 of the prediction (README table).
     confidence : float
         Level of the Student-t interval.
     prediction : float, optional
         Override the prediction (then :func:`mesocorr.wire_wl_conductance` is not called).
+    geometry : (W, L), optional
+        The simulated strip (sites or any one unit).
+    mean_free_path, channels : optional
+        With ``geometry``, as in :func:`validate_ucf` (``channels`` uses the unitary mean).
+    flux : float, optional
+        With ``geometry``: flux per plaquette (:math:`h/e`) of the field ensemble.
+    paired : bool
+        Row i of both ensembles is one realisation (paired error of :func:`mesocorr.ensembles.mean_shift`).
 
     Returns
     -------
     dict
-        ``n`` (both sizes), ``shift``, ``shift_sem``, ``ci``, ``prediction``, ``ratio``, ``consistent`` plus
-        ``rtol``, ``confidence``, ``prediction_source``, ``warnings``.
+        ``n_orthogonal``, ``n_unitary``, ``shift``, ``shift_sem``, ``dof``, ``ci``, ``prediction``,
+        ``ratio``, ``consistent`` plus ``rtol``, ``confidence``, ``paired`` (and ``correlation``),
+        ``prediction_source``, ``warnings``; with ``geometry`` also ``prediction_used``,
+        ``tolerance_reason``, ``assumptions``, ``weakest_assumption``, ``mean_free_path`` (and ``l_m``
+        with ``flux``).
 
     Examples
     --------
@@ -408,19 +533,60 @@ def validate_wl(G_orthogonal, G_unitary, shape=(1,), spinless: bool = False, so=
     >>> r = validate_wl(g_o, g_u, spinless=True)
     >>> round(r["prediction"], 10), r["consistent"]
     (-0.3333333333, True)
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(1.60, 0.35, 1500), rng.normal(1.73, 0.31, 1500)   # (32 x 64 sites, flux 0.001)
+    >>> r = validate_wl(a, b, spinless=True, geometry=(32, 64), flux=0.001, mean_free_path=5.6)
+    >>> round(r["prediction"], 2), r["consistent"], r["weakest_assumption"].split(" (")[0]
+    (-0.14, True, 'g >> 1')
     """
     warnings: list[str] = []
-    rtol = arguments.nonnegative("rtol", rtol)
+    rtol = None if rtol is None else arguments.nonnegative("rtol", rtol)
     confidence = _confidence(confidence)
-    a = _finite_sample("G_orthogonal", G_orthogonal, warnings)
-    b = _finite_sample("G_unitary", G_unitary, warnings)
-    res = mean_shift(a, b, confidence)
-    if prediction is None:
+    if not isinstance(paired, bool):
+        raise TypeError(f"paired: expected True or False, got {paired!r}")
+    if paired:
+        a, b = _finite_pairs(G_orthogonal, G_unitary, warnings)
+    else:
+        a = _finite_sample("G_orthogonal", G_orthogonal, warnings)
+        b = _finite_sample("G_unitary", G_unitary, warnings)
+    res = mean_shift(a, b, confidence, paired=paired)
+    extra: dict = {}
+    if geometry is not None:
+        if tuple(np.ravel(shape)) != (1,):
+            raise ValueError("geometry: give either shape (in units of L) or geometry=(W, L), not both")
+        width, length = _geometry(geometry)
+        if flux is not None:
+            flux = arguments.positive("flux", flux)
+        strip = _strip_verdict(width, length, float(np.mean(b)), 2, spinless, mean_free_path, channels, flux)
+        warnings.extend(strip.pop("warnings"))
+        extra = {**strip, "tolerance_reason": WL_TOLERANCE_REASON}
+    elif mean_free_path is not None or channels is not None or flux is not None:
+        raise ValueError("flux: give geometry=(W, L) as well (the film prediction needs the strip's size)")
+    if prediction is None and geometry is not None and flux is not None:
+        if _strong_spin_orbit(so) or _strong_spin_orbit(mag) or L_phi is not None:
+            raise ValueError("so: the film prediction in a field (geometry + flux) has no spin-orbit, magnetic "
+                             "scattering or dephasing; give so=0, mag=0, L_phi=None or a prediction")
+        sw = strip_wl_shift(width, length, flux, spinless=spinless, mean_free_path=extra["mean_free_path"])
+        pred, source = sw["shift"], "mesocorr.strip_predictions.strip_wl_shift"
+        extra["prediction_used"] = (f"film {length:g} x {width:g} (L x W) in flux {flux:g} h/e per plaquette: "
+                                    f"{sw['prediction']}; discretisation error {sw['error']:.2g}")
+        extra["l_m"] = sw["l_m"]
+        warnings.extend(sw["warnings"])
+        if rtol is None:
+            rtol = FILM_WL_RTOL
+    elif prediction is None:
         pred, source = _recording_physics(warnings, _wl_prediction, _shape(shape), spinless, so, mag, L_phi)
+        if geometry is not None:
+            extra["prediction_used"] = ("quasi-1D wire, field suppressing every Cooperon "
+                                        "(mesocorr.wl.wire_wl_conductance); give flux for the film in its field")
     else:
         pred, source = arguments.as_real("prediction", prediction), "user"
+        if geometry is not None:
+            extra["prediction_used"] = "user"
+    if rtol is None:
+        rtol = DEFAULT_RTOL
     lo, hi = res["ci"]
-    return {
+    return {**extra,
         "n_orthogonal": int(a.size),
         "n_unitary": int(b.size),
         "mean_orthogonal": float(np.mean(a)),

@@ -148,7 +148,7 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
         :math:`\hbar/(4eD\tau)` (T): if given, a :class:`~mesocorr.PhysicsWarning` names parameters outside the
         diffusive regime (:math:`H_{SO} > 0.1 B_{tr}`, i.e. :math:`\Omega\tau \gtrsim 0.45`, or :math:`|B| > B_{tr}`).
     full_output : bool
-        Return an :class:`ILPResult` (values, error estimates, methods) instead of the values.
+        Return an ``ILPResult`` (values, error estimates, methods) instead of the values.
 
     Returns
     -------
@@ -160,9 +160,9 @@ def ilp_magnetoconductance(B, B_phi, B_rashba=0.0, B_dresselhaus=0.0, B_cubic=0.
     ValueError
         Bad fields; the requested accuracy not reached (names ``atol``/``rtol``; for ``dps`` names ``dps``).
         Caps on the work, checked before it starts (names ``B`` or ``B_phi``):
-        :math:`H/|B|` above :data:`MAX_CLOSED_FORM_RATIO`,
-        :math:`H_\phi` below :data:`MIN_PHI_RATIO` times the largest field, more than :data:`MAX_FIELDS`
-        fields; with ``dps``: at most :data:`MAX_DPS` digits, :data:`MAX_FIELDS_DPS` fields and
+        :math:`H/|B|` above ``MAX_CLOSED_FORM_RATIO``,
+        :math:`H_\phi` below ``MIN_PHI_RATIO`` times the largest field, more than ``MAX_FIELDS``
+        fields; with ``dps``: at most ``MAX_DPS`` digits, ``MAX_FIELDS_DPS`` fields and
         :data:`mesocorr.integrals.ilp.MAX_ROWS_MP` rows per field.
     TypeError
         Booleans, strings or other non-numbers.
@@ -423,7 +423,9 @@ def ilp_fields(alpha: float = 0.0, beta1: float = 0.0, gamma: float | None = Non
     alpha, beta1 : float
         Linear Rashba and Dresselhaus couplings in J·m (1 eV·m = 1.602176634e-19 J·m).
     gamma : float, optional
-        Bulk cubic Dresselhaus coefficient in J·m³ (needs ``density``); or give ``beta3`` (J·m) directly.
+        Bulk cubic Dresselhaus coefficient in J·m³ (needs ``density``); or give ``beta3`` instead.
+    beta3 : float, optional
+        Cubic Dresselhaus coupling :math:`\beta_3 = \gamma k_F^2/4` in J·m, given directly.
     density : float, optional
         Sheet density (1/m²), spin-degenerate.
     effective_mass : float, optional

@@ -256,7 +256,7 @@ class InteractionCorrection:
     Parameters
     ----------
     dim : int
-        Dimension; the unit of the conductances is ``unit_detail`` (:data:`UNIT_DETAIL`).
+        Dimension; the unit of the conductances is ``unit_detail`` (``UNIT_DETAIL``).
     T : float or numpy.ndarray
         Temperatures (K).
     delta_sigma, singlet, triplet : float, numpy.ndarray or mpmath.mpf
@@ -265,6 +265,12 @@ class InteractionCorrection:
         The Fermi-liquid constant both ways (:func:`fermi_liquid_parameters`).
     F_tilde, constant, scale : float or mpmath.mpf
         :math:`\tilde F_d`, the constant :math:`K_d` (e²/h) and the temperature scale named ``scale_name``.
+    scale_name : str
+        Name of the temperature scale in ``as_dict()`` (e.g. ``"T_scale"``).
+    digits : int or None
+        mpmath digits of the numbers (``None``: float64).
+    unit : str
+        Unit of the conductances, ``"e^2/h"``.
     delta_sigma_zeeman, h, hall_relative : optional
         The Zeeman term, the reduced field and :math:`\delta R_H/R_H` when requested.
     warnings : list of str
@@ -374,7 +380,7 @@ def interaction_correction(dim: int, T, *, elastic_time: float | None = None, D:
         ``hall_relative`` = :math:`\delta R_H/R_H = -2(\delta\sigma+\delta\sigma_Z)/\sigma` (in 3D, of the
         T-dependent part).
     dps : int, optional
-        mpmath evaluation at ``dps`` digits, 1..:data:`MAX_DPS` (300), scalar T and B only; every input is then
+        mpmath evaluation at ``dps`` digits, 1..``MAX_DPS`` (300), scalar T and B only; every input is then
         read exactly (a float as the decimal it prints as, ``Decimal``/``Fraction`` exactly; ``docs/conventions.md``,
         "Exact input on the mpmath path"). mu_B is the CODATA 2018 value (not exact in the SI).
 

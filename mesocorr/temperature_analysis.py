@@ -185,13 +185,17 @@ def fit_temperature_series(T_sigma=None, sigma_zero=None, sigma_high=None, *, B_
     sigma_zero, sigma_high : array_like
         :math:`\sigma(T)` at B = 0 and at ``B_high`` (e²/h per square; absolute values, any offset).
         ``sigma_high`` optional (needs ``B_high``, tesla).
+    B_high : float, optional
+        Field (tesla) of the ``sigma_high`` series.
     traces : sequence
         ``(T, B, delta_sigma)`` or ``(T, B, delta_sigma, sigma)`` tuples or dicts with those keys;
         :math:`\Delta\sigma = \sigma(B)-\sigma(0)` in e²/h, B in T (sign ignored). At least one.
     law : str
         Terms of :math:`B_\phi(T)` joined by "+": ``"sat"``, ``"ee"``, ``"ph"`` (e.g. ``"ee+ph+sat"``).
     free_exponents : sequence of {"p_ee", "p_ph"}
-        Exponents fitted instead of fixed; ``exponents`` overrides the fixed values (default 1 and 3).
+        Exponents fitted instead of fixed.
+    exponents : dict, optional
+        Fixed values of ``p_ee`` and ``p_ph`` (default 1 and 3).
     spin_orbit : bool
         Fit the isotropic spin-orbit field ``B_so`` (else pure weak localization).
     g_factor : float, optional

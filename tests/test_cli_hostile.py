@@ -159,6 +159,13 @@ def _cases(files):
         "validate-wl": (["validate", "wl", "--data", files["G.csv"], "--spinless"],
                         {"--L-phi": REAL, "--rtol": REAL, "--confidence": REAL, "--prediction": REAL,
                          "--so": RATE, "--columns": TEXT}),
+        # issue 19: geometry-specific predictions of a simulated strip
+        "validate-geometry": (["validate", "ucf", "--data", files["G.csv"], "--spinless", "--geometry", "16,64",
+                               "--channels", "20"],
+                              {"--geometry": LIST, "--mean-free-path": REAL, "--channels": INT}),
+        "validate-wl-flux": (["validate", "wl", "--data", files["G.csv"], "--spinless", "--geometry", "16,64",
+                              "--flux", "0.001", "--mean-free-path", "5"],
+                             {"--geometry": LIST, "--flux": REAL, "--mean-free-path": REAL, "--channels": INT}),
         "smatrix": (["smatrix", "--file", files["S.json"]],
                     {"--from-lead": INT, "--to-lead": INT, "--spin-degeneracy": INT, "--atol": REAL}),
         "onsager": (["onsager", "--file", files["onsager.json"]], {"--atol": REAL}),
@@ -246,7 +253,8 @@ def _with(base, option, value):
 CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d", "mc-dps", "mc-ilp", "mc-ilp-dps",
               "mc-1d", "mc-3d",
               "wl-wire", "wl-film", "ucf", "ucf-box", "ucf-half-widths", "beta", "flow", "landauer", "rmt",
-              "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl", "smatrix",
+              "rmt-sample", "fit", "fit-wire", "fit-ilp", "validate-ucf", "validate-bootstrap", "validate-wl",
+              "validate-geometry", "validate-wl-flux", "smatrix",
               "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "ring-zeeman",
               "distribution", "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit",
               "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
@@ -257,7 +265,7 @@ EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, 
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
             "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10, "distribution-fit": 10,
             "ring-fit-ring": 6, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
-            "channels-zeeman": 12, "derive-zeeman": 4}
+            "channels-zeeman": 12, "validate-geometry": 12, "validate-wl-flux": 8, "derive-zeeman": 4}
 DEFAULT_EXAMPLES = 20
 
 

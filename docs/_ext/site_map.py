@@ -68,6 +68,9 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.distribution_fit": "Rings, cylinders and the distribution function",
     "mesocorr.interaction": "Interaction corrections",
     "mesocorr.temperature_analysis": "Temperature series fits",
+    "mesocorr.ensemble_runner": "Ensembles and simulation validation",
+    "mesocorr.kwant_systems": "Ensembles and simulation validation",
+    "mesocorr.strip_predictions": "Ensembles and simulation validation",
     "mesocorr.dirac": "Dirac materials",
 }
 

@@ -26,25 +26,60 @@ def register(p):
     p.add_argument("--mag", type=rate_spec, default=0.0, help="magnetic-impurity rate(s) in units of D/L^2")
     p.add_argument("--L-phi", dest="L_phi", type=real, default=None, help="dephasing length in units of L")
     p.add_argument("--L-T", dest="L_T", type=real, default=None, help="ucf: thermal length in units of L")
-    p.add_argument("--rtol", type=real, default=0.25, help="relative systematic tolerance (default 0.25)")
+    p.add_argument("--rtol", type=real, default=None,
+                   help="relative systematic tolerance (default 0.25; wl with --geometry and --flux: 0.35)")
     p.add_argument("--confidence", type=real, default=0.95, help="confidence level (default 0.95)")
     p.add_argument("--method", default="chi2", choices=("chi2", "bootstrap"),
                    help="ucf: variance interval, exact chi-square (default) or bootstrap")
     p.add_argument("--seed", type=count(0), default=0, help="ucf: bootstrap seed (default 0)")
     p.add_argument("--prediction", type=real, default=None, help="override the theoretical prediction")
+    # geometry-specific predictions for a simulated strip (issue 19)
+    p.add_argument("--geometry", type=real_list, default=None,
+                   help="W,L of the simulated strip (sites or one unit): film prediction for that aspect ratio, "
+                        "and the weakest assumption for these parameters")
+    p.add_argument("--mean-free-path", dest="mean_free_path", type=real, default=None,
+                   help="with --geometry: mean free path (unit of --geometry)")
+    p.add_argument("--channels", type=count(1), default=None,
+                   help="with --geometry: open channels per spin (mean free path from <g> by DMPK)")
+    p.add_argument("--paired", action="store_true",
+                   help="wl: row i of both columns is the same realisation (B = 0 and in the field): paired error")
+    p.add_argument("--flux", type=real, default=None,
+                   help="wl with --geometry: flux per plaquette (h/e) of the field ensemble: the film's shift "
+                        "in that field")
+
+
+def _strip_options(args) -> dict:
+    if args.geometry is None:
+        if args.mean_free_path is not None or args.channels is not None or args.flux is not None:
+            raise CliError("geometry: --mean-free-path, --channels and --flux need --geometry W,L")
+        return {}
+    if len(args.geometry) != 2:
+        raise CliError(f"geometry: give W,L (two numbers), got {len(args.geometry)}")
+    if args.shape != [1.0]:
+        raise CliError("geometry: give either --shape or --geometry")
+    out = {"geometry": tuple(args.geometry), "mean_free_path": args.mean_free_path, "channels": args.channels}
+    if args.flux is not None:
+        if args.kind != "wl":
+            raise CliError("flux: --flux applies to 'wl' only")
+        out["flux"] = args.flux
+    return out
 
 
 def run(args):
-    from mesocorr.ensembles import DELIMITERS, read_csv_columns, validate_ucf, validate_wl
+    from mesocorr.ensembles import DEFAULT_RTOL, DELIMITERS, read_csv_columns, validate_ucf, validate_wl
 
     delimiter = DELIMITERS[args.delimiter]
 
+    strip = _strip_options(args)
     if args.kind == "ucf":
+        if args.paired:
+            raise CliError("paired: --paired applies to 'wl' only")
         data = read_csv_columns(args.data, [args.column.strip()], delimiter=delimiter)
         r = validate_ucf(data[args.column.strip()], shape=tuple(args.shape), spinless=args.spinless,
                          broken_trs=args.broken_trs, so=args.so, mag=args.mag, L_phi=args.L_phi, L_T=args.L_T,
-                         rtol=args.rtol, confidence=args.confidence, method=args.method, seed=args.seed,
-                         prediction=args.prediction)
+                         rtol=DEFAULT_RTOL if args.rtol is None else args.rtol, confidence=args.confidence,
+                         method=args.method, seed=args.seed,
+                         prediction=args.prediction, **strip)
         rows = [("n", r["n"]), ("variance", r["variance"]), ("ci", f"[{r['ci'][0]:.6g}, {r['ci'][1]:.6g}]"),
                 ("prediction", r["prediction"]), ("ratio", r["ratio"]), ("consistent", r["consistent"])]
     else:
@@ -56,12 +91,18 @@ def run(args):
         data = read_csv_columns(args.data, cols, delimiter=delimiter)
         r = validate_wl(data[cols[0]], data[cols[1]], shape=tuple(args.shape), spinless=args.spinless,
                         so=args.so, mag=args.mag, L_phi=args.L_phi, rtol=args.rtol, confidence=args.confidence,
-                        prediction=args.prediction)
-        rows = [("n", f"{r['n_orthogonal']}, {r['n_unitary']}"), ("shift", r["shift"]), ("shift_sem", r["shift_sem"]),
+                        prediction=args.prediction, paired=args.paired, **strip)
+        n = f"{r['n_orthogonal']} pairs (correlation {r['correlation']:.3g})" if args.paired else \
+            f"{r['n_orthogonal']}, {r['n_unitary']}"
+        rows = [("n", n), ("shift", r["shift"]), ("shift_sem", r["shift_sem"]),
                 ("ci", f"[{r['ci'][0]:.6g}, {r['ci'][1]:.6g}]"), ("prediction", r["prediction"]),
                 ("ratio", r["ratio"]), ("consistent", r["consistent"])]
     r["ratio"] = undetermined_as_null(r["ratio"])  # NaN for a prediction of 0: the ratio is undefined
+    if "weakest_assumption" in r:
+        rows.append(("weakest assumption", r["weakest_assumption"]))
     text = format_table(rows, ("quantity", "value"))
+    if "prediction_used" in r:
+        text += f"\n\nprediction used: {r['prediction_used']}\ntolerance: {r['tolerance_reason']}"
     text += f"\n\n{100 * r['confidence']:g} % interval widened by rtol = {r['rtol']:g} x |prediction|; " \
             f"prediction from {r['prediction_source']}"
     return r, text  # r["warnings"]: printed on stderr by the CLI
