@@ -1,20 +1,24 @@
 """The catalogue of derivations behind ``mesocorr derive`` and the writer of their documents.
 
-Each derivation is a module ``mesocorr.derivations.<module>`` defining ``TITLE`` and ``build() -> Derivation``.
-Names are part of the interface; the order below is the order of ``mesocorr derive --list``.
+Each derivation is a module ``mesocorr.derivations.<module>`` defining ``TITLE`` (prose with inline
+``$...$`` maths) and ``build() -> Derivation``. Names are part of the interface; the order below is the
+order of ``mesocorr derive --list``.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
+import inspect
 import shutil
 import subprocess
 from pathlib import Path
 
 from mesocorr.derivations.core import Derivation
-from mesocorr.derivations.render import to_latex, to_markdown
+from mesocorr.derivations.render import figure_files, to_latex, to_markdown
+from mesocorr.symbolic.printing import plain_text
 
-__all__ = ["CATALOGUE", "PARAMETRISED", "names", "titles", "build", "write", "FORMATS"]
+__all__ = ["CATALOGUE", "PARAMETRISED", "names", "titles", "build", "write", "library_calls", "FORMATS"]
 
 #: name -> module (in mesocorr.derivations)
 CATALOGUE: dict[str, str] = {
@@ -56,8 +60,42 @@ def names() -> list[str]:
 
 
 def titles() -> list[dict]:
-    """``[{"name": ..., "title": ...}, ...]`` for ``derive --list``."""
-    return [{"name": n, "title": _module(n).TITLE} for n in names()]
+    """``[{"name": ..., "title": ..., "title_latex": ...}, ...]`` for ``derive --list`` (title as plain text)."""
+    return [{"name": n, "title": plain_text(_module(n).TITLE), "title_latex": _module(n).TITLE} for n in names()]
+
+
+#: modules whose functions format, draw or check rather than compute (left out of "Computed by")
+_NOT_COMPUTATIONS = ("mesocorr.derivations", "mesocorr.symbolic.printing", "mesocorr.arguments", "mesocorr.plots")
+
+
+def library_calls(module) -> list[str]:
+    """Dotted names of the mesocorr functions and classes a derivation module uses (sorted).
+
+    Read from the module's source: names imported from mesocorr (outside the derivation framework, the
+    printer and the argument checks) that the module uses, and attributes taken from imported mesocorr
+    modules (``W.kawabata_3d``).
+    """
+    tree = ast.parse(inspect.getsource(module))
+    imported, modules = {}, {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mesocorr") \
+                and not node.module.startswith(_NOT_COMPUTATIONS):
+            for a in node.names:
+                target = getattr(importlib.import_module(node.module), a.name, None)
+                key = a.asname or a.name
+                if inspect.ismodule(target):
+                    modules[key] = target.__name__
+                elif callable(target):
+                    imported[key] = f"{getattr(target, '__module__', node.module)}.{a.name}"
+    used = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in imported:
+            used.add(imported[node.id])
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+            target = getattr(importlib.import_module(modules[node.value.id]), node.attr, None)
+            if callable(target):
+                used.add(f"{getattr(target, '__module__', modules[node.value.id])}.{node.attr}")
+    return sorted(used)
 
 
 def build(name: str, **parameters) -> Derivation:
@@ -73,36 +111,50 @@ def build(name: str, **parameters) -> Derivation:
     if given:
         if name not in PARAMETRISED:
             raise ValueError(f"name: {name!r} takes no parameters (only {', '.join(PARAMETRISED)})")
-        return importlib.import_module(f"mesocorr.derivations.{CATALOGUE[PARAMETRISED[name]]}").build(**given)
-    d = _module(name).build()
+        module = importlib.import_module(f"mesocorr.derivations.{CATALOGUE[PARAMETRISED[name]]}")
+        d = module.build(**given)
+        if not d.computed_by:
+            d.computed_by = library_calls(module)
+        return d
+    module = _module(name)
+    d = module.build()
     if d.name != name:
         raise AssertionError(f"derivation module for {name!r} built {d.name!r}")
+    if not d.computed_by:
+        d.computed_by = library_calls(module)
     return d
 
 
 def write(d: Derivation, out_dir: str | Path, formats=FORMATS, pdf: bool = False) -> dict:
     """Write ``NAME.tex`` / ``NAME.md`` (and figures, and a PDF when asked and possible) into ``out_dir``.
 
-    Returns ``{"files": [...], "pdf": message-or-None}`` with paths relative to ``out_dir``'s parent-free names.
+    Figures are drawn first (PNG and PDF; skipped without matplotlib), and the documents include only
+    the figures whose files were written, so they always compile. Returns ``{"files": [...], "pdf":
+    message-or-None, "pdf_ok": bool-or-None}``; ``pdf_ok`` is False when pdflatex ran and failed.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = []
+    files, written = [], []
     for fig in d.figures:
+        for f in figure_files(fig):
+            (out / f).unlink(missing_ok=True)  # a figure left over from an earlier run is not this run's
         try:
             fig.draw(str(out / fig.filename))
-            files.append(str(out / fig.filename))
         except ImportError:
-            pass  # matplotlib is an optional extra; the text documents do not need the picture
+            continue  # matplotlib is an optional extra; the documents are written without the picture
+        for f in figure_files(fig):
+            if (out / f).exists():
+                files.append(str(out / f))
+                written.append(f)
     if "latex" in formats:
         p = out / f"{d.name}.tex"
-        p.write_text(to_latex(d), encoding="utf-8")
+        p.write_text(to_latex(d, figures=written), encoding="utf-8")
         files.append(str(p))
     if "markdown" in formats:
         p = out / f"{d.name}.md"
-        p.write_text(to_markdown(d), encoding="utf-8")
+        p.write_text(to_markdown(d, figures=written), encoding="utf-8")
         files.append(str(p))
-    pdf_note = None
+    pdf_note, pdf_ok = None, None
     if pdf:
         exe = shutil.which("pdflatex")
         if exe is None:
@@ -112,9 +164,10 @@ def write(d: Derivation, out_dir: str | Path, formats=FORMATS, pdf: bool = False
         else:
             r = subprocess.run([exe, "-interaction=nonstopmode", "-halt-on-error", f"{d.name}.tex"], cwd=out,
                                capture_output=True, text=True, timeout=120)
-            if r.returncode == 0:
+            pdf_ok = r.returncode == 0
+            if pdf_ok:
                 files.append(str(out / f"{d.name}.pdf"))
                 pdf_note = "compiled"
             else:
                 pdf_note = f"pdflatex failed (exit {r.returncode}); see {d.name}.log"
-    return {"files": files, "pdf": pdf_note}
+    return {"files": files, "pdf": pdf_note, "pdf_ok": pdf_ok}

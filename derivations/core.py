@@ -1,14 +1,21 @@
 r"""Building blocks of a derivation document: steps, checks, figures.
 
 A :class:`Derivation` is a sequence of :class:`Step` objects (explanation, SymPy expression,
-LaTeX generated from the expression by SymPy's printer — never pasted) that ends in
-:class:`Check` objects: each states a claim, its source (paper and equation), the route by which
-it was checked (symbolic ``simplify(a - b) == 0`` or numeric agreement to a stated tolerance) and
-whether it passed. Renderers live in :mod:`mesocorr.derivations.render`.
+LaTeX generated from the expression by the package printer :func:`mesocorr.latex` — never pasted)
+that ends in :class:`Check` objects: each states a claim, its source (paper and equation), the route
+by which it was checked (symbolic ``simplify(a - b) == 0`` or numeric agreement to a stated
+tolerance) and whether it passed. Renderers live in :mod:`mesocorr.derivations.render`.
+
+Text convention (titles, summaries, step texts, figure captions, check claims, sources, routes):
+prose with inline LaTeX mathematics between ``$...$`` — never ASCII maths. The documents use the text
+as written; the terminal and JSON get :func:`mesocorr.symbolic.printing.plain_text` of it (Unicode).
+Library function names belong in no prose: the documents list them in a "Computed by" appendix
+(:attr:`Derivation.computed_by`). See ``docs/conventions.md``, "Writing a derivation".
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,9 +23,12 @@ import mpmath
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
+from mesocorr.derivations.render import to_latex_fragment, to_markdown
+from mesocorr.plots import save_reproducibly
+from mesocorr.symbolic.printing import latex, plain_text, tex_number
 
 __all__ = ["Step", "Check", "Figure", "Derivation", "check_symbolic", "check_numeric", "check_true",
-           "save_png", "isotropic_channel_fields"]
+           "save_figure", "save_png", "isotropic_channel_fields"]
 
 
 @dataclass(frozen=True)
@@ -26,21 +36,31 @@ class Step:
     """One step: an explanation and (optionally) an expression with its LaTeX.
 
     ``text`` is prose; inline mathematics inside it is written between ``$...$``.
-    ``expr`` is a SymPy object (``sp.Eq`` for an equation). ``latex`` defaults to ``sp.latex(expr)``.
+    ``expr`` is a SymPy object (``sp.Eq`` for an equation). ``latex`` defaults to
+    :func:`mesocorr.latex` of ``expr``. ``label`` (LaTeX) is the left-hand side of an equation
+    ``label = expr`` made by :meth:`Derivation.equation`; the renderer uses it to break a long
+    right-hand side over several lines.
     """
 
     text: str
     expr: sp.Basic | None = None
     latex: str | None = None
+    label: str | None = None
 
     def __post_init__(self):
         if self.latex is None and self.expr is not None:
-            object.__setattr__(self, "latex", sp.latex(self.expr))
+            body = latex(self.expr)
+            object.__setattr__(self, "latex", body if self.label is None else f"{self.label} = {body}")
 
 
 @dataclass(frozen=True)
 class Check:
-    """A claim checked against an independent route."""
+    """A claim checked against an independent route.
+
+    ``claim``, ``source``, ``method`` and ``detail`` are prose with inline ``$...$`` LaTeX (see the
+    module docstring); :meth:`as_dict` gives their plain-text forms and the claim as written
+    (``claim_latex``).
+    """
 
     claim: str
     source: str
@@ -48,14 +68,25 @@ class Check:
     method: str
     detail: str = ""
 
+    @property
+    def claim_text(self) -> str:
+        """The claim as plain (Unicode) text, for the terminal and JSON."""
+        return plain_text(self.claim)
+
     def as_dict(self) -> dict:
-        return {"claim": self.claim, "source": self.source, "passed": bool(self.passed), "method": self.method,
-                "detail": self.detail}
+        return {"claim": plain_text(self.claim), "claim_latex": self.claim, "source": plain_text(self.source),
+                "passed": bool(self.passed), "method": plain_text(self.method), "detail": plain_text(self.detail)}
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure drawn by ``draw(path)`` (matplotlib, optional) with its caption."""
+    """A figure drawn by ``draw(path)`` (matplotlib, optional) with its caption.
+
+    ``filename`` is the PNG name; ``draw`` writes it with :func:`save_figure`, which also writes the
+    vector PDF beside it (same stem). The LaTeX document includes the PDF, the Markdown the PNG, and
+    neither mentions a figure that was not written (without matplotlib ``draw`` raises ImportError and
+    the documents are written without it).
+    """
 
     filename: str
     caption: str
@@ -64,7 +95,13 @@ class Figure:
 
 @dataclass
 class Derivation:
-    """A named derivation: title, summary, steps, checks and optional figures."""
+    """A named derivation: title, summary, steps, checks and optional figures.
+
+    ``computed_by`` lists the library functions the derivation calls (dotted names), shown in the
+    documents' appendix; :func:`mesocorr.derivations.catalogue.build` fills it from the module's
+    source when the module leaves it empty. In Jupyter a Derivation displays as its Markdown document
+    (without figures); a notebook exported to LaTeX or PDF gets its LaTeX body (``_repr_latex_``).
+    """
 
     name: str
     title: str
@@ -72,6 +109,7 @@ class Derivation:
     steps: list[Step] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
+    computed_by: list[str] = field(default_factory=list)
 
     def step(self, text: str, expr: sp.Basic | None = None) -> sp.Basic | None:
         """Append a step and return its expression (for chaining)."""
@@ -81,8 +119,8 @@ class Derivation:
     def equation(self, text: str, lhs: str | sp.Basic, rhs) -> sp.Basic:
         """Append ``lhs = rhs``: ``lhs`` a label (LaTeX string or SymPy symbol), ``rhs`` computed by the library."""
         rhs = sympy_value("rhs", rhs) if not isinstance(rhs, sp.MatrixBase) else rhs
-        label = lhs if isinstance(lhs, str) else sp.latex(lhs)
-        self.steps.append(Step(text, rhs, f"{label} = {sp.latex(rhs)}"))
+        label = lhs if isinstance(lhs, str) else latex(lhs)
+        self.steps.append(Step(text, rhs, label=label))
         return rhs
 
     def check(self, chk: Check) -> Check:
@@ -93,18 +131,34 @@ class Derivation:
     def passed(self) -> bool:
         return all(c.passed for c in self.checks)
 
+    def _repr_markdown_(self) -> str:
+        """Jupyter: the Markdown document (what JupyterLab and the classic notebook show)."""
+        return to_markdown(self, figures=())
+
+    def _repr_latex_(self) -> str:
+        """Jupyter: the LaTeX body (what nbconvert puts in a notebook's LaTeX/PDF export)."""
+        return to_latex_fragment(self)
+
 
 def _operand(name: str, value):
     """A SymPy expression or matrix (matrices pass through; strings are refused, never parsed)."""
     return value if isinstance(value, sp.MatrixBase) else sympy_value(name, value)
 
 
+#: route of :func:`check_symbolic`, as prose with inline maths
+SYMBOLIC_ROUTE = r"symbolic: $\mathrm{simplify}(a - b) = 0$"
+
+
 def check_symbolic(claim: str, source: str, a, b) -> Check:
     """Check ``simplify(a - b) == 0`` (a and b SymPy expressions or matrices)."""
     diff = sp.simplify(_operand("a", a) - _operand("b", b))
     ok = bool(diff == 0) or (hasattr(diff, "is_zero_matrix") and bool(diff.is_zero_matrix))
-    return Check(claim, source, ok, "symbolic: simplify(a - b) == 0",
-                 "" if ok else f"simplify(a - b) = {sp.sstr(diff)}")
+    return Check(claim, source, ok, SYMBOLIC_ROUTE, "" if ok else rf"$\mathrm{{simplify}}(a - b) = {latex(diff)}$")
+
+
+def _tex_mp(x) -> str:
+    """An mpmath number (17 significant digits) as LaTeX."""
+    return tex_number(mpmath.nstr(x, 17, min_fixed=-3, max_fixed=4))
 
 
 def check_numeric(claim: str, source: str, a, b, rtol: float = 1e-12, atol: float = 0.0, dps: int = 30) -> Check:
@@ -115,8 +169,10 @@ def check_numeric(claim: str, source: str, a, b, rtol: float = 1e-12, atol: floa
         err = abs(av - bv)
         ok = bool(err <= atol + rtol * abs(bv))
         rel = err / abs(bv) if bv != 0 else err
-        detail = f"a = {mpmath.nstr(av, 17)}, b = {mpmath.nstr(bv, 17)}, |a-b|/|b| = {mpmath.nstr(rel, 3)}"
-    return Check(claim, source, ok, f"numeric: rtol = {rtol:g}" + (f", atol = {atol:g}" if atol else ""), detail)
+        detail = (rf"$a = {_tex_mp(av)}$, $b = {_tex_mp(bv)}$, "
+                  rf"$\lvert a-b\rvert/\lvert b\rvert = {'0' if rel == 0 else tex_number(mpmath.nstr(rel, 2, min_fixed=0, max_fixed=0))}$")
+    bound = rf"{tex_number(rtol)}\,\lvert b\rvert" + (rf" + {tex_number(atol)}" if atol else "")
+    return Check(claim, source, ok, rf"numeric: $\lvert a-b\rvert \le {bound}$ at {dps} digits", detail)
 
 
 def check_true(claim: str, source: str, condition: bool, method: str, detail: str = "") -> Check:
@@ -124,13 +180,21 @@ def check_true(claim: str, source: str, condition: bool, method: str, detail: st
     return Check(claim, source, bool(condition), method, detail)
 
 
-def save_png(fig, path: str) -> None:
-    """Save a matplotlib figure reproducibly (fixed dpi, no version metadata) and close it."""
-    import matplotlib.pyplot as plt
+def save_figure(fig, path: str) -> None:
+    """Save a matplotlib figure reproducibly as PNG at ``path`` and as vector PDF beside it; close it.
 
-    fig.tight_layout()
-    fig.savefig(path, dpi=100, metadata={"Software": None})
-    plt.close(fig)
+    Fixed dpi and no version or date metadata, so both files are byte-identical from run to run.
+    """
+    save_reproducibly(fig, path)
+    stem = path[: -len(".png")] if path.endswith(".png") else path
+    save_reproducibly(fig, stem + ".pdf")
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:  # a figure made with pyplot is registered there: release it
+        pyplot.close(fig)
+
+
+#: former name of :func:`save_figure` (kept for catalogue entries written before the PDF output)
+save_png = save_figure
 
 
 def isotropic_channel_fields(D: sp.Symbol, e: sp.Symbol, hbar: sp.Symbol):

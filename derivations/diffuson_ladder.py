@@ -1,4 +1,4 @@
-"""Derivation ``diffuson-ladder``: the impurity ladder summed into the diffusion pole, D = v_F^2 tau / d."""
+r"""Derivation ``diffuson-ladder``: the impurity ladder summed into the diffusion pole, :math:`D = v_F^2\tau/d`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from mesocorr.symbolic.propagators import SYMBOLS, cooperon_pole, diffusion_pole
 
 TITLE = "Diffuson and Cooperon: the impurity ladder summed into the diffusion pole"
 
-_AM4 = "Akkermans & Montambaux (CUP 2007), ch. 4 (Diffuson structure factor, D = v_F^2 tau/d)"
+_AM4 = "Akkermans & Montambaux, Mesoscopic Physics of Electrons and Photons (CUP 2007), ch. 4 (Diffuson structure factor)"
 
 
 def _numeric_D_over_tau(d: int) -> mpmath.mpf:
@@ -39,31 +39,33 @@ def _numeric_D_over_tau(d: int) -> mpmath.mpf:
 
 def build() -> Derivation:
     d = Derivation("diffuson-ladder", TITLE,
-                   "The Diffuson is the ladder of impurity lines joining a retarded and an advanced Green's function. "
-                   "Each rung is the pair of lines integrated over the band energy; for $ql \\ll 1$, "
-                   "$\\omega\\tau \\ll 1$ the geometric series of rungs has a diffusion pole. The Cooperon (maximally "
-                   "crossed ladder) is the same pole at the pair momentum $Q + 2eA/\\hbar$. Conventions: $\\nu$ is the "
-                   "density of states per spin, the impurity line is $\\gamma = \\hbar/(2\\pi\\nu\\tau)$.")
+                   r"The Diffuson is the ladder of impurity lines joining a retarded and an advanced Green's function. "
+                   r"Each rung is the pair of lines integrated over the band energy; for $ql \ll 1$, "
+                   r"$\omega\tau \ll 1$ the geometric series of rungs has a diffusion pole. The Cooperon (maximally "
+                   r"crossed ladder) is the same pole at the pair momentum $Q + 2eA/\hbar$. Conventions: $\nu$ is the "
+                   r"density of states per spin, the impurity line is $\gamma = \hbar/(2\pi\nu\tau)$, and "
+                   r"$u = \cos\theta$ is the cosine of the angle between $\mathbf k$ and $\mathbf q$.")
     res = {k: diffusion_pole(k) for k in (1, 2, 3)}
     for text, expr in res[2].steps:
-        d.step(text[0].upper() + text[1:] + (" (d = 2)" if "angular" not in text else "") + ":", expr)
+        d.step(text[0].upper() + text[1:] + (" ($d = 2$)" if "angular" not in text else "") + ":", expr)
     for k in (1, 3):
-        d.equation(f"The same steps in d = {k} give", "D", res[k].D)
+        d.equation(f"The same steps in $d = {k}$ give", "D", res[k].D)
     coop = cooperon_pole(2)
     for text, expr in coop.steps[:2]:
         d.step("Cooperon: " + text + ":", expr)
-    d.equation("Cooperon propagator", "C", coop.propagator.doit())
+    d.equation("Cooperon propagator:", "C", coop.propagator.doit())
 
     tau, v, nu, hbar = SYMBOLS["tau"], SYMBOLS["v_F"], SYMBOLS["nu"], SYMBOLS["hbar"]
     for k in (1, 2, 3):
-        d.check(check_symbolic(f"D = v_F^2 tau / {k} in d = {k}", _AM4, res[k].D, v**2 * tau / k))
-        d.check(check_numeric(f"d = {k}: lim (1 - <Pi>)/(q l)^2 = 1/d from the exact rung averaged by quadrature",
-                              "independent route: mpmath quadrature of the unexpanded rung + Richardson extrapolation",
+        d.check(check_symbolic(rf"$D = v_F^2\tau/{k}$ in $d = {k}$", _AM4, res[k].D, v**2 * tau / k))
+        d.check(check_numeric(rf"$d = {k}$: $(1 - \langle\Pi\rangle)/(ql)^2 \to 1/{k}$ for $ql \to 0$, from the exact "
+                              "rung", "independent route: the unexpanded rung averaged over angles by quadrature "
+                              r"(mpmath), Richardson extrapolation in $(ql)^2$",
                               _numeric_D_over_tau(k), sp.Rational(1, k), rtol=1e-12))
-    d.check(check_symbolic("Normalisation of the ladder is hbar/(2 pi nu tau^2) (1/(2 pi nu tau^2) at hbar = 1)", _AM4,
-                           res[2].normalisation, hbar / (2 * sp.pi * nu * tau**2)))
+    d.check(check_symbolic(r"Normalisation of the ladder: $\hbar/(2\pi\nu\tau^2)$, i.e. $1/(2\pi\nu\tau^2)$ at "
+                           r"$\hbar = 1$", _AM4, res[2].normalisation, hbar / (2 * sp.pi * nu * tau**2)))
     Q, A, e = sp.Symbol("Q", real=True), SYMBOLS["A"], SYMBOLS["e"]
-    d.check(check_symbolic("Cooperon momentum is Q + 2eA/hbar (charge 2e)",
-                           "Akkermans & Montambaux ch. 6; Altshuler-Aronov-Khmelnitsky 1982",
-                           coop.propagator.momentum, Q + 2 * e * A / hbar))
+    d.check(check_symbolic(r"The Cooperon momentum is $Q + 2eA/\hbar$ (charge $2e$)",
+                           "Akkermans & Montambaux (CUP 2007), ch. 6; Altshuler, Aronov & Khmelnitsky, "
+                           "J. Phys. C 15, 7367 (1982)", coop.propagator.momentum, Q + 2 * e * A / hbar))
     return d

@@ -40,13 +40,13 @@ def build() -> Derivation:
     tau_i, tau_intra = giv, gz + 2 * gA
     want = sorted([sp.Integer(0), 2 * tau_i, sp.expand(tau_i + tau_intra), sp.expand(tau_i + tau_intra)],
                   key=sp.default_sort_key)
-    d.check(check_symbolic("gaps 0, 2/tau_i, 1/tau_* (twice) with 1/tau_* = 1/tau_i + 1/tau_intra", _MKF,
+    d.check(check_symbolic(r"Gaps $0$, $2/\tau_i$, $1/\tau_*$ (twice) with $1/\tau_* = 1/\tau_i + 1/\tau_{intra}$", _MKF,
                            sp.Matrix(gaps), sp.Matrix(want)))
-    d.check(check_symbolic("1/tau_i = gamma_iv is the intervalley part of the self-energy", "self-energy",
+    d.check(check_symbolic(r"$1/\tau_i = \gamma_{iv}$ is the intervalley part of the self-energy", "self-energy",
                            sp.expand(bp.decay_rate).coeff(giv), 1))
     w = sorted(c.weight for c in spec.channels)
-    d.check(check_symbolic("weights +1/2 (gapless), -1/2 (the three others): F(B/B_phi) - F(B/(B_phi+2B_i)) - "
-                           "2F(B/(B_phi+B_*))", _MKF, sp.Matrix(w), sp.Matrix([-sp.Rational(1, 2)] * 3 + [sp.Rational(1, 2)])))
-    d.check(check_true("the soft sector is closed under the rung (no harmonic leaks)", "band projection",
-                       True, "BandProjection.soft_kernel raises otherwise"))
+    d.check(check_symbolic(r"Weights $+\frac12$ (gapless), $-\frac12$ (the three others): $F(B/B_\phi) - F(B/(B_\phi+2B_i)) - "
+                           r"2F(B/(B_\phi+B_*))$", _MKF, sp.Matrix(w), sp.Matrix([-sp.Rational(1, 2)] * 3 + [sp.Rational(1, 2)])))
+    d.check(check_true("The soft sector is closed under the rung (no harmonic leaks)", "band projection",
+                       True, "by construction: building the soft kernel of the band projection raises otherwise"))
     return d

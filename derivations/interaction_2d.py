@@ -12,13 +12,14 @@ from mesocorr.integrals.interaction import exchange_double_integral
 from mesocorr.interaction import f_tilde
 from mesocorr.symbolic import interaction as I
 
-TITLE = ("Electron-electron interaction in 2D (Altshuler-Aronov): the singlet and triplet Diffuson channels, "
-         "the ln T and F_tilde_sigma")
+TITLE = ("Electron-electron interaction in 2D (Altshuler–Aronov): the singlet and triplet Diffuson channels, "
+         r"the $\ln T$ and $\tilde F_\sigma$")
 
-_ZNA = "Zala, Narozhny & Aleiner, Phys. Rev. B 64, 214204 (2001) (diffusive limit: 1 + 3[1 - ln(1 + F0)/F0])"
-_LR = "Lee & Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985), Sec. III (F_tilde in terms of Altshuler-Aronov's F)"
+_ZNA = (r"Zala, Narozhny & Aleiner, Phys. Rev. B 64, 214204 (2001) (diffusive limit: "
+        r"$1 + 3[1 - \ln(1 + F_0^\sigma)/F_0^\sigma]$)")
+_LR = r"Lee & Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985), Sec. III ($\tilde F$ in terms of Altshuler–Aronov's $F$)"
 _AA = ("Altshuler & Aronov, in Electron-Electron Interactions in Disordered Systems (North-Holland 1985): "
-       "delta sigma = (e^2/2 pi^2 hbar)(1 - 3 F_tilde/4) ln(k_B T tau/hbar)")
+       r"$\delta\sigma = \frac{e^2}{2\pi^2\hbar}(1 - \frac34\tilde F)\ln(k_BT\tau/\hbar)$")
 _AM13 = "Akkermans & Montambaux (CUP 2007), ch. 13 (dynamically screened interaction, diffusive density response)"
 
 #: Landau parameter of the numeric checks (exact rational), temperature ratio of the brute-force route
@@ -53,34 +54,35 @@ def build() -> Derivation:
     d.equation("Coefficient of $\\ln(k_BT\\tau/\\hbar)$ of the singlet part (Frullani integral of the thermal "
                "kernel), $e^2/h$ per square:", "K_2", K2)
     rel, _ = I.aa_relation()
-    d.step("Altshuler-Aronov's averaged $F$ enters the triplet as the static amplitude $-F/2$; with Landau's "
+    d.step("Altshuler–Aronov's averaged $F$ enters the triplet as the static amplitude $-F/2$; with Landau's "
            "$A_0 = F_0/(1+F_0)$:", rel)
     law = I.temperature_law(2)
     d.equation("Result:", r"\delta\sigma_{ee}", law)
 
     # ---- checks
     q, w, D, nu, s = (I.SYMBOLS[k] for k in ("q", "omega", "D", "nu", "s"))
-    d.check(check_symbolic("Density response chi = nu_t D q^2/(D q^2 - i omega) (particle conservation at q = 0, "
-                           "compressibility nu_t at omega = 0)", _AM13, chi, s * nu * D * q**2 / (D * q**2 - sp.I * w)))
-    d.check(check_symbolic("The singlet is the F0_sigma -> infinity limit of the triplet form",
-                           "independent route: SymPy limit of U_t", sp.limit(I.screened_interaction("triplet"), I.F0,
+    d.check(check_symbolic(r"Density response $\chi = \nu_t Dq^2/(Dq^2 - i\omega)$ (particle conservation at $q = 0$, "
+                           r"compressibility $\nu_t$ at $\omega = 0$)", _AM13, chi, s * nu * D * q**2 / (D * q**2 - sp.I * w)))
+    d.check(check_symbolic(r"The singlet is the $F_0^\sigma \to \infty$ limit of the triplet form",
+                           r"independent route: SymPy limit of $U_t$", sp.limit(I.screened_interaction("triplet"), I.F0,
                                                                               sp.oo), Us))
-    d.check(check_symbolic("1 + 3 lambda_2 is the diffusive limit of Zala-Narozhny-Aleiner", _ZNA,
+    d.check(check_symbolic(r"$1 + 3\lambda_2$ is the diffusive limit of Zala–Narozhny–Aleiner", _ZNA,
                            1 + 3 * lam, 1 + 3 * (1 - sp.log(1 + I.F0) / I.F0)))
     lr2 = 8 * (1 + I.F_aa / 2) * sp.log(1 + I.F_aa / 2) / I.F_aa - 4
     for Fv in (sp.Rational(1, 2), sp.Integer(1)):
-        d.check(check_numeric(f"F_tilde_sigma with 1 + F0_sigma = 1/(1 + F/2) is Lee-Ramakrishnan's form at F = {Fv}",
+        d.check(check_numeric(r"$\tilde F_\sigma$ with $1 + F_0^\sigma = 1/(1 + F/2)$ is Lee–Ramakrishnan's form at "
+                              f"$F = {sp.latex(Fv)}$",
                               _LR, I.f_tilde_aa(2).subs(I.F_aa, Fv), lr2.subs(I.F_aa, Fv), rtol=1e-25, dps=40))
-    d.check(check_symbolic("Coefficient of the log: e^2/(2 pi^2 hbar) = (1/pi) e^2/h", _AA, K2, 1 / sp.pi))
+    d.check(check_symbolic(r"Coefficient of the log: $e^2/(2\pi^2\hbar) = (1/\pi)\, e^2/h$", _AA, K2, 1 / sp.pi))
     brute = exchange_double_integral(2, float(_F0), T_ratio=_T_RATIO)
-    d.check(check_numeric(f"delta sigma(3T) - delta sigma(T) at F0_sigma = {_F0}: the closed form vs q- and "
-                          "omega-quadrature of the ladder kernels",
-                          "independent route: nested scipy.integrate.quad of the starting formula (reduced units)",
+    d.check(check_numeric(rf"$\delta\sigma(3T) - \delta\sigma(T)$ at $F_0^\sigma = {sp.latex(_F0)}$: the closed form vs "
+                          r"$q$- and $\omega$-quadrature of the ladder kernels",
+                          "independent route: nested adaptive quadrature (SciPy) of the starting formula (reduced units)",
                           brute, (K2 * (1 + 3 * lam)).subs(I.F0, _F0) * sp.log(sp.Integer(3)), rtol=1e-10))
     with mpmath.workdps(30):
         zna = 4 * (mpmath.log1p(mpmath.mpf(_F0.p) / _F0.q) / (mpmath.mpf(_F0.p) / _F0.q) - 1)
-    d.check(check_numeric(f"mesocorr.f_tilde(2, F0_sigma={_F0}) at 30 digits", _ZNA,
+    d.check(check_numeric(rf"The library's $\tilde F_\sigma$ at $F_0^\sigma = {sp.latex(_F0)}$, 30 digits", _ZNA,
                           f_tilde(2, F0_sigma=float(_F0), dps=30), zna, rtol=1e-28))
-    d.check(check_numeric("float64 F_tilde_sigma(-1/4) (mesocorr.f_tilde)", _ZNA, f_tilde(2, F0_sigma=-0.25),
+    d.check(check_numeric(r"The library's float64 $\tilde F_\sigma(-1/4)$", _ZNA, f_tilde(2, F0_sigma=-0.25),
                           4 * (math.log1p(-0.25) / -0.25 - 1), rtol=1e-14))
     return d

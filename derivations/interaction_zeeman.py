@@ -9,11 +9,12 @@ from mesocorr.derivations.core import Derivation, check_numeric, check_symbolic,
 from mesocorr.integrals.interaction import zeeman_g_mp
 from mesocorr.symbolic import interaction as I
 
-TITLE = "Zeeman magnetoresistance of the interaction correction: the m = +-1 triplet Diffusons and g_2(h)"
+TITLE = r"Zeeman magnetoresistance of the interaction correction: the $m = \pm1$ triplet Diffusons and $g_2(h)$"
 
-_LR = ("Lee & Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985), Sec. III: g_2(h) = int_0^oo dO (d^2/dO^2)[O/(e^O - 1)] "
-       "ln|1 - h^2/O^2|; quoted limits 0.084 h^2 and ln(h/1.3)")
-_AA = "Altshuler & Aronov (1985); Lee & Ramakrishnan (1985) Sec. III (m = +-1 triplets shifted by +-E_Z)"
+_LR = (r"Lee & Ramakrishnan, Rev. Mod. Phys. 57, 287 (1985), Sec. III: $g_2(h) = \int_0^\infty d\Omega\, "
+       r"\frac{d^2}{d\Omega^2}\bigl[\frac{\Omega}{e^\Omega - 1}\bigr]\ln\lvert 1 - h^2/\Omega^2\rvert$; quoted limits "
+       r"$0.084\,h^2$ and $\ln(h/1.3)$")
+_AA = r"Altshuler & Aronov (1985); Lee & Ramakrishnan (1985) Sec. III ($m = \pm1$ triplets shifted by $\pm E_Z$)"
 _DLMF = "NIST DLMF 5.11.2 (digamma asymptotics) and 25.11.10 (Hurwitz zeta Taylor series)"
 
 #: reduced fields of the numeric checks (exact decimals)
@@ -62,32 +63,33 @@ def build() -> Derivation:
 
     # ---- checks
     EZ, hbar = I.SYMBOLS["E_Z"], I.SYMBOLS["hbar"]
-    d.check(check_symbolic("The m = +-1 triplets are shifted by +-i E_Z/hbar, singlet and m = 0 triplet unshifted",
+    d.check(check_symbolic(r"The $m = \pm1$ triplets are shifted by $\pm iE_Z/\hbar$, singlet and $m = 0$ triplet "
+                           "unshifted",
                            _AA, sp.Matrix([[gaps["singlet"], gaps["triplet_0"], gaps["triplet_+1"] * gaps["triplet_-1"]]]),
                            sp.Matrix([[0, 0, (EZ / hbar) ** 2]])))
     for hv in _H:
-        d.check(check_numeric(f"g_2({hv}): closed form = Lee-Ramakrishnan's integral", _LR + " (mpmath quadrature)",
+        d.check(check_numeric(f"$g_2({hv})$: closed form = Lee–Ramakrishnan's integral", _LR + " (mpmath quadrature)",
                               zeeman_g_mp(2, hv, 30), _lr_integral(hv), rtol=1e-20))
-    d.check(check_symbolic("Small-h coefficient 3 zeta(3)/(4 pi^2) (from the Hurwitz-zeta Taylor series)", _DLMF,
+    d.check(check_symbolic(r"Small-$h$ coefficient $3\zeta(3)/(4\pi^2)$ (from the Hurwitz-zeta Taylor series)", _DLMF,
                            c2[0], 3 * sp.zeta(3) / (4 * sp.pi**2)))
     with mpmath.workdps(40):
         hs = mpmath.mpf("1e-6")
         ratio = zeeman_g_mp(2, hs, 40) / hs**2
-    d.check(check_numeric("lim g_2(h)/h^2 as h -> 0 by the 40-digit closed form at h = 1e-6",
+    d.check(check_numeric(r"$\lim_{h\to0} g_2(h)/h^2$ by the 40-digit closed form at $h = 10^{-6}$",
                           "independent route: mpmath evaluation of the digamma closed form", ratio, c2[0], rtol=1e-12))
     with mpmath.workdps(30):
         hl = mpmath.mpf(10) ** 8
         const = zeeman_g_mp(2, hl, 30) - mpmath.log(hl)
-    d.check(check_numeric("Large h: g_2(h) - ln h -> -ln(2 pi e^(-1-gamma)) (h = 1e8, 30-digit closed form; the "
-                          "next term is 1/(12 b^2) = 3e-16)",
+    d.check(check_numeric(r"Large $h$: $g_2(h) - \ln h \to -\ln(2\pi e^{-1-\gamma})$ ($h = 10^8$, 30-digit closed form; "
+                          r"the next term is $1/(12 b^2) = 3\times10^{-16}$)",
                           "independent route: mpmath evaluation of the digamma closed form",
                           const, -sp.log(2 * sp.pi * sp.exp(-1 - sp.EulerGamma)), rtol=1e-12))
     exact = float(c2[0])
-    d.check(check_true("The review's 0.084 h^2 is not the exact coefficient: 3 zeta(3)/(4 pi^2) = 0.09135 "
+    d.check(check_true(r"The review's $0.084\,h^2$ is not the exact coefficient: $3\zeta(3)/(4\pi^2) = 0.09135$ "
                        "is 8.7 % larger", _LR, abs(exact / 0.084 - 1 - 0.0874) < 1e-3,
                        "numeric comparison of the exact coefficient with the quoted value",
-                       f"exact {exact:.7f}, quoted 0.084"))
+                       f"exact ${exact:.7f}$, quoted $0.084$"))
     h2 = float(2 * sp.pi * sp.exp(-1 - sp.EulerGamma))
-    d.check(check_true("The review's 1.3 in ln(h/1.3) is h_2 = 2 pi e^(-1-gamma) = 1.29779 rounded", _LR,
-                       round(h2, 1) == 1.3, "numeric comparison", f"h_2 = {h2:.7f}"))
+    d.check(check_true(r"The review's 1.3 in $\ln(h/1.3)$ is $h_2 = 2\pi e^{-1-\gamma} = 1.29779$ rounded", _LR,
+                       round(h2, 1) == 1.3, "numeric comparison", f"$h_2 = {h2:.7f}$"))
     return d

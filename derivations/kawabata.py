@@ -9,12 +9,13 @@ from mesocorr.derivations.core import isotropic_channel_fields, Derivation, chec
 from mesocorr.symbolic import wl as W
 from mesocorr.units import mp_constant
 from mesocorr.symbolic.channels import channels
+from mesocorr.symbolic.printing import tex_number
 from mesocorr.wl import magnetoconductance
 
-TITLE = "3D magnetoconductance (Kawabata): Landau levels with a free q_z summed into a Hurwitz zeta function"
+TITLE = r"3D magnetoconductance (Kawabata): Landau levels with a free $q_z$ summed into a Hurwitz zeta function"
 
 _K = "Kawabata, Solid State Commun. 34, 431 (1980); J. Phys. Soc. Jpn. 49, 628 (1980)"
-_DLMF = "NIST DLMF 25.11.11: zeta(s, 1/2) = (2^s - 1) zeta(s)"
+_DLMF = r"NIST DLMF 25.11.11: $\zeta(s, \frac12) = (2^s - 1)\zeta(s)$"
 
 _DELTAS = ("0", "0.25", "3", "40")
 _D, _PHI, _SO = "0.005", "4e10", "1e12"
@@ -66,9 +67,9 @@ def _kawabata_si_mp(B: str) -> mpmath.mpf:
 def build() -> Derivation:
     d = Derivation("kawabata", TITLE,
                    "In a bulk sample the field quantises the Cooperon motion perpendicular to $B$ into Landau levels "
-                   "$E_n = D(n+\\frac12)4eB/\\hbar$ (charge $2e$) while $q_z$ stays free. Conventions: "
-                   "$B_c = \\hbar\\Gamma_c/(4eD)$, $\\delta = B_c/B$, $\\Delta\\sigma(B) = \\sigma(B)-\\sigma(0)$ in "
-                   "units of $(e^2/h)$ per metre, $s = 2$, weights $w_c$ (singlet $-1/2$, triplets $+1/2$).")
+                   r"$E_n = D(n+\frac12)4eB/\hbar$ (charge $2e$) while $q_z$ stays free. Conventions: "
+                   r"$B_c = \hbar\Gamma_c/(4eD)$, $\delta = B_c/B$, $\Delta\sigma(B) = \sigma(B)-\sigma(0)$ in "
+                   r"units of $(e^2/h)$ per metre, $s = 2$, weights $w_c$ (singlet $-1/2$, triplets $+1/2$).")
     qz, E = sp.symbols("q_z E", positive=True)
     D, e, hbar, B, Bc = (W.SYMBOLS[k] for k in ("D", "e", "hbar", "B", "B_c"))
     line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
@@ -77,16 +78,16 @@ def build() -> Derivation:
     N = sp.Symbol("N", integer=True, positive=True)
     dl = sp.Symbol("delta", positive=True)
     a = sp.Rational(1, 2) + dl
-    d.step("so level $n$ contributes $\\propto (n + \\frac12 + \\delta)^{-1/2}$ and $\\delta\\sigma(B) \\propto "
-           "-\\sqrt{eB/\\hbar}\\sum_n (n+\\frac12+\\delta)^{-1/2}$. The $B = 0$ integral with the same cutoff is, "
-           "level by level, the telescoping sum $\\sum_n 2(\\sqrt{n+1+\\delta} - \\sqrt{n+\\delta})$ (SymPy):",
+    d.step(r"so level $n$ contributes $\propto (n + \frac12 + \delta)^{-1/2}$ and $\delta\sigma(B) \propto "
+           r"-\sqrt{eB/\hbar}\sum_n (n+\frac12+\delta)^{-1/2}$. The $B = 0$ integral with the same cutoff is, "
+           r"level by level, the telescoping sum $\sum_n 2(\sqrt{n+1+\delta} - \sqrt{n+\delta})$ (SymPy):",
            sp.Eq(sp.Sum(2 * (sp.sqrt(n + 1 + dl) - sp.sqrt(n + dl)), (n, 0, N - 1)),
                  sp.summation(2 * (sp.sqrt(n + 1 + dl) - sp.sqrt(n + dl)), (n, 0, N - 1))))
-    d.step("The divergent $2\\sqrt{N}$ cancels against $\\sum_{n<N}(n+a)^{-1/2} = 2\\sqrt{N+a} + \\zeta(\\frac12, a) + "
-           "o(1)$ (the Hurwitz zeta function, $a = \\frac12 + \\delta$), leaving Kawabata's function "
-           "$f_3(\\delta) = \\sum_n[2(\\sqrt{n+1+\\delta}-\\sqrt{n+\\delta}) - (n+\\frac12+\\delta)^{-1/2}]$ "
-           "in the closed form used by the library (checked numerically against the defining sum below):",
-           sp.Eq(sp.Symbol(r"f_3(\delta)"), -2 * sp.sqrt(dl) - sp.zeta(sp.Rational(1, 2), a)))
+    d.equation(r"The divergent $2\sqrt{N}$ cancels against $\sum_{n<N}(n+a)^{-1/2} = 2\sqrt{N+a} + \zeta(\frac12, a) + "
+               r"o(1)$ (the Hurwitz zeta function, $a = \frac12 + \delta$), leaving Kawabata's function "
+               r"$f_3(\delta) = \sum_n[2(\sqrt{n+1+\delta}-\sqrt{n+\delta}) - (n+\frac12+\delta)^{-1/2}]$ "
+               "in the closed form used by the library (checked numerically against the defining sum below):",
+               r"f_3(\delta)", -2 * sp.sqrt(dl) - sp.zeta(sp.Rational(1, 2), a))
     one = W.kawabata_3d()
     d.equation("One channel's 3D magnetoconductance (with its weight $w_c$), $(e^2/h)$ per metre:",
                r"\Delta\sigma_c(B)", one)
@@ -96,7 +97,7 @@ def build() -> Derivation:
     d.equation("Channel fields with isotropic spin-orbit scattering (singlet, three triplets):",
                r"(B_S, B_{T_x}, B_{T_y}, B_{T_z})", sp.Matrix([fields]))
     total = sum((one.subs({w: c.wl_weight, Bc: f, s: 2}) for c, f in zip(chans, fields)), sp.Integer(0))
-    d.equation("Summed over channels ($s = 2$), $(e^2/h)$ per metre:", r"\Delta\sigma(B)", sp.simplify(total))
+    d.equation("Summed over channels ($s = 2$), $(e^2/h)$ per metre:", r"\Delta\sigma(B)", total)
 
     # ---- checks
     def f3(x):
@@ -105,21 +106,24 @@ def build() -> Derivation:
     no_so = sum((one.subs({w: c.wl_weight, Bc: Bphi, s: 2}) for c in channels("cooperon", phi=1 / tphi)),
                 sp.Integer(0))
     si = no_so * e**2 / (2 * sp.pi * hbar)
-    d.check(check_symbolic("Spin-degenerate, SI: Delta sigma = (e^2/(2 pi^2 hbar)) sqrt(eB/hbar) f3(B_phi/B)", _K,
-                           si, e**2 / (2 * sp.pi**2 * hbar) * sp.sqrt(e * B / hbar) * f3(Bphi / B)))
-    d.check(check_symbolic("Isotropic spin-orbit: (1/pi) sqrt(eB/hbar) [(3/2) f3((B_phi + 4 B_so/3)/B) - (1/2) "
-                           "f3(B_phi/B)] in (e^2/h)/m", _K + "; Hikami, Larkin & Nagaoka (1980) channel structure",
+    d.check(check_symbolic(r"Spin-degenerate, SI: $\Delta\sigma = \frac{e^2}{2\pi^2\hbar}\sqrt{eB/\hbar}\,"
+                           r"f_3(B_\phi/B)$", _K, si, e**2 / (2 * sp.pi**2 * hbar) * sp.sqrt(e * B / hbar) * f3(Bphi / B)))
+    d.check(check_symbolic(r"Isotropic spin-orbit: $\Delta\sigma = \frac{1}{\pi}\sqrt{eB/\hbar}\left[\frac32 "
+                           r"f_3\left(\frac{B_\phi + \frac43 B_{so}}{B}\right) - \frac12 f_3\left(\frac{B_\phi}{B}"
+                           r"\right)\right]$ in $(e^2/h)$ per metre",
+                           _K + "; Hikami, Larkin & Nagaoka (1980) channel structure",
                            total, sp.sqrt(e * B / hbar) / sp.pi * (sp.Rational(3, 2) * f3((Bphi + sp.Rational(4, 3)
                                                                                             * Bso) / B)
                                                                   - f3(Bphi / B) / 2)))
     for dv in _DELTAS:
-        d.check(check_numeric(f"Hurwitz form f3({dv}) = -2 sqrt(d) - zeta(1/2, 1/2 + d) equals Kawabata's defining sum",
-                              "independent route: Levin-accelerated mpmath.nsum of the defining series (" + _K + ")",
-                              _f3_hurwitz(dv), _f3_sum(dv), rtol=1e-12))
+        d.check(check_numeric(r"Hurwitz form $f_3(\delta) = -2\sqrt{\delta} - \zeta(\frac12, \frac12 + \delta)$ "
+                              f"at $\\delta = {dv}$ equals Kawabata's defining sum",
+                              "independent route: the defining series summed with Levin acceleration (mpmath; "
+                              + _K + ")", _f3_hurwitz(dv), _f3_sum(dv), rtol=1e-12))
     with mpmath.workdps(40):
         f30 = (mpmath.sqrt(2) - 1) * -mpmath.zeta(mpmath.mpf(1) / 2)
-    d.check(check_numeric("Zero dephasing: f3(0) = (sqrt 2 - 1) |zeta(1/2)| = 0.6049...", _DLMF + "; " + _K,
-                          f3(sp.Integer(0)), f30, rtol=1e-12))
+    d.check(check_numeric(r"Zero dephasing: $f_3(0) = (\sqrt2 - 1)\,\lvert\zeta(\frac12)\rvert = 0.6049\ldots$",
+                          _DLMF + "; " + _K, f3(sp.Integer(0)), f30, rtol=1e-12))
     with mpmath.workdps(60):
         big = mpmath.mpf(10) ** 6
         half = mpmath.mpf(1) / 2
@@ -128,13 +132,14 @@ def build() -> Derivation:
             return 48 * x ** (3 * half) * (-2 * mpmath.sqrt(x) - mpmath.zeta(half, half + x))
 
         richardson = 2 * g(2 * big) - g(big)
-    d.check(check_numeric("Low field (d >> 1): f3(d) -> d^(-3/2)/48, i.e. Delta sigma ~ B^2; 48 d^(3/2) f3 at "
-                          "d = 1e6, 2e6 with one Richardson step", _K, richardson, 1, rtol=1e-12))
+    d.check(check_numeric(r"Low field ($\delta \gg 1$): $f_3(\delta) \to \delta^{-3/2}/48$, i.e. $\Delta\sigma \propto "
+                          r"B^2$; $48\,\delta^{3/2}f_3(\delta)$ at $\delta = 10^6$ and $2\times10^6$ with one "
+                          "Richardson step", _K, richardson, 1, rtol=1e-12))
     for bf in _FIELDS:
         api = magnetoconductance(float(bf), dim=3, D=float(_D), so=float(_SO), phi=float(_PHI), dps=30)
-        d.check(check_numeric(f"mesocorr.magnetoconductance(dim=3, dps=30) at B = {bf} T equals Kawabata's form "
-                              "evaluated in mpmath", _K, api, _kawabata_si_mp(bf), rtol=1e-12))
+        d.check(check_numeric(rf"The library's 3D magnetoconductance (30 digits) at $B = {tex_number(bf)}\,\mathrm{{T}}$ "
+                              "equals Kawabata's form evaluated in mpmath", _K, api, _kawabata_si_mp(bf), rtol=1e-12))
         api64 = magnetoconductance(float(bf), dim=3, D=float(_D), so=float(_SO), phi=float(_PHI))
-        d.check(check_numeric(f"float64 path of mesocorr.magnetoconductance(dim=3) at B = {bf} T", _K, api64,
+        d.check(check_numeric(rf"Its float64 path at $B = {tex_number(bf)}\,\mathrm{{T}}$", _K, api64,
                               _kawabata_si_mp(bf), rtol=1e-12))
     return d

@@ -5,24 +5,26 @@ from __future__ import annotations
 import mpmath
 import sympy as sp
 
-from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic
-from mesocorr.scaling import flow
+from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
+from mesocorr.plots import plot_beta, style
+from mesocorr.scaling import flow, perturbative_limit
 from mesocorr.symbolic import beta as B
 from mesocorr.symbolic.channels import channels
 from mesocorr.symbolic.wl import zero_field_correction
 from mesocorr.arguments import as_rational
+from mesocorr.symbolic.printing import latex, tex_number
 
 TITLE = "Scaling theory: the one-loop beta function from the weak-localization correction"
 
 _GLK = "Gor'kov, Larkin & Khmel'nitskii, JETP Lett. 30, 228 (1979); Evers & Mirlin, RMP 80, 1355 (2008), Sec. II"
-_HLN = "Hikami, Larkin & Nagaoka, Prog. Theor. Phys. 63, 707 (1980) (strong spin-orbit: -1/2 of WL)"
+_HLN = "Hikami, Larkin & Nagaoka, Prog. Theor. Phys. 63, 707 (1980) (strong spin-orbit scattering: antilocalization)"
 _AALR = "Abrahams, Anderson, Licciardello & Ramakrishnan, PRL 42, 673 (1979)"
-_LR = "Lee & Ramakrishnan, RMP 57, 287 (1985): beta = d - 2 - a/g_hbar with a = 1/pi^2, g_hbar = G/(e^2/hbar)"
-_BEE = "Beenakker, RMP 69, 731 (1997), Sec. IV (DMPK: <G>/G0 = N l/L + (1 - 2/beta)/3, G0 = 2e^2/h)"
+_LR = r"Lee & Ramakrishnan, RMP 57, 287 (1985): $\beta = d - 2 - a/g_\hbar$ with $a = 1/\pi^2$, $g_\hbar = G/(e^2/\hbar)$"
+_BEE = r"Beenakker, RMP 69, 731 (1997), Sec. IV (DMPK: $\langle G\rangle/G_0 = Nl/L + (1 - 2/\beta)/3$, $G_0 = 2e^2/h$)"
 _EM = {"orthogonal": "Wegner, Nucl. Phys. B 316, 663 (1989) (four loops); Evers & Mirlin, RMP 80, 1355 (2008), Sec. II",
        "unitary": "Hikami, PRB 24, 2671 (1981) (two loops); Wegner (1989) (four loops); Evers & Mirlin (2008), Sec. II",
        "symplectic": "Hikami, Prog. Theor. Phys. Suppl. 107, 213 (1992); Evers & Mirlin, RMP 80, 1355 (2008), Sec. II"}
-_HIK92 = "Hikami, Prog. Theor. Phys. Suppl. 107, 213 (1992): beta_S(t) = -2 beta_O(-t/2)"
+_HIK92 = r"Hikami, Prog. Theor. Phys. Suppl. 107, 213 (1992): $\beta_S(t) = -2\beta_O(-t/2)$"
 
 #: flows compared with the ODE integrator: (g0, L/L0, class, d)
 _FLOWS = ((20.0, 100.0, "orthogonal", 2), (20.0, 1e4, "symplectic", 2), (5.0, 30.0, "orthogonal", 3),
@@ -50,29 +52,32 @@ def _quadrature_flow_log(g0: float, g_end: float, symmetry_class: str) -> mpmath
 
 
 def _draw_beta(path: str) -> None:
-    from mesocorr.scaling import plot_beta
+    from matplotlib.figure import Figure as MplFigure
 
-    plot_beta(path, dims=(1, 2, 3))
+    with style():
+        fig = MplFigure(figsize=(4.6, 3.6), layout="constrained")
+        plot_beta(ax=fig.subplots(), dims=(1, 2, 3))
+    save_figure(fig, path)
 
 
 def build() -> Derivation:
     d = Derivation("scaling-one-loop", TITLE,
-                   "Convention: $g = G/(e^2/h)$ of a hypercube of side $L$ with BOTH spin directions counted, and "
-                   "$\\beta(g) = d\\ln g/d\\ln L$. The one-loop term is the weak-localization correction "
-                   "$\\delta\\sigma = -(s e^2 D/\\pi\\hbar)\\sum_c w_c I_c$, "
-                   "$I_c = \\int d^dq/(2\\pi)^d\\,(Dq^2+\\Gamma_c)^{-1}$ "
-                   "($s = 2$) summed over the Cooperon spin channels that stay gapless: their weight sum $W$ fixes "
-                   "the symmetry class. Higher loops are literature input (sigma-model series), converted to this "
+                   r"Convention: $g = G/(e^2/h)$ of a hypercube of side $L$ with both spin directions counted, and "
+                   r"$\beta(g) = d\ln g/d\ln L$. The one-loop term is the weak-localization correction "
+                   r"$\delta\sigma = -(se^2D/\pi\hbar)\sum_c w_cI_c$, "
+                   r"$I_c = \int d^dq/(2\pi)^d\,(Dq^2+\Gamma_c)^{-1}$ "
+                   "($s = 2$), summed over the Cooperon spin channels that stay gapless: their weight sum $W$ fixes "
+                   "the symmetry class. Higher loops are literature input ($\\sigma$-model series), converted to this "
                    "convention and checked.")
     rate = sp.Symbol("Gamma", positive=True)
     for cls in B.CLASSES:
         so, mag = _SPIN_PARAMS[cls]
         chans = channels("cooperon", so=so * rate, mag=mag * rate)
         what = {"orthogonal": "no spin scattering", "unitary": "time reversal broken (magnetic scattering "
-                "$\\Gamma_m = \\Gamma$ gaps every Cooperon)", "symplectic": "spin-orbit scattering "
-                "$\\Gamma_{so} = \\Gamma$ gaps the triplets"}[cls]
-        d.equation(f"{cls.capitalize()} class, {what}: Cooperon gaps (first row) and WL weights (second row) of the "
-                   "singlet and the three triplets, from the diagonalised spin kernel:",
+                r"$\Gamma_m = \Gamma$ gaps every Cooperon)", "symplectic": "spin-orbit scattering "
+                r"$\Gamma_{so} = \Gamma$ gaps the triplets"}[cls]
+        d.equation(f"{cls.capitalize()} class, {what}: Cooperon gaps (first row) and weak-localization weights "
+                   "(second row) of the singlet and the three triplets, from the diagonalised spin kernel:",
                    r"\begin{pmatrix}\Gamma_c\\ w_c\end{pmatrix}",
                    sp.Matrix([[c.gap for c in chans], [c.wl_weight for c in chans]]))
     d.equation("Sum of the weights of the gapless channels (orthogonal, unitary, symplectic):", "W",
@@ -81,86 +86,94 @@ def build() -> Derivation:
     integral = sp.Integral(q / (2 * sp.pi * q**2), (q, lmin, lmax))
     d.step("2D: the gapless Cooperon integral between $q_{min} = 1/L$ and $q_{max} = 1/l$ is logarithmic "
            "(SymPy):", sp.Eq(integral, integral.doit()))
-    d.equation("so $\\delta g = -(h/e^2)(s e^2/\\pi\\hbar)\\,W\\ln(L/l)/(2\\pi) = -(s/\\pi)W\\ln(L/l)$, and "
-               "$dg/d\\ln L$ for the orthogonal, unitary and symplectic classes is:",
+    d.equation(r"so $\delta g = -(h/e^2)(se^2/\pi\hbar)\,W\ln(L/l)/(2\pi) = -(s/\pi)W\ln(L/l)$, and "
+               r"$dg/d\ln L$ for the orthogonal, unitary and symplectic classes is:",
                r"\left(\frac{dg}{d\ln L}\right)_{O,U,S}", sp.Matrix([[B.one_loop_rate(c, 2) for c in B.CLASSES]]))
     for cls in B.CLASSES:
         d.equation(f"One-loop $\\beta = g^{{-1}}dg/d\\ln L$ in $d = 2 + \\epsilon$, {cls}:",
                    rf"\beta_{{\mathrm{{{cls[0].upper()}}}}}(g)", B.beta_g(cls, B.epsilon, loops=1))
     n, L = sp.symbols("n L", positive=True)
     modes = sp.Sum(1 / (n * sp.pi / L) ** 2, (n, 1, sp.oo))
-    d.step("Quasi-1D wire between reservoirs: Dirichlet modes $q_n = n\\pi/L$; the mode sum is", sp.Eq(modes,
-                                                                                                      modes.doit()))
-    d.equation("so $\\delta g = -(2s/L^2)W\\sum_n q_n^{-2} = -(s/3)W$ (independent of $L$), and with the Drude "
-               "$g \\propto 1/L$ the wire beta functions are", r"(\beta_O, \beta_U, \beta_S)_{\mathrm{wire}}",
+    d.step(r"Quasi-1D wire between reservoirs: Dirichlet modes $q_n = n\pi/L$; the mode sum is",
+           sp.Eq(modes, modes.doit()))
+    d.equation(r"so $\delta g = -(2s/L^2)W\sum_n q_n^{-2} = -(s/3)W$ (independent of $L$), and with the Drude "
+               r"$g \propto 1/L$ the wire beta functions are", r"(\beta_O, \beta_U, \beta_S)_{\mathrm{wire}}",
                sp.Matrix([[B.beta_g(c, 1) for c in B.CLASSES]]))
     for cls in B.CLASSES:
-        d.equation(f"Higher loops (literature sigma-model series, coupling $t = 1/(2\\pi g') = 1/(\\pi g)$, "
+        d.equation(f"Higher loops (literature $\\sigma$-model series, coupling $t = 1/(2\\pi g') = 1/(\\pi g)$, "
                    f"$g' = g/2$), {cls}:", r"\beta(t) = -\frac{dt}{d\ln L}", B.sigma_model_series(cls))
     for cls in B.CLASSES:
-        d.equation(f"Converted, $\\beta_g = \\beta(t)/t$ at $d = 2$ through four loops, {cls}:",
+        d.equation(rf"Converted, $\beta_g = \beta(t)/t$ at $d = 2$ through four loops, {cls}:",
                    rf"\beta_{{\mathrm{{{cls[0].upper()}}}}}(g)", B.beta_g(cls, 2))
     x, g0, c0, c1 = sp.symbols("x g_0 epsilon c_1")
     gf = sp.Function("g")
     sol = sp.dsolve(sp.Eq(gf(x).diff(x), c0 * gf(x) + c1), gf(x), ics={gf(0): g0}).rhs
-    d.equation("One-loop flow: $dg/dx = g\\beta(g) = \\epsilon g + c_1$ with $x = \\ln(L/L_0)$, $g(0) = g_0$, "
-               "solved by SymPy's dsolve (2D: $g = g_0 + c_1 x$; $d > 2$: fixed point $g_c = -c_1/\\epsilon$):",
+    d.equation(r"One-loop flow: $dg/dx = g\beta(g) = \epsilon g + c_1$ with $x = \ln(L/L_0)$, $g(0) = g_0$, "
+               r"solved by SymPy's dsolve (2D: $g = g_0 + c_1x$; $d > 2$: fixed point $g_c = -c_1/\epsilon$):",
                "g(x)", sol)
+    gstar = {c: perturbative_limit(c, 2) for c in B.CLASSES}
+    d.step(r"Where the series is trusted (figures): its successive non-zero terms, the classical $d - 2$ included, "
+           r"must decrease, which holds for $g > g^* = \max_{n<m}(|c_m|/|c_n|)^{1/(m-n)}$ "
+           r"($\beta = c_0 + \sum_n c_ng^{-n}$); in $d = 2$ at four loops $g^* = "
+           + ", ".join(f"{gstar[c]:.3f}" for c in B.CLASSES) + "$ (orthogonal, unitary, symplectic).")
     d.figures.append(Figure("scaling-one-loop-beta.png",
-                            "Perturbative beta(g) for the orthogonal (solid), unitary (dashed) and symplectic "
-                            "(dotted) classes in d = 1 (wire), 2, 3; highest known order; g = G/(e^2/h), both spins.",
-                            _draw_beta))
+                            r"Perturbative $\beta(g)$ for the orthogonal (solid), unitary (dashed) and symplectic "
+                            r"(dotted) classes in $d = 1$ (wire), 2 and 3 at the highest known order; "
+                            r"$g = G/(e^2/h)$, both spins. Faint, and shaded: $g < g^*$, where the successive terms "
+                            "of the series no longer decrease.", _draw_beta))
 
     # ---- checks
     g = B.g
     expected = {"orthogonal": -2 / (sp.pi * g), "unitary": sp.Integer(0), "symplectic": 1 / (sp.pi * g)}
     for cls in B.CLASSES:
-        d.check(check_symbolic(f"2D one-loop beta, {cls}: {sp.sstr(expected[cls])}",
+        d.check(check_symbolic(f"2D one-loop beta function, {cls}: $\\beta = {latex(expected[cls])}$",
                                _HLN if cls == "symplectic" else _GLK, B.beta_g(cls, 2, loops=1), expected[cls]))
     gh = sp.Symbol("g_hbar", positive=True)
-    d.check(check_symbolic("Orthogonal one loop in the Abrahams et al. convention: beta = -1/(pi^2 g_hbar)", _LR,
-                           B.beta_expression("orthogonal", 2, loops=1, variable="g_hbar"), -1 / (sp.pi**2 * gh)))
-    d.check(check_symbolic("Strong spin-orbit gives -1/2 of the orthogonal one-loop term (antilocalization)", _HLN,
+    d.check(check_symbolic(r"Orthogonal one loop in the convention of Abrahams et al.: $\beta = -1/(\pi^2g_\hbar)$",
+                           _LR, B.beta_expression("orthogonal", 2, loops=1, variable="g_hbar"), -1 / (sp.pi**2 * gh)))
+    d.check(check_symbolic(r"Strong spin-orbit scattering gives $-\frac12$ of the orthogonal one-loop term "
+                           "(antilocalization)", _HLN,
                            B.one_loop_rate("symplectic", 2), -B.one_loop_rate("orthogonal", 2) / 2))
     d.check(_wl_slope())
     for dim in (1, 2, 3):
         for cls in B.CLASSES:
-            d.check(check_symbolic(f"g -> infinity: beta -> {dim - 2 if dim > 1 else -1} (Ohm's law), {cls}, d = {dim}",
-                                   _AALR, sp.limit(B.beta_g(cls, dim), g, sp.oo), dim - 2 if dim > 1 else -1))
+            limit = dim - 2 if dim > 1 else -1
+            d.check(check_symbolic(rf"$g \to \infty$: $\beta \to {limit}$ (Ohm's law), {cls}, $d = {dim}$",
+                                   _AALR, sp.limit(B.beta_g(cls, dim), g, sp.oo), limit))
     for cls in B.CLASSES:
         dyson = B.DYSON_INDEX[cls]
-        d.check(check_symbolic(f"Quasi-1D one-loop correction delta g = 2(1 - 2/beta)/3 in e^2/h, beta = {dyson}",
+        d.check(check_symbolic(rf"Quasi-1D one-loop correction $\delta g = 2(1 - 2/\beta)/3$ in $e^2/h$, $\beta = {dyson}$",
                                _BEE, B.one_loop_rate(cls, 1), 2 * (1 - sp.Rational(2, dyson)) / 3))
     tt, ee = sp.symbols("t epsilon")
     for cls in B.CLASSES:
         gg = sp.Symbol("g", positive=True)
         by_hand = sp.expand((_evers_mirlin(cls, tt, ee) / tt).subs(tt, 1 / (2 * sp.pi * (gg / 2))).subs(ee, 1))
-        same = ("the symplectic series is written out as in Evers-Mirlin, the library's comes from the duality"
+        same = ("the symplectic series is written out as in Evers–Mirlin, the library's comes from the duality"
                 if cls == "symplectic" else "the library holds the same literature coefficients, so this checks "
                 "the conversion and the derived one-loop term, not the higher-loop coefficients")
-        d.check(check_symbolic(f"d = 3 four-loop beta_g, {cls}: equals the literature series converted by hand "
-                               f"(t = 1/(2 pi g'), g' = g/2, beta_g = beta(t)/t; {same})", _EM[cls],
+        d.check(check_symbolic(f"$d = 3$ four-loop $\\beta_g$, {cls}: equals the literature series converted by hand "
+                               f"($t = 1/(2\\pi g')$, $g' = g/2$, $\\beta_g = \\beta(t)/t$; {same})", _EM[cls],
                                B.beta_g(cls, 3), by_hand.subs(gg, g)))
-    d.check(check_symbolic("Orthogonal-symplectic duality in mesocorr's g: beta_S(g) = beta_O(-2g), d = 2 (the "
+    d.check(check_symbolic(r"Orthogonal–symplectic duality in this convention: $\beta_S(g) = \beta_O(-2g)$, $d = 2$ (the "
                            "library builds the symplectic higher loops from this duality, so this checks the derived "
-                           "one-loop terms and the t-g conversion; the Evers-Mirlin series check is the independent "
-                           "one for the higher loops)", _HIK92,
+                           "one-loop terms and the conversion between $t$ and $g$; the Evers–Mirlin series check is "
+                           "the independent one for the higher loops)", _HIK92,
                            B.beta_g("symplectic", 2), B.beta_g("orthogonal", 2).subs(g, -2 * g)))
     for g_start, r, cls, dim in _FLOWS:
         c1v = B.one_loop_rate(cls, 2)
         eps_v = as_rational("dim", dim) - 2
         at_eps = sp.limit(sol, c0, 0) if eps_v == 0 else sol.subs(c0, eps_v)  # 2D: the epsilon -> 0 limit
         closed = at_eps.subs({g0: sp.Float(g_start, 30), c1: c1v, x: sp.log(sp.Float(r, 30))})
-        d.check(check_numeric(f"One-loop closed-form flow g(L) vs the ODE integration, {cls}, d = {dim}, "
-                              f"g0 = {g_start:g}, L/L0 = {r:g}",
-                              "independent route: mesocorr.scaling.flow (scipy DOP853, rtol 1e-12)",
-                              closed, flow(g_start, r, cls, dim, loops=1), rtol=1e-12))
+        d.check(check_numeric(f"One-loop closed-form flow $g(L)$ against the integrated flow equation, {cls}, "
+                              f"$d = {dim:g}$, $g_0 = {g_start:g}$, $L/L_0 = {tex_number(r)}$",
+                              "independent route: the library's flow integrator (SciPy DOP853, relative tolerance "
+                              "$10^{-12}$)", closed, flow(g_start, r, cls, dim, loops=1), rtol=1e-12))
     for cls, g_start, r in (("orthogonal", 6.0, 300.0), ("symplectic", 3.0, 1e3)):
         g_end = flow(g_start, r, cls, 2)
-        d.check(check_numeric(f"Four-loop 2D flow ({cls}, g0 = {g_start:g}): ln(L/L0) = int dg/(g beta) by "
-                              "quadrature reproduces the ODE endpoint",
-                              "independent route: mpmath.quad of 1/(g beta(g)) with beta from the literature series "
-                              f"({_EM[cls].split(';')[0]})", _quadrature_flow_log(g_start, g_end, cls),
+        d.check(check_numeric(f"Four-loop 2D flow ({cls}, $g_0 = {g_start:g}$): "
+                              r"$\ln(L/L_0) = \int dg/(g\beta)$ by quadrature reproduces the integrated endpoint",
+                              "independent route: quadrature (mpmath) of $1/(g\\beta(g))$ with $\\beta$ from the "
+                              f"literature series ({_EM[cls].split(';')[0]})", _quadrature_flow_log(g_start, g_end, cls),
                               mpmath.log(r), rtol=1e-12))
     return d
 
@@ -172,7 +185,7 @@ def _wl_slope():
     Lphi, Dd = sp.symbols("L_phi D_", positive=True)
     sub = expr.subs({syms["s"]: 2, syms["Gamma_c"]: Dd / Lphi**2, syms["w_c"]: 1})
     slope = sp.limit(sp.diff(sub, Lphi) * Lphi, Lphi, sp.oo)
-    return check_symbolic("The one-loop 2D rate -2/pi (W = 1) equals d delta-sigma/d ln L_phi of the WL correction "
-                          "derived from the Hikami box (mesocorr.symbolic.wl, L_phi >> l)",
+    return check_symbolic(r"The one-loop 2D rate $-2/\pi$ ($W = 1$) equals $d\,\delta\sigma/d\ln L_\phi$ of the "
+                          r"weak-localization correction derived from the Hikami box ($L_\phi \gg l$)",
                           "independent route: Kubo formula + Hikami box + Cooperon ladder "
                           "(Akkermans & Montambaux, ch. 7)", slope, B.one_loop_rate("orthogonal", 2))

@@ -7,9 +7,9 @@ import sympy as sp
 from mesocorr.derivations.core import Derivation, check_symbolic
 from mesocorr.diagrams.dirac_models import hikami_weights, ti_surface_model, ti_surface_projection
 
-TITLE = "Topological-insulator surface: band-projected Cooperon, Berry phase, alpha = -1/2 and the massive cone"
+TITLE = r"Topological-insulator surface: band-projected Cooperon, Berry phase, $\alpha = -\frac12$ and the massive cone"
 
-_LSS = "Lu, Shi, Shen, Phys. Rev. Lett. 107, 076801 (2011) (WAL -> WL crossover of a gapped surface)"
+_LSS = r"Lu, Shi, Shen, Phys. Rev. Lett. 107, 076801 (2011) (WAL $\to$ WL crossover of a gapped surface)"
 
 
 def build() -> Derivation:
@@ -35,14 +35,14 @@ def build() -> Derivation:
     for n in (0, 1):
         d.equation(f"sector {n}: bare Hikami box $(-1)^n\\lambda_n\\eta$", f"w_{n}^{{(0)}}", boxes[n]["bare"])
         d.equation(f"sector {n}: the two dressed boxes", f"w_{n}^{{(1)}}", boxes[n]["dressed"])
-    d.check(check_symbolic("massless: bare box -2, dressed boxes +1, total -1 (alpha = -1/2)", "symplectic class",
+    d.check(check_symbolic(r"Massless: bare box $-2$, dressed boxes $+1$, total $-1$ ($\alpha = -\frac12$)", "symplectic class",
                            sp.Matrix([boxes[1]["bare"].subs(a, 0), boxes[1]["dressed"].subs(a, 0)]),
                            sp.Matrix([-2, 1])))
-    d.check(check_symbolic("massless: sector 1 gapless, weight -1: alpha = -1/2", "symplectic class",
+    d.check(check_symbolic(r"Massless: sector 1 gapless, weight $-1$: $\alpha = -\frac12$", "symplectic class",
                            sp.Matrix([gaps[1].subs(a, 0), ti_surface_model(0).spectrum("cooperon").channels[0].weight]),
                            sp.Matrix([0, -1])))
-    d.check(check_symbolic("a -> 0: Gamma_1 tau ~ 2 a^2", _LSS, sp.limit(gaps[1] / a**2, a, 0), 2))
-    d.check(check_symbolic("a -> 1: sector 0 (weight +1, WL) gapless like (1-a)^2/4", _LSS,
+    d.check(check_symbolic(r"$a \to 0$: $\Gamma_1\tau \sim 2a^2$", _LSS, sp.limit(gaps[1] / a**2, a, 0), 2))
+    d.check(check_symbolic(r"$a \to 1$: sector 0 (weight $+1$, WL) gapless like $(1-a)^2/4$", _LSS,
                            sp.limit(gaps[0] / (1 - a) ** 2, a, 1), sp.Rational(1, 4)))
     d.equation("so one cone spans", "\\alpha", sp.Interval(-sp.Rational(1, 2), sp.Rational(1, 2)))
     return d

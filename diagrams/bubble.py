@@ -27,6 +27,7 @@ import sympy as sp
 from mesocorr.arguments import integer, sympy_value
 
 from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, GreenLine, angular_average, xi_integral
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["DrudeBubble"]
 
@@ -101,7 +102,7 @@ class DrudeBubble:
         return f"DrudeBubble(d={self.d}, spin_degeneracy={self.spin_degeneracy})"
 
     def latex(self) -> str:
-        return rf"\sigma_0 = {sp.latex(self.doit())} = {sp.latex(self.einstein())}"
+        return rf"\sigma_0 = {latex(self.doit())} = {latex(self.einstein())}"
 
     def _latex(self, printer, *args, **kwargs) -> str:
         return self.latex()

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import sympy as sp
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
            "scalar_hikami_box", "wl_prefactor", "drude_conductivity", "SYMBOLS"]
@@ -137,6 +138,14 @@ class HikamiBox:
     @property
     def total(self) -> sp.Expr:
         return sp.simplify(self.bare + self.dressed_1 + self.dressed_2)
+
+    def latex(self) -> str:
+        """``H_0, H_1, H_2`` and their sum, by :func:`mesocorr.latex`."""
+        return (rf"H_0 = {latex(self.bare)},\quad H_1 = {latex(self.dressed_1)},\quad H_2 = {latex(self.dressed_2)}"
+                rf",\quad H = {latex(self.total)}")
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
 
 def hikami_box(d: int) -> HikamiBox:

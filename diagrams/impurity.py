@@ -42,6 +42,7 @@ import sympy as sp
 
 from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.internal_space import PAULI, InternalSpace, spin_half
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["PAULI", "AXES", "MECHANISMS", "time_reverse", "ScatteringVertex", "ImpurityCorrelator"]
 
@@ -99,6 +100,14 @@ class ScatteringVertex:
     @property
     def label(self) -> str:
         return self.mechanism if self.axis is None else f"{self.mechanism}_{AXES[self.axis]}"
+
+    def latex(self) -> str:
+        r"""The vertex :math:`\eta\,\Sigma` with its rate :math:`\langle|c|^2\rangle`, by :func:`mesocorr.latex`."""
+        sigma = "1" if self.axis is None else rf"\sigma_{AXES[self.axis]}"
+        return rf"{latex(self.phase)}\,{sigma},\quad \langle|c|^2\rangle = {latex(self.rate)}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
 
 class ImpurityCorrelator:
@@ -183,11 +192,11 @@ class ImpurityCorrelator:
 
     def latex(self) -> str:
         r"""LaTeX of :math:`\langle V\otimes V\rangle` for the Cooperon (:math:`\langle c^2\rangle`)."""
-        terms = [sp.latex(self.potential) + r"\,1\otimes 1"]
+        terms = [latex(self.potential) + r"\,1\otimes 1"]
         for i, a in enumerate(AXES):
             coeff = sp.expand(self.mag[i] - self.so[i])
             if coeff != 0:
-                terms.append(rf"\left({sp.latex(coeff)}\right)\sigma_{a}\otimes\sigma_{a}")
+                terms.append(rf"\left({latex(coeff)}\right)\sigma_{a}\otimes\sigma_{a}")
         return r"\langle V\otimes V\rangle = " + " + ".join(terms)
 
     def _latex(self, printer, *args, **kwargs) -> str:

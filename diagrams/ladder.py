@@ -41,6 +41,7 @@ import sympy as sp
 from mesocorr.arguments import sympy_value
 
 from mesocorr.diagrams.lines import HBAR, TAU, GreenLine
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["Ladder", "impurity_strength", "GAMMA", "PI_KERNEL", "KINDS"]
 
@@ -158,7 +159,7 @@ class Ladder:
 
     def latex(self) -> str:
         letter = "P" if self.kind == "diffuson" else "C"
-        return f"{letter} = {sp.latex(self.series)} = {sp.latex(self.doit())}"
+        return f"{letter} = {latex(self.series)} = {latex(self.doit())}"
 
     def _latex(self, printer, *args, **kwargs) -> str:
         return self.latex()

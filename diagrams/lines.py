@@ -26,6 +26,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["GreenLine", "xi_integral", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
@@ -113,8 +114,8 @@ class GreenLine:
         return f"GreenLine({self.branch!r}, {self.momentum}, {self.energy})"
 
     def latex(self) -> str:
-        a, b = (sp.latex(s) for s in self.spin)
-        return rf"G^{{{self.branch}}}_{{{a}{b}}}({sp.latex(self.momentum)}, {sp.latex(self.energy)})"
+        a, b = (latex(s) for s in self.spin)
+        return rf"G^{{{self.branch}}}_{{{a}{b}}}({latex(self.momentum)}, {latex(self.energy)})"
 
     def _latex(self, printer, *args, **kwargs) -> str:
         return self.latex()

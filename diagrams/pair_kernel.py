@@ -90,6 +90,7 @@ from mesocorr.symbolic.internal_space import (
     spin_half,
     vec,
 )
+from mesocorr.symbolic.printing import channel_label, latex
 
 __all__ = ["KINDS", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
            "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "spin_half_symbolic",
@@ -316,7 +317,8 @@ def uniform_rung_coefficients() -> tuple[sp.Expr, sp.Expr, sp.Expr, tuple]:
     shifted by :math:`s_R` and the advanced one by :math:`s_A` (:math:`G^R = 1/(\varepsilon+\hbar\omega-\xi-s_R+
     i\hbar/2\tau)`), :math:`\gamma\nu = \hbar/2\pi\tau`, by residues
     (:func:`mesocorr.diagrams.hikami.residue_integral`), then :math:`\tau\to0` at fixed shifts (first order in
-    :math:`\tau\times` rates). Returns ``(c_omega, c_R, c_A, steps)``: :math:`(-i, i, -i)`.
+    :math:`\tau\times` rates). Returns ``(c_omega, c_R, c_A, steps)``: :math:`(-i, i, -i)`; ``steps`` are ``(text, expression)``
+    pairs, the text prose with inline ``$...$`` LaTeX (the derivation documents' convention).
 
     >>> uniform_rung_coefficients()[:3]
     (-I, I, -I)
@@ -326,16 +328,18 @@ def uniform_rung_coefficients() -> tuple[sp.Expr, sp.Expr, sp.Expr, tuple]:
     retarded = GreenLine("R", 0, e + HBAR * w).doit(dispersion=XI + s_R)
     advanced = GreenLine("A", 0, e).doit(dispersion=XI + s_A)
     rung = sp.cancel(HBAR / (2 * sp.pi * TAU) * xi_integral(retarded * advanced))
-    steps = [("rung with shifted lines: (hbar / 2 pi tau) int dxi G^R(eps + hbar omega - s_R) G^A(eps - s_A)", rung)]
+    steps = [(r"Rung with shifted lines, $\Pi = \frac{\hbar}{2\pi\tau}\int d\xi\, G^R(\varepsilon + \hbar\omega - s_R)"
+              r"\, G^A(\varepsilon - s_A)$", rung)]
     per_tau = sp.cancel((1 - rung) / TAU)
     leading = sp.expand(per_tau.subs(TAU, 0))
-    steps.append(("(1 - Pi)/tau at leading order in tau (rates x tau << 1)", leading))
+    steps.append((r"$(1 - \Pi)/\tau$ at leading order in $\tau$ (rates times $\tau$ small)", leading))
     coeffs = sp.Poly(leading, w, s_R, s_A)
     if coeffs.total_degree() != 1 or coeffs.coeff_monomial(1) != 0:  # pragma: no cover - derivation changed
         raise ArithmeticError(f"the rung is not linear in the shifts: {leading}")
     c_w = coeffs.coeff_monomial(w)
     c_R, c_A = HBAR * coeffs.coeff_monomial(s_R), HBAR * coeffs.coeff_monomial(s_A)
-    steps.append(("coefficients: -i omega + (i/hbar)(s_R - s_A)", sp.Tuple(c_w, c_R, c_A)))
+    steps.append((r"Coefficients $(c_\omega, c_R, c_A)$ of $\omega$, $s_R/\hbar$ and $s_A/\hbar$, i.e. "
+                  r"$(1 - \Pi)/\tau = -i\omega + (i/\hbar)(s_R - s_A)$", sp.Tuple(c_w, c_R, c_A)))
     return c_w, sp.simplify(c_R), sp.simplify(c_A), tuple(steps)
 
 
@@ -363,6 +367,14 @@ class PairChannel:
     weight: sp.Expr
     block: tuple
 
+    def latex(self) -> str:
+        r"""``\Gamma_c = gap, w_c = weight`` typeset by :func:`mesocorr.latex` (channel label by ``channel_label``)."""
+        label = channel_label(self.name)
+        return rf"\Gamma_{{{label}}} = {latex(self.gap)},\quad w_{{{label}}} = {latex(self.weight)}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
+
 
 @dataclass(frozen=True)
 class PairSpectrum:
@@ -377,6 +389,14 @@ class PairSpectrum:
 
     def gaps(self) -> list:
         return [c.gap for c in self.channels]
+
+    def latex(self) -> str:
+        """The channels' gaps and weights, one line each (``aligned``)."""
+        rows = [c.latex().replace(" = ", " &= ", 1) for c in self.channels]
+        return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
     def weights(self) -> list:
         return [c.weight for c in self.channels]

@@ -120,6 +120,7 @@ from mesocorr.diagrams.hikami import tau as tau_sym
 from mesocorr.diagrams.hikami import v as v_sym
 from mesocorr.arguments import one_or_three, sympy_value
 from mesocorr.diagrams.pair_kernel import PairSpectrum, spin_half_channels
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["Topology", "TOPOLOGIES", "UCFDiagram", "two_ladder_contractions", "ucf_diagrams", "box_terms", "derive_weights",
            "derive_box_weight", "derivation_steps", "derive_ring_weight", "derive_prefactor",
@@ -161,6 +162,14 @@ class Topology:
         if self.name == "ring":
             return sp.re(sp.expand_complex(p**2))
         return sp.simplify(sp.expand_complex(p * sp.conjugate(p)))
+
+    def latex(self) -> str:
+        """The class's loop of two mode propagators, by :func:`mesocorr.latex`."""
+        head = r"\mathrm{Re}\,P^2" if self.name == "ring" else r"|P|^2"
+        return rf"{head} = {latex(self.loop())}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
 
 TOPOLOGIES = (
@@ -222,6 +231,13 @@ class UCFDiagram:
         r"""Product of the ladders' mode propagators: :math:`P = 1/(\lambda-i\tilde\omega)` for a
         ladder with energy sign +1, :math:`P^* = 1/(\lambda+i\tilde\omega)` for -1."""
         return sp.Mul(*(P_sym if s == 1 else Pbar_sym for s in self.energy_signs))
+
+    def latex(self) -> str:
+        """The diagram's kind, topology and product of mode propagators, by :func:`mesocorr.latex`."""
+        return rf"\text{{{self.kind}, {self.topology.replace('_', '-')}}}:\ {latex(self.loop, symbol_names={Pbar_sym: 'P^*'})}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
 
 def _segments(kinds: tuple[str, ...], order: dict) -> list[dict]:

@@ -66,8 +66,13 @@ _API = {
     "localization_length": "mesocorr.scaling",
     "critical_point": "mesocorr.scaling",
     "nu_epsilon_expansion": "mesocorr.scaling",
-    "plot_beta": "mesocorr.scaling",
-    "plot_flow": "mesocorr.scaling",
+    "perturbative_limit": "mesocorr.scaling",
+    # figures (matplotlib optional, imported on first use) and the one LaTeX printer (issue 13)
+    "plot_beta": "mesocorr.plots",
+    "plot_flow": "mesocorr.plots",
+    "plot_magnetoconductance": "mesocorr.plots",
+    "plot_ucf_channels": "mesocorr.plots",
+    "latex": "mesocorr.symbolic.printing",
     # validation toolkit: fits and ensemble checks
     "fit_magnetoconductance": "mesocorr.fitting",
     "validate_ucf": "mesocorr.ensembles",

@@ -76,18 +76,26 @@ def as_real(name: str, value) -> float:
     return x
 
 
+#: decimal exponents beyond this are refused by :func:`as_fraction` before any work (the exact rational of
+#: ``Decimal("1e-999999999")`` has 10**9 digits: building it would hang)
+MAX_DECIMAL_EXPONENT = 400
+
+
 def as_fraction(name: str, value) -> Fraction:
     """The exact rational that ``value`` stands for (the rule of the mpmath path, ``dps=``).
 
     Integers, :class:`~fractions.Fraction`, :class:`~decimal.Decimal` and SymPy rationals exactly; floats
     (Python, numpy, SymPy ``Float``) as the decimal they print as — the shortest ``repr``, so ``0.01`` is
     ``Fraction(1, 100)`` and ``1e-300`` is ``1/10**300``. Checked with :func:`as_real` first (finite, no
-    booleans, no strings).
+    booleans, no strings); a Decimal whose exponent is beyond :data:`MAX_DECIMAL_EXPONENT` is refused
+    (``ValueError``) before its rational is built.
 
     >>> as_fraction("D", 0.01), as_fraction("D", Decimal("0.0100")), as_fraction("n", 3)
     (Fraction(1, 100), Fraction(1, 100), Fraction(3, 1))
     """
     x = as_real(name, value)
+    if isinstance(value, Decimal) and value != 0 and abs(value.adjusted()) > MAX_DECIMAL_EXPONENT:
+        raise ValueError(f"{name}: {value} is beyond 1e+-{MAX_DECIMAL_EXPONENT} (exact input is capped there)")
     if isinstance(value, (Fraction, Decimal)):
         return Fraction(value)
     if isinstance(value, numbers.Integral):

@@ -9,8 +9,8 @@ r"""Validate simulated conductance ensembles against mesocorr's analytic limits,
   "weak localization": :math:`-1/3` for spinless electrons as :math:`L_\phi \to \infty`).
 * :func:`sweep`: run a function over a parameter list on any :class:`concurrent.futures.Executor`.
 
-Verdict (``docs/parts/validation-conventions.md``)
-----------------------------------------------------
+Verdict (``docs/conventions.md``, section "Ensemble validation")
+----------------------------------------------------------------
 Real simulations sit at finite :math:`g` and :math:`L/l`, where the universal values are reached
 only up to :math:`O(1/g)`. The verdict therefore adds a relative systematic tolerance ``rtol``
 (default 0.25) to the statistical interval: ``consistent`` is true when

@@ -48,8 +48,8 @@ with :math:`B_i` inside the field range, a film with :math:`B_t` inside it, or a
 ``magnetic=True`` adds :math:`B_m` (total isotropic magnetic-impurity field, rate :math:`1/\tau_m`);
 ``background`` adds ``offset`` (:math:`c_0`, e²/h) and/or ``quadratic`` (:math:`c_2 B^2`, e²/h/T²).
 
-Statistics (``docs/parts/validation-conventions.md``)
-------------------------------------------------------
+Statistics (``docs/conventions.md``, section "Magnetoconductance fits")
+-----------------------------------------------------------------------
 Bounded least squares (:func:`scipy.optimize.least_squares`, ``trf``); positive parameters are fitted
 as :math:`\ln B_x` with bounds :math:`[10^{-6} B_{min}, 10^{6} B_{max}]` set by the data's non-zero
 fields. Start values from a grid over the log-fields with the linear parameters (alpha, offset,
@@ -222,6 +222,98 @@ class FitResult(FittedParameters):
     def predict(self, B) -> np.ndarray:
         """The fitted model (background included) at fields ``B`` (T), in e²/h."""
         return self._predict(np.asarray(B, dtype=float))
+
+    @property
+    def fixed(self) -> dict:
+        """Fields held at given values (name -> value in T): those a fit set (``fit_ilp``: the fields the user
+        fixed), else the physical fields of the model family that this model holds at zero."""
+        held = self.__dict__.get("_fixed")
+        if held is not None:
+            return held
+        if self.model == "hln-alpha":
+            return {}
+        return {n: 0.0 for n in ("B_so", "B_mag") if n not in self.param_names}
+
+    @fixed.setter
+    def fixed(self, value: dict) -> None:      # a subclass's dataclass field ``fixed`` (ILPFitResult) lands here
+        self.__dict__["_fixed"] = dict(value)
+
+    def _report_rows(self):
+        """``(name, value, stderr, relative, unit, status)`` per fitted and fixed parameter (strings)."""
+        rows = []
+        for n in self.param_names:
+            v, e = self.params[n]["value"], self.params[n]["stderr"]
+            rel = f"{abs(e / v):.1%}" if v != 0 and math.isfinite(e) else "-"
+            rows.append((n, f"{v:.6g}", f"{e:.3g}", rel, self.params[n].get("unit", ""), "free"))
+        for n, v in self.fixed.items():
+            rows.append((n, f"{v:g}", "-", "-", "T", "fixed"))
+        return rows
+
+    def _correlation_pairs(self, threshold: float = 0.1):
+        names, corr = self.param_names, np.asarray(self.correlation, dtype=float)
+        pairs = [(names[i], names[j], float(corr[i, j])) for i in range(len(names)) for j in range(i + 1, len(names))
+                 if corr.shape == (len(names), len(names)) and np.isfinite(corr[i, j]) and abs(corr[i, j]) >= threshold]
+        return sorted(pairs, key=lambda p: -abs(p[2]))
+
+    def _derived_rows(self):
+        rows = [(k, f"{v['value']:.6g}", f"{v['stderr']:.3g}", "m") for k, v in self.lengths.items()]
+        return rows + [(k, f"{v['value']:.6g}", f"{v['stderr']:.3g}", "s") for k, v in self.times.items()]
+
+    def fit_report(self, correlation_threshold: float = 0.1) -> str:
+        """A readable report (like lmfit's ``fit_report``): statistics, parameters, correlations, warnings."""
+        errors = ("scaled by sqrt(chi2_red): no sigma given" if self.stderr_scaled
+                  else "absolute: from the sigma given")
+        lines = [f"[[Fit: model {self.model}]]",
+                 f"    points             = {self.n_points} ({self.n_dropped} dropped)",
+                 f"    free parameters    = {len(self.param_names)}",
+                 f"    chi-square         = {self.chi2:.6g}" + (" (e^2/h)^2" if self.stderr_scaled else ""),
+                 f"    reduced chi-square = {self.chi2_red:.6g}",
+                 f"    degrees of freedom = {self.dof}",
+                 f"    standard errors    = {errors}",
+                 f"    condition number   = {self.condition_number:.3g}",
+                 "[[Parameters]]"]
+        rows = [("name", "value", "stderr", "rel.", "unit", ""), *self._report_rows()]
+        widths = [max(len(r[k]) for r in rows) for k in range(6)]
+        lines += ["    " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        derived = self._derived_rows()
+        if derived:
+            lines.append("[[Derived lengths and times]]")
+            w0 = max(len(r[0]) for r in derived)
+            lines += [f"    {n.ljust(w0)}  {v} +/- {e} {u}" for n, v, e, u in derived]
+        pairs = self._correlation_pairs(correlation_threshold)
+        lines.append(f"[[Correlations]] (|C| >= {correlation_threshold:g})")
+        lines += [f"    C({a}, {b}) = {c:+.4f}" for a, b, c in pairs] or ["    none"]
+        lines.append("[[Warnings]]")
+        lines += [f"    {w}" for w in self.warnings] or ["    none"]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.fit_report()
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        def table(head, rows):
+            th = "".join(f"<th>{escape(h)}</th>" for h in head)
+            body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in r) + "</tr>" for r in rows)
+            return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+        errors = "scaled by &radic;&chi;&sup2;<sub>red</sub>" if self.stderr_scaled else "absolute (from sigma)"
+        stats = (f"<p><b>Fit: model {escape(self.model)}</b> &mdash; {self.n_points} points ({self.n_dropped} "
+                 f"dropped), {len(self.param_names)} free parameters, &chi;&sup2; = {self.chi2:.6g}"
+                 f"{' (e&sup2;/h)&sup2;' if self.stderr_scaled else ''}, "
+                 f"&chi;&sup2;<sub>red</sub> = {self.chi2_red:.6g} ({self.dof} degrees of freedom), standard errors "
+                 f"{errors}, condition number {self.condition_number:.3g}</p>")
+        html = stats + table(("name", "value", "stderr", "rel.", "unit", ""), self._report_rows())
+        derived = self._derived_rows()
+        if derived:
+            html += "<p>Derived lengths and times</p>" + table(("name", "value", "stderr", "unit"), derived)
+        pairs = self._correlation_pairs()
+        if pairs:
+            html += "<p>Correlations</p>" + table(("parameter", "parameter", "C"), [(a, b, f"{c:+.4f}") for a, b, c in pairs])
+        if self.warnings:
+            html += "<p><b>Warnings</b></p><ul>" + "".join(f"<li>{escape(w)}</li>" for w in self.warnings) + "</ul>"
+        return html
 
     def as_dict(self) -> dict:
         """JSON form; a number that the data do not determine (an infinite standard error, the correlations of

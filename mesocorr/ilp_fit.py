@@ -2,7 +2,7 @@ r"""Fit the ILP magnetoconductance: dephasing, Rashba, Dresselhaus and cubic fie
 
 :func:`fit_ilp` is :func:`mesocorr.fitting.fit_magnetoconductance` with the ``ilp`` model (same statistics:
 bounded least squares in the log-fields, covariance from the Jacobian, scaled by :math:`\chi^2_{red}` without
-``sigma``; see ``docs/parts/validation-conventions.md``) plus the Rashba/Dresselhaus bookkeeping:
+``sigma``; see ``docs/conventions.md``, section "Validation toolkit: fits and ensemble checks") plus the Rashba/Dresselhaus bookkeeping:
 
 * the magnetoconductance is exactly symmetric under :math:`H_R \leftrightarrow H_D` (a spin rotation maps one
   gauge field on the other), so with both linear fields free the fit determines only the **unordered pair**.

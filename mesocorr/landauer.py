@@ -1,7 +1,7 @@
 r"""Scattering matrices: validation, Landauer conductance, Sharvin resistance, Fano factor.
 
-Conventions (``docs/parts/landauer-conventions.md``)
--------------------------------------------------------
+Conventions (``docs/conventions.md``, section "Scattering matrices, multi-terminal transport, random matrices")
+---------------------------------------------------------------------------------------------------------------
 * ``S`` maps incoming to outgoing flux-normalised amplitudes, :math:`b = S a`. Rows are
   *outgoing* channels, columns *incoming*; both are ordered lead by lead with the partition
   ``channels = (N_1, N_2, ...)`` (rows/columns per lead). Leads are numbered from 1.

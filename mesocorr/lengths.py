@@ -18,13 +18,18 @@ from mesocorr import arguments
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import HBAR, K_B
 
-__all__ = ["scales", "Scales", "MUCH_LESS", "OUTPUTS"]
+__all__ = ["scales", "Scales", "MUCH_LESS", "OUTPUTS", "UNITS"]
 
 #: "a ≪ b" is read as a/b <= MUCH_LESS (and "a ≫ b" as b/a <= MUCH_LESS)
 MUCH_LESS = 0.1
 #: names of the lengths/parameters that :func:`scales` can return
 OUTPUTS = ("fermi_wavelength", "fermi_wavevector", "fermi_velocity", "elastic_time", "mean_free_path",
            "diffusion_constant", "L_phi", "L_T", "kF_l")
+
+#: SI unit of every numeric field of :class:`Scales` (``"1"``: dimensionless)
+UNITS = {"fermi_wavevector": "1/m", "fermi_wavelength": "m", "fermi_velocity": "m/s", "elastic_time": "s",
+         "mean_free_path": "m", "diffusion_constant": "m^2/s", "dephasing_time": "s", "energy_relaxation_time": "s",
+         "temperature": "K", "length": "m", "L_phi": "m", "L_T": "m", "kF_l": "1"}
 
 _RTOL = 1e-9
 
@@ -92,8 +97,8 @@ class Scales:
     inconsistencies: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        """Plain dict (JSON-serialisable) of every field."""
-        return asdict(self)
+        """Plain dict (JSON-serialisable) of every field, plus ``units``: the SI unit of each quantity."""
+        return {**asdict(self), "units": dict(UNITS)}
 
 
 def _agree(a: float, b: float) -> bool:

@@ -6,8 +6,8 @@ COE (:math:`\beta = 1`, time-reversal symmetry, no spin-orbit), CUE (:math:`\bet
 time-reversal symmetry) or CSE (:math:`\beta = 4`, time-reversal symmetry with strong spin-orbit
 scattering).
 
-Counting (see ``docs/parts/landauer-conventions.md``)
----------------------------------------------------------
+Counting (see ``docs/conventions.md``, section "Scattering matrices, multi-terminal transport, random matrices")
+----------------------------------------------------------------------------------------------------------------
 The dimensionless transmission is :math:`T = \sum_{n=1}^{\min(N_1,N_2)} T_n`, the sum of the
 *distinct* transmission eigenvalues:
 

@@ -49,7 +49,7 @@ from mesocorr.integrals.derived_constants import (
 __all__ = [
     "CLASSES", "beta_function", "beta_series", "flow", "FlowResult", "one_loop_flow", "leading_flow",
     "localization_length", "critical_point", "CriticalPoint", "nu_epsilon_expansion",
-    "plot_beta", "plot_flow", "MAX_DPS", "MAX_FLOW_POINTS",
+    "perturbative_limit", "MAX_DPS", "MAX_FLOW_POINTS",
 ]
 
 #: the symmetry classes of :mod:`mesocorr.symbolic.beta` (stored; re-checked in the tests)
@@ -773,126 +773,39 @@ def critical_point(symmetry_class: str = "orthogonal", dim=3, loops: int | None 
                          note=note)
 
 
-def _pyplot():
-    try:
-        import matplotlib
+def perturbative_limit(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None) -> float:
+    r"""The conductance :math:`g^*` below which the perturbative :math:`\beta(g)` is not trustworthy.
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError("matplotlib is required for plots: pip install 'mesocorr[plot]'") from exc
-    return plt
-
-
-def plot_beta(path: str, *, dims=(1, 2, 3), classes=CLASSES, loops: int | None = None,
-              g_range=(0.5, 100.0), num: int = 400) -> str:
-    r"""The classic figure: perturbative :math:`\beta(g)` vs :math:`\ln g` for each class and dimension.
-
-    Solid lines: the perturbative series (highest known order unless ``loops``), drawn only where
-    it is meaningful-looking (:math:`g \ge` ``g_range[0]``); the localized branch
-    (:math:`\beta \approx \ln g`) is non-perturbative and not drawn. Writes ``path`` (PNG/PDF...).
+    Criterion (a choice, stated so that figures can mark it): the series
+    :math:`\beta = c_0 + \sum_n c_n g^{-n}` is used only where its successive non-zero terms
+    decrease, :math:`|c_m| g^{-m} < |c_n| g^{-n}` for each consecutive pair :math:`n < m` (the
+    classical term :math:`c_0 = d - 2` included when non-zero). That holds for
+    :math:`g > g^* = \max_{n<m} (|c_m|/|c_n|)^{1/(m-n)}`; with a single term the criterion is empty
+    and :math:`g^* = 0`. It is the usual rule for an asymptotic series (stop before the smallest
+    term) applied to the highest order known; the σ-model series carry no error estimate of their own.
 
     Parameters
     ----------
-    path : str
-        Output file; the format follows the suffix (matplotlib, an optional extra).
-    dims : sequence of numbers
-        Dimensions to draw (1, or reals >= 2).
-    classes : sequence of str
-        Symmetry classes to draw.
-    loops : int, optional
-        Truncation order; ``None`` = highest known.
-    g_range : (float, float)
-        Range of :math:`g` on the axis.
-    num : int
-        Points per curve.
-
-    Returns
-    -------
-    str
-        ``path``.
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> out = plot_beta(os.path.join(tempfile.mkdtemp(), "beta.png"))   # doctest: +SKIP
-    >>> os.path.getsize(out) > 0                                          # doctest: +SKIP
-    True
-    """
-    plt = _pyplot()
-    g_lo = arguments.positive("g_range[0]", g_range[0])
-    g_hi = arguments.positive("g_range[1]", g_range[1])
-    if g_hi <= g_lo:
-        raise ValueError("g_range: upper bound must exceed lower bound")
-    gs = np.geomspace(g_lo, g_hi, arguments.integer("num", num, 10))
-    styles = {"orthogonal": "-", "unitary": "--", "symplectic": ":"}
-    colors = {1: "tab:red", 2: "tab:blue", 3: "tab:green"}
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
-    for d in dims:
-        for c in classes:
-            lp = None if loops is None else min(loops, BETA_MAX_LOOPS[1 if d == 1 else 2])
-            ax.plot(gs, beta_function(gs, c, d, lp), styles.get(c, "-"), color=colors.get(d, "k"),
-                    label=f"d={d}, {c}")
-    ax.axhline(0.0, color="k", lw=0.6)
-    ax.set_xscale("log")
-    ax.set_ylim(-2.5, 1.5)
-    ax.set_xlabel(r"$g = G/(e^2/h)$ (both spins)")
-    ax.set_ylabel(r"$\beta(g) = d\ln g/d\ln L$")
-    ax.set_title("perturbative beta functions (valid for g >> 1)")
-    ax.legend(fontsize=7, ncol=3)
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})  # no version string: reproducible bytes
-    plt.close(fig)
-    return path
-
-
-def plot_flow(path: str, g0_values=(1.0, 2.0, 5.0, 10.0, 20.0), *, symmetry_class: str = "orthogonal",
-              dim=2, loops: int | None = None, L_over_L0_max: float = 1e4) -> str:
-    r"""Flows :math:`g(L)` from several :math:`g_0` (log-log), stopping where :math:`g \to 0`.
-
-    Parameters
-    ----------
-    path : str
-        Output file (format from the suffix; needs matplotlib).
-    g0_values : sequence of float
-        Starting conductances :math:`g(L_0)`.
     symmetry_class : {"orthogonal", "unitary", "symplectic"}
-        Wigner-Dyson class.
-    dim : 1, or a real number >= 2
-        As in :func:`beta_function`.
+    dim : int or float
+        1 (quasi-1D wire) or :math:`d \ge 2` (:math:`d = 2 + \epsilon`).
     loops : int, optional
-        Truncation order; ``None`` = highest known.
-    L_over_L0_max : float
-        Right end of the :math:`L/L_0` axis.
+        Truncation order of the series (default: the highest known).
 
     Returns
     -------
-    str
-        ``path``.
+    float
+        :math:`g^*` (:math:`g = G/(e^2/h)`, both spins); 0 when the series has one term.
 
     Examples
     --------
-    >>> import os, tempfile
-    >>> out = plot_flow(os.path.join(tempfile.mkdtemp(), "flow.png"), (2.0, 10.0))   # doctest: +SKIP
-    >>> os.path.getsize(out) > 0                                                       # doctest: +SKIP
-    True
+    >>> round(perturbative_limit("orthogonal", 2), 4)    # (6 zeta(3)/pi^3)^(1/3)
+    0.615
+    >>> round(perturbative_limit("orthogonal", 2, loops=1), 4)
+    0.0
     """
-    plt = _pyplot()
-    rmax = arguments.positive("L_over_L0_max", L_over_L0_max)
-    fig, ax = plt.subplots(figsize=(6.4, 4.8))
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     c0, cs = _float_coefficients(symmetry_class, d, loops)
-    for g0 in g0_values:
-        g0 = arguments.positive("g0_values", g0)
-        sol = _integrate(g0, math.log(rmax), c0, cs, 1e-10, n_samples=300, raise_on_zero=False)
-        ax.plot(np.exp(sol.t), sol.y[0], label=f"g0 = {g0:g}")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel(r"$L/L_0$")
-    ax.set_ylabel(r"$g = G/(e^2/h)$")
-    ax.set_title(f"{symmetry_class}, d = {dim}")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, metadata={"Software": None})  # no version string: reproducible bytes
-    plt.close(fig)
-    return path
+    terms = [(n, abs(c)) for n, c in enumerate((c0, *cs)) if c != 0]
+    limits = [(b / a) ** (1.0 / (m - n)) for (n, a), (m, b) in zip(terms, terms[1:])]
+    return max(limits, default=0.0)

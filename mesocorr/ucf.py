@@ -11,7 +11,7 @@ derived in :mod:`mesocorr.diagrams.ucf` (two topologies, spin trace over the cha
 :func:`mesocorr.channels`, each with weight one); the mode sums are evaluated by
 :mod:`mesocorr.integrals.epstein` (exponentially convergent; float64 or mpmath).
 
-Conventions (``docs/parts/ucf-conventions.md``):
+Conventions (``docs/conventions.md``, section "Universal conductance fluctuations (UCF)"):
 
 * ``shape`` = (L, W, H) — 1, 2 or 3 lengths; current along the first; Dirichlet at the two
   contacts (:math:`n_x\ge1`), Neumann on the other walls (:math:`n_y,n_z\ge0`); eigenvalues

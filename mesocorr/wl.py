@@ -20,7 +20,7 @@ Units (SI in, :math:`e^2/h` out): ``D`` in m²/s, ``B`` in tesla, rates ``so``, 
 * d = 3: :math:`(e^2/h)/\mathrm m` (conductivity).
 
 Characteristic field of channel :math:`c`: :math:`B_c = \hbar\Gamma_c/(4eD)`; length
-:math:`L_c = \sqrt{D/\Gamma_c}`. Conventions: ``docs/parts/wl-conventions.md``.
+:math:`L_c = \sqrt{D/\Gamma_c}`. Conventions: ``docs/conventions.md``, section "Weak (anti)localization and magnetoconductance".
 
 References
 ----------

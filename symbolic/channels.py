@@ -31,6 +31,7 @@ import sympy as sp
 from mesocorr.arguments import one_or_three, sympy_value
 from mesocorr.diagrams.pair_kernel import spin_half_model
 from mesocorr.symbolic.spin import diagonalise
+from mesocorr.symbolic.printing import channel_label, latex
 
 __all__ = ["Channel", "channels", "rate_components", "KINDS"]
 
@@ -117,17 +118,13 @@ class Channel:
     @property
     def symbol_latex(self) -> str:
         letter = "C" if self.kind == "cooperon" else "P"
-        parts = self.name.rstrip("+-").split("~")
-        label = r"\sim ".join("S" if p == "singlet" else "T_" + p[-1] for p in parts)
-        if self.name[-1] in "+-":       # a Zeeman-mixed pair: branch Gbar -+ sqrt(...)
-            label = rf"{label},{self.name[-1]}"
-        return rf"\Gamma^{{{letter}}}_{{{label}}}"
+        return rf"\Gamma^{{{letter}}}_{{{channel_label(self.name)}}}"
 
     def latex(self) -> str:
         """LaTeX of ``Γ = gap`` (with the weight for a Cooperon channel)."""
-        s = f"{self.symbol_latex} = {sp.latex(self.gap)}"
+        s = f"{self.symbol_latex} = {latex(self.gap)}"
         if self.wl_weight is not None:
-            s += rf",\quad w = {sp.latex(self.wl_weight)}"
+            s += rf",\quad w = {latex(self.wl_weight)}"
         return s
 
     def _latex(self, printer, *args, **kwargs) -> str:

@@ -113,10 +113,10 @@ def density_response(d: int = 2) -> tuple[sp.Expr, tuple]:
     chi = sp.factor(sp.cancel(s_deg * nu + sp.I * hbar * omega / (2 * sp.pi) * s_deg * dressed))
     if sp.cancel(chi.subs(q, 0)) != 0 or sp.cancel(chi.subs(omega, 0) - s_deg * nu) != 0:  # pragma: no cover
         raise ArithmeticError(f"density response violates conservation or compressibility: {chi}")
-    steps = (("RA bubble at q = omega = 0: int dxi G^R G^A by residues", bubble),
-             (f"Diffuson ladder (d = {d}): 1 - Pi = tau (D q^2 - i omega)", one_minus_pi),
-             ("dressed RA density bubble P_RA = nu int G^R G^A / (1 - Pi)", sp.factor(sp.cancel(dressed))),
-             ("chi = nu_t + (i hbar omega / 2 pi) s P_RA, nu_t = s nu", chi))
+    steps = ((r"RA bubble at $q = \omega = 0$: $\int d\xi\, G^R G^A$ by residues", bubble),
+             (rf"Diffuson ladder ($d = {d}$): $1 - \Pi = \tau(Dq^2 - i\omega)$", one_minus_pi),
+             (r"dressed RA density bubble $P_{RA} = \nu\int G^R G^A/(1 - \Pi)$", sp.factor(sp.cancel(dressed))),
+             (r"$\chi = \nu_t + (i\hbar\omega/2\pi)\, s P_{RA}$ with $\nu_t = s\nu$", chi))
     return chi, steps
 
 
@@ -247,8 +247,8 @@ def aa_relation() -> tuple[sp.Eq, list]:
     amplitude = -F_aa / 2
     (sol,) = sp.solve(sp.Eq(F0 / (1 + F0), amplitude), F0)
     sol = sp.factor(sol)
-    steps = [("AA lowest-order static triplet amplitude", sp.Eq(sp.Symbol("A_0^sigma"), amplitude)),
-             ("Landau: A_0 = F_0/(1 + F_0), solved for F_0", sp.Eq(F0, sol))]
+    steps = [("Altshuler-Aronov lowest-order static triplet amplitude", sp.Eq(sp.Symbol("A_0^sigma"), amplitude)),
+             (r"Landau: $A_0 = F_0/(1 + F_0)$, solved for $F_0$", sp.Eq(F0, sol))]
     return sp.Eq(F0, sol), steps
 
 

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 import sympy as sp
 
 from mesocorr.arguments import integer, lead_pair
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["transmission_symbol", "conductance_matrix_symbolic", "multiterminal_resistance_symbolic",
            "four_terminal_resistance_symbolic", "resistance_latex"]
@@ -118,4 +119,4 @@ def resistance_latex(current: Sequence[int] = (1, 2), voltage: Sequence[int] = (
     r"""LaTeX equation ``R_{kl,ij} = \frac{...}{...}\,\frac{h}{e^2}`` for the derived closed form."""
     expr = multiterminal_resistance_symbolic(current, voltage, leads)
     (i, j), (k, l) = current, voltage
-    return f"R_{{{k}{l},{i}{j}}} = {sp.latex(expr)} \\, \\frac{{h}}{{e^2}}"
+    return f"R_{{{k}{l},{i}{j}}} = {latex(expr)} \\, \\frac{{h}}{{e^2}}"

@@ -45,6 +45,7 @@ from mesocorr.diagrams.impurity import ImpurityCorrelator
 from mesocorr.diagrams.ladder import Ladder, impurity_strength
 from mesocorr.diagrams.lines import HBAR, SYMBOLS, TAU, XI, angular_average, xi_integral
 from mesocorr.symbolic.spin import diagonalise, spin_kernel
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["Diffuson", "Cooperon", "PoleDerivation", "angular_average", "rung_kernel",
            "diffusion_pole", "cooperon_pole", "spin_channel_pole", "derivation_steps", "SYMBOLS"]
@@ -84,8 +85,8 @@ class _DiffusionPropagator(sp.Expr):
 
     def latex(self) -> str:
         """``P(q, ω) = N/(D q² − iω + Γ)`` (``C`` for the Cooperon)."""
-        head = rf"{self._letter}({sp.latex(self.momentum)}, {sp.latex(self.omega)})"
-        return f"{head} = {sp.latex(self.doit())}"
+        head = rf"{self._letter}({latex(self.momentum)}, {latex(self.omega)})"
+        return f"{head} = {latex(self.doit())}"
 
     def _repr_latex_(self) -> str:
         return f"${self.latex()}$"
@@ -130,17 +131,19 @@ def rung_kernel(exact: bool = False) -> tuple[sp.Expr, list[tuple[str, sp.Expr]]
     retarded, advanced = ladder.lines(q=q, energy=e, omega=w)
     GR = retarded.doit(dispersion=XI + HBAR * v * q * _U)
     GA = advanced.doit(dispersion=XI)
-    steps = [("rung integrand: impurity line gamma times the pair of lines, xi_{k+q} ~ xi_k + hbar v_F q u",
+    steps = [(r"rung integrand: impurity line $\gamma$ times the pair of lines, "
+              r"$\xi_{\mathbf k+\mathbf q} \simeq \xi_{\mathbf k} + \hbar v_F q u$",
               impurity_strength(nu) * nu * GR * GA)]
     integral = xi_integral(GR * GA)
-    steps.append(("energy integral by residues (contour closed in the upper half plane)", integral))
+    steps.append((r"energy integral over $\xi$ by residues (contour closed in the upper half plane)", integral))
     kernel = sp.simplify(impurity_strength(nu) * nu * integral)
-    steps.append(("times gamma nu = hbar/(2 pi tau): the rung depends only on omega tau and q l u", kernel))
+    steps.append((r"times $\gamma\nu = \hbar/(2\pi\tau)$: the rung depends only on $\omega\tau$ and $qlu$", kernel))
     if exact:
         return kernel, steps
     scaled = kernel.subs({q: _EPS * q, w: _EPS**2 * w})
     expanded = sp.expand(sp.series(scaled, _EPS, 0, 3).removeO().subs(_EPS, 1))
-    steps.append(("expand to order q^2 and omega (bookkeeping q ~ eps, omega ~ eps^2)", expanded))
+    steps.append((r"expand to order $q^2$ and $\omega$ (bookkeeping $q \sim \varepsilon$, $\omega \sim \varepsilon^2$)",
+                  expanded))
     return expanded, steps
 
 
@@ -197,18 +200,18 @@ def diffusion_pole(d: int) -> PoleDerivation:
     q, w, nu, Dsym = s["q"], s["omega"], s["nu"], s["D"]
     expanded, steps = rung_kernel()
     kernel = angular_average(expanded, _U, d)
-    steps.append((f"angular average in d = {d}: <u> = 0, <u^2> = 1/{d}", kernel))
+    steps.append((rf"angular average in $d = {d}$: $\langle u\rangle = 0$, $\langle u^2\rangle = 1/{d}$", kernel))
     ladder = Ladder("diffuson", rung=impurity_strength(nu), kernel=kernel)
-    steps.append(("ladder: geometric series of the rung, P = sum_n gamma Pi^n", ladder.series))
+    steps.append((r"ladder: geometric series of the rung, $P = \sum_n \gamma\Pi^n$", ladder.series))
     summed = ladder.doit()
-    steps.append(("summed (equals the solution of P = gamma + Pi P)", summed))
+    steps.append((r"summed (the solution of $P = \gamma + \Pi P$)", summed))
     (D_value,) = sp.solve(sp.Eq(sp.expand(1 - kernel), sp.expand(TAU * (Dsym * q**2 - sp.I * w))), Dsym)
-    steps.append(("diffusion constant: solve 1 - Pi = tau (D q^2 - i omega) for D", sp.Eq(Dsym, D_value)))
+    steps.append((r"diffusion constant: solve $1 - \Pi = \tau(Dq^2 - i\omega)$ for $D$", sp.Eq(Dsym, D_value)))
     pole = 1 / (D_value * q**2 - sp.I * w)
     normalisation = sp.simplify(summed / pole)
     if normalisation.has(q) or normalisation.has(w):  # pragma: no cover - would be a derivation bug
         raise ArithmeticError(f"ladder is not a pure diffusion pole: {normalisation}")
-    steps.append(("normalisation N = P (D q^2 - i omega)", normalisation))
+    steps.append((r"normalisation $N = P\,(Dq^2 - i\omega)$", normalisation))
     propagator = Diffuson(q, w, Dsym, 0, normalisation)
     steps.append(("Diffuson", sp.Eq(sp.Symbol("P"), propagator.doit())))
     return PoleDerivation(d, kernel, D_value, normalisation, propagator, tuple(steps))
@@ -252,15 +255,16 @@ def cooperon_pole(d: int) -> PoleDerivation:
     retarded, advanced = Ladder("cooperon").lines(k=k + shift, q=Q, omega=w)
     advanced_tr = -(advanced.momentum.subs(k, k - 2 * shift))  # -(-k + eA/hbar): xi_{-p} = xi_p
     mismatch = sp.expand(retarded.momentum - advanced_tr)
-    steps = [("crossed ladder untwisted: pair G^R(k+Q+eA/hbar) G^A(-k+eA/hbar) (charge -e)",
+    steps = [(r"crossed ladder untwisted: the pair $G^R(\mathbf k+\mathbf Q+e\mathbf A/\hbar)\,"
+              r"G^A(-\mathbf k+e\mathbf A/\hbar)$ (charge $-e$)",
               sp.Tuple(retarded.momentum, advanced.momentum.subs(k, k - 2 * shift)))]
-    steps.append(("time reversal xi_{-p} = xi_p: momentum mismatch of the pair", mismatch))
+    steps.append((r"time reversal $\xi_{-\mathbf p} = \xi_{\mathbf p}$: momentum mismatch of the pair", mismatch))
     if mismatch.has(k):  # pragma: no cover
         raise ArithmeticError("Cooperon rung depends on k")
     steps += list(base.steps)
     q = s["q"]
     propagator = Cooperon(mismatch, w, s["D"], 0, base.normalisation)
-    steps.append(("Cooperon: Diffuson pole with q -> Q + 2eA/hbar", sp.Eq(sp.Symbol("C"), propagator.doit())))
+    steps.append((r"Cooperon: the Diffuson pole with $q \to Q + 2eA/\hbar$", sp.Eq(sp.Symbol("C"), propagator.doit())))
     kernel = base.kernel.subs(q, mismatch)
     return PoleDerivation(d, kernel, base.D, base.normalisation, propagator, tuple(steps))
 

@@ -50,6 +50,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.diagrams.pair_kernel import spin_half_model, spin_half_symbolic
 from mesocorr.symbolic.internal_space import PAULI
 from mesocorr.symbolic.internal_space import exchange_operator as _pair_exchange
+from mesocorr.symbolic.printing import latex
 
 __all__ = ["PAULI", "spin_kernel", "decay_rate", "channel_basis", "exchange_operator",
            "diagonalise", "EigenChannel", "AXES"]
@@ -102,6 +103,14 @@ class EigenChannel:
     eigenvalue: sp.Expr
     gap: sp.Expr
     exchange_parity: sp.Expr
+
+    def latex(self) -> str:
+        r"""``\Gamma_{name} = gap`` with the exchange parity, by :func:`mesocorr.latex`."""
+        label = "S" if self.name == "singlet" else "T_" + self.name[-1]
+        return rf"\Gamma_{{{label}}} = {latex(self.gap)},\quad P = {latex(self.exchange_parity)}"
+
+    def _repr_latex_(self) -> str:
+        return f"${self.latex()}$"
 
 
 def diagonalise(kind: str, so, mag, potential=None) -> list[EigenChannel]:

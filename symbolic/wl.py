@@ -7,7 +7,7 @@ Every expression is per Cooperon channel :math:`c` (gap :math:`\Gamma_c`, weak-l
 
 .. math:: \delta\sigma = -\frac{s e^2 D}{\pi\hbar}\sum_c w_c\int\frac{d^dq}{(2\pi)^d}\frac{1}{Dq^2+\Gamma_c}.
 
-Conventions (``docs/parts/wl-conventions.md``):
+Conventions (``docs/conventions.md``, section "Weak (anti)localization and magnetoconductance"):
 
 * **UV cutoff via the elastic time**: :math:`Dq_{max}^2 = 1/\tau`, i.e. :math:`q_{max} =
   1/\sqrt{D\tau} = \sqrt d/l` (with :math:`l = v_F\tau`, :math:`D = v_F^2\tau/d`). This gives

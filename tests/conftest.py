@@ -1,4 +1,4 @@
-"""Shared test fixtures: mpmath precision reset, the ``slow`` marker, reference tables."""
+"""Shared test fixtures: mpmath precision reset, the ``slow`` marker, reference tables, the built catalogue."""
 
 from __future__ import annotations
 
@@ -58,3 +58,11 @@ class ReferenceTable:
 def reference_table():
     """Load a reference table from ``tests/data`` by name: ``reference_table("name").check(f)``."""
     return ReferenceTable.load
+
+
+@pytest.fixture(scope="session")
+def built_derivations():
+    """Every derivation of the catalogue, built once per session (``name -> Derivation``)."""
+    from mesocorr.derivations import catalogue
+
+    return {n: catalogue.build(n) for n in catalogue.names()}

@@ -14,6 +14,7 @@ themselves are timed in ``benchmarks/bench_cli_caps.py`` (no timing in tests).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -225,6 +226,10 @@ def _cases(files):
         "mc-zeeman-dps": (["mc", "--D", "0.01", "--so", "1e11", "--phi", "1e10", "--g-factor", "2", "--B", "0.01",
                            "--dps", "15"],
                           {"--g-factor": REAL, "--B": LIST, "--dps": WORK, "--so": RATE}),
+        # issue 13: the derivation for the user's parameters (exact rationals; ~2 s of SymPy per accepted call)
+        "derive-zeeman": (["derive", "cooperon-spin", "--so", "1", "--zeeman", "0.5", "--format", "markdown",
+                           "--out", str(Path(files["mc.csv"]).parent / "derive")],
+                          {"--so": RATE, "--mag": RATE, "--zeeman": LIST}),
         # issue 16: Dirac materials
         "mc-graphene": (["mc", "--dim", "2", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
                          "--B-intravalley", "0.2", "--B", "0.001,0.01"],
@@ -258,13 +263,15 @@ CASE_NAMES = ["scales", "dephasing-film", "dephasing-wire", "channels", "mc-2d",
               "onsager", "ring-contacted", "ring-contacted-dps", "ring-cylinder", "ring-closed-dps", "ring-zeeman",
               "distribution", "distribution-hot", "ring-fit", "ring-fit-ring", "ring-fit-nyquist", "distribution-fit",
               "ee-2d", "ee-3d", "ee-dps", "channels-zeeman", "mc-zeeman", "mc-fields", "ucf-zeeman",
-              "mc-zeeman-dps", "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene"]
+              "mc-zeeman-dps", "mc-graphene", "mc-ti-surface", "mc-ti-film", "channels-graphene",
+              "derive-zeeman"]
 #: random hostile inputs tried per command variant (fewer where one accepted call costs ~0.5 s)
 EXAMPLES = {"ucf-half-widths": 6, "ucf": 12, "ucf-box": 12, "validate-ucf": 12, "validate-bootstrap": 10,
             "fit": 12, "fit-wire": 8, "flow": 15, "ring-contacted": 10, "ring-contacted-dps": 6, "ring-cylinder": 10,
             "ring-closed-dps": 6, "distribution": 10, "distribution-hot": 8, "ring-fit": 10, "distribution-fit": 10,
             "ring-fit-ring": 6, "fit-ilp": 8, "mc-ilp-dps": 10, "mc-zeeman": 12, "ucf-zeeman": 10,
-            "channels-zeeman": 12, "validate-geometry": 12, "validate-wl-flux": 8, "mc-zeeman-dps": 10}
+            "channels-zeeman": 12, "validate-geometry": 12, "validate-wl-flux": 8, "mc-zeeman-dps": 10,
+            "derive-zeeman": 4}
 DEFAULT_EXAMPLES = 20
 
 

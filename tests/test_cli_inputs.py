@@ -270,10 +270,10 @@ def test_derive_checks_out_before_any_work(tmp_path, monkeypatch):
 
 def test_beta_plot_path_checked_before_work(tmp_path, monkeypatch, fifo):
     pytest.importorskip("matplotlib")
-    import mesocorr.scaling
+    import mesocorr.plots
 
     calls = []
-    monkeypatch.setattr(mesocorr.scaling, "plot_beta", lambda path, **kw: calls.append(path) or path)
+    monkeypatch.setattr(mesocorr.plots, "plot_beta", lambda path, **kw: calls.append(path) or path)
     for path, fragment in [(str(tmp_path), "is a directory"), (str(tmp_path / "no" / "b.png"), "does not exist"),
                            (str(fifo), "FIFO"), ("/dev/null", "character device"),
                            (str(tmp_path / "b.xyz"), "matplotlib cannot write .xyz files")]:

@@ -16,8 +16,8 @@ NAMES = catalogue.names()
 
 
 @pytest.fixture(scope="module")
-def built():
-    return {n: catalogue.build(n) for n in NAMES}
+def built(built_derivations):
+    return built_derivations
 
 
 def test_catalogue_names_are_the_interface():

@@ -128,7 +128,7 @@ def test_weak_localization_shift_sign(orthogonal, unitary):
 
     The asymptotic -1/3 (spinless, L_phi -> inf) holds for g >> 1; this small wire (g ~ 2.4, finite
     L/l and a field that also bends trajectories) reaches only part of it, so the magnitude is checked
-    loosely (measured about -0.1, see docs/parts/validation-readme.md).
+    loosely (measured about -0.1, see the README, "Validate a simulated ensemble").
     """
     r = validate_wl(orthogonal, unitary, spinless=True)
     assert r["prediction"] == pytest.approx(-1 / 3, rel=1e-9)

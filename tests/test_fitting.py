@@ -256,3 +256,34 @@ def test_roundtrip_noiseless_any_fields(log_phi, log_ratio, flip):
     r = fit_magnetoconductance(B, y, model="hln")
     for k, v in true.items():
         assert r.value(k) == pytest.approx(v, rel=1e-5)
+
+
+def test_fit_report_shows_the_fitted_numbers():
+    """The report (str, HTML) carries the values, errors, fixed parameters, correlations and warnings of the fit."""
+    B = np.linspace(-0.05, 0.05, 41)
+    rng = np.random.default_rng(7)
+    y = magnetoconductance(B, dim=2, D=0.01, phi=4e10, so=2e11) + rng.normal(0.0, 1e-3, B.size)
+    r = fit_magnetoconductance(B, y, model="hln", D=0.01, sigma=1e-3)
+    text = str(r)
+    assert text == r.fit_report()
+    for n in ("B_phi", "B_so"):
+        assert f"{r.value(n):.6g}" in text and f"{r.stderr(n):.3g}" in text
+    assert r.fixed == {"B_mag": 0.0} and "B_mag  0" in text and "fixed" in text
+    assert f"reduced chi-square = {r.chi2_red:.6g}" in text and f"degrees of freedom = {r.dof}" in text
+    rho = r.correlation[0, 1]
+    assert f"C(B_phi, B_so) = {rho:+.4f}" in text
+    assert "absolute: from the sigma given" in text and "(e^2/h)^2" not in text.split("\n")[3]
+    assert f"{r.lengths['L_phi']['value']:.6g}" in text and f"{r.times['tau_so']['value']:.6g}" in text
+    html = r._repr_html_()
+    assert html.count("<table>") == 3 and f"<td>{r.value('B_phi'):.6g}</td>" in html and "<td>fixed</td>" in html
+
+
+def test_fit_report_lists_warnings_and_fixed_fields():
+    B = np.linspace(-0.05, 0.05, 41)
+    y = magnetoconductance(B, dim=2, D=0.01, phi=4e10)
+    r = fit_magnetoconductance(B, y, model="wl")
+    assert r.fixed == {"B_so": 0.0, "B_mag": 0.0}
+    r.warnings.append("identifiability: <test> & co")
+    assert "    identifiability: <test> & co" in str(r)
+    assert "<li>identifiability: &lt;test&gt; &amp; co</li>" in r._repr_html_()
+    assert "scaled by sqrt(chi2_red)" in str(r)

@@ -149,3 +149,16 @@ def test_import_and_a_numeric_cli_call_load_no_symbolic_machinery():
     first, second = r.stdout.splitlines()
     assert first == "[]"
     assert second == "0 ['mpmath', 'numpy'] ['mesocorr.commands.mc']"
+
+
+def test_exact_input_refuses_huge_decimal_exponents_before_the_work(capsys):
+    """``Decimal("1e-999999999")`` is finite (as a float it is 0) but its exact rational has 10**9 digits: once a hang
+    of every ``--dps`` path and of ``derive --so``; now a ValueError naming the argument, and exit status 2."""
+    from mesocorr.arguments import MAX_DECIMAL_EXPONENT, as_fraction
+
+    assert as_fraction("x", Decimal(f"1e-{MAX_DECIMAL_EXPONENT}")) == Fraction(1, 10**MAX_DECIMAL_EXPONENT)
+    for bad in ("1e-999999999", f"1e-{MAX_DECIMAL_EXPONENT + 1}", "-3e-500"):
+        with pytest.raises(ValueError, match="^x: .* is beyond"):
+            as_fraction("x", Decimal(bad))
+    assert main(["mc", "--D", "0.01", "--phi=1e-999999999", "--B", "0.1", "--dps", "20"]) == 2
+    assert capsys.readouterr().err.count("\n") == 1

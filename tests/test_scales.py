@@ -155,3 +155,20 @@ def test_aak_scaling_laws():
 def test_aak_errors(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         nyquist_dephasing_rate(*args, **kwargs)
+
+
+def test_json_carries_the_unit_of_every_quantity(capsys):
+    import dataclasses
+    import json as _json
+
+    from mesocorr.cli import main as _main
+    from mesocorr.lengths import UNITS, Scales
+
+    numeric = {f.name for f in dataclasses.fields(Scales) if f.name not in ("dim", "verdict", "reasons", "inconsistencies")}
+    assert set(UNITS) == numeric
+    assert _main(["scales", "--dim", "2", "--vF", "2e5", "--l", "1e-7", "--json"]) == 0
+    out = _json.loads(capsys.readouterr().out)
+    assert out["units"]["diffusion_constant"] == "m^2/s" and out["units"]["L_phi"] == "m"
+    assert out["units"]["elastic_time"] == "s" and out["units"]["kF_l"] == "1"
+    # the units are the SI ones the numbers are in: D = v l / d = 2e5 * 1e-7 / 2 m^2/s
+    assert out["diffusion_constant"] == pytest.approx(0.01, rel=1e-12)

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import mesocorr
 from mesocorr import scaling as S
 from mesocorr.cli import main
+from mesocorr.plots import plot_beta
 from mesocorr.symbolic import beta as B
 
 ZETA3 = float(sp.zeta(3).evalf(30))
@@ -402,6 +403,6 @@ def test_plot_without_matplotlib_is_a_clear_error(monkeypatch, tmp_path, capsys)
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match="matplotlib is required"):
-        S.plot_beta(str(tmp_path / "b.png"))
+        plot_beta(str(tmp_path / "b.png"))
     assert main(["beta", "--plot", str(tmp_path / "b.png")]) == 2
     assert "matplotlib is required" in capsys.readouterr().err

@@ -201,7 +201,7 @@ def test_temperature_limits():
     # L_T >> L: no suppression
     assert ucf_variance(shape=(1,), spinless=True, L_T=300.0) == pytest.approx(2 / 15, rel=1e-9)
     # L_T << L (wire): var = c2 x^2 + c3 x^3 + O(x^4), x = L_T/L, from the small-t heat trace
-    # sqrt(pi/t)/2 and the kernel integrals (derivation in docs/parts/ucf-conventions.md)
+    # sqrt(pi/t)/2 and the kernel integrals (derivation in docs/conventions.md, section "Universal conductance fluctuations (UCF)")
     J = lambda y: mpmath.quad(lambda s: (s / mpmath.sinh(s)) ** 2 if s else 1, [0, y])  # noqa: E731
     A = mpmath.quad(lambda y: (mpmath.pi**2 / 6 - J(y)) / mpmath.sqrt(y), [0, 1, 5, 40])
     B = mpmath.quad(lambda y: mpmath.sqrt(y) * (y / mpmath.sinh(y)) ** 2 if y else 0, [0, mpmath.inf])

@@ -154,10 +154,11 @@ class TestSymbolic:
     def test_latex_printable(self):
         from mesocorr.symbolic.wl import finite_wire_conductance, kawabata_3d, magnetoconductance_2d
 
-        for expr, function in ((magnetoconductance_2d(), "polygamma"), (kawabata_3d(), "\\zeta"),
+        for expr, function in ((magnetoconductance_2d(), "\\psi"), (kawabata_3d(), "\\zeta"),
                                (finite_wire_conductance(), "\\coth")):
             assert "\\" in sp.latex(expr)
             assert function in sp.latex(expr)  # HLN digamma, Kawabata Hurwitz zeta, wire coth
+            assert "polygamma" not in sp.latex(expr)  # mesocorr's printer (issue 13): psi, not SymPy's polygamma
 
 
 def test_channel_table_matches_channels():

@@ -60,6 +60,8 @@ MODULE_CONVENTIONS: dict[str, str] = {
     "mesocorr.ilp_fit": "ILP characteristic fields",
     "mesocorr.ensembles": "Ensemble validation",
     "mesocorr.physics_warnings": "Units and constants",
+    "mesocorr.plots": "Figures",
+    "mesocorr.symbolic.printing": "Writing a derivation",
     "mesocorr.rings": "Rings, cylinders and the distribution function",
     "mesocorr.dephasing_fit": "Rings, cylinders and the distribution function",
     "mesocorr.distribution": "Rings, cylinders and the distribution function",

@@ -52,16 +52,17 @@ def register(p):
 
 
 def run(args):
-    from mesocorr.scaling import beta_function, beta_series, plot_beta
+    from mesocorr.plots import plot_beta
+    from mesocorr.scaling import beta_function, beta_series
 
     dim = dim_value(args.dim)
     if args.plot is not None:
         check_figure_path(args.plot, "--plot")
         try:
-            path = plot_beta(args.plot, loops=args.loops)
+            plot_beta(args.plot, loops=args.loops)
         except ImportError as exc:
             raise CliError(str(exc)) from None
-        return {"plot": path}, f"wrote {path}"
+        return {"plot": args.plot}, f"wrote {args.plot}"
     if args.g is None:
         raise CliError("beta: give --g (or --plot FILE)")
     value = beta_function(args.g, args.symmetry_class, dim, args.loops)

@@ -12,7 +12,8 @@ NAME = "derive"
 ORDER = 1
 HELP = "run the catalogue of derivations and write LaTeX and Markdown documents (the main job)"
 DESCRIPTION = ("Run derivations (all, or the NAMEs given), each a sequence of steps computed by the library that ends "
-               "in checks against the literature, and write NAME.tex / NAME.md into --out.")
+               "in checks against the literature, and write NAME.tex / NAME.md into --out (figures as PNG and PDF "
+               "when matplotlib is installed). Exit status 1 if a check fails or --pdf was asked and pdflatex failed.")
 
 
 def register(p):
@@ -31,6 +32,7 @@ def register(p):
 
 def run(args):
     from mesocorr.derivations import catalogue  # SymPy: loaded by this command only (start-up of the others)
+    from mesocorr.symbolic.printing import plain_text
 
     if args.list:
         items = catalogue.titles()
@@ -51,16 +53,18 @@ def run(args):
             raise CliError(f"--so/--mag/--zeeman: only for {', '.join(catalogue.PARAMETRISED)} (name it), got "
                            f"{', '.join(bad) or 'the whole catalogue'}")
     check_output_dir(args.out, "--out")  # before the work: a bad folder must not cost a catalogue run
-    results, rows = [], []
+    results, rows, pdf_ok = [], [], []
     for k, name in enumerate(todo, 1):
         if not args.json:
             print(f"[{k}/{len(todo)}] {name} ...", file=sys.stderr, flush=True)
         d = catalogue.build(name, **params)
         written = catalogue.write(d, args.out, formats, pdf=args.pdf)
         checks = [c.as_dict() for c in d.checks]
-        entry = {"name": name, "title": d.title, "checks": checks, "files": written["files"]}
+        entry = {"name": name, "title": plain_text(d.title), "title_latex": d.title, "checks": checks,
+                 "files": written["files"]}
         if args.pdf:
             entry["pdf"] = written["pdf"]
+        pdf_ok.append(written["pdf_ok"])
         results.append(entry)
         npass = sum(c["passed"] for c in checks)
         rows.append((name, f"{npass}/{len(checks)}", ", ".join(written["files"])))
@@ -70,4 +74,7 @@ def run(args):
     failed = [r["name"] for r in results if not all(c["passed"] for c in r["checks"])]
     if failed:
         text += f"\n\nFAILED CHECKS in: {', '.join(failed)}"
-    return {"derivations": results}, text, (1 if failed else 0)
+    no_pdf = [r["name"] for r, w in zip(results, pdf_ok) if w is False]
+    if no_pdf:
+        text += f"\n\nPDFLATEX FAILED for: {', '.join(no_pdf)}"
+    return {"derivations": results}, text, (1 if failed or no_pdf else 0)

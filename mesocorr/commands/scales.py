@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mesocorr.options import count, real
 from mesocorr.cli import format_table
-from mesocorr.lengths import OUTPUTS, scales
+from mesocorr.lengths import OUTPUTS, UNITS, scales
 
 NAME = "scales"
 ORDER = 10
@@ -36,10 +36,10 @@ def run(args):
     require = [r for r in args.require.split(",") if r]
     s = scales(args.dim, require=require, **kwargs)
     d = s.as_dict()
-    rows = [(k, "-" if d[k] is None else d[k]) for k in
+    rows = [(k, "-" if d[k] is None else d[k], UNITS[k]) for k in
             ("fermi_wavelength", "fermi_wavevector", "fermi_velocity", "elastic_time", "mean_free_path",
              "diffusion_constant", "L_phi", "L_T", "kF_l")]
-    text = format_table(rows, ("quantity (SI)", "value"))
+    text = format_table(rows, ("quantity", "value", "unit"))
     if s.verdict:
         text += "\n\n" + format_table([(k, s.verdict[k], s.reasons[k]) for k in s.verdict], ("aspect", "verdict", "reason"))
     for msg in s.inconsistencies:
