@@ -50,6 +50,7 @@ import math
 import mpmath
 import numpy as np
 
+from mesocorr.arguments import no_strings
 from mesocorr.symbolic.ilp_series import schur_series
 
 __all__ = ["closed_form_sum", "closed_form_sum_mp", "zero_field_constant", "zero_field_constant_mp",
@@ -169,6 +170,7 @@ def _pole_distance(c):
     return dist
 
 
+@no_strings
 def closed_form_sum(b_phi, b_lin, b_3):
     r""":math:`S = \lim_N[\sum_{n<N}t_n - 3\ln N]` for one linear term (``b_lin`` = :math:`H_R/B` or :math:`H_D/B`)
     plus the cubic term, exactly (float64, vectorised).
@@ -210,6 +212,7 @@ def closed_form_sum(b_phi, b_lin, b_3):
     return S, err, ok
 
 
+@no_strings
 def closed_form_sum_mp(b_phi, b_lin, b_3, dps: int):
     """:func:`closed_form_sum` in mpmath at ``dps`` digits (scalar inputs).
 
@@ -304,6 +307,7 @@ def _zero_field_quadrature(h_phi, h_R, h_D, h_3, w):
     return v1 + v2 - 3 * math.log(hs), e1 + e2
 
 
+@no_strings
 def zero_field_constant(h_phi, h_R, h_D, h_3, tol: float = 1e-14, max_angles: int = 1 << 14):
     r""":math:`J = \lim_X[\int_0^X \langle T\rangle_\theta\,dy - 3\ln X]` for fields in any one unit (float64).
 
@@ -376,6 +380,7 @@ def _cubic_roots_mp(c2, c1, c0, dps: int):
     return mpmath.polyroots([1, c2, c1, c0], maxsteps=200, extraprec=3 * dps + 40)
 
 
+@no_strings
 def zero_field_constant_mp(h_phi, h_R, h_D, h_3, dps: int):
     r""":func:`zero_field_constant` in mpmath at ``dps`` digits; returns ``(J, error_estimate)``.
 
@@ -443,6 +448,7 @@ angle_	heta - rac3{y+\sigma}\Big]dy - 3\ln\sigma
 
 
 # ----------------------------------------------------------------------------- general case: blocks
+@no_strings
 def sector_blocks_numeric(sector: int, b_phi, r, d, b_3):
     r"""Series blocks ``(E, Ft, U, om, wt)`` of one parity sector (arrays ``(F, 3, 3)``), polynomial gauge,
     :math:`\kappa = k + s`, :math:`s = (1+b_\phi)/2` — the derived blocks of
@@ -507,6 +513,7 @@ def _binomial_table(p: int) -> np.ndarray:
     return c
 
 
+@no_strings
 def series_coefficients(b_phi, r, d, b_3, order: int = 24):
     r"""Large-level expansion coefficients (float64, vectorised over fields), scaled by :math:`\lambda = 1+b_{SO}`.
 
@@ -672,6 +679,7 @@ def _tier_ratio(p: int) -> float:
     return 10.0 ** (-17.0 / p)
 
 
+@no_strings
 def general_sum(b_phi, r, d, b_3, max_rows: int = MAX_ROWS, work: float = 1.0):
     r""":math:`S = \lim_N[\sum_{n<N}t_n - 3\ln N]` for Rashba and Dresselhaus together (float64, vectorised).
 
@@ -752,6 +760,7 @@ def general_sum(b_phi, r, d, b_3, max_rows: int = MAX_ROWS, work: float = 1.0):
 
 
 # ----------------------------------------------------------------------------- per-block traces (selected inversion)
+@no_strings
 def block_traces(blocks, K: int, boundary=None):
     r"""Exact traces :math:`\tau_k = \mathrm{tr}\,G_{kk}` of one sector for blocks :math:`k < K` by block-tridiagonal
     selected inversion (polynomial gauge; the diagonal of the inverse is gauge independent).
@@ -819,6 +828,7 @@ def _mp_blocks(sector, b_phi, r, d, b_3):
     return tuple(a[None] for a in (E, Ft, U, om, wt)) + (np.array([s], dtype=object),)
 
 
+@no_strings
 def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: float = 1.0):
     r""":func:`general_sum` in mpmath at ``dps`` digits (one field): the same expansion
     (:func:`mesocorr.symbolic.ilp_series.schur_series` on mpmath object arrays, ``order`` terms, :math:`\kappa_0`

@@ -407,6 +407,26 @@ def float64_range(func):
     return wrapper
 
 
+def no_strings(func):
+    """Decorator of public numeric kernels that take numbers only: a string (or bytes) argument, given directly or
+    as an element of a tuple/list, is refused with ``TypeError`` naming the argument before any work (no string is
+    ever parsed; ``docs/conventions.md``, "Input rules")."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        import inspect
+
+        try:
+            bound = inspect.signature(func).bind(*args, **kwargs)
+        except TypeError:
+            return func(*args, **kwargs)      # the call's own TypeError names the bad signature
+        for name, value in bound.arguments.items():
+            items = value if isinstance(value, (tuple, list)) else (value,)
+            if any(isinstance(v, (str, bytes)) for v in items):
+                raise TypeError(f"{name}: expected numbers, got a string ({shown(repr(value))})")
+        return func(*args, **kwargs)
+    return wrapper
+
+
 def _parameters(func):
     import inspect
 

@@ -97,3 +97,25 @@ def test_non_numbers_are_refused(value):
                                              (x, x), (0.5, sp.Float(0.5))])
 def test_numbers_and_sympy_objects_pass(value, expected):
     assert sympy_value("v", value) == expected
+
+
+def test_ilp_kernels_refuse_strings_naming_the_argument(payload):
+    """The ILP numeric kernels (mesocorr.integrals.ilp) take numbers only: a string is a TypeError naming the
+    argument, and nothing is parsed (the payload file is not written)."""
+    from mesocorr.integrals import ilp
+
+    calls = {
+        "closed_form_sum": (lambda s: ilp.closed_form_sum(s, 0.1, 0.0), "b_phi"),
+        "closed_form_sum_mp": (lambda s: ilp.closed_form_sum_mp(0.1, s, 0.0, 20), "b_lin"),
+        "zero_field_constant": (lambda s: ilp.zero_field_constant(0.1, s, 0.0, 0.0), "h_R"),
+        "zero_field_constant_mp": (lambda s: ilp.zero_field_constant_mp(0.1, 0.0, s, 0.0, 20), "h_D"),
+        "sector_blocks_numeric": (lambda s: ilp.sector_blocks_numeric(0, 0.1, 0.2, 0.3, s), "b_3"),
+        "series_coefficients": (lambda s: ilp.series_coefficients(s, 0.2, 0.3, 0.0), "b_phi"),
+        "general_sum": (lambda s: ilp.general_sum(0.1, s, 0.3, 0.0), "r"),
+        "general_sum_mp": (lambda s: ilp.general_sum_mp(0.1, 0.2, s, 0.0, 20), "d"),
+        "block_traces": (lambda s: ilp.block_traces([s], 4), "blocks"),
+    }
+    assert set(calls) == {n for n in ilp.__all__ if callable(getattr(ilp, n))}
+    for call, argument in calls.values():
+        with pytest.raises(TypeError, match=f"^{argument}: expected numbers, got a string"):
+            call(payload)
