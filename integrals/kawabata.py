@@ -30,7 +30,8 @@ import numpy as np
 from mesocorr.arguments import integer
 from mesocorr.integrals.derived_constants import bernoulli
 
-__all__ = ["kawabata_f3", "kawabata_f3_scalar", "kawabata_f3_mp", "hurwitz_coefficients", "hurwitz_fractions"]
+__all__ = ["kawabata_f3", "kawabata_f3_scalar", "kawabata_f3_mp", "hurwitz_coefficients", "hurwitz_fractions",
+           "f3_asymptotic", "f3_summand"]
 
 _THRESHOLD = 10.0
 _N_TERMS = 14
@@ -65,19 +66,25 @@ def hurwitz_fractions(n: int) -> list[Fraction]:
 _C = [float(c) for c in hurwitz_fractions(_N_TERMS)]
 
 
-def _asym(delta):
+def f3_asymptotic(delta, coefficients=_C):
+    r"""Large-:math:`\delta` expansion of :math:`f_3` (real or complex arrays, :math:`\mathrm{Re}\,\delta` large):
+    the leading term in a cancellation-free form minus :math:`a^{-3/2}\sum_k c_k a^{-2k}`, :math:`a = \delta+1/2`,
+    with the float coefficients ``coefficients`` of :func:`hurwitz_fractions` (the number of terms sets the
+    accuracy at a given threshold; the complex path uses more)."""
     a = delta + 0.5
     ra = np.sqrt(a)
     lead = 1.0 / (4.0 * ra * (ra + np.sqrt(delta)) ** 2)
     inv = 1.0 / (a * a)
-    acc = np.full_like(a, _C[-1])
-    for c in reversed(_C[:-1]):
+    acc = np.full_like(a, coefficients[-1])
+    for c in reversed(coefficients[:-1]):
         acc *= inv
         acc += c
     return lead - acc / (a * ra)
 
 
-def _term(u):
+def f3_summand(u):
+    r"""One term :math:`2(\sqrt{u+1}-\sqrt u) - 1/\sqrt{u+1/2}` of Kawabata's sum in a cancellation-free form
+    (real or complex arrays)."""
     p, q, r = np.sqrt(u + 1.0), np.sqrt(u), np.sqrt(u + 0.5)
     return 1.0 / (2.0 * (p + q) ** 2 * (r + p) * (r + q) * r)
 
@@ -93,7 +100,7 @@ def kawabata_f3(delta) -> np.ndarray:
     fin = np.isfinite(flat_d)
     big = fin & (flat_d + 0.5 >= _THRESHOLD)
     if big.any():
-        flat[big] = _asym(flat_d[big])
+        flat[big] = f3_asymptotic(flat_d[big])
     small = fin & ~big
     if small.any():
         u = flat_d[small]
@@ -103,9 +110,9 @@ def kawabata_f3(delta) -> np.ndarray:
             act = u + 0.5 < _THRESHOLD
             if not act.any():
                 break
-            acc += np.where(act, _term(u), 0.0)
+            acc += np.where(act, f3_summand(u), 0.0)
             u = np.where(act, u + 1.0, u)
-        flat[small] = acc + _asym(u)
+        flat[small] = acc + f3_asymptotic(u)
     flat[np.isnan(flat_d)] = np.nan
     return out
 

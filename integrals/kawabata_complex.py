@@ -28,29 +28,12 @@ import math
 import mpmath
 import numpy as np
 
-from mesocorr.integrals.kawabata import hurwitz_fractions
+from mesocorr.integrals.kawabata import f3_asymptotic, f3_summand, hurwitz_fractions
 
 __all__ = ["kawabata_f3_complex", "kawabata_f3_complex_mp"]
 
 _THRESHOLD = 10.0
 _C = [float(c) for c in hurwitz_fractions(16)]
-
-
-def _asym(delta):
-    a = delta + 0.5
-    ra = np.sqrt(a)
-    lead = 1.0 / (4.0 * ra * (ra + np.sqrt(delta)) ** 2)
-    inv = 1.0 / (a * a)
-    acc = np.full_like(a, _C[-1])
-    for c in reversed(_C[:-1]):
-        acc *= inv
-        acc += c
-    return lead - acc / (a * ra)
-
-
-def _term(u):
-    p, q, r = np.sqrt(u + 1.0), np.sqrt(u), np.sqrt(u + 0.5)
-    return 1.0 / (2.0 * (p + q) ** 2 * (r + p) * (r + q) * r)
 
 
 def kawabata_f3_complex(delta) -> np.ndarray:
@@ -71,7 +54,7 @@ def kawabata_f3_complex(delta) -> np.ndarray:
     out = np.zeros_like(flat_d)
     big = fin & (np.abs(flat_d + 0.5) >= _THRESHOLD)
     if big.any():
-        out[big] = _asym(flat_d[big])
+        out[big] = f3_asymptotic(flat_d[big], _C)
     small = fin & ~big
     if small.any():
         u = flat_d[small].copy()
@@ -80,9 +63,9 @@ def kawabata_f3_complex(delta) -> np.ndarray:
             act = np.abs(u + 0.5) < _THRESHOLD
             if not act.any():
                 break
-            acc[act] += _term(u[act])
+            acc[act] += f3_summand(u[act])
             u[act] += 1.0
-        out[small] = acc + _asym(u)
+        out[small] = acc + f3_asymptotic(u, _C)
     return out.reshape(delta.shape)
 
 

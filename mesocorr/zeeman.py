@@ -722,12 +722,18 @@ def zeeman_wl_correction(dim: int, D: float = None, so=0, mag=0, phi=0, zeeman=0
         if dim in (1, 2) and herm.min() <= 0:
             raise ValueError("phi: a Cooperon channel is gapless, the zero-field correction diverges; give phi > 0")
         W = spin_half_operator("cooperon").weight()
-        total = sum(spectral_trace(H[np.ix_(b, b)] * tau, W[np.ix_(b, b)], lambda x: zero_field_g(dim, x))[0]
-                    for b in common_blocks(H))
+        try:
+            total = sum(spectral_trace(H[np.ix_(b, b)] * tau, W[np.ix_(b, b)], lambda x: zero_field_g(dim, x))[0]
+                        for b in common_blocks(H))
+        except ArithmeticError as exc:       # a spectrum float64 cannot resolve (rates ~1e-308 next to O(1))
+            raise ValueError(f"so, mag, phi, zeeman: the gap spectrum is not resolved in float64 for these rates "
+                             f"({exc}); give less extreme values or use dps=") from None
         total = total.real
         pref = {2: -SPIN_DEGENERACY / (2 * math.pi), 1: -2 * SPIN_DEGENERACY / math.pi * math.sqrt(D * tau),
                 3: SPIN_DEGENERACY / (math.pi ** 2 * math.sqrt(D * tau))}[dim]
-        return pref * total
+        result = pref * total
+        arguments.check_finite_result("D, elastic_time, rates", result, "use dps= or less extreme values")
+        return result
     with mpmath.workdps(dps + _GUARD):
         H = _operator_mp("cooperon", so_c, mag_c, omega, phi_c) * mpmath.mpf(tau)
         W = spin_half_operator("cooperon").weight_mpmath()
