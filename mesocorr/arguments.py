@@ -411,12 +411,14 @@ def no_strings(func):
     """Decorator of public numeric kernels that take numbers only: a string (or bytes) argument, given directly or
     as an element of a tuple/list, is refused with ``TypeError`` naming the argument before any work (no string is
     ever parsed; ``docs/conventions.md``, "Input rules")."""
+    import inspect
+
+    signature = inspect.signature(func)
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        import inspect
-
         try:
-            bound = inspect.signature(func).bind(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
         except TypeError:
             return func(*args, **kwargs)      # the call's own TypeError names the bad signature
         for name, value in bound.arguments.items():
