@@ -47,14 +47,7 @@ def _problems(tex: str) -> list[str]:
     return out
 
 
-#: entries merged from issue 20 at the end of the issue-13 session, not yet converted to the document rules (ASCII
-#: maths in claims and step texts); strict, so converting one makes this list shrink
-NOT_YET_CONVERTED = {"aas-cylinder", "double-step"}
-SCREENED = [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="claims still in ASCII maths (issue 20 entry)"))
-            if n in NOT_YET_CONVERTED else n for n in NAMES]
-
-
-@pytest.mark.parametrize("name", SCREENED)
+@pytest.mark.parametrize("name", NAMES)
 def test_latex_is_typeset_by_the_printer_and_prose_has_no_ascii_maths(name, built_derivations):
     tex = to_latex(built_derivations[name])
     assert not _problems(tex), "\n".join(_problems(tex))
@@ -167,9 +160,7 @@ def _compile(tmp_path, name) -> str:
 
 
 @needs_pdflatex
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="a 6.6 pt overfull line "
-                                                                             "of prose (issue 20 entry)"))
-                                  if n == "aas-cylinder" else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_every_document_compiles_without_overfull_boxes(name, built_derivations, tmp_path):
     d = built_derivations[name]
     catalogue.write(d, tmp_path, formats=("latex",))
