@@ -79,7 +79,7 @@ from functools import cache
 
 import sympy as sp
 
-from mesocorr.arguments import sympy_value
+from mesocorr.arguments import sympy_value, three_sympy_values
 from mesocorr.diagrams.lines import HBAR, TAU, XI, GreenLine, xi_integral
 from mesocorr.symbolic.internal_space import (
     PAULI,
@@ -864,18 +864,6 @@ def _numeric_block_channels(blk: PairBlock, label: str) -> list[PairChannel]:
 
 
 # ============================================================================ spin 1/2
-def _three(name: str, rates) -> tuple:
-    if isinstance(rates, (str, bytes)):
-        raise TypeError(f"{name}: expected three component rates, got a string (strings are never parsed)")
-    try:
-        rates = tuple(rates)
-    except TypeError:
-        raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
-    if len(rates) != 3:
-        raise ValueError(f"{name}: need three Cartesian component rates, got {len(rates)}")
-    return tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates))
-
-
 def spin_half_model(so=(0, 0, 0), mag=(0, 0, 0), zeeman=None, potential=None) -> InternalModel:
     r"""The spin-½ model: potential, spin-orbit (:math:`t=+1`) and magnetic (:math:`t=-1`) scattering, Zeeman.
 
@@ -890,7 +878,7 @@ def spin_half_model(so=(0, 0, 0), mag=(0, 0, 0), zeeman=None, potential=None) ->
     """
     space = InternalSpace(spin_half())
     g0 = sp.Symbol("gamma_0", positive=True) if potential is None else sympy_value("potential", potential)
-    a, b = _three("so", so), _three("mag", mag)
+    a, b = three_sympy_values("so", so), three_sympy_values("mag", mag)
     mechs = [DisorderMechanism("potential", sp.eye(2), g0, +1)]
     for i, ax in enumerate(SPIN_AXES):
         mechs.append(DisorderMechanism(f"spin-orbit_{ax}", PAULI[i], a[i], +1))
@@ -920,8 +908,8 @@ def spin_half_channels(kind: str, so, mag, potential=None) -> list[PairChannel]:
     """
     _kind(kind)
     a, b, g0, model = spin_half_symbolic()
-    values = dict(zip(a, _three("so", so)))
-    values.update(zip(b, _three("mag", mag)))
+    values = dict(zip(a, three_sympy_values("so", so)))
+    values.update(zip(b, three_sympy_values("mag", mag)))
     values[g0] = sp.Symbol("gamma_0", positive=True) if potential is None else sympy_value("potential", potential)
     return [PairChannel(c.name, sp.expand(c.gap.xreplace(values)), c.weight, c.block)
             for c in model.spectrum(kind).channels]

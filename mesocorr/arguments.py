@@ -500,6 +500,20 @@ __all__ += ["decimal", "shown"]
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
+def three_sympy_values(name: str, rates) -> tuple:
+    """Three component rates as SymPy objects (:func:`sympy_value` each; a string is not a sequence of rates and is
+    refused with ``TypeError``; a length other than 3 is a ``ValueError``)."""
+    if isinstance(rates, (str, bytes)):
+        raise TypeError(f"{name}: expected three component rates, got a string (strings are never parsed)")
+    try:
+        rates = tuple(rates)
+    except TypeError:
+        raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
+    if len(rates) != 3:
+        raise ValueError(f"{name}: need three Cartesian component rates, got {len(rates)}")
+    return tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates))
+
+
 def shown(text: str, limit: int = 40) -> str:
     """``repr`` of ``text`` cut to ``limit`` characters (a hostile megabyte argument is not echoed back)."""
     return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"

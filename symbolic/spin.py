@@ -46,7 +46,7 @@ from functools import cache
 
 import sympy as sp
 
-from mesocorr.arguments import sympy_value
+from mesocorr.arguments import sympy_value, three_sympy_values
 from mesocorr.diagrams.pair_kernel import spin_half_model, spin_half_symbolic
 from mesocorr.symbolic.internal_space import PAULI
 from mesocorr.symbolic.internal_space import exchange_operator as _pair_exchange
@@ -64,7 +64,7 @@ def decay_rate(potential, so, mag) -> sp.Expr:
     The self-energy is :math:`\sum \langle V V^\dagger\rangle = \gamma_0 + \sum_i\langle|c_i|^2\rangle\sigma_i^2`,
     proportional to the identity (checked by :class:`mesocorr.diagrams.pair_kernel.InternalModel`).
     """
-    model = spin_half_model(_three("so", so), _three("mag", mag), potential=sympy_value("potential", potential))
+    model = spin_half_model(three_sympy_values("so", so), three_sympy_values("mag", mag), potential=sympy_value("potential", potential))
     return sp.expand(model.decay_rate)
 
 
@@ -78,7 +78,7 @@ def spin_kernel(kind: str, potential, so, mag) -> sp.Matrix:
     """
     if kind not in ("cooperon", "diffuson"):
         raise ValueError(f"kind: must be 'cooperon' or 'diffuson', got {kind!r}")
-    model = spin_half_model(_three("so", so), _three("mag", mag), potential=sympy_value("potential", potential))
+    model = spin_half_model(three_sympy_values("so", so), three_sympy_values("mag", mag), potential=sympy_value("potential", potential))
     return sp.Matrix(model.kernel(kind))
 
 
@@ -140,25 +140,12 @@ def diagonalise(kind: str, so, mag, potential=None) -> list[EigenChannel]:
     if potential is None:
         potential = sp.Symbol("gamma_0", positive=True)
     a, b, g0, symbolic = _symbolic_channels(kind)
-    so, mag = _three("so", so), _three("mag", mag)
+    so, mag = three_sympy_values("so", so), three_sympy_values("mag", mag)
     values = {sym: sympy_value(f"so[{i}]", v) for i, (sym, v) in enumerate(zip(a, so))}
     values.update({sym: sympy_value(f"mag[{i}]", v) for i, (sym, v) in enumerate(zip(b, mag))})
     values[g0] = sympy_value("potential", potential)
     return [EigenChannel(ch.name, ch.state, sp.expand(ch.eigenvalue.xreplace(values)),
                          sp.expand(ch.gap.xreplace(values)), ch.exchange_parity) for ch in symbolic]
-
-
-def _three(name: str, rates) -> tuple:
-    """Three component rates (a sequence of length 3; a string is not a sequence of rates)."""
-    if isinstance(rates, (str, bytes)):
-        raise TypeError(f"{name}: expected three component rates, got a string (strings are never parsed)")
-    try:
-        rates = tuple(rates)
-    except TypeError:
-        raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
-    if len(rates) != 3:
-        raise ValueError(f"{name}: need three Cartesian component rates, got {len(rates)}")
-    return tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates))
 
 
 def _symbolic_model():
