@@ -65,8 +65,8 @@ def temperature_constant_mp(d: int):
 def temperature_constant(d: int) -> float:
     r""":math:`K_d` as float64: 0.3183098861837907 (2D), 0.19419905264633688 (3D), -3.1265609366072296 (1D).
 
-    >>> temperature_constant(3)
-    0.19419905264633688
+    >>> round(temperature_constant(3), 12)
+    0.194199052646
     """
     with mpmath.workdps(30):
         return float(temperature_constant_mp(d))
@@ -79,8 +79,8 @@ _LOG_SERIES = [(-1.0) ** (k + 1) / (k + 1) for k in range(1, 16)]  # 1 - log1p(F
 def channel_factor(d: int, F0) -> np.ndarray | float:
     r"""Triplet/singlet factor :math:`\lambda_d(F_0^\sigma)`, float64 (``F0 > -1``), vectorised.
 
-    >>> round(float(channel_factor(2, -0.25)), 15)
-    -0.150728289807124
+    >>> round(float(channel_factor(2, -0.25)), 12)
+    -0.150728289807
     """
     F = np.asarray(F0, dtype=float)
     if np.any(F <= -1):
@@ -181,8 +181,8 @@ def _tail_coefficients(d: int) -> tuple:
 def zeeman_small_h_coefficients(d: int, n: int = _N_TAYLOR) -> tuple:
     r"""Taylor coefficients in :math:`b^2` (:math:`b = h/2\pi`): :math:`c_m = e_m\zeta(s_0+2m)`, float64.
 
-    >>> round(zeeman_small_h_coefficients(2)[0] / (4 * math.pi**2), 15)  # 3 zeta(3)/(4 pi^2)
-    0.09134537117518
+    >>> round(zeeman_small_h_coefficients(2)[0] / (4 * math.pi**2), 12)  # 3 zeta(3)/(4 pi^2)
+    0.091345371175
     """
     s0 = mpmath.mpf(4 - d) / 2
     aa = s0 + 1

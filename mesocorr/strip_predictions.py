@@ -105,8 +105,8 @@ def strip_wl_shift(width: float, length: float, flux: float, spinless: bool = Tr
     Examples
     --------
     >>> r = strip_wl_shift(32, 64, 0.001)
-    >>> round(r["shift"], 3), r["wire_limit"]
-    (-0.14, -0.3333333333333333)
+    >>> round(r["shift"], 3), r["wire_limit"] == -1 / 3
+    (-0.14, True)
     """
     width = arguments.positive("width", width)
     length = arguments.positive("length", length)
