@@ -53,7 +53,8 @@ from __future__ import annotations
 
 import sympy as sp
 
-from mesocorr.diagrams.pair_kernel import DisorderMechanism, InternalModel, KINDS
+from mesocorr.arguments import integer, sympy_value
+from mesocorr.diagrams.pair_kernel import DisorderMechanism, InternalModel, KINDS, square_matrix
 from mesocorr.symbolic.internal_space import InternalSpace, kron
 
 __all__ = ["Z", "W", "cone_state", "laurent_terms", "BandProjection", "ProjectedModel", "dominant_harmonics",
@@ -66,7 +67,7 @@ Z, W = sp.symbols("z w")
 def _conj(expr):
     """Complex conjugate of a Laurent polynomial in z, w whose symbols are real (|z| = |w| = 1): i -> -i,
     z -> 1/z, w -> 1/w."""
-    return sp.sympify(expr).xreplace({sp.I: -sp.I, Z: 1 / Z, W: 1 / W})
+    return sp.sympify(expr, strict=True).xreplace({sp.I: -sp.I, Z: 1 / Z, W: 1 / W})
 
 
 def cone_state(chirality: int, mass_ratio=0, direction=Z) -> sp.ImmutableMatrix:
@@ -324,11 +325,14 @@ class ProjectedModel(InternalModel):
         if not isinstance(space, InternalSpace):
             raise TypeError(f"space: expected an InternalSpace, got {type(space).__name__}")
         d = space.dimension
-        N = sp.Integer(d if degeneracy is None else degeneracy)
-        self._args = (space, (), (), sp.ImmutableMatrix(backscattering_sign), N)
+        N = sp.Integer(d if degeneracy is None else integer("degeneracy", degeneracy, minimum=1))
+        self._args = (space, (), (), square_matrix("backscattering_sign", backscattering_sign, d * d), N)
         self._cache = {}
-        extra = sp.zeros(d * d, d * d) if dephasing is None else sp.Matrix(dephasing)
-        self._projected = (sp.sympify(decay_rate), {k: sp.ImmutableMatrix(kernels[k]) for k in KINDS},
+        extra = sp.zeros(d * d, d * d) if dephasing is None else square_matrix("dephasing", dephasing, d * d)
+        if not isinstance(kernels, dict):
+            raise TypeError(f"kernels: expected a dict {{'cooperon': K_C, 'diffuson': K_D}}, got {type(kernels).__name__}")
+        self._projected = (sympy_value("decay_rate", decay_rate),
+                           {k: square_matrix(f"kernels[{k!r}]", kernels[k], d * d) for k in KINDS},
                            sp.ImmutableMatrix(extra))
 
     def __repr__(self):

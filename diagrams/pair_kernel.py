@@ -92,7 +92,7 @@ from mesocorr.symbolic.internal_space import (
 )
 from mesocorr.symbolic.printing import channel_label, latex
 
-__all__ = ["KINDS", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
+__all__ = ["KINDS", "square_matrix", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
            "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "spin_half_symbolic",
            "spin_half_channels", "SPIN_AXES", "linear_form", "exact_complex", "SPIN_HALF_PARAMETERS",
            "spin_half_linear_forms", "two_box_partner"]
@@ -110,7 +110,9 @@ def _kind(kind) -> str:
     return kind
 
 
-def _square(name: str, value, d: int | None = None) -> sp.ImmutableMatrix:
+def square_matrix(name: str, value, d: int | None = None) -> sp.ImmutableMatrix:
+    """A square SymPy matrix (``d x d`` when given) from a SymPy matrix or nested sequences of numbers/SymPy
+    objects; strings (as the matrix or as an entry) are refused with ``TypeError`` naming ``name``, never parsed."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name}: expected a SymPy matrix, got a string (strings are never parsed)")
     if not isinstance(value, sp.MatrixBase):
@@ -163,7 +165,7 @@ class DisorderMechanism:
         if isinstance(matrices, (str, bytes)):
             raise TypeError("matrices: expected SymPy matrices, got a string (strings are never parsed)")
         try:
-            mats = tuple(_square(f"matrices[{i}]", m) for i, m in enumerate(matrices))
+            mats = tuple(square_matrix(f"matrices[{i}]", m) for i, m in enumerate(matrices))
         except TypeError:
             raise TypeError(f"matrices: expected a SymPy matrix or a sequence of them, got {type(matrices).__name__}") \
                 from None
@@ -173,7 +175,7 @@ class DisorderMechanism:
             raise ValueError("matrices: all vertex matrices of one mechanism must have the same dimension")
         n = len(mats)
         if isinstance(rates, sp.MatrixBase):
-            C = _square("rates", rates, n)
+            C = square_matrix("rates", rates, n)
             if (C - C.H).applyfunc(sp.expand) != sp.zeros(n, n):
                 raise ValueError("rates: a correlator matrix must be Hermitian")
         else:
@@ -231,7 +233,7 @@ class DisorderMechanism:
         r""":math:`t\,(1\otimes U)K_D(1\otimes U^{-1})`: the rung :math:`\langle V_{\mathbf k\mathbf k'}\otimes
         V_{-\mathbf k,-\mathbf k'}\rangle` with :math:`V_{-\mathbf k,-\mathbf k'} = tUV^*U^{-1}`."""
         d = self.dimension
-        U = _square("U", U, d)
+        U = square_matrix("U", U, d)
         left, right = kron(sp.eye(d), U), kron(sp.eye(d), U.H)
         return sp.ImmutableMatrix((self.time_reversal * left * self.diffuson_kernel() * right).applyfunc(sp.expand))
 
@@ -258,7 +260,7 @@ class UniformTerm:
     def __init__(self, name: str, matrix):
         if not isinstance(name, str):
             raise TypeError(f"name: expected a string, got {type(name).__name__}")
-        m = _square("matrix", matrix)
+        m = square_matrix("matrix", matrix)
         if (m - m.H).applyfunc(sp.expand) != sp.zeros(*m.shape):
             raise ValueError(f"matrix: the uniform term {name!r} must be Hermitian")
         self._args = (name, m)
@@ -474,7 +476,7 @@ class InternalModel:
         for u in unis:
             if u.matrix.rows != d:
                 raise ValueError(f"uniform: {u.name!r} acts on dimension {u.matrix.rows}, the space has {d}")
-        S = None if backscattering_sign is None else _square("backscattering_sign", backscattering_sign, d * d)
+        S = None if backscattering_sign is None else square_matrix("backscattering_sign", backscattering_sign, d * d)
         if degeneracy is None:
             N = sp.Integer(d)
         else:

@@ -195,7 +195,7 @@ def _circle_average(expr):
 
     cos(j phi), sin(j phi) are written with z = exp(i phi); the average is the coefficient of z^0."""
     z = sp.Dummy("z")
-    ex = sp.expand_trig(sp.sympify(expr))
+    ex = sp.expand_trig(sp.sympify(expr, strict=True))
     ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
     if ex.has(phi):  # pragma: no cover
         raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
@@ -210,7 +210,7 @@ def _circle_average(expr):
 def _trig_zero(expr) -> bool:
     """True if a trigonometric polynomial in phi vanishes identically (z = exp(i phi) substitution)."""
     z = sp.Dummy("z")
-    ex = sp.expand_trig(sp.sympify(expr))
+    ex = sp.expand_trig(sp.sympify(expr, strict=True))
     ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
     return sp.expand(sp.numer(sp.together(sp.expand(ex)))) == 0
 

@@ -7,8 +7,10 @@ that the marker does not exist.
 
 from __future__ import annotations
 
-import sympy as sp
+import re
+
 import pytest
+import sympy as sp
 
 from mesocorr.arguments import sympy_value
 from mesocorr.derivations.core import Derivation, check_symbolic
@@ -118,4 +120,25 @@ def test_ilp_kernels_refuse_strings_naming_the_argument(payload):
     assert set(calls) == {n for n in ilp.__all__ if callable(getattr(ilp, n))}
     for call, argument in calls.values():
         with pytest.raises(TypeError, match=f"^{argument}: expected numbers, got a string"):
+            call(payload)
+
+
+def test_projected_model_refuses_strings_in_every_argument(payload):
+    """``ProjectedModel`` (the band-projected Dirac models) once passed ``decay_rate`` and the matrices to
+    ``sympify``/``Matrix``: a string there would run. Each argument now refuses strings, naming itself."""
+
+    from mesocorr.diagrams.band_projection import ProjectedModel
+    from mesocorr.diagrams.dirac_models import ti_surface_model
+
+    good = ti_surface_model()
+    space, S = good.space, good.args[3]
+    rate, kernels, _ = good._projected
+    assert ProjectedModel(space, rate, kernels, S).spectrum("cooperon").channels  # the good call works
+    bad = {"decay_rate": lambda s: ProjectedModel(space, s, kernels, S),
+           "kernels['cooperon']": lambda s: ProjectedModel(space, rate, {**kernels, "cooperon": [[s]]}, S),
+           "backscattering_sign": lambda s: ProjectedModel(space, rate, kernels, s),
+           "dephasing": lambda s: ProjectedModel(space, rate, kernels, S, dephasing=[[s]]),
+           "degeneracy": lambda s: ProjectedModel(space, rate, kernels, S, degeneracy=s)}
+    for name, call in bad.items():
+        with pytest.raises(TypeError, match="^" + re.escape(name)):
             call(payload)
