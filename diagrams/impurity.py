@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from mesocorr.arguments import sympy_value
+from mesocorr.arguments import sympy_value, three_sympy_values
 from mesocorr.symbolic.internal_space import PAULI, InternalSpace, spin_half
 from mesocorr.symbolic.printing import latex
 
@@ -138,18 +138,8 @@ class ImpurityCorrelator:
     __slots__ = ("_args",)
 
     def __init__(self, potential, so=(0, 0, 0), mag=(0, 0, 0)):
-        comps = []
-        for name, rates in (("so", so), ("mag", mag)):
-            if isinstance(rates, (str, bytes)):
-                raise TypeError(f"{name}: expected three component rates, got a string (strings are never parsed)")
-            try:
-                rates = tuple(rates)
-            except TypeError:
-                raise TypeError(f"{name}: expected three component rates, got {type(rates).__name__}") from None
-            if len(rates) != 3:
-                raise ValueError("so, mag: need three Cartesian component rates each")
-            comps.append(tuple(sympy_value(f"{name}[{i}]", r) for i, r in enumerate(rates)))
-        self._args = (sympy_value("potential", potential), comps[0], comps[1])
+        self._args = (sympy_value("potential", potential), three_sympy_values("so", so),
+                      three_sympy_values("mag", mag))
 
     potential = property(lambda self: self._args[0], doc="potential-scattering rate gamma_0")
     so = property(lambda self: self._args[1], doc="spin-orbit component rates (a_x, a_y, a_z)")
