@@ -122,6 +122,16 @@ def _temperatures(T):
     return arr
 
 
+def _power_law(prefactor: float, T: np.ndarray, exponent: float) -> np.ndarray:
+    """The rate :math:`A T^p` (1/s) of one mechanism; a switched-off mechanism (A = 0) is exactly 0 at every T, even
+    where :math:`T^p` overflows; an overflow of a non-zero rate is left as inf for the caller to refuse; an underflow
+    is 0."""
+    if prefactor == 0.0:
+        return np.zeros_like(T)
+    with np.errstate(over="ignore", under="ignore"):
+        return prefactor * T**exponent
+
+
 def dephasing_rate(T, *, dim: int | None = None, saturation_time: float | None = None,
                    sheet_resistance: float | None = None, resistance_per_length: float | None = None,
                    diffusion_constant: float | None = None, ee_prefactor: float | None = None,
@@ -189,15 +199,13 @@ def dephasing_rate(T, *, dim: int | None = None, saturation_time: float | None =
     elif ee_prefactor is not None:
         A = arguments.nonnegative("ee_prefactor", ee_prefactor)
         p = EE_EXPONENT.get(dim, 1.0) if ee_exponent is None else arguments.positive("ee_exponent", ee_exponent)
-        with np.errstate(over="ignore", under="ignore"):  # an overflow is refused below, an underflow is 0
-            ee = A * Tarr**p
+        ee = _power_law(A, Tarr, p)
     else:
         ee = zero
     if phonon_prefactor is not None:
         A = arguments.nonnegative("phonon_prefactor", phonon_prefactor)
         p = arguments.positive("phonon_exponent", phonon_exponent)
-        with np.errstate(over="ignore", under="ignore"):
-            ph = A * Tarr**p
+        ph = _power_law(A, Tarr, p)
     else:
         ph = zero
     with np.errstate(over="ignore"):
