@@ -335,6 +335,8 @@ class ModeSumResult(tuple):
 _PHASE_MAX = 150.0
 #: largest phase change eps * (t_b - t_a) across one quadrature panel on the real axis
 _PHASE_PANEL = 10.0
+#: largest drop (in e-folds) of the slowest exponential across one panel (the Gaussian decay in u; measured)
+_DECAY_PANEL = 20.0
 _GL_CACHE: dict[tuple[int, int], tuple[list, list]] = {}
 
 
@@ -483,10 +485,11 @@ def _j_mp(y):
         qk *= q
 
 
-def _panels(u_start, u_end, phase_rate=0, phase_t_max=None):
+def _panels(u_start, u_end, decay_rate, phase_rate=0, phase_t_max=None):
     """Panel edges in u: [0, u_start], then doubling up to u_end (a last panel shorter than a ratio 1.3 is merged:
-    the last two then span equal ratios below 1.62); with an oscillating kernel exp(i phase_rate t), each panel
-    below t = phase_t_max split so that its phase change phase_rate * (u_b^2 - u_a^2) stays below _PHASE_PANEL."""
+    the last two then span equal ratios below 1.62). Each panel is split so that the slowest exponential
+    exp(-decay_rate t) drops by at most exp(-_DECAY_PANEL) across it and, with an oscillating kernel
+    exp(i phase_rate t) (below t = phase_t_max), its phase changes by at most _PHASE_PANEL."""
     edges = [mpmath.mpf(0)]
     u = u_start
     while u < u_end:
@@ -495,12 +498,13 @@ def _panels(u_start, u_end, phase_rate=0, phase_t_max=None):
     if len(edges) > 2 and u_end < edges[-1] * mpmath.mpf("1.3"):
         edges[-1] = mpmath.sqrt(edges[-2] * u_end)
     edges.append(u_end)
-    if not phase_rate:
-        return edges
     out = [edges[0]]
     for a, b in zip(edges[:-1], edges[1:]):
+        k = math.ceil(float(decay_rate * (b * b - a * a)) / _DECAY_PANEL)
         top = b * b if phase_t_max is None else min(b * b, phase_t_max)
-        k = max(1, math.ceil(float(phase_rate * (top - a * a)) / _PHASE_PANEL)) if a * a < top else 1
+        if phase_rate and a * a < top:
+            k = max(k, math.ceil(float(phase_rate * (top - a * a)) / _PHASE_PANEL))
+        k = max(k, 1)
         out.extend(a + (b - a) * j / k for j in range(1, k + 1))
     return out
 
@@ -590,18 +594,22 @@ def _integral_mp(ratios, gaps, weights, energy, temperature, shift, combine=None
     u_q = mpmath.sqrt(t_q)
     u_start = min(shift * min(mpmath.mpf("0.3") / r_max, mpmath.mpf("0.5") / mpmath.sqrt(max(scale, 1))), u_q / 2)
     if on_ray:    # the fast part exp(i eps t) of the kernels decays like exp(-eps sin(alpha) s)
-        edges = _panels(u_start, u_q, eps * mpmath.cos(alpha), need / (eps * mpmath.sin(alpha)))
+        edges = _panels(u_start, u_q, (1 + a_min) * mpmath.cos(alpha), eps * mpmath.cos(alpha),
+                        need / (eps * mpmath.sin(alpha)))
     else:
-        edges = _panels(u_start, u_q, eps)
-    xs, ws = _gauss_legendre_mp(n * 3 // 2 if on_ray else n)     # the ray needs more (measured)
+        edges = _panels(u_start, u_q, 1 + a_min, eps)
+    n_node = n * 3 // 2 if on_ray else n      # the ray needs more (measured)
+    rules = [_gauss_legendre_mp(n_node // 2 + 2), _gauss_legendre_mp(n_node)]
     distinct, axes = _heat_trace_factors(ratios)
     consts = _Consts()
     chans = [(a, c) for a, c in zip(gaps, weights)]
     ring = box = mpmath.mpf(0)
     pi_t = mpmath.pi * temp
-    for a_edge, b_edge in zip(edges[:-1], edges[1:]):
+    for i_panel, (a_edge, b_edge) in enumerate(zip(edges[:-1], edges[1:])):
         half = (b_edge - a_edge) / 2
         mid = (b_edge + a_edge) / 2
+        # [0, u_start]: a polynomial in u times exp(-a u^2), cos(eps u^2), ... with a u^2, eps u^2 <= 1/4: half the nodes
+        xs, ws = rules[i_panel > 0]
         for x, w in zip(xs, ws):
             u = mid + half * x
             s = u * u
@@ -650,11 +658,13 @@ def mode_sums_mp(ratios: Sequence, gaps, weights=None, energy=0, temperature=0, 
     product of 1D theta sums evaluated once per node and shared by every channel; beyond
     :math:`t_1=\pi/\min(1,r)^2` (every axis in its direct regime) the integral is done exactly as a finite mode
     sum. With an energy the kernels :math:`t\cos\varepsilon t` and :math:`\sin(\varepsilon t)/\varepsilon` are
-    integrated on the real axis (panels split so each spans a phase below 6) while :math:`\varepsilon t_1\le150`,
+    integrated on the real axis (panels split so each spans a phase below 10, and a drop of the slowest
+    exponential below :math:`e^{-20}`) while :math:`\varepsilon t_1\le150`,
     else on the rotated ray of the module docstring; with a temperature on the real axis without the mode-sum
-    tail. The sums are evaluated at ``dps + guard`` digits on two panel layouts (``shift`` 1 and 0.8); if
-    they disagree, both are repeated with 1.5x the nodes per panel. The difference of the pair is the
-    reported ``.error`` (absolute); an :class:`ArithmeticError` is raised when it exceeds
+    tail. The sums are evaluated at ``dps + guard`` digits on two panel layouts (``shift`` 1 and 0.8, the second
+    with 4 more nodes per panel, whose value is returned); if they disagree, both are repeated with 1.5x the nodes
+    per panel. The difference of the pair (in practice the error of the coarser one) is the reported ``.error``
+    (absolute); an :class:`ArithmeticError` is raised when it exceeds
     :math:`10^{-\mathrm{dps}}\,B` — since :math:`|R|\le B` term by term, that is ``dps`` digits of any
     :math:`w_rR+w_bB` with :math:`w_r,w_b>0`, such as the UCF correlation (:math:`R` alone may cancel at large
     :math:`\varepsilon`). Never an unconverged number.
@@ -695,14 +705,16 @@ def mode_sums_mp(ratios: Sequence, gaps, weights=None, energy=0, temperature=0, 
         def agreement(x, y):
             return max(abs(x[0] - y[0]), abs(x[1] - y[1])) + x[2] + y[2]
 
+        # the second layout also has 4 more nodes per panel: its error is well below the first's, so that the
+        # difference estimates the first's error even where the two layouts' errors would be alike
         n = _gl_order(dps)
-        runs = [run(s, n) for s in ("1", "0.8")]
+        runs = [run("1", n), run("0.8", n + 4)]
         scale = abs(runs[0][1])    # B >= |R| term by term, and C = (2R + 4B)/pi^4 >= 2B/pi^4
         tol = mpmath.mpf(10) ** (-dps) * scale
         if not agreement(*runs) <= tol:
             n = (3 * n) // 2     # a finer rule on both layouts
-            runs = [run(s, n) for s in ("1", "0.8")]
-        r1, b1, _ = runs[0]
+            runs = [run("1", n), run("0.8", n + 4)]
+        r1, b1, _ = runs[1]      # the finer rule; the difference bounds its error from above
         err = agreement(*runs)
         if not err <= tol:
             raise ArithmeticError(
