@@ -69,7 +69,7 @@ def test_wire_correlation_public_api():
 def test_film_euler_maclaurin():
     table = json.loads((DATA / "ucf_mp_film_euler_maclaurin.json").read_text())
     for r, gap, eps, ring_s, box_s in table["rows"]:
-        res = mode_sums_mp((mpmath.mpf(r),), [mpmath.mpf(gap)], energy=mpmath.mpf(eps), dps=30)
+        res = mode_sums_mp((r,), [gap], energy=eps, dps=30)     # decimal strings: read at the working precision
         with mpmath.workdps(42):
             ring, box = mpmath.mpf(ring_s), mpmath.mpf(box_s)
             assert abs(res[1] / box - 1) < mpmath.mpf(10) ** -30, (r, gap, eps)
