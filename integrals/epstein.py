@@ -646,6 +646,12 @@ def _integral_mp(ratios, gaps, weights, energy, temperature, shift, combine=None
             t_q = t_tail / shift
     u_q = mpmath.sqrt(t_q)
     u_start = min(shift * min(mpmath.mpf("0.3") / r_max, mpmath.mpf("0.5") / mpmath.sqrt(max(scale, 1))), u_q / 2)
+    if use_tail and eps == 0:
+        # the tail is exact from any t_1 >= t_tail: end the quadrature on a doubling edge (no short last panel)
+        u_q = u_start
+        while u_q * u_q < t_tail:
+            u_q *= 2
+        t_q = u_q * u_q
     if on_ray:    # the fast part exp(i eps t) of the kernels decays like exp(-eps sin(alpha) s)
         edges = _panels(u_start, u_q, (1 + a_min) * mpmath.cos(alpha), eps * mpmath.cos(alpha),
                         need / (eps * mpmath.sin(alpha)))
