@@ -133,3 +133,14 @@ def test_unconverged_raises_not_returns(monkeypatch):
 def test_energy_with_temperature_refused():
     with pytest.raises(ValueError, match="^temperature"):
         mode_sums_mp((), [0.0], energy=1.0, temperature=1.0, dps=10)
+
+
+def test_extreme_aspect_ratios_closed_form():
+    # narrow films L/W = 1e3, 1e6 against the zeta-value closed form of tests/test_ucf.py (film_sum): the
+    # doubling panels start at u0 = 0.3 W/L (here 3e-7) and still reach 30 digits
+    from test_ucf import film_sum
+
+    for r in ("1e3", "1e6"):
+        res = mode_sums_mp((r,), [0], dps=30)
+        with mpmath.workdps(42):
+            assert abs(res[0] / film_sum(mpmath.mpf(r)) - 1) < mpmath.mpf(10) ** -30
