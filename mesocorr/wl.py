@@ -482,11 +482,12 @@ def _plain_rate(value) -> bool:
 
 @lru_cache(maxsize=1024)
 def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
-    """The parameter-only work of one float64 call, done once per parameter point: ``((scale, factor), ...)``
-    per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x); d = 3: delta = scale/|B|
-    (scale = B_c), term factor f_3(delta). The same channels and float operations as the general path
-    (:func:`_array_channels`, :func:`_mc_float`); an input the general path would refuse raises here (and the
-    caller then lets the general path raise its own error)."""
+    """The parameter-only work of one float64 call, done once per parameter point: ``(prefactor, ((scale, factor),
+    ...))`` per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x), prefactor 1; d = 3:
+    delta = scale/|B| (scale = B_c), term factor w_c f_3(delta), prefactor s/(2 pi) sqrt(e/hbar) (times sqrt|B|).
+    The same channels and float operations as the general path (:func:`_array_channels`, :func:`_mc_float`); an
+    input the general path would refuse raises here (and the caller then lets the general path raise its own
+    error)."""
     if dim not in (2, 3):
         raise ValueError("dim")
     Dv = arguments.positive("D", D)
@@ -496,39 +497,39 @@ def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
         _require_gapped(chans, "the magnetoconductance relative to B = 0")
         coef = _shape_coefficient("2d")
         plan = tuple(((4 * E_CHARGE / HBAR) * Dv / ch.gap, coef * float(ch.weight)) for ch in chans)
+        prefactor = 1.0
     else:
         plan = tuple(((HBAR / (4 * E_CHARGE)) * ch.gap / Dv, float(ch.weight)) for ch in chans)
+        prefactor = _shape_coefficient("3d") * math.sqrt(E_CHARGE / HBAR)
     if not all(math.isfinite(a) and math.isfinite(b) for a, b in plan):
         raise ValueError("D")
-    return plan
+    return prefactor, plan
 
 
 def _scalar_mc(B, dim, D, so, mag, phi):
     """float64 magnetoconductance for plain Python numbers (d = 2, 3): the cached plan and the scalar kernels
     (:func:`~mesocorr.integrals.hln.hln_f_scalar`, :func:`~mesocorr.integrals.kawabata.kawabata_f3_scalar`),
     a few microseconds per call. ``None`` when the general path must run (it raises the proper error)."""
-    if not (_plain_rate(so) and _plain_rate(mag) and type(phi) in _PLAIN and type(D) in _PLAIN):
+    if not (type(phi) in _PLAIN and type(D) in _PLAIN and _plain_rate(so) and _plain_rate(mag)):
         return None
     try:
         b = abs(float(B))
-        plan = _scalar_plan(dim, D, so, mag, phi)
+        prefactor, plan = _scalar_plan(dim, D, so, mag, phi)
     except (ValueError, TypeError, ArithmeticError):
         return None
-    if not math.isfinite(b):
+    if not b < math.inf:      # inf or nan: the general path names B
         return None
+    out = 0.0
     if dim == 2:
-        out = None
         for inv_bc, factor in plan:
             x = b * inv_bc
-            if not math.isfinite(x):
+            if x == math.inf:
                 return None
-            term = hln_f_scalar(x) * factor
-            out = term if out is None else out + term
+            out += hln_f_scalar(x) * factor
     else:
-        out = 0.0
         for bc, weight in plan:
-            out = out + weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
-        out = out * _shape_coefficient("3d") * (math.sqrt(E_CHARGE / HBAR) * math.sqrt(b))
+            out += weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
+        out *= prefactor * math.sqrt(b)
     return out if math.isfinite(out) else None
 
 
