@@ -584,7 +584,7 @@ def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, su
 def _mc_float(absb, dim, D, chans, width):
     """float64 kernel: sum over channels ``(gap, weight)`` (numbers or arrays, numpy broadcasting)."""
     from mesocorr.integrals.hln import hln_f_core
-    from mesocorr.integrals.kawabata import kawabata_f3
+    from mesocorr.integrals.kawabata import kawabata_f3_core
 
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         if dim == 2:
@@ -603,12 +603,23 @@ def _mc_float(absb, dim, D, chans, width):
             return out
         out = 0.0
         if dim == 3:
-            root = math.sqrt(E_CHARGE / HBAR) * np.sqrt(absb)
             for ch in chans:
                 bc = (HBAR / (4 * E_CHARGE)) * ch.gap / D
-                delta = np.where(absb > 0, bc / np.where(absb > 0, absb, 1.0), np.inf)
-                out = out + float(ch.weight) * kawabata_f3(delta)
-            return out * _shape_coefficient("3d") * root
+                delta = np.divide(bc, absb)      # |B| = 0: inf (f_3 = 0); 0/0 only for a gapless channel, fixed:
+                if not np.all(bc > 0):
+                    delta = np.where(absb > 0, delta, np.inf)
+                shape = np.shape(delta)
+                term = kawabata_f3_core(np.ascontiguousarray(delta, dtype=float).reshape(-1)).reshape(shape)
+                del delta
+                term *= float(ch.weight)
+                out = term if isinstance(out, float) else np.add(out, term, out=out if np.shape(out) == shape
+                                                                 else None)
+            del term
+            root = np.sqrt(absb)
+            root *= math.sqrt(E_CHARGE / HBAR)
+            out *= _shape_coefficient("3d")
+            out *= root
+            return out
         # 1D: L_c - L_c(B) = L_c (1 - 1/r) = L_c beta/(r (1 + r)), r = sqrt(1 + beta); r (1 + r) = r + (1 + beta):
         # positive terms only, for any beta. In place on full-size temporaries (few bytes per field).
         q = WL_FIELD_RATE   # 1/3: multiply by the numerator, divide by the denominator (no rounded 1/3)
