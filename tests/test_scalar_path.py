@@ -163,3 +163,44 @@ def test_ucf_cache_keeps_the_type_checks():
         mesocorr.ucf_variance(shape=(1,), spinless=1)
     with pytest.raises(ValueError, match="^L_phi"):
         mesocorr.ucf_variance(shape=(1,), L_phi=-1.0)
+
+
+# ----------------------------------------------------------------------------- properties of the scalar kernels
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+FINITE = st.floats(min_value=0.0, max_value=1.7976931348623157e308, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(FINITE)
+def test_scalar_kernels_agree_with_the_array_kernels(x):
+    """Any finite non-negative float: both scalar kernels within 3e-15 of the array kernels (another algorithm)."""
+    for scalar, array in ((hln_f_scalar, hln_f_core), (kawabata_f3_scalar, kawabata.kawabata_f3_core)):
+        with np.errstate(over="ignore"):
+            want = float(array(np.array([x]))[0])
+        got = scalar(x)
+        assert math.isfinite(got) and got >= 0
+        assert abs(got - want) <= 3e-15 * abs(want)
+
+
+RATE = st.one_of(st.just(0.0), st.floats(min_value=5e-324, max_value=1e308))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.floats(min_value=-1e308, max_value=1e308), st.sampled_from([2, 3]), st.floats(min_value=5e-324, max_value=1e308),
+       RATE, RATE, RATE)
+def test_scalar_call_is_the_array_call(B, dim, D_, so, mag, phi):
+    """Extreme plain floats: the scalar call and the array call either both refuse with the same ValueError
+    (argument named first) or agree to 4e-15."""
+    kw = dict(dim=dim, D=D_, so=so, mag=mag, phi=phi)
+    try:
+        want = float(mesocorr.magnetoconductance(np.array([B]), **kw)[0])
+    except ValueError as exc:
+        with pytest.raises(ValueError) as scalar_exc:
+            mesocorr.magnetoconductance(B, **kw)
+        assert str(scalar_exc.value).split(":")[0] == str(exc).split(":")[0]
+        return
+    got = mesocorr.magnetoconductance(B, **kw)
+    assert type(got) is float and math.isfinite(got)
+    assert abs(got - want) <= 4e-15 * abs(want)
