@@ -407,7 +407,8 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
     Bv = np.abs(np.asarray(arguments.real_values("B", B), dtype=float))
     out = np.zeros(Bv.shape)
     for _, gap, w in chans:
-        out = out + float(w) * hln_f(Bv / float(gap))
+        # B/B_c through the exact 1/B_c: a channel field beyond the float64 range contributes F(0) = 0, no overflow
+        out = out + float(w) * hln_f(Bv * float(1 / gap))
     out = out * (gs * N / (2 * math.pi))
     arguments.check_finite_result("B", out, "a channel field leaves the float64 range; use dps=")
     return out

@@ -116,7 +116,12 @@ def energy_relaxation_time(V: float, kappa: float, alpha: float = 1.5) -> float:
     V = arguments.positive("V", V)
     kappa = arguments.positive("kappa", kappa)
     alpha = _alpha(alpha)
-    return (2 - alpha) / (kappa * (V / _MEV) ** (2 - alpha))
+    # in logarithms: (V/meV)^(2 - alpha) and kappa times it over/underflow for extreme V, kappa
+    log_tau = math.log(2 - alpha) - math.log(kappa) - (2 - alpha) * (math.log(V) - math.log(_MEV))
+    if not -708.0 < log_tau < 709.0:
+        raise ValueError(f"V, kappa: tau_E = exp({log_tau:.4g}) ns is outside the float64 range; check the bias V (V) "
+                         "and the kernel prefactor kappa (ns^-1 meV^(alpha-2))")
+    return math.exp(log_tau)
 
 
 def _alpha(alpha):
@@ -389,7 +394,10 @@ def pure_dephasing_verdict(tau_phi, tau_E, threshold: float = 10.0) -> dict:
     if threshold <= 1:
         raise ValueError(f"threshold: must exceed 1, got {threshold!r}")
     ratio = te / tp
-    err = ratio * math.hypot(sp_ / tp, se / te)
+    err = ratio * math.hypot(sp_ / tp, se / te) if ratio < math.inf else math.inf
+    if not (0 < ratio < math.inf and err < math.inf):
+        raise ValueError(f"tau_phi, tau_E: tau_E/tau_phi = {ratio:.3g} (+- {err:.3g}) is outside the float64 range; "
+                         "give both times in the same unit")
     if ratio >= threshold and ratio - 2 * err >= 1:
         verdict = "pure dephasing"
         why = f"tau_E/tau_phi = {ratio:.3g} >= {threshold:g}: the phase is lost long before the energy relaxes"

@@ -282,6 +282,17 @@ OVERFLOW_REGRESSIONS = [
                                                                                intervalley=8.98846567431158e307),
      "refused"),
     ("dirac_alpha without B_phi (unnamed TypeError)", lambda: m.dirac_alpha("ti-surface", mass_ratio=0.5), "refused"),
+    ("aas_harmonics mag=9e307 (unnamed 'array must not contain infs')", lambda: m.aas_harmonics(
+        1.0, mag=8.988465674311579e307), "refused"),
+    ("energy_relaxation_time V=5e-324 (ZeroDivisionError)", lambda: m.energy_relaxation_time(5e-324, 1.0, 0.0),
+     "refused"),
+    ("hall_correction sigma=5e-324 (-inf)", lambda: m.hall_correction(1.0, 5e-324, 0.0), "refused"),
+    ("graphene B_intervalley=9e307 (OverflowError)", lambda: m.dirac_magnetoconductance(
+        0.0, "graphene", B_phi=1.0, B_intervalley=8.98846567431158e307, B_intravalley=0.0), "finite"),
+    ("nyquist_length L_N = exp(>709) (OverflowError)", lambda: m.nyquist_length(2.2250738585e-313, 2.2250738585e-313,
+                                                                                 9.166156977028974e306), "refused"),
+    ("pure_dephasing_verdict ratio inf (inf/nan in the result)", lambda: m.pure_dephasing_verdict(
+        2.2250738585e-313, 1.0, 2.0), "refused"),
     ("dephasing_rate A=0 at T^2 = inf (0*inf)", lambda: m.dephasing_rate(1.34e154, ee_prefactor=0.0,
                                                                           ee_exponent=2.0, saturation_time=1.0),
      "finite"),
