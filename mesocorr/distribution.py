@@ -283,12 +283,17 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
         if tau_D is None:
             if length is None or D is None:
                 raise TypeError("tau_D: give tau_D (ns) or length (m) and D (m^2/s)")
-            tau_D = arguments.positive("length", length) ** 2 / arguments.positive("D", D) * 1e9
+            log_tau_D = 2 * math.log(arguments.positive("length", length)) - math.log(arguments.positive("D", D))
+            if not -700.0 < log_tau_D < 700.0:   # L^2/D in s, times 1e9 ns/s: keep it (and kappa tau_D) in range
+                raise ValueError(f"length, D: tau_D = L^2/D = exp({log_tau_D:.4g}) s is outside the float64 range")
+            tau_D = math.exp(log_tau_D) * 1e9
         else:
             if length is not None or D is not None:
                 raise ValueError("tau_D: give either tau_D or length and D, not both")
             tau_D = arguments.positive("tau_D", tau_D)
-        kt = kappa * tau_D * (V / _MEV) ** (2 - alpha)
+        # in logarithms: (V/meV)^(2 - alpha) overflows a Python float (OverflowError) for extreme V
+        log_kt = math.log(kappa) + math.log(tau_D) + (2 - alpha) * (math.log(V) - math.log(_MEV))
+        kt = math.exp(log_kt) if log_kt < 709.0 else math.inf
         if not kt <= MAX_KAPPA_TILDE:
             raise ValueError(f"kappa: the kernel strength kappa tau_D (eV)^(2-alpha) = {kt:.3g} exceeds "
                              f"{MAX_KAPPA_TILDE:g}; the wire is then in the hot-electron regime (relaxation='hot')")

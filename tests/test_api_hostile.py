@@ -202,6 +202,11 @@ EXTREME = {
     "strip_mean_free_path": (lambda d: m.strip_mean_free_path(d.draw(ANY), d.draw(st.integers(-5, 10**30)),
                                                               d.draw(ANY)), 20),
     "fano_factor": (lambda d: m.fano_factor([d.draw(ANY), d.draw(ANY)]), 20),
+    "wire_distribution": (lambda d: m.wire_distribution(
+        d.draw(ANY), d.draw(ANY), relaxation=d.draw(st.sampled_from(["kernel", "hot", "none"])), kappa=d.draw(OPT),
+        alpha=d.draw(st.one_of(st.just(1.5), ANY)), tau_D=d.draw(OPT), n_x=8, max_seconds=2.0), 25),
+    "wire_distribution length, D": (lambda d: m.wire_distribution(
+        1e-4, 0.1, kappa=d.draw(POS), length=d.draw(POS), D=d.draw(POS), n_x=8, max_seconds=2.0), 20),
     "leading_flow": (lambda d: m.leading_flow(d.draw(ANY), d.draw(ANY), dim=d.draw(DIM),
                                               L_phi_over_L0=d.draw(OPT)), 25),
 }
@@ -293,6 +298,10 @@ OVERFLOW_REGRESSIONS = [
                                                                                  9.166156977028974e306), "refused"),
     ("pure_dephasing_verdict ratio inf (inf/nan in the result)", lambda: m.pure_dephasing_verdict(
         2.2250738585e-313, 1.0, 2.0), "refused"),
+    ("wire_distribution V=1e300 alpha=0 (OverflowError in V^2)", lambda: m.wire_distribution(
+        1e300, 1.0, kappa=1.0, alpha=0.0, tau_D=1.0), "refused"),
+    ("wire_distribution L=1e200 D=1e-300 (OverflowError in L^2)", lambda: m.wire_distribution(
+        1e-3, 1.0, kappa=1.0, length=1e200, D=1e-300), "refused"),
     ("dephasing_rate A=0 at T^2 = inf (0*inf)", lambda: m.dephasing_rate(1.34e154, ee_prefactor=0.0,
                                                                           ee_exponent=2.0, saturation_time=1.0),
      "finite"),
