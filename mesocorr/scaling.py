@@ -230,6 +230,20 @@ def beta_series_text(symmetry_class: str = "orthogonal", dim=2, loops: int | Non
     The same string as ``str(beta_series(...))`` (SymPy's order: the constant :math:`d-2`, then ascending powers of
     :math:`1/g`); a test compares the two for every class, dimension and loop order.
 
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class (β = 1, 2, 4).
+    dim : 1, or a real number >= 2
+        As in :func:`beta_series`.
+    loops : int, optional
+        Highest loop order (default: all known).
+
+    Returns
+    -------
+    str
+        The series in :math:`g`, as ``str(beta_series(...))`` prints it.
+
     Examples
     --------
     >>> beta_series_text("orthogonal", 2)
