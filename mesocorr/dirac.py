@@ -82,6 +82,7 @@ DEGENERACY = {"graphene": (2, 2), "ti-surface": (1, 1), "ti-film": (1, 2)}
 #: largest accepted ``dps``
 MAX_DPS = 1000
 _GUARD = 10
+_FLOAT_MAX = 1.7976931348623157e308  # sys.float_info.max
 
 
 def graphene(potential=None, intervalley=None, staggered=None, gauge=None):
@@ -407,8 +408,16 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
     Bv = np.abs(np.asarray(arguments.real_values("B", B), dtype=float))
     out = np.zeros(Bv.shape)
     for _, gap, w in chans:
-        # B/B_c through the exact 1/B_c: a channel field beyond the float64 range contributes F(0) = 0, no overflow
-        out = out + float(w) * hln_f(Bv * float(1 / gap))
+        # B/B_c through the exact 1/B_c: a channel field beyond the float64 range contributes F(0) = 0; one below it
+        # (1/B_c overflows) gives an infinite B/B_c at B != 0, refused below, and 0 at B = 0
+        inv = 1 / gap
+        inv = float(inv) if inv < _FLOAT_MAX else math.inf
+        with np.errstate(invalid="ignore", over="ignore"):
+            x = np.where(Bv == 0, 0.0, Bv * inv)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("B, B_phi: B/B_c exceeds the float64 range for a channel field B_c (from B_phi and the "
+                             "other fields) this small; use dps=")
+        out = out + float(w) * hln_f(x)
     out = out * (gs * N / (2 * math.pi))
     arguments.check_finite_result("B", out, "a channel field leaves the float64 range; use dps=")
     return out

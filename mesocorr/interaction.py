@@ -109,7 +109,7 @@ def fermi_liquid_parameters(F0_sigma=None, F=None) -> dict:
         F0 = 0.0 if F0_sigma is None else arguments.as_real("F0_sigma", F0_sigma)
         if F0 <= -1:
             raise ValueError(f"F0_sigma: must be > -1 (Stoner instability at -1), got {F0!r}")
-        Fv = -2 * F0 / (1 + F0) + 0.0  # + 0.0: no negative zero
+        Fv = -2 * (F0 / (1 + F0)) + 0.0  # the ratio first: no overflow at huge F0; + 0.0: no negative zero
     return {"F0_sigma": F0 + 0.0, "F": Fv + 0.0, "F_tilde": {d: float(_ft(d, F0)) + 0.0 for d in (1, 2, 3)}}
 
 
