@@ -207,7 +207,7 @@ def hln_phi(z) -> np.ndarray:
     direct = ~big & ~tiny & (mod <= DIRECT_RADIUS)
     if direct.any():
         out[direct] = _direct(flat[direct])
-    small = np.flatnonzero(~big & ~direct)
+    small = np.flatnonzero(~big & ~direct & ~tiny)
     if small.size:
         zs = flat[small]
         # shift count m: smallest integer with |z + m| >= 8 (Re z >= 0); |2(z + j) + 1| >= 3 for every term

@@ -66,6 +66,9 @@ from mesocorr.integrals.hln_complex import hln_f_complex_mp, hln_phi
 from mesocorr.integrals.kawabata_complex import kawabata_f3_complex, kawabata_f3_complex_mp
 from mesocorr.integrals.matrix_functions import (
     eigen_channels,
+    log_shift_2x2,
+    log_shift_moments,
+    pair_trace_2x2,
     eigen_channels_mp,
     inv_sqrt_divided_difference,
     log_divided_difference,
@@ -398,10 +401,98 @@ def _mc_float(absb, s: _Setup) -> np.ndarray:
     nz = np.flatnonzero(absb > 0)
     if not nz.size:
         return out
-    b_field = absb[nz]
+    plan = _split_plan(s) if s.dim == 2 else None
+    if plan is not None:
+        with np.errstate(all="ignore"):
+            fast = _mc_split_2d(absb[nz], s, plan)
+        out[nz] = fast
+        bad = ~np.isfinite(fast)
+        if not bad.any():
+            return out
+        nz = nz[bad]                      # the general route (and its errors) where the fast one left the range
+    out[nz] = _mc_general(absb[nz], s)
+    return out
+
+
+class _SplitPlan:
+    """Parameter-only part of the 2D fast path: real gaps of the 1x1 blocks the perpendicular Zeeman term does not
+    touch (equal gaps merged, weights added) and the split-pair 2x2 blocks (:func:`pair_trace_2x2`)."""
+
+    def __init__(self, singles, pairs):
+        self.singles = singles      # [(gap, weight)]
+        self.pairs = pairs          # [(a, d, w0, w1, kappa2, moments)]
+
+
+def _split_plan(s: _Setup):
+    """The plan of the 2D fast path, or ``None`` where the block structure is not the one it handles: every block
+    of (H0, G_z) either 1x1 with a real positive gap and no field term, or 2x2 with a real positive diagonal, no
+    off-diagonal H0, a zero-diagonal generator with G01 G10 = -kappa^2 < 0 and a real diagonal weight (the
+    singlet / m = 0 triplet pair of a field along z with axis-aligned rates; an in-plane field couples three)."""
+    H0, G, W = s.H0, s.Gz, s.W
+    singles: dict = {}
+    pairs = []
+    for blk in s.blocks:
+        h, g, w = H0[np.ix_(blk, blk)], G[np.ix_(blk, blk)], W[np.ix_(blk, blk)]
+        if np.any(h.imag != 0) or np.any(w.imag != 0) or np.any(np.diag(g) != 0):
+            return None
+        if len(blk) == 1:
+            gap = float(h[0, 0].real)
+            if not (gap > 0 and math.isfinite(gap)):
+                return None
+            singles[gap] = singles.get(gap, 0.0) + float(w[0, 0].real)
+            continue
+        if len(blk) != 2 or h[0, 1] != 0 or h[1, 0] != 0 or w[0, 1] != 0 or w[1, 0] != 0:
+            return None
+        prod = g[0, 1] * g[1, 0]
+        a, d = float(h[0, 0].real), float(h[1, 1].real)
+        mu = 0.5 * (a + d)
+        if prod.imag != 0 or not prod.real < 0 or not (a > 0 and d > 0):
+            return None
+        if not all(math.isfinite(v) and 1e-150 < v < 1e150 for v in (a, d, a * d, mu * mu)):
+            return None                    # rates near the float64 limits: the general route
+        delta = 0.5 * (d - a)
+        moments = log_shift_moments(delta * delta / (mu * mu), a * d / (mu * mu))
+        pairs.append((a, d, float(w[0, 0].real), float(w[1, 1].real), -float(prod.real), moments))
+    return _SplitPlan([(g, w) for g, w in singles.items() if w != 0], pairs)
+
+
+def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
+    """2D Delta sigma by the split-pair fast path: real HLN F for every real gap (the no-Zeeman kernel), one
+    complex phi per conjugate pair, the sigma(0) difference by :func:`log_shift_2x2` (real arithmetic)."""
+    rate_b = (4 * E_CHARGE * s.D / HBAR) * b_field            # b = 4eDB/hbar (rate)
+    omega = b_field * float(s.omega_per_tesla)
+    total = np.zeros(b_field.size)
+    for gap, weight in plan.singles:
+        term = hln_f_core(rate_b * (1.0 / gap))
+        term *= weight
+        total += term
+    for a, d, w0, w1, kappa2, moments in plan.pairs:
+        mu, delta = 0.5 * (a + d), 0.5 * (d - a)
+        k = omega * omega
+        k *= kappa2
+        y = delta * delta - k
+        trw, tw = w0 + w1, -(w0 - w1) * delta
+
+        def f_real(lam, sel):
+            return hln_f_core(rate_b[sel] / lam)
+
+        def f_complex(z, sel):
+            b = rate_b[sel] if z.ndim == 1 else rate_b[sel][:, None]
+            return hln_phi(z / b)
+
+        total += pair_trace_2x2(mu, y, k + a * d, trw, tw, f_real, f_complex)
+        if s.subtract == "zero_field":
+            total += log_shift_2x2(a, d, w0, w1, k, moments)
+    total *= SPIN_DEGENERACY / (2 * math.pi)
+    return total
+
+
+def _mc_general(b_field, s: _Setup) -> np.ndarray:
+    """The general float64 route (any block structure, d = 1, 2, 3): stacked matrices, Sylvester 2x2 forms,
+    eigen/resolvent traces for larger blocks."""
     omega = b_field * float(s.omega_per_tesla)
     rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
-    total = np.zeros(nz.size, dtype=complex)
+    total = np.zeros(b_field.size, dtype=complex)
     for blk in _merge_equal(s):
         idx, weight_scale = blk
         M0 = s.H0[np.ix_(idx, idx)]
@@ -409,8 +500,7 @@ def _mc_float(absb, s: _Setup) -> np.ndarray:
         W = s.W[np.ix_(idx, idx)] * weight_scale
         total += _block_terms(M0, G, W, omega, rate_b, b_field, s)
     coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
-    out[nz] = coef * total.real
-    return out
+    return coef * total.real
 
 
 def _merge_equal(s: _Setup):
