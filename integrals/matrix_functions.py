@@ -492,7 +492,8 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
     trw, tw : float
         :math:`\mathrm{Tr}\,W` and :math:`t_W = \mathrm{Tr}[W(M-\mu)]`.
     f_real(lam, sel) : callable
-        :math:`f` on real positive ``lam`` (1-D) for the stack entries ``sel`` (index array); real values.
+        :math:`f` on real positive ``lam`` of shape ``(2, len(sel))`` (rows :math:`\lambda_+`, :math:`\lambda_-`)
+        for the stack entries ``sel`` (index array); real values of that shape.
     f_complex(z, sel) : callable
         :math:`f` on complex ``z`` of shape ``(len(sel),)`` or ``(len(sel), K)``, with
         :math:`f(\bar z) = \overline{f(z)}`.
@@ -510,17 +511,17 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
     real = np.flatnonzero(y >= lim)
     if real.size:
         s = np.sqrt(y[real])
-        lam = np.empty(2 * real.size)
-        lam[:real.size] = mu + s
-        lam[real.size:] = det[real] / (mu + s)
-        vals = f_real(lam, np.concatenate([real, real]))
-        fp, fm = vals[:real.size], vals[real.size:]
+        lam = np.empty((2, real.size))
+        np.add(s, mu, out=lam[0])
+        np.divide(det[real], lam[0], out=lam[1])
+        fp, fm = f_real(lam, real)
         part = fp + fm
         part *= 0.5 * trw
-        fp -= fm
-        fp /= 2.0 * s
-        fp *= tw
-        part += fp
+        if tw != 0:
+            fp -= fm
+            s *= 2.0 / tw
+            fp /= s
+            part += fp
         out[real] = part
     pair = np.flatnonzero(y <= -lim)
     if pair.size:
@@ -534,7 +535,7 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
     if near.size:
         u = (mu / 8) * np.exp(2j * np.pi * (np.arange(_PAIR_NODES) + 0.5) / _PAIR_NODES)   # z - mu on the circle
         den = 1.0 / (u[None, :] ** 2 - y[near, None])                                       # 1/((z - l+)(z - l-))
-        fz = f_complex(mu + u[None, :], near) * (u[None, :] * den)
+        fz = f_complex(np.repeat((mu + u)[None, :], near.size, axis=0), near) * (u[None, :] * den)
         mean = (fz * u[None, :]).mean(axis=1).real                # (f+ + f-)/2
         dd = fz.mean(axis=1).real                                 # f[l+, l-]
         out[near] = trw * mean + tw * dd
@@ -628,32 +629,59 @@ def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None) -> 
     mu2 = mu * mu
     u0, rest0 = delta * delta / mu2, ad / mu2
     tw = -(w0 - w1) * delta
-    v = k / ad
-    if w0 + w1 != 0:
-        out = np.log1p(v)
-        out *= 0.5 * (w0 + w1)
-    else:          # the WL singlet / m = 0 triplet pair: Tr W = 0
-        out = np.zeros(k.shape)
-    if tw == 0:
-        return out
-    P = log_shift_moments(u0, rest0) if moments is None else moments
-    diff = np.empty(k.shape)
-    ser = v <= LOG_SHIFT_SERIES
-    if ser.any():
-        vs = np.negative(v[ser])
-        acc = np.full(vs.shape, P[-1])
-        for c in reversed(P[1:-1]):
+    trw = w0 + w1
+    out = np.zeros(k.shape)
+    if tw != 0:
+        P = log_shift_moments(u0, rest0) if moments is None else moments
+        scale = tw / mu
+        border = LOG_SHIFT_SERIES * ad
+        ser = np.flatnonzero(k <= border)
+        if ser.size:              # sum_m P_m (-v)^m, v = k/(ad)
+            vs = k[ser]
+            vs *= -1.0 / ad
+            acc = np.full(vs.shape, P[-1])
+            for c in reversed(P[1:-1]):
+                acc *= vs
+                acc += c
             acc *= vs
-            acc += c
-        acc *= vs
-        diff[ser] = acc
-    far = np.flatnonzero(~ser)
-    if far.size:
-        kf = k[far]
-        kf /= mu2
-        val = _atanh_ratio(u0 - kf, kf + rest0)
-        val -= P[0]
-        diff[far] = val
-    diff *= tw / mu
-    out += diff
+            acc *= scale
+            out[ser] = acc
+        if ser.size < k.size:
+            d2 = delta * delta
+            pos = np.flatnonzero((k > border) & (k < d2))       # real pair: A = artanh(r)/r, r^2 = (Delta^2 - k)/mu^2
+            if pos.size:
+                kp = k[pos]
+                r = np.subtract(d2, kp)
+                r /= mu2
+                r = np.sqrt(r, out=r)
+                kp += ad                                      # mu^2 (1 - u) = ad + k
+                kp /= mu2
+                val = r + 1.0
+                val *= r
+                val *= 2.0
+                val /= kp
+                val = np.log1p(val, out=val)
+                val /= r
+                val *= 0.5
+                val -= P[0]
+                val *= scale
+                out[pos] = val
+            neg = np.flatnonzero(k > max(border, d2))          # conjugate pair: A = arctan(r)/r, r^2 = (k - D^2)/mu^2
+            if neg.size:
+                r = k[neg]
+                r -= d2
+                r /= mu2
+                r = np.sqrt(r, out=r)
+                val = np.arctan(r)
+                val /= r
+                val -= P[0]
+                val *= scale
+                out[neg] = val
+            ep = np.flatnonzero((k == d2) & (k > border))       # exceptional point: A = 1
+            out[ep] = (1.0 - P[0]) * scale
+    if trw != 0:                  # (w0 + w1)/2 ln(det M_k / det M_0); zero for the WL singlet / m = 0 triplet pair
+        extra = k / ad
+        extra = np.log1p(extra, out=extra)
+        extra *= 0.5 * trw
+        out += extra
     return out

@@ -474,11 +474,15 @@ def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
         trw, tw = w0 + w1, -(w0 - w1) * delta
 
         def f_real(lam, sel):
-            return hln_f_core(rate_b[sel] / lam)
+            x = np.divide(rate_b[sel], lam)              # F(b/lambda) = phi(lambda/b)
+            return hln_f_core(x.reshape(-1)).reshape(lam.shape)
 
         def f_complex(z, sel):
             b = rate_b[sel] if z.ndim == 1 else rate_b[sel][:, None]
-            return hln_phi(z / b)
+            zb = np.empty(z.shape, dtype=complex)
+            np.divide(z.real, b, out=zb.real)
+            np.divide(z.imag, b, out=zb.imag)
+            return hln_phi(zb)
 
         total += pair_trace_2x2(mu, y, k + a * d, trw, tw, f_real, f_complex)
         if s.subtract == "zero_field":

@@ -188,6 +188,7 @@ def test_pair_trace_against_the_matrix_function():
     ys = np.concatenate([-np.geomspace(1e-8, 1e3, 40), np.geomspace(1e-8, 3.9, 40), [0.0]])
 
     def fr(lam, sel):
+        assert lam.shape == (2, len(sel))
         return hln_phi(lam / b + 0j).real
 
     def fc(z, sel):
