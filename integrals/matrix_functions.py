@@ -477,7 +477,7 @@ _PAIR_NODES = 24
 
 
 def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
-                   close: float = PAIR_CLOSE) -> np.ndarray:
+                   close: float = PAIR_CLOSE, log_dd: bool = False):
     r""":math:`\mathrm{Tr}[Wf(M)]` (real) for a stack of split-pair 2x2 blocks with one mean :math:`\mu > 0`.
 
     Parameters
@@ -504,9 +504,14 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
     ``close`` :math:`\mu`): both parts from the trapezoidal Cauchy integral on :math:`|z-\mu| = \mu/8` (24 nodes,
     error :math:`< 10^{-20}` relative when :math:`f` is analytic in :math:`|z-\mu|<\mu`) — continuous through
     :math:`y = 0`, no eigenvectors.
+
+    With ``log_dd``, returns ``(trace, L)`` with :math:`L = \ln[\lambda_+,\lambda_-]` from the same eigenvalues
+    (for :func:`log_shift_2x2`): :math:`\mathrm{log1p}(2s/\lambda_-)/2s`, :math:`\arctan(t/\mu)/t`, and
+    :math:`A(y/\mu^2)/\mu` by its series near the exceptional point.
     """
     y = np.asarray(y, dtype=float)
     out = np.empty(y.shape)
+    L = np.empty(y.shape) if log_dd else None
     lim = (close * mu) ** 2
     real = np.flatnonzero(y >= lim)
     if real.size:
@@ -515,6 +520,12 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
         np.add(s, mu, out=lam[0])
         np.divide(det[real], lam[0], out=lam[1])
         fp, fm = f_real(lam, real)
+        if log_dd:
+            q = np.multiply(s, 2.0)
+            lq = np.divide(q, lam[1])
+            lq = np.log1p(lq, out=lq)
+            lq /= q
+            L[real] = lq
         part = fp + fm
         part *= 0.5 * trw
         if tw != 0:
@@ -531,6 +542,8 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
         z.imag = t
         fz = f_complex(z, pair)
         out[pair] = trw * fz.real + tw * (fz.imag / t)
+        if log_dd:
+            L[pair] = np.arctan(t / mu) / t
     near = np.flatnonzero(np.abs(y) < lim) if real.size + pair.size < y.size else real[:0]
     if near.size:
         u = (mu / 8) * np.exp(2j * np.pi * (np.arange(_PAIR_NODES) + 0.5) / _PAIR_NODES)   # z - mu on the circle
@@ -539,7 +552,14 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
         mean = (fz * u[None, :]).mean(axis=1).real                # (f+ + f-)/2
         dd = fz.mean(axis=1).real                                 # f[l+, l-]
         out[near] = trw * mean + tw * dd
-    return out
+        if log_dd:               # A(u)/mu, |u| < close^2: sum_n u^n/(2n + 1), six terms (u^6/13 < 1e-25)
+            un = y[near] / (mu * mu)
+            acc = np.full(un.shape, 1.0 / 13)
+            for n in range(5, -1, -1):
+                acc *= un
+                acc += 1.0 / (2 * n + 1)
+            L[near] = acc / mu
+    return (out, L) if log_dd else out
 
 
 def _atanh_ratio(u, rest):
@@ -610,7 +630,7 @@ def log_shift_moments(u0: float, rest0: float, n: int = _LOG_SHIFT_TERMS) -> lis
     return P
 
 
-def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None) -> np.ndarray:
+def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None, log_dd=None) -> np.ndarray:
     r""":math:`\mathrm{Tr}[W(\ln M_k - \ln M_0)]` for split-pair blocks :math:`M_k` (diagonal ``a``, ``d`` > 0,
     off-diagonal product :math:`-k`, ``k`` >= 0 an array), :math:`W = \mathrm{diag}(w_0, w_1)`; no cancellation
     for small ``k``.
@@ -620,7 +640,8 @@ def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None) -> 
 
     (:math:`\ln[\lambda_+,\lambda_-] = A(s^2/\mu^2)/\mu`, :math:`\det M_k = ad + k`). For :math:`v = k/(ad) \le`
     :data:`LOG_SHIFT_SERIES` the difference is the Taylor series :math:`\sum_{m\ge1}P_m(-v)^m` (coefficients
-    :func:`log_shift_moments`, radius of convergence :math:`v = 1`).
+    :func:`log_shift_moments`, radius of convergence :math:`v = 1`). ``log_dd``: :math:`\ln[\lambda_+,\lambda_-]` of
+    :math:`M_k` already computed (:func:`pair_trace_2x2`), used above the series.
     """
     k = np.asarray(k, dtype=float)
     mu = 0.5 * (a + d)
@@ -646,7 +667,13 @@ def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None) -> 
             acc *= vs
             acc *= scale
             out[ser] = acc
-        if ser.size < k.size:
+        if ser.size < k.size and log_dd is not None:
+            far = np.flatnonzero(k > border)
+            val = log_dd[far]
+            val -= P[0] / mu
+            val *= tw
+            out[far] = val
+        elif ser.size < k.size:
             d2 = delta * delta
             pos = np.flatnonzero((k > border) & (k < d2))       # real pair: A = artanh(r)/r, r^2 = (Delta^2 - k)/mu^2
             if pos.size:

@@ -484,9 +484,12 @@ def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
             np.divide(z.imag, b, out=zb.imag)
             return hln_phi(zb)
 
-        total += pair_trace_2x2(mu, y, k + a * d, trw, tw, f_real, f_complex)
-        if s.subtract == "zero_field":
-            total += log_shift_2x2(a, d, w0, w1, k, moments)
+        shift = s.subtract == "zero_field"
+        trace = pair_trace_2x2(mu, y, k + a * d, trw, tw, f_real, f_complex, log_dd=shift)
+        if shift:
+            trace, log_dd = trace
+            total += log_shift_2x2(a, d, w0, w1, k, moments, log_dd)
+        total += trace
     total *= SPIN_DEGENERACY / (2 * math.pi)
     return total
 
