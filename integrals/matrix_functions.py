@@ -526,14 +526,19 @@ def pair_trace_2x2(mu: float, y, det, trw: float, tw: float, f_real, f_complex,
             lq = np.log1p(lq, out=lq)
             lq /= q
             L[real] = lq
-        part = fp + fm
-        part *= 0.5 * trw
-        if tw != 0:
+        mean = None
+        if trw != 0:             # Tr W (f+ + f-)/2 (zero for the WL singlet / m = 0 triplet pair)
+            mean = fp + fm
+            mean *= 0.5 * trw
+        if tw != 0:              # t_W (f+ - f-)/(2s)
             fp -= fm
             s *= 2.0 / tw
             fp /= s
-            part += fp
-        out[real] = part
+        else:
+            fp[:] = 0.0
+        if mean is not None:
+            fp += mean
+        out[real] = fp
     pair = np.flatnonzero(y <= -lim)
     if pair.size:
         t = np.sqrt(-y[pair])
@@ -641,7 +646,8 @@ def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None, log
     (:math:`\ln[\lambda_+,\lambda_-] = A(s^2/\mu^2)/\mu`, :math:`\det M_k = ad + k`). For :math:`v = k/(ad) \le`
     :data:`LOG_SHIFT_SERIES` the difference is the Taylor series :math:`\sum_{m\ge1}P_m(-v)^m` (coefficients
     :func:`log_shift_moments`, radius of convergence :math:`v = 1`). ``log_dd``: :math:`\ln[\lambda_+,\lambda_-]` of
-    :math:`M_k` already computed (:func:`pair_trace_2x2`), used above the series.
+    :math:`M_k` already computed (:func:`pair_trace_2x2`), used above the series
+    (overwritten: it becomes the result).
     """
     k = np.asarray(k, dtype=float)
     mu = 0.5 * (a + d)
@@ -667,12 +673,12 @@ def log_shift_2x2(a: float, d: float, w0: float, w1: float, k, moments=None, log
             acc *= vs
             acc *= scale
             out[ser] = acc
-        if ser.size < k.size and log_dd is not None:
-            far = np.flatnonzero(k > border)
-            val = log_dd[far]
-            val -= P[0] / mu
-            val *= tw
-            out[far] = val
+        if log_dd is not None:   # in place on the caller's array (its last use)
+            log_dd -= P[0] / mu
+            log_dd *= tw
+            if ser.size:
+                log_dd[ser] = out[ser]
+            out = log_dd
         elif ser.size < k.size:
             d2 = delta * delta
             pos = np.flatnonzero((k > border) & (k < d2))       # real pair: A = artanh(r)/r, r^2 = (Delta^2 - k)/mu^2

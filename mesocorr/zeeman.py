@@ -403,9 +403,13 @@ def _mc_float(absb, s: _Setup) -> np.ndarray:
         return out
     plan = _split_plan(s) if s.dim == 2 else None
     if plan is not None:
+        every = nz.size == absb.size
         with np.errstate(all="ignore"):
-            fast = _mc_split_2d(absb[nz], s, plan)
-        out[nz] = fast
+            fast = _mc_split_2d(absb if every else absb[nz], s, plan)
+        if every:
+            out = fast
+        else:
+            out[nz] = fast
         bad = ~np.isfinite(fast)
         if not bad.any():
             return out
@@ -460,16 +464,19 @@ def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
     """2D Delta sigma by the split-pair fast path: real HLN F for every real gap (the no-Zeeman kernel), one
     complex phi per conjugate pair, the sigma(0) difference by :func:`log_shift_2x2` (real arithmetic)."""
     rate_b = (4 * E_CHARGE * s.D / HBAR) * b_field            # b = 4eDB/hbar (rate)
-    omega = b_field * float(s.omega_per_tesla)
-    total = np.zeros(b_field.size)
+    total = None
     for gap, weight in plan.singles:
         term = hln_f_core(rate_b * (1.0 / gap))
         term *= weight
-        total += term
+        total = term if total is None else np.add(total, term, out=total)
+    if total is None:
+        total = np.zeros(b_field.size)
+    omega = float(s.omega_per_tesla)
     for a, d, w0, w1, kappa2, moments in plan.pairs:
         mu, delta = 0.5 * (a + d), 0.5 * (d - a)
-        k = omega * omega
-        k *= kappa2
+        k = b_field * omega                                    # omega_z = g mu_B B/hbar
+        k *= k
+        k *= kappa2                                            # kappa^2 omega^2 (no overflow of omega^2 alone)
         y = delta * delta - k
         trw, tw = w0 + w1, -(w0 - w1) * delta
 
