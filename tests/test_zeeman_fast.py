@@ -124,15 +124,35 @@ def test_fast_path_against_the_spectral_sums_at_high_precision(case):
     assert err.max() < 1e-12, (case, B[err.argmax()], err.max())
 
 
-def test_fast_path_matches_the_general_route_of_an_equivalent_model():
+@pytest.mark.parametrize("subtract", ["zero_field", "same_splitting"])
+@pytest.mark.parametrize("case", ["anisotropic", "benchmark", "magnetic"])
+def test_fast_path_matches_the_general_route_of_an_equivalent_model(case, subtract):
     """A vanishing in-plane field couples three channels: the general (stacked-matrix) route; with B_inplane = 1e-30 T
-    its splitting is ~1e-19 of the rates, far below rounding — the two routes must agree to rounding."""
-    p = CASES["anisotropic"]
-    B = _fields("anisotropic")
-    fast = _call(B, p)
-    general = mesocorr.magnetoconductance(B, D=p["D"], so=p["so"], mag=p["mag"], phi=p["phi"], g_factor=p["g"],
-                                          B_inplane=1e-30)
-    assert np.allclose(fast, general, rtol=1e-11, atol=0)
+    its splitting is ~1e-19 of the rates, far below rounding — the two routes must agree to rounding (both
+    subtractions; fields of either sign and B = 0 inside the array)."""
+    p = CASES[case]
+    B = np.concatenate([_fields(case), [0.0, -0.3, -p["D"]]])
+    kw = dict(D=p["D"], so=p.get("so", 0), mag=p.get("mag", 0), phi=p["phi"], g_factor=p["g"], subtract=subtract)
+    fast = mesocorr.magnetoconductance(B, **kw)
+    general = mesocorr.magnetoconductance(B, B_inplane=1e-30, **kw)
+    assert fast[-3] == 0.0
+    big = np.abs(general) > 1e-9        # the general route's own loss at the tiniest fields (measured 2e-12 there)
+    assert np.allclose(fast[big], general[big], rtol=1e-11, atol=0)
+    assert np.allclose(fast, general, rtol=1e-9, atol=0)
+    assert np.all(np.isfinite(fast))
+
+
+def test_log_difference_from_the_pair_eigenvalues_equals_the_standalone_route():
+    """log_shift_2x2 fed with ln[l+, l-] of pair_trace_2x2 (the fast path) against its own artanh/arctan route."""
+    for a, d in ((1e10, 5.43e11), (1.0, 1.0 + 1e-9), (1e3, 1.33e12), (2.0, 1.0)):
+        mu, delta = 0.5 * (a + d), 0.5 * (d - a)
+        k = np.concatenate([np.geomspace(1e-20, 1e6, 200) * a * d, [delta * delta]])
+        y = delta * delta - k
+        _, L = pair_trace_2x2(mu, y, k + a * d, 0.0, 1.0, lambda lam, sel: lam * 0.0, lambda z, sel: z * 0.0,
+                              log_dd=True)
+        fused = log_shift_2x2(a, d, -0.5, 0.5, k, log_dd=L)
+        alone = log_shift_2x2(a, d, -0.5, 0.5, k)
+        assert np.allclose(fused, alone, rtol=3e-14, atol=0)
 
 
 def test_continuous_through_the_exceptional_point_on_a_fine_scan():
@@ -207,3 +227,31 @@ def test_pair_trace_against_the_matrix_function():
                 fp, fm = phi(mu + s), phi(mu - s)
                 want = trw * (fp + fm) / 2 + tw * (fp - fm) / (2 * s)
             assert g == pytest.approx(float(mpmath.re(want)), rel=1e-13, abs=0), y
+
+
+# ----------------------------------------------------------------------------- property test
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_LOG_RATE = st.floats(min_value=-3, max_value=15)
+
+
+@settings(max_examples=25, deadline=None)
+@given(so=_LOG_RATE, phi=_LOG_RATE, mag=st.one_of(st.just(None), _LOG_RATE), logD=st.floats(-6, 0),
+       g=st.floats(-100, 100).filter(lambda v: abs(v) > 1e-3), logB=st.lists(st.floats(-12, 6), min_size=1,
+                                                                               max_size=4))
+def test_fast_path_against_the_spectral_sums_for_random_parameters(so, phi, mag, logD, g, logB):
+    """Random spin-orbit, dephasing, magnetic rates (1e-3 .. 1e15 /s), D, g and fields (1e-12 .. 1e6 T): the fast
+    path gives finite values equal to the high-precision spectral sums, or refuses with ValueError (as the
+    general route does: a gap or a field outside the float64 range)."""
+    kw = dict(D=10.0 ** logD, so=10.0 ** so, phi=10.0 ** phi, mag=0 if mag is None else 10.0 ** mag, g_factor=g)
+    B = 10.0 ** np.array(logB)
+    try:
+        fast = mesocorr.magnetoconductance(B, **kw)
+    except ValueError:
+        with pytest.raises(ValueError):
+            mesocorr.magnetoconductance(B, B_inplane=1e-300, **kw)
+        return
+    assert np.all(np.isfinite(fast))
+    for b, f in zip(B, fast):
+        want = reference(float(b), kw["D"], kw["so"], kw["mag"], kw["phi"], g, digits=20)
+        assert f == pytest.approx(want, rel=1e-11, abs=1e-300), b
