@@ -40,6 +40,14 @@ At fields far above every Cooperon gap the two differ by a constant: with isotro
 :math:`\frac{s}{4\pi}\ln(B_T/B_S)` (triplet over singlet field; derived in the test of this module), which
 the textbook form wrongly attributes to the field dependence.
 
+**float64 routes.** In 2D with the field along z and axis-aligned rates (no in-plane field) every block is a
+real gap the field does not touch or the singlet / m = 0 triplet *split pair*; each field is then evaluated in real
+arithmetic (:func:`~mesocorr.integrals.matrix_functions.pair_trace_2x2`,
+:func:`~mesocorr.integrals.matrix_functions.log_shift_2x2`: real HLN F where the gaps are real, one complex
+:math:`\phi` per conjugate pair, the contour only next to the exceptional point, the σ(0) difference without
+cancellation). Every other case (an in-plane field, d = 1, 3) takes the general route of stacked matrices
+(Sylvester 2x2 forms, Daleckii–Krein differences, eigen/resolvent traces).
+
 Units: SI in (D m²/s, B tesla, rates 1/s), e²/h out, as :func:`mesocorr.magnetoconductance`. Field units:
 :math:`B_x = \hbar\Gamma_x/(4eD)`; Zeeman :math:`B_Z = \hbar\omega/(4eD) = g\mu_B B/(4eD)`.
 
