@@ -78,6 +78,7 @@ from mesocorr.integrals.matrix_functions import (
     log_shift_moments,
     pair_trace_2x2,
     eigen_channels_mp,
+    eigen_error_scale,
     inv_sqrt_divided_difference,
     log_divided_difference,
     resolvent_trace_mp,
@@ -104,6 +105,7 @@ MP_SECONDS_CAP = 20.0
 #: the two subtractions of zeeman_magnetoconductance
 SUBTRACTIONS = ("zero_field", "same_splitting")
 _GUARD = 10
+_EPS = np.finfo(float).eps
 #: condition number of the eigenvectors above which a field is treated as near an exceptional point
 _EP_CONDITION = 1e6
 #: Daleckii-Krein differences only below this eigenvector condition number (near an exceptional point, where the
@@ -113,6 +115,11 @@ _DK_CONDITION = 100.0
 _UCF_CONDITION = 10.0
 #: routes of the UCF loops
 UCF_ROUTES = ("auto", "eigen", "resolvent")
+#: the general float64 route's estimated relative error (eps x condition x |terms| / |result|) above which a field
+#: is re-evaluated by the mpmath route (next to an exceptional point, where traces cancel)
+FLOAT_TRUST = 1e-10
+#: digits of that mpmath re-evaluation beyond the float64 loss it replaces
+_REDO_DIGITS = 16
 
 
 # ============================================================================ units
@@ -511,18 +518,39 @@ def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
 
 def _mc_general(b_field, s: _Setup) -> np.ndarray:
     """The general float64 route (any block structure, d = 1, 2, 3): stacked matrices, Sylvester 2x2 forms,
-    eigen/resolvent traces for larger blocks."""
+    eigen/resolvent traces for larger blocks. Each field carries a rounding-error estimate (eps x eigenvector
+    condition x the moduli of the terms that are summed or subtracted); where it exceeds :data:`FLOAT_TRUST`
+    relative (next to an exceptional point, the traces of sigma(B) - sigma(0) cancel) the field is re-evaluated
+    by the mpmath route with the digits the cancellation needs (refused above :data:`MP_SECONDS_CAP`)."""
     omega = b_field * float(s.omega_per_tesla)
     rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
     total = np.zeros(b_field.size, dtype=complex)
+    scale = np.zeros(b_field.size)
     for blk in _merge_equal(s):
         idx, weight_scale = blk
         M0 = s.H0[np.ix_(idx, idx)]
         G = s.Gz[np.ix_(idx, idx)]
         W = s.W[np.ix_(idx, idx)] * weight_scale
-        total += _block_terms(M0, G, W, omega, rate_b, b_field, s)
+        value, size = _block_terms(M0, G, W, omega, rate_b, b_field, s)
+        total += value
+        scale += size
     coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
-    return coef * total.real
+    out = coef * total.real
+    with np.errstate(all="ignore"):
+        loss = _EPS * scale / np.abs(total.real)
+    redo = np.flatnonzero(~(loss <= FLOAT_TRUST) & np.isfinite(out))
+    if redo.size:
+        digits = [_REDO_DIGITS + max(0, math.ceil(math.log10(min(loss[k], 1e40) / _EPS))) for k in redo]
+        work = max(_working_digits(float(b_field[k]), s, d) for k, d in zip(redo, digits))
+        seconds = _mp_seconds(work, redo.size)
+        if seconds > MP_SECONDS_CAP:
+            raise ValueError(f"B_inplane, g_factor: {redo.size} field(s) sit near an exceptional point of the Zeeman-"
+                             f"split Cooperon, where float64 loses up to {float(np.max(loss[redo])):.1g} relative; "
+                             f"their mpmath re-evaluation would take about {seconds:.3g} s (> cap {MP_SECONDS_CAP:g} "
+                             f"s): ask for fewer fields there, or use dps=")
+        for k, d in zip(redo, digits):
+            out[k] = float(_mc_mp(float(b_field[k]), s, d))
+    return out
 
 
 def _merge_equal(s: _Setup):
@@ -581,8 +609,9 @@ def _main_function(s: _Setup, b_field, rate_b):
     return f
 
 
-def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
-    """Sum over one block of the field term and (for subtract="zero_field") the sigma(0) correction."""
+def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> tuple[np.ndarray, np.ndarray]:
+    """Sum over one block of the field term and (for subtract="zero_field") the sigma(0) correction, and the
+    rounding-error scale of that sum (times eps: its estimated absolute error, in the units of the sum)."""
     n = M0.shape[0]
     N = omega.size
     M = M0[None, :, :] + omega[:, None, None] * G[None, :, :]
@@ -591,12 +620,13 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
     if s.dim != 1:
         if n == 1:
             main = W[0, 0] * f(M[:, 0, 0], np.arange(N))
-        elif n == 2:
-            main = sylvester_2x2(M, W, f, conjugate_symmetric=True)
+            size = np.abs(main)
         else:
-            main = _generic_trace(M, W, f, N)
+            main = (sylvester_2x2(M, W, f, conjugate_symmetric=True) if n == 2 else _generic_trace(M, W, f, N))
+            size = eigen_error_scale(M, W, lambda z: f(z, np.arange(N)))
     else:
         main = np.zeros(N, dtype=complex)
+        size = np.zeros(N)
     # ---- sigma(0) difference
     if s.dim == 1:
         rate_field = s.D * (E_CHARGE * s.width * b_field / HBAR) ** 2 / 3     # 1/tau_B (quasi1d_field_rate)
@@ -604,16 +634,17 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
         base = M0 if s.subtract == "zero_field" else M
         # Delta sigma_1D / (s sqrt D) = -Tr W[(base + E')^-1/2 - base^-1/2], E' the part not in base
         E_rel = E if s.subtract == "zero_field" else rate_field[:, None, None] * np.eye(n)[None]
-        diff = _difference(base, E_rel, W, inv_sqrt_divided_difference, lambda x: x ** -0.5)
-        return -math.sqrt(s.D) * diff
+        diff, dsize = _difference(base, E_rel, W, inv_sqrt_divided_difference, lambda x: x ** -0.5)
+        return -math.sqrt(s.D) * diff, math.sqrt(s.D) * dsize
     if s.subtract == "same_splitting" or not np.any(G):
-        return main
+        return main, size
     E = omega[:, None, None] * G[None]
     if s.dim == 2:
-        corr = _difference(M0, E, W, log_divided_difference, np.log)
+        corr, csize = _difference(M0, E, W, log_divided_difference, np.log)
     else:
-        corr = _difference(M0, E, W, sqrt_divided_difference, np.sqrt) / math.sqrt(s.D)
-    return main + corr
+        corr, csize = _difference(M0, E, W, sqrt_divided_difference, np.sqrt)
+        corr, csize = corr / math.sqrt(s.D), csize / math.sqrt(s.D)
+    return main + corr, size + csize
 
 
 def _generic_trace(M, W, f, N):
@@ -641,18 +672,21 @@ def _trace_stack(M, W, func):
 def _difference(M0, E, W, dd, func):
     """Tr[W(f(M0 + E) - f(M0))] for stacked E (M0 one matrix or a stack): Daleckii-Krein where E is small
     against the spectrum of M0 and the eigenvectors are well conditioned (no cancellation), both traces
-    separately elsewhere (near an exceptional point, where E is not small)."""
+    separately elsewhere (near an exceptional point, where E is not small). Returns the values and their
+    rounding-error scales (times eps: the estimated absolute errors)."""
     N, n = E.shape[0], E.shape[-1]
     single = M0.ndim == 2
     lam0 = np.linalg.eigvals(M0 if single else M0.reshape(-1, n, n))
     scale = np.abs(lam0).min(axis=-1)
     small = n * np.abs(E).reshape(N, -1).max(axis=1) < 0.1 * scale
     value = np.empty(N, dtype=complex)
+    size = np.empty(N)
     idx = np.flatnonzero(small)
     redo = np.zeros(N, dtype=bool)
     if idx.size:
-        v, cond = trace_difference(M0 if single else M0[idx], E[idx], W, dd)
+        v, cond, mag = trace_difference(M0 if single else M0[idx], E[idx], W, dd, magnitude=True)
         value[idx] = v
+        size[idx] = cond * mag
         redo[idx[~(cond < _DK_CONDITION)]] = True
     sep = np.flatnonzero(~small | redo)
     if sep.size:
@@ -660,7 +694,8 @@ def _difference(M0, E, W, dd, func):
         zero = (np.full(sep.size, _trace_stack(M0[None], W, func)[0]) if single
                 else _trace_stack(base, W, func))
         value[sep] = _trace_stack(base + E[sep], W, func) - zero
-    return value
+        size[sep] = eigen_error_scale(base + E[sep], W, func) + eigen_error_scale(base, W, func)
+    return value, size
 
 
 def _working_digits(b: float, s: _Setup, dps: int) -> int:
