@@ -78,6 +78,7 @@ from mesocorr.integrals.matrix_functions import (
     log_shift_moments,
     pair_trace_2x2,
     eigen_channels_mp,
+    contour_trace_pair,
     eigen_error_scale,
     inv_sqrt_divided_difference,
     log_divided_difference,
@@ -524,20 +525,29 @@ def _mc_general(b_field, s: _Setup) -> np.ndarray:
     by the mpmath route with the digits the cancellation needs (refused above :data:`MP_SECONDS_CAP`)."""
     omega = b_field * float(s.omega_per_tesla)
     rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
-    total = np.zeros(b_field.size, dtype=complex)
-    scale = np.zeros(b_field.size)
+    blocks = []
     for blk in _merge_equal(s):
         idx, weight_scale = blk
         M0 = s.H0[np.ix_(idx, idx)]
         G = s.Gz[np.ix_(idx, idx)]
         W = s.W[np.ix_(idx, idx)] * weight_scale
         value, size = _block_terms(M0, G, W, omega, rate_b, b_field, s)
-        total += value
-        scale += size
-    coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
-    out = coef * total.real
+        blocks.append([M0, G, W, value, _EPS * size])
+    total = sum(b[3] for b in blocks).real
     with np.errstate(all="ignore"):
-        loss = _EPS * scale / np.abs(total.real)
+        loss = sum(b[4] for b in blocks) / np.abs(total)
+    # fields the eigen / two-trace forms do not resolve: one Cauchy integral of the resolvent difference per block
+    f = _main_function(s, b_field, rate_b)
+    for k in np.flatnonzero(~(loss <= FLOAT_TRUST)):
+        for blk in blocks:
+            if blk[4][k] > 0.1 * FLOAT_TRUST * abs(total[k]):
+                got = _block_contour(blk[0], blk[1], blk[2], omega[k], k, f, s, b_field)
+                if got is not None and got[1] < blk[4][k]:
+                    blk[3][k], blk[4][k] = got
+        total[k] = sum(b[3][k] for b in blocks).real
+        loss[k] = sum(b[4][k] for b in blocks) / abs(total[k]) if total[k] else np.inf
+    coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
+    out = coef * total
     redo = np.flatnonzero(~(loss <= FLOAT_TRUST) & np.isfinite(out))
     if redo.size:
         digits = [_REDO_DIGITS + max(0, math.ceil(math.log10(min(loss[k], 1e40) / _EPS))) for k in redo]
@@ -551,6 +561,45 @@ def _mc_general(b_field, s: _Setup) -> np.ndarray:
         for k, d in zip(redo, digits):
             out[k] = float(_mc_mp(float(b_field[k]), s, d))
     return out
+
+
+def _block_contour(M0, G, W, omega, k, f, s: _Setup, b_field):
+    """One block at field ``b_field[k]`` (value, error) as :func:`_block_terms` (same units), without eigenvectors
+    of a near-defective matrix: one Cauchy integral of the resolvent difference
+    (:func:`~mesocorr.integrals.matrix_functions.contour_trace_pair`) where both spectra fit in one circle, else
+    the traces by :func:`~mesocorr.integrals.matrix_functions.spectral_trace` (contours around eigenvalue clusters,
+    eigen sums for the isolated ones) with their error estimates and the rounding of their difference added;
+    ``None`` if neither applies."""
+    M = M0 + omega * G
+    zero_field = s.subtract == "zero_field" and bool(np.any(G))
+    main = None if s.dim == 1 else (lambda z: f(z, np.array([k])))
+    if s.dim == 1:
+        rate_field = s.D * (E_CHARGE * s.width * b_field[k] / HBAR) ** 2 / 3
+        shift = rate_field * np.eye(M0.shape[0])
+        root = math.sqrt(s.D)
+        zero_field = s.subtract == "zero_field"
+        A, E = (M0, M + shift - M0) if zero_field else (M, shift)
+
+        def g(z):
+            return -root / np.sqrt(z)
+    elif zero_field:
+        A, E = M0, M - M0
+        g = np.log if s.dim == 2 else (lambda z, c=1 / math.sqrt(s.D): c * np.sqrt(z))
+    else:
+        A, E, g = M, None, None
+    got = contour_trace_pair(A, E, W, f=main, g=g)
+    if got is not None:
+        return got
+    try:
+        value, error = spectral_trace(M, W, main, sharp_error=True) if main else (0j, 0.0)
+        if g is not None:
+            t1, e1 = spectral_trace(A + E, W, g, sharp_error=True)
+            t0, e0 = spectral_trace(A, W, g, sharp_error=True)
+            value += t1 - t0
+            error += e1 + e0 + 2 * _EPS * (abs(t1) + abs(t0))
+    except (ArithmeticError, np.linalg.LinAlgError):
+        return None
+    return (value, error) if np.isfinite(value) and math.isfinite(error) else None
 
 
 def _merge_equal(s: _Setup):
