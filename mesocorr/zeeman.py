@@ -578,12 +578,12 @@ def _block_contour(M0, G, W, omega, k, f, s: _Setup, b_field):
         shift = rate_field * np.eye(M0.shape[0])
         root = math.sqrt(s.D)
         zero_field = s.subtract == "zero_field"
-        A, E = (M0, M + shift - M0) if zero_field else (M, shift)
+        A, E = (M0, omega * G + shift) if zero_field else (M, shift)     # E not as a difference: 1/tau_B << H
 
         def g(z):
             return -root / np.sqrt(z)
     elif zero_field:
-        A, E = M0, M - M0
+        A, E = M0, omega * G
         g = np.log if s.dim == 2 else (lambda z, c=1 / math.sqrt(s.D): c * np.sqrt(z))
     else:
         A, E, g = M, None, None
