@@ -117,8 +117,10 @@ _UCF_CONDITION = 10.0
 #: routes of the UCF loops
 UCF_ROUTES = ("auto", "eigen", "resolvent")
 #: the general float64 route's estimated relative error (eps x condition x |terms| / |result|) above which a field
-#: is re-evaluated by the mpmath route (next to an exceptional point, where traces cancel)
-FLOAT_TRUST = 1e-10
+#: is re-evaluated in float64 without eigenvectors of the field's matrix (one contour / clustered traces) ...
+FLOAT_TRUST = 1e-13
+#: ... and above which (after that) by the mpmath route (next to an exceptional point, where traces cancel)
+MP_TRUST = 1e-10
 #: digits of that mpmath re-evaluation beyond the float64 loss it replaces
 _REDO_DIGITS = 16
 
@@ -521,8 +523,9 @@ def _mc_general(b_field, s: _Setup) -> np.ndarray:
     """The general float64 route (any block structure, d = 1, 2, 3): stacked matrices, Sylvester 2x2 forms,
     eigen/resolvent traces for larger blocks. Each field carries a rounding-error estimate (eps x eigenvector
     condition x the moduli of the terms that are summed or subtracted); where it exceeds :data:`FLOAT_TRUST`
-    relative (next to an exceptional point, the traces of sigma(B) - sigma(0) cancel) the field is re-evaluated
-    by the mpmath route with the digits the cancellation needs (refused above :data:`MP_SECONDS_CAP`)."""
+    relative the field is re-evaluated in float64 without the eigenvectors (:func:`_block_contour`), and where
+    the estimate still exceeds :data:`MP_TRUST` (next to an exceptional point, the traces of sigma(B) - sigma(0)
+    cancel) by the mpmath route with the digits the cancellation needs (refused above :data:`MP_SECONDS_CAP`)."""
     omega = b_field * float(s.omega_per_tesla)
     rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
     blocks = []
@@ -548,14 +551,15 @@ def _mc_general(b_field, s: _Setup) -> np.ndarray:
         loss[k] = sum(b[4][k] for b in blocks) / abs(total[k]) if total[k] else np.inf
     coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
     out = coef * total
-    redo = np.flatnonzero(~(loss <= FLOAT_TRUST) & np.isfinite(out))
+    redo = np.flatnonzero(~(loss <= MP_TRUST) & np.isfinite(out))
     if redo.size:
         digits = [_REDO_DIGITS + max(0, math.ceil(math.log10(min(loss[k], 1e40) / _EPS))) for k in redo]
         work = max(_working_digits(float(b_field[k]), s, d) for k, d in zip(redo, digits))
         seconds = _mp_seconds(work, redo.size)
         if seconds > MP_SECONDS_CAP:
-            raise ValueError(f"B_inplane, g_factor: {redo.size} field(s) sit near an exceptional point of the Zeeman-"
-                             f"split Cooperon, where float64 loses up to {float(np.max(loss[redo])):.1g} relative; "
+            raise ValueError(f"B_inplane, g_factor: {redo.size} field(s) where the traces of sigma(B) - sigma(0) "
+                             f"cancel (near an exceptional point of the Zeeman-split Cooperon): float64 loses up to "
+                             f"{float(np.max(loss[redo])):.1g} relative; "
                              f"their mpmath re-evaluation would take about {seconds:.3g} s (> cap {MP_SECONDS_CAP:g} "
                              f"s): ask for fewer fields there, or use dps=")
         for k, d in zip(redo, digits):
@@ -584,7 +588,8 @@ def _block_contour(M0, G, W, omega, k, f, s: _Setup, b_field):
             return -root / np.sqrt(z)
     elif zero_field:
         A, E = M0, omega * G
-        g = np.log if s.dim == 2 else (lambda z, c=1 / math.sqrt(s.D): c * np.sqrt(z))
+        inv_root = 1 / math.sqrt(s.D)
+        g = np.log if s.dim == 2 else (lambda z: inv_root * np.sqrt(z))
     else:
         A, E, g = M, None, None
     got = contour_trace_pair(A, E, W, f=main, g=g)
