@@ -519,7 +519,7 @@ def contour_trace_pair(A, E, W, f=None, g=None, max_nodes: int = 512):
 def eigen_error_scale(M, W, *funcs) -> np.ndarray:
     r"""Rounding-error scale of eigen-sums :math:`\mathrm{Tr}[Wf(M)] = \sum_c w_cf(\lambda_c)` for stacked
     matrices: :math:`\kappa(V)\sum_c|w_c|\sum_f|f(\lambda_c)|` (:math:`\kappa` the eigenvector condition
-    number, :math:`w_c = (V^{-1}WV)_{cc}`, which grow like :math:`\kappa` next to an exceptional point); times
+    number in the Frobenius norm, :math:`w_c = (V^{-1}WV)_{cc}`, which grow like :math:`\kappa` next to an exceptional point); times
     eps it bounds, up to a modest factor, the error of any float64 route that forms these traces (eigen sums,
     or two traces subtracted). ``funcs`` vectorised over complex arrays; ``inf`` at an exceptional point."""
     M = np.asarray(M, dtype=complex)
@@ -532,7 +532,8 @@ def eigen_error_scale(M, W, *funcs) -> np.ndarray:
             return np.full(M.shape[:-2], np.inf)
         w = np.abs(np.einsum("...ci,ij,...jc->...c", Vi, W, V))
         size = sum(np.abs(f(lam)) for f in funcs)
-        out = np.linalg.cond(V) * np.sum(w * size, axis=-1)
+        cond = np.linalg.norm(V, axis=(-2, -1)) * np.linalg.norm(Vi, axis=(-2, -1))   # Frobenius: >= 2-norm
+        out = cond * np.sum(w * size, axis=-1)
     return np.where(np.isfinite(out), out, np.inf)
 
 

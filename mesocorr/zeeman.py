@@ -118,7 +118,7 @@ _UCF_CONDITION = 10.0
 UCF_ROUTES = ("auto", "eigen", "resolvent")
 #: the general float64 route's estimated relative error (eps x condition x |terms| / |result|) above which a field
 #: is re-evaluated in float64 without eigenvectors of the field's matrix (one contour / clustered traces) ...
-FLOAT_TRUST = 1e-13
+FLOAT_TRUST = 1e-12
 #: ... and above which (after that) by the mpmath route (next to an exceptional point, where traces cancel)
 MP_TRUST = 1e-10
 #: digits of that mpmath re-evaluation beyond the float64 loss it replaces
@@ -680,8 +680,11 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> tuple[np.ndarra
             main = W[0, 0] * f(M[:, 0, 0], np.arange(N))
             size = np.abs(main)
         else:
-            main = (sylvester_2x2(M, W, f, conjugate_symmetric=True) if n == 2 else _generic_trace(M, W, f, N))
-            size = eigen_error_scale(M, W, lambda z: f(z, np.arange(N)))
+            if n == 2:
+                main = sylvester_2x2(M, W, f, conjugate_symmetric=True)
+                size = eigen_error_scale(M, W, lambda z: f(z, np.arange(N)))
+            else:
+                main, size = _generic_trace(M, W, f, N, with_scale=True)
     else:
         main = np.zeros(N, dtype=complex)
         size = np.zeros(N)
@@ -705,16 +708,23 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> tuple[np.ndarra
     return main + corr, size + csize
 
 
-def _generic_trace(M, W, f, N):
-    """Tr[W f(M)] for stacked n x n (n > 2) matrices: eigen route, per-field spectral trace near an EP."""
+def _generic_trace(M, W, f, N, with_scale: bool = False):
+    """Tr[W f(M)] for stacked n x n (n > 2) matrices: eigen route, per-field spectral trace near an EP
+    (``with_scale``: also the rounding-error scale of the eigen sums, as
+    :func:`~mesocorr.integrals.matrix_functions.eigen_error_scale`)."""
     lam, V = np.linalg.eig(M)
     Vi = np.linalg.inv(V)
     weights = np.einsum("nci,ij,njc->nc", Vi, W, V)
     cond = np.linalg.cond(V)
-    out = np.einsum("nc,nc->n", weights, f(lam, np.arange(N)))
+    values = f(lam, np.arange(N))
+    out = np.einsum("nc,nc->n", weights, values)
     for k in np.flatnonzero(~(cond < _EP_CONDITION)):
         out[k] = spectral_trace(M[k], W, lambda z, k=k: f(z[None, :], np.array([k]))[0])[0]
-    return out
+    if not with_scale:
+        return out
+    with np.errstate(all="ignore"):
+        size = cond * np.sum(np.abs(weights) * np.abs(values), axis=-1)
+    return out, np.where(np.isfinite(size), size, np.inf)
 
 
 def _trace_stack(M, W, func):
