@@ -149,9 +149,24 @@ def _operand(name: str, value):
 SYMBOLIC_ROUTE = r"symbolic: $\mathrm{simplify}(a - b) = 0$"
 
 
+def _reduced_difference(diff):
+    """``simplify(diff)``, skipped where ``cancel`` (exact rational-function arithmetic in the
+    expression's generators) already gives zero, entry by entry for a matrix.
+
+    A zero from ``cancel`` is a proof of ``a = b``, and ``simplify`` returns zero then as well (its rational
+    step is ``cancel``, and zero is the shortest candidate); only a difference ``cancel`` cannot reduce to
+    zero pays for the full ``simplify``.
+    """
+    if isinstance(diff, sp.MatrixBase):
+        return diff.applyfunc(_reduced_difference)
+    if diff == 0 or sp.cancel(diff) == 0:
+        return sp.Integer(0)
+    return sp.simplify(diff)
+
+
 def check_symbolic(claim: str, source: str, a, b) -> Check:
-    """Check ``simplify(a - b) == 0`` (a and b SymPy expressions or matrices)."""
-    diff = sp.simplify(_operand("a", a) - _operand("b", b))
+    """Check ``simplify(a - b) == 0`` (a and b SymPy expressions or matrices; see :func:`_reduced_difference`)."""
+    diff = _reduced_difference(_operand("a", a) - _operand("b", b))
     ok = bool(diff == 0) or (hasattr(diff, "is_zero_matrix") and bool(diff.is_zero_matrix))
     return Check(claim, source, ok, SYMBOLIC_ROUTE, "" if ok else rf"$\mathrm{{simplify}}(a - b) = {latex(diff)}$")
 

@@ -33,7 +33,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
@@ -60,21 +60,54 @@ def green_advanced(shift=0):
     return 1 / (-xi - shift - sp.I * hbar / (2 * tau))
 
 
+@lru_cache(maxsize=512)
 def residue_integral(integrand: sp.Expr) -> sp.Expr:
     r""":math:`\int_{-\infty}^{\infty} d\xi` of a rational function of :math:`\xi` decaying at least as
     :math:`1/\xi^2`, closed in the upper half plane: :math:`2\pi i\sum \mathrm{Res}`.
 
-    Poles are those of the retarded functions (:math:`\xi = i\hbar/2\tau - \text{shift}`).
+    Poles are those of the retarded functions (:math:`\xi = i\hbar/2\tau - \text{shift}`). The
+    denominator is taken factor by factor (a linear factor is solved directly, others by ``roots``), and
+    the residue of a pole of order :math:`m` at :math:`p` is
+    :math:`\frac{1}{(m-1)!}\,\partial_\xi^{m-1}[(\xi-p)^m f]_{\xi=p}`. Cached per integrand
+    (SymPy expressions are immutable): the diagrams ask for the same few integrals many times.
     """
     num, den = sp.fraction(sp.together(integrand))
     if sp.degree(den, xi) - sp.degree(num, xi) < 2:
         raise ValueError("integrand: must decay at least as 1/xi^2 for the residue theorem")
     total = 0
-    for root in sp.roots(sp.Poly(den, xi)):
+    for root, order in _poles(den).items():
         # the upper half plane: imaginary part +hbar/(2 tau) (shifts are real)
         if sp.simplify(sp.im(root) - hbar / (2 * tau)) == 0:
-            total += sp.residue(integrand, xi, root)
+            regular = sp.cancel((xi - root) ** order * num / den)
+            total += sp.diff(regular, xi, order - 1).subs(xi, root) / sp.factorial(order - 1)
     return sp.simplify(2 * sp.pi * sp.I * total)
+
+
+def _poles(den: sp.Expr) -> dict:
+    """Roots of ``den`` in ``xi`` with their multiplicities, factor by factor."""
+    poles: dict = {}
+    for factor in sp.Mul.make_args(den):
+        base, exp = factor.as_base_exp()
+        if not base.has(xi):
+            continue
+        poly = sp.Poly(base, xi)
+        if poly.degree() == 1:
+            c1, c0 = poly.all_coeffs()
+            found = {sp.cancel(-c0 / c1): 1}
+        else:
+            found = sp.roots(poly)
+        for root, mult in found.items():
+            key = next((p for p in poles if sp.cancel(p - root) == 0), root)
+            poles[key] = poles.get(key, 0) + mult * int(exp)
+    return poles
+
+
+@cache
+def _cos_moment(n: int, d: int) -> sp.Expr:
+    r""":math:`\langle\cos^n\theta\rangle` over the directions in ``d`` = 2 or 3 (SymPy integral, once per ``n``)."""
+    if d == 2:
+        return sp.integrate(sp.cos(theta) ** n, (theta, 0, 2 * sp.pi)) / (2 * sp.pi)
+    return sp.integrate(sp.cos(theta) ** n * sp.sin(theta), (theta, 0, sp.pi)) / 2
 
 
 def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
@@ -82,14 +115,26 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
 
     ``expr`` is a function of ``theta`` (the angle to the x axis). d = 1: the two directions
     :math:`\theta = 0, \pi`; d = 2: uniform :math:`\theta`; d = 3: measure :math:`\sin\theta\,d\theta/2`.
+    A polynomial in :math:`\cos\theta` (what the diagrams produce) is averaged term by term with the
+    moments :math:`\langle\cos^n\theta\rangle`, each integrated once per process; anything else is
+    integrated as it stands.
     """
     if d == 1:
         return sp.simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
+    if d not in (2, 3):
+        raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    c = sp.Dummy("c")
+    in_cos = sp.expand(expr).subs(sp.cos(theta), c)
+    if not in_cos.has(theta):
+        try:
+            poly = sp.Poly(in_cos, c)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None:
+            return sp.simplify(sum(coeff * _cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
         return sp.simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
-    if d == 3:
-        return sp.simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
-    raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    return sp.simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
 
 
 def _impurity_line() -> sp.Expr:
@@ -105,6 +150,7 @@ def _fermi_velocity(d: int) -> sp.Expr:
     return velocity
 
 
+@cache
 def drude_conductivity(d: int) -> sp.Expr:
     r"""Drude :math:`\sigma_0` from the Kubo bubble: :math:`\frac{se^2\hbar}{2\pi}\nu\langle v_x^2\rangle
     \int d\xi\,G^RG^A`, returned with :math:`v_F^2\tau/d` replaced by ``D`` (= :math:`s e^2\nu D`)."""
@@ -113,6 +159,7 @@ def drude_conductivity(d: int) -> sp.Expr:
     return sp.simplify(sigma.subs(v, _fermi_velocity(d)))
 
 
+@cache
 def ladder_expansion(d: int) -> sp.Expr:
     r"""The particle-particle bubble :math:`\Pi(\mathbf Q) = \gamma\nu\int d\xi\,G^R(\xi)G^A(\xi+\hbar
     \mathbf v\cdot\mathbf Q)`, :math:`\gamma = \hbar/(2\pi\nu\tau)`, angle-averaged to order
@@ -148,6 +195,7 @@ class HikamiBox:
         return f"${self.latex()}$"
 
 
+@cache
 def hikami_box(d: int) -> HikamiBox:
     r"""The conductivity Hikami box at :math:`Q\to0` in dimension ``d``.
 

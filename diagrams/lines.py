@@ -23,6 +23,8 @@ References
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
@@ -177,16 +179,29 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
     return sp.simplify(2 * sp.pi * sp.I * total)
 
 
+@cache
+def _cos_moment_2d(n: int) -> sp.Expr:
+    r""":math:`\frac1{2\pi}\int_0^{2\pi}\cos^n\theta\,d\theta` (SymPy integral, once per ``n``)."""
+    return sp.integrate(sp.cos(_THETA) ** n, (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi)
+
+
 def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
     r"""Average ``expr`` over the direction of :math:`\hat k` in ``d`` dimensions.
 
     ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
     d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
-    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`.
+    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 a polynomial in ``u`` is averaged term by term
+    with the moments :math:`\langle u^n\rangle` (each integrated once per process).
     """
     if d == 1:
         return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
     if d == 2:
+        try:
+            poly = sp.Poly(sp.expand(expr), u)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None:  # term by term: <u^n> integrated once per n
+            return sp.expand(sum(coeff * _cos_moment_2d(n) for (n,), coeff in poly.terms()))
         return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
     if d == 3:
         return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
