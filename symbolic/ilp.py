@@ -199,12 +199,14 @@ def _circle_average(expr):
     ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
     if ex.has(phi):  # pragma: no cover
         raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
-    num, den = sp.fraction(sp.together(sp.expand(ex)))
-    pd = sp.Poly(den, z)
-    if len(pd.terms()) != 1:  # pragma: no cover
-        raise ArithmeticError("angular average: unexpected denominator")
-    ((deg,), c) = pd.terms()[0]
-    return sp.expand(sp.Poly(num, z).coeff_monomial(z**deg) / c)
+    constant = []
+    for term in sp.Add.make_args(sp.expand(ex)):  # a Laurent polynomial in z: monomials c z^k
+        c, k = term.as_coeff_exponent(z)
+        if c.has(z) or not k.is_integer:  # pragma: no cover
+            raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
+        if k == 0:
+            constant.append(c)
+    return sp.expand(sp.Add(*constant))
 
 
 def _trig_zero(expr) -> bool:
@@ -212,7 +214,7 @@ def _trig_zero(expr) -> bool:
     z = sp.Dummy("z")
     ex = sp.expand_trig(sp.sympify(expr, strict=True))
     ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
-    return sp.expand(sp.numer(sp.together(sp.expand(ex)))) == 0
+    return sp.expand(ex) == 0  # the expanded Laurent polynomial in z: zero iff every coefficient is
 
 
 def _average_matrix(M: sp.Matrix) -> sp.Matrix:
