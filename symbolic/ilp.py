@@ -190,23 +190,42 @@ def spin_orbit_field(a=alpha, b1=beta1, g=gamma) -> sp.Matrix:
     return 2 / hbar * sp.Matrix([a * ky + b1 * kx - g * kx * ky**2, -a * kx - b1 * ky + g * ky * kx**2])
 
 
+def _square(M: sp.MatrixBase) -> sp.MatrixBase:
+    """``M * M`` (SymPy's ``M ** 2`` of a symbolic matrix takes a much slower general power route)."""
+    return M * M
+
+
+@cache
+def _trig_moment(a: int, b: int) -> sp.Expr:
+    r""":math:`\langle\cos^a\phi\,\sin^b\phi\rangle_\phi` (exact): with :math:`z = e^{i\phi}` the monomial is a
+    Laurent polynomial in :math:`z` and the average its :math:`z^0` coefficient (once per ``(a, b)``)."""
+    z = sp.Dummy("z")
+    ex = sp.expand(((z + 1 / z) / 2) ** a * ((z - 1 / z) / (2 * sp.I)) ** b)
+    constant = []
+    for term in sp.Add.make_args(ex):  # monomials c z^k
+        c, k = term.as_coeff_exponent(z)
+        if c.has(z) or not k.is_integer:  # pragma: no cover
+            raise ArithmeticError("angular average: not a Laurent polynomial in z")
+        if k == 0:
+            constant.append(c)
+    return sp.Add(*constant)
+
+
 def _circle_average(expr):
     """Average over phi of a trigonometric polynomial in phi: the zero-frequency Fourier coefficient (exact).
 
-    cos(j phi), sin(j phi) are written with z = exp(i phi); the average is the coefficient of z^0."""
-    z = sp.Dummy("z")
+    After ``expand_trig`` the expression is a polynomial in cos(phi), sin(phi); each monomial is averaged with
+    :func:`_trig_moment` (cos, sin written with z = exp(i phi), the average is the coefficient of z^0)."""
+    c, s_ = sp.Dummy("c"), sp.Dummy("s")
     ex = sp.expand_trig(sp.sympify(expr, strict=True))
-    ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
+    ex = ex.subs({sp.cos(phi): c, sp.sin(phi): s_})
     if ex.has(phi):  # pragma: no cover
         raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
-    constant = []
-    for term in sp.Add.make_args(sp.expand(ex)):  # a Laurent polynomial in z: monomials c z^k
-        c, k = term.as_coeff_exponent(z)
-        if c.has(z) or not k.is_integer:  # pragma: no cover
-            raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
-        if k == 0:
-            constant.append(c)
-    return sp.expand(sp.Add(*constant))
+    try:
+        poly = sp.Poly(ex, c, s_)
+    except sp.PolynomialError as err:  # pragma: no cover
+        raise ArithmeticError("angular average: not a trigonometric polynomial in phi") from err
+    return sp.expand(sp.Add(*(coeff * _trig_moment(a, b) for (a, b), coeff in poly.terms())))
 
 
 def _trig_zero(expr) -> bool:
@@ -331,8 +350,8 @@ def cooperon_operator() -> CooperonOperator:
     gamma3 = sp.expand(tau * harm["Omega_3"] ** 2 / 2)
     A = [a[i, 0] * S[0] + a[i, 1] * S[1] for i in range(2)]
     Qs = (Q_x, Q_y)
-    gauge_form = sum(((Qs[i] * sp.eye(4) + A[i]) ** 2 for i in range(2)), sp.zeros(4, 4)) * D_v
-    gauge_form += gamma3 * (S[0] ** 2 + S[1] ** 2)
+    gauge_form = sum((_square(Qs[i] * sp.eye(4) + A[i]) for i in range(2)), sp.zeros(4, 4)) * D_v
+    gauge_form += gamma3 * (_square(S[0]) + _square(S[1]))
     if (rung - gauge_form).applyfunc(sp.expand) != sp.zeros(4, 4):
         raise ArithmeticError("the rung expansion is not D(Q + A.S)^2 + Gamma_3 (S_x^2 + S_y^2)")  # pragma: no cover
     singlet = sp.expand((pc.singlet.H * rung * pc.singlet)[0, 0]).subs(v_F**2, 2 * D / tau)
@@ -417,7 +436,8 @@ def landau_level_operator() -> dict:
     g = r * ar + d * ad_
     A = [g[i, 0] * S[0] + g[i, 1] * S[1] for i in range(2)]
     v_plus = (A[0] - sp.I * A[1]).applyfunc(sp.expand)  # coefficient of a^dagger
-    v_zero = (A[0] ** 2 + A[1] ** 2 + b_3 * (S[0] ** 2 + S[1] ** 2) + b_phi * sp.eye(3)).applyfunc(sp.expand)
+    v_zero = (_square(A[0]) + _square(A[1]) + b_3 * (_square(S[0]) + _square(S[1])) + b_phi * sp.eye(3)).applyfunc(
+        sp.expand)
     square = _normal_order_square()
     elements = {}
     for i, mo in enumerate(M_VALUES):
@@ -523,8 +543,8 @@ def zero_field_trace() -> dict:
     A = [g[i, 0] * S[0] + g[i, 1] * S[1] for i in range(2)]
     sy = sp.Symbol("sqrt_y", nonnegative=True)
     qhat = (sp.cos(theta), sp.sin(theta))
-    M = sum(((sy * qhat[i] * sp.eye(3) + A[i]) ** 2 for i in range(2)), sp.zeros(3, 3))
-    M += H_3 * (S[0] ** 2 + S[1] ** 2) + H_phi * sp.eye(3)
+    M = sum((_square(sy * qhat[i] * sp.eye(3) + A[i]) for i in range(2)), sp.zeros(3, 3))
+    M += H_3 * (_square(S[0]) + _square(S[1])) + H_phi * sp.eye(3)
     M = M.applyfunc(sp.expand)
     det = sp.expand(M.det())
     minors = sp.expand(sum((M.extract([i, j], [i, j]).det() for i, j in ((0, 1), (0, 2), (1, 2))), 0))
