@@ -26,6 +26,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.derivations.render import to_latex_fragment, to_markdown
 from mesocorr.plots import save_reproducibly
 from mesocorr.symbolic.printing import latex, plain_text, tex_number
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["Step", "Check", "Figure", "Derivation", "check_symbolic", "check_numeric", "check_true",
            "save_figure", "save_png", "isotropic_channel_fields"]
@@ -161,7 +162,7 @@ def _reduced_difference(diff):
         return diff.applyfunc(_reduced_difference)
     if diff == 0 or sp.cancel(diff) == 0:
         return sp.Integer(0)
-    return sp.simplify(diff)
+    return simplify(diff)
 
 
 def check_symbolic(claim: str, source: str, a, b) -> Check:
@@ -225,5 +226,5 @@ def isotropic_channel_fields(D: sp.Symbol, e: sp.Symbol, hbar: sp.Symbol):
     tphi, tso = sp.symbols("tau_phi tau_so", positive=True)
     field = {1 / tphi: 4 * e * D * Bphi / hbar, 1 / tso: 4 * e * D * Bso / hbar}
     chans = channels("cooperon", so=1 / tso, phi=1 / tphi)
-    fields = [sp.expand(sp.simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
+    fields = [sp.expand(simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
     return (Bphi, Bso), chans, fields

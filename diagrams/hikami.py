@@ -37,6 +37,7 @@ from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
            "scalar_hikami_box", "wl_prefactor", "drude_conductivity", "SYMBOLS"]
@@ -77,10 +78,10 @@ def residue_integral(integrand: sp.Expr) -> sp.Expr:
     total = 0
     for root, order in _poles(den).items():
         # the upper half plane: imaginary part +hbar/(2 tau) (shifts are real)
-        if sp.simplify(sp.im(root) - hbar / (2 * tau)) == 0:
+        if simplify(sp.im(root) - hbar / (2 * tau)) == 0:
             regular = sp.cancel((xi - root) ** order * num / den)
             total += sp.diff(regular, xi, order - 1).subs(xi, root) / sp.factorial(order - 1)
-    return sp.simplify(2 * sp.pi * sp.I * total)
+    return simplify(2 * sp.pi * sp.I * total)
 
 
 def _poles(den: sp.Expr) -> dict:
@@ -120,7 +121,7 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
     integrated as it stands.
     """
     if d == 1:
-        return sp.simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
+        return simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
     if d not in (2, 3):
         raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
     c = sp.Dummy("c")
@@ -131,10 +132,10 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
         except sp.PolynomialError:
             poly = None
         if poly is not None:
-            return sp.simplify(sum(coeff * _cos_moment(n, d) for (n,), coeff in poly.terms()))
+            return simplify(sum(coeff * _cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
-        return sp.simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
-    return sp.simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
+        return simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
+    return simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
 
 
 def _impurity_line() -> sp.Expr:
@@ -156,7 +157,7 @@ def drude_conductivity(d: int) -> sp.Expr:
     \int d\xi\,G^RG^A`, returned with :math:`v_F^2\tau/d` replaced by ``D`` (= :math:`s e^2\nu D`)."""
     bubble = residue_integral(green_retarded() * green_advanced())
     sigma = s * e**2 * hbar / (2 * sp.pi) * nu * angular_average((v * sp.cos(theta)) ** 2, d) * bubble
-    return sp.simplify(sigma.subs(v, _fermi_velocity(d)))
+    return simplify(sigma.subs(v, _fermi_velocity(d)))
 
 
 @cache
@@ -170,7 +171,7 @@ def ladder_expansion(d: int) -> sp.Expr:
     pi_x = _impurity_line() * nu * residue_integral(green_retarded() * green_advanced(shift=x))
     series = sp.series(pi_x, x, 0, 3).removeO()
     averaged = angular_average(series.subs(x, hbar * v * Q * sp.cos(theta)), d)
-    return sp.simplify((1 - averaged).subs(v, _fermi_velocity(d)))
+    return simplify((1 - averaged).subs(v, _fermi_velocity(d)))
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,7 @@ class HikamiBox:
 
     @property
     def total(self) -> sp.Expr:
-        return sp.simplify(self.bare + self.dressed_1 + self.dressed_2)
+        return simplify(self.bare + self.dressed_1 + self.dressed_2)
 
     def latex(self) -> str:
         """``H_0, H_1, H_2`` and their sum, by :func:`mesocorr.latex`."""
@@ -217,7 +218,7 @@ def _three_boxes(d: int, pair_vertex: sp.Expr, single_vertex: sp.Expr) -> Hikami
     bare = nu * pair_vertex * residue_integral((green_retarded() * green_advanced()) ** 2)
     rra = nu * single_vertex * residue_integral(green_retarded() ** 2 * green_advanced())
     aar = nu * single_vertex * residue_integral(green_retarded() * green_advanced() ** 2)
-    return HikamiBox(d, sp.simplify(bare), sp.simplify(gamma * rra**2), sp.simplify(gamma * aar**2))
+    return HikamiBox(d, simplify(bare), simplify(gamma * rra**2), simplify(gamma * aar**2))
 
 
 def scalar_hikami_box() -> HikamiBox:
@@ -246,8 +247,8 @@ def wl_prefactor(d: int = 2) -> sp.Expr:
     box = hikami_box(d).total
     gamma = _impurity_line()
     one_minus_pi = ladder_expansion(d)  # = D tau Q^2  (-> tau (D Q^2 + Gamma) with a gap)
-    cooperon_times_gap = sp.simplify(gamma / one_minus_pi * (D * Q**2))  # Γ_C (DQ^2+Γ)
+    cooperon_times_gap = simplify(gamma / one_minus_pi * (D * Q**2))  # Γ_C (DQ^2+Γ)
     kubo = s * e**2 * hbar / (2 * sp.pi)
     # δσ = kubo * box * Γ_C * ∫ ... ;  P = -(kubo * box * Γ_C (DQ^2+Γ))
     prefactor = -kubo * box.subs(v, _fermi_velocity(d)) * cooperon_times_gap
-    return sp.simplify(prefactor)
+    return simplify(prefactor)

@@ -29,6 +29,7 @@ import sympy as sp
 
 from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.printing import latex
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["GreenLine", "xi_integral", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
@@ -136,11 +137,11 @@ def _poles(den: sp.Expr, xi: sp.Symbol) -> dict:
         poly = sp.Poly(base, xi)
         if poly.degree() == 1:
             c1, c0 = poly.all_coeffs()
-            found = {sp.simplify(-c0 / c1): 1}
+            found = {simplify(-c0 / c1): 1}
         else:
             found = sp.roots(poly)
         for pole, mult in found.items():
-            key = next((p for p in poles if sp.simplify(p - pole) == 0), pole)
+            key = next((p for p in poles if simplify(p - pole) == 0), pole)
             poles[key] = poles.get(key, 0) + mult * int(exp)
     return poles
 
@@ -168,7 +169,7 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
         raise ValueError("expr: integrand must decay at least as xi**-2 to close the contour")
     total = sp.Integer(0)
     for pole, multiplicity in _poles(den, xi).items():
-        im = sp.simplify(sp.im(pole))
+        im = simplify(sp.im(pole))
         if im.is_positive:
             if multiplicity == 1:
                 total += sp.cancel((xi - pole) * expr).subs(xi, pole)
@@ -176,7 +177,7 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
                 total += sp.residue(expr, xi, pole)
         elif not im.is_negative:
             raise ValueError(f"expr: cannot decide on which side of the real axis the pole {pole} lies")
-    return sp.simplify(2 * sp.pi * sp.I * total)
+    return simplify(2 * sp.pi * sp.I * total)
 
 
 @cache

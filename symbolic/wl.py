@@ -109,7 +109,7 @@ def telescoping_digamma_sum(shift: sp.Expr, upper: sp.Expr) -> sp.Expr:
 
 @cache
 def _check_digamma_recurrence() -> None:
-    """SymPy confirms :math:`\psi(n+1+a)-\psi(n+a) = 1/(n+a)` (once per process)."""
+    r"""SymPy confirms :math:`\psi(n+1+a)-\psi(n+a) = 1/(n+a)` (once per process)."""
     step = sp.expand_func(sp.polygamma(0, n + 1 + a) - sp.polygamma(0, n + a))
     if sp.simplify(step - 1 / (n + a)) != 0:  # pragma: no cover - SymPy identity
         raise ArithmeticError("digamma recurrence failed")
