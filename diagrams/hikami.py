@@ -98,7 +98,7 @@ def _poles(den: sp.Expr) -> dict:
         else:
             found = sp.roots(poly)
         for root, mult in found.items():
-            key = next((p for p in poles if sp.cancel(p - root) == 0), root)
+            key = next((p for p in poles if sp.cancel(p - root) == 0 or simplify(p - root) == 0), root)
             poles[key] = poles.get(key, 0) + mult * int(exp)
     return poles
 
