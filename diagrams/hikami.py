@@ -37,6 +37,7 @@ from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
+from mesocorr.diagrams.lines import denominator_poles
 from mesocorr.symbolic.memo import simplify
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
@@ -67,7 +68,7 @@ def residue_integral(integrand: sp.Expr) -> sp.Expr:
     :math:`1/\xi^2`, closed in the upper half plane: :math:`2\pi i\sum \mathrm{Res}`.
 
     Poles are those of the retarded functions (:math:`\xi = i\hbar/2\tau - \text{shift}`). The
-    denominator is taken factor by factor (a linear factor is solved directly, others by ``roots``), and
+    denominator is taken factor by factor (:func:`~mesocorr.diagrams.lines.denominator_poles`), and
     the residue of a pole of order :math:`m` at :math:`p` is
     :math:`\frac{1}{(m-1)!}\,\partial_\xi^{m-1}[(\xi-p)^m f]_{\xi=p}`. Cached per integrand
     (SymPy expressions are immutable): the diagrams ask for the same few integrals many times.
@@ -76,31 +77,12 @@ def residue_integral(integrand: sp.Expr) -> sp.Expr:
     if sp.degree(den, xi) - sp.degree(num, xi) < 2:
         raise ValueError("integrand: must decay at least as 1/xi^2 for the residue theorem")
     total = 0
-    for root, order in _poles(den).items():
+    for root, order in denominator_poles(den, xi).items():
         # the upper half plane: imaginary part +hbar/(2 tau) (shifts are real)
         if simplify(sp.im(root) - hbar / (2 * tau)) == 0:
             regular = sp.cancel((xi - root) ** order * num / den)
             total += sp.diff(regular, xi, order - 1).subs(xi, root) / sp.factorial(order - 1)
     return simplify(2 * sp.pi * sp.I * total)
-
-
-def _poles(den: sp.Expr) -> dict:
-    """Roots of ``den`` in ``xi`` with their multiplicities, factor by factor."""
-    poles: dict = {}
-    for factor in sp.Mul.make_args(den):
-        base, exp = factor.as_base_exp()
-        if not base.has(xi):
-            continue
-        poly = sp.Poly(base, xi)
-        if poly.degree() == 1:
-            c1, c0 = poly.all_coeffs()
-            found = {sp.cancel(-c0 / c1): 1}
-        else:
-            found = sp.roots(poly)
-        for root, mult in found.items():
-            key = next((p for p in poles if sp.cancel(p - root) == 0 or simplify(p - root) == 0), root)
-            poles[key] = poles.get(key, 0) + mult * int(exp)
-    return poles
 
 
 @cache

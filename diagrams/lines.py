@@ -31,7 +31,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.printing import latex
 from mesocorr.symbolic.memo import simplify
 
-__all__ = ["GreenLine", "xi_integral", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
+__all__ = ["GreenLine", "xi_integral", "denominator_poles", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
 XI = sp.Symbol("xi", real=True)
@@ -127,8 +127,22 @@ class GreenLine:
         return f"${self.latex()}$"
 
 
-def _poles(den: sp.Expr, xi: sp.Symbol) -> dict:
-    """Poles of ``1/den`` with multiplicities, factor by factor (linear factors solved directly)."""
+def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
+    """Poles of ``1/den`` in ``xi`` with their multiplicities, factor by factor (linear factors solved directly,
+    others by ``sympy.roots``); two roots are one pole when their difference cancels (or simplifies) to zero.
+
+    Parameters
+    ----------
+    den : sympy.Expr
+        A product of powers of polynomials in ``xi`` (as ``sympy.fraction(sympy.together(f))`` gives it).
+    xi : sympy.Symbol
+        The integration variable.
+
+    Returns
+    -------
+    dict
+        ``{pole: multiplicity}``.
+    """
     poles: dict = {}
     for factor in sp.Mul.make_args(den):
         base, exp = factor.as_base_exp()
@@ -141,7 +155,7 @@ def _poles(den: sp.Expr, xi: sp.Symbol) -> dict:
         else:
             found = sp.roots(poly)
         for pole, mult in found.items():
-            key = next((p for p in poles if simplify(p - pole) == 0), pole)
+            key = next((p for p in poles if sp.cancel(p - pole) == 0 or simplify(p - pole) == 0), pole)
             poles[key] = poles.get(key, 0) + mult * int(exp)
     return poles
 
@@ -168,7 +182,7 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
     if pden.degree() - pnum.degree() < 2:
         raise ValueError("expr: integrand must decay at least as xi**-2 to close the contour")
     total = sp.Integer(0)
-    for pole, multiplicity in _poles(den, xi).items():
+    for pole, multiplicity in denominator_poles(den, xi).items():
         im = simplify(sp.im(pole))
         if im.is_positive:
             if multiplicity == 1:

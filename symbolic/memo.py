@@ -23,6 +23,21 @@ def _simplify(expr, options: tuple):
 def simplify(expr, **kwargs):
     """:func:`sympy.simplify` of ``expr``, cached per process for hashable (immutable) ``expr``.
 
+    Parameters
+    ----------
+    expr : sympy.Basic
+        The expression (a mutable matrix is passed to SymPy uncached).
+    **kwargs
+        Options of :func:`sympy.simplify` (part of the cache key).
+
+    Returns
+    -------
+    sympy.Basic
+        What ``sympy.simplify(expr, **kwargs)`` returns.
+
+    Examples
+    --------
+
     >>> import sympy as sp
     >>> x = sp.Symbol("x")
     >>> simplify(sp.sin(x) ** 2 + sp.cos(x) ** 2)
