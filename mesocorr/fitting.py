@@ -76,10 +76,14 @@ import math
 import warnings as _warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, WL_FIELD_RATE, WL_SHAPE_COEFFICIENTS, monomial_float
+from mesocorr.integrals.hln import hln_f_core
+from mesocorr.integrals.wl_derivatives import hln_f_log_derivative, kawabata_f3_log_derivative, wire_log_derivative
 from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR
 
@@ -175,6 +179,123 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
         return p["alpha"] * val if "alpha" in p else val
 
     return f
+
+
+#: the fields a channel-sum model depends on (natural units, T), in the order of :class:`ChannelSum` coefficients
+CHANNEL_FIELDS = ("B_phi", "B_so", "B_mag")
+#: dimension of each channel-sum model (the models :class:`ChannelSum` prepares)
+CHANNEL_MODELS = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}
+
+
+def _hln_f(x: np.ndarray) -> np.ndarray:
+    """F(x) on a 1-D array: x >= 1 by SciPy's digamma (the route :func:`mesocorr.integrals.hln.hln_f_core` takes
+    for large arrays, accurate there; SciPy is loaded by the fit anyway), x < 1 by ``hln_f_core``."""
+    from scipy.special import digamma
+
+    out = np.empty_like(x)
+    high = x >= 1.0
+    xh = x[high]
+    out[high] = np.log(xh) + digamma(0.5 + 1.0 / xh)
+    if xh.size < x.size:
+        low = ~high
+        out[low] = hln_f_core(x[low])
+    return out
+
+
+class ChannelSum:
+    r"""A channel-sum model (``wl``, ``hln``, ``hln-alpha``, ``wire``, ``kawabata``) prepared once per fit.
+
+    :math:`\Delta\sigma = \sum_c w_c\,T_d(B; B_c)` over the Cooperon channels of
+    :data:`mesocorr.integrals.derived_constants.COOPERON_CHANNELS` (isotropic spin rates: the channel field is
+    :math:`B_c = a_c B_\phi + b_c B_{so} + m_c B_m`, channels with equal coefficients merged), with the
+    :math:`D`-free terms of :func:`mesocorr.magnetoconductance` at :math:`D = 1` m²/s (module docstring).
+    :meth:`values` evaluates the 2D model without the per-call checks of the public function (the fit's
+    parameters are positive by construction; anything else returns ``None`` and the caller uses the public
+    function); :meth:`log_columns` gives the analytic derivatives :math:`\partial\Delta\sigma/\partial\ln B_k`
+    (:mod:`mesocorr.integrals.wl_derivatives`) in every dimension.
+    """
+
+    def __init__(self, dim: int, width: float | None = None):
+        merged: dict = {}
+        for _name, c, weight in COOPERON_CHANNELS:   # rates (so_x, so_y, so_z, mag_x, mag_y, mag_z, phi)
+            key = (c[6], sum(c[0:3]) / 3, sum(c[3:6]) / 3)
+            merged[key] = merged.get(key, 0) + weight
+        items = [(k, w) for k, w in merged.items() if w != 0]
+        self.coefficients = np.array([[float(v) for v in k] for k, _ in items])   # (channels, 3)
+        self.weights = np.array([float(w) for _, w in items])
+        self.dim, self.width = dim, width
+        self.prefactor = _shape_prefactor(dim)
+
+    def channel_fields(self, p: dict):
+        """:math:`B_c` per channel: a (channels,) array for numbers in ``p``, else a list of arrays broadcasting
+        like the fields; ``None`` when one is not positive and finite (the public function then decides:
+        refuse or evaluate)."""
+        fields = [p.get(n, 0.0) for n in CHANNEL_FIELDS]
+        if all(type(f) is float or type(f) is int for f in fields):
+            out = self.coefficients @ np.array(fields, dtype=float)
+            ok = bool(np.all(out > 0)) and bool(np.all(np.isfinite(out)))
+        else:
+            out = [sum(float(a) * f for a, f in zip(row, fields) if a) for row in self.coefficients]
+            with np.errstate(invalid="ignore"):
+                ok = all(np.all(np.isfinite(b) & (np.asarray(b) > 0)) for b in out)
+        return out if ok else None
+
+    def _reduced(self, absb, bc):
+        """The channels' reduced fields, stacked: (channels, *shape)."""
+        with np.errstate(over="ignore", divide="ignore"):
+            if isinstance(bc, np.ndarray):
+                return np.multiply.outer(1.0 / bc, absb)
+            return np.stack(np.broadcast_arrays(*(absb / b for b in bc)))
+
+    def values(self, absb: np.ndarray, p: dict) -> np.ndarray | None:
+        """The 2D model (no ``alpha``) at fields ``absb`` >= 0, or ``None`` (see :meth:`channel_fields`)."""
+        bc = self.channel_fields(p) if self.dim == 2 else None
+        if bc is None:
+            return None
+        x = self._reduced(absb, bc)
+        if not np.all(np.isfinite(x)):
+            return None
+        F = _hln_f(x.reshape(-1)).reshape(x.shape)
+        return self.prefactor * np.tensordot(self.weights, F, axes=1)
+
+    def log_columns(self, absb: np.ndarray, p: dict, wanted) -> dict | None:
+        r""":math:`\partial\Delta\sigma/\partial\ln B_k` (no ``alpha``) for the fields ``wanted`` at numbers in
+        ``p``, or ``None``."""
+        bc = self.channel_fields(p)
+        if not isinstance(bc, np.ndarray):
+            return None
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            if self.dim == 2:
+                x = self._reduced(absb, bc)
+                terms = hln_f_log_derivative(x.reshape(-1)).reshape(x.shape)
+                terms *= -self.prefactor
+            elif self.dim == 3:
+                root = self.prefactor * math.sqrt(E_CHARGE / HBAR) * np.sqrt(absb)
+                pos = absb > 0
+                delta = np.where(pos, np.multiply.outer(bc, 1.0 / np.where(pos, absb, 1.0)), np.inf)
+                terms = kawabata_f3_log_derivative(delta.reshape(-1)).reshape(delta.shape) * root
+            else:
+                q = WL_FIELD_RATE
+                rate_b = np.square((E_CHARGE / HBAR) * self.width * absb) * q.numerator / q.denominator
+                gap = 4.0 * E_CHARGE * bc / HBAR
+                beta = np.multiply.outer(1.0 / gap, rate_b)
+                terms = wire_log_derivative(beta.reshape(-1)).reshape(beta.shape)
+                terms *= (-0.5 * self.prefactor / np.sqrt(gap))[:, None]
+        if not np.all(np.isfinite(terms)):
+            return None
+        ks = [CHANNEL_FIELDS.index(n) for n in wanted]
+        fields = np.array([p[n] for n in wanted], dtype=float)
+        # d B_c / d ln B_k = a_ck B_k: one (fields, channels) x (channels, points) product
+        chain = (self.coefficients[:, ks] * fields[None, :] * (self.weights / bc)[:, None]).T
+        return dict(zip(wanted, chain @ terms))
+
+
+@cache
+def _shape_prefactor(dim: int) -> float:
+    """s times the derived shape coefficient of ``dim`` (as :func:`mesocorr.magnetoconductance` uses)."""
+    from mesocorr.wl import SPIN_DEGENERACY
+
+    return SPIN_DEGENERACY * monomial_float(WL_SHAPE_COEFFICIENTS[f"{dim}d"])
 
 
 class FittedParameters:
@@ -571,9 +692,18 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     bounds = {n: ((math.log(bmin) - span, math.log(bmax) + span) if kinds[n] == "log" else (-np.inf, np.inf))
               for n in names}
     free_model = model_function(model, magnetic=magnetic, width=width)
+    # channel-sum models: prepared once (the public model's checks ran in model_function); 2D values without
+    # the per-call checks, and the analytic Jacobian in the log-fields
+    kernel = ChannelSum(CHANNEL_MODELS[model], width) if model in CHANNEL_MODELS else None
+    absB = np.abs(B)
 
     def physical(Bv, pn):
-        return free_model(Bv, {**held, **pn})
+        full = {**held, **pn}
+        if kernel is not None and Bv is B:
+            val = kernel.values(absB, full)
+            if val is not None:
+                return full["alpha"] * val if "alpha" in full else val
+        return free_model(Bv, full)
 
     def natural(u):
         return {n: (math.exp(v) if kinds[n] == "log" else float(v)) for n, v in zip(names, u)}
@@ -591,6 +721,41 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         if not np.all(np.isfinite(r)):
             raise ValueError("model: non-finite model values during the fit")
         return r
+
+    def analytic_jacobian(u):
+        """d residuals / d u (fitted coordinates: ln B for fields) from the closed-form channel derivatives, or
+        None where they do not apply (the caller then uses finite differences)."""
+        pn = natural(u)
+        full = {**held, **pn}
+        cols = kernel.log_columns(absB, full, [n for n in names if n in CHANNEL_FIELDS])
+        if cols is None:
+            return None
+        J = np.empty((B.size, p))
+        for j, n in enumerate(names):
+            if n in cols:
+                J[:, j] = full["alpha"] * cols[n] if "alpha" in full else cols[n]
+            elif n == "alpha":
+                J[:, j] = physical(B, {**pn, "alpha": 1.0})
+            elif n == "offset":
+                J[:, j] = 1.0
+            else:   # quadratic
+                J[:, j] = B**2
+        J /= s[:, None]
+        return J
+
+    def central_jacobian(u):
+        J = np.empty((B.size, p))
+        for j in range(p):
+            h = 1e-6 * max(1.0, abs(u[j]))
+            up, um = u.copy(), u.copy()
+            up[j] += h
+            um[j] -= h
+            J[:, j] = (residuals(up) - residuals(um)) / (2 * h)
+        return J
+
+    def jacobian(u):
+        J = analytic_jacobian(u) if kernel is not None else None
+        return central_jacobian(u) if J is None else J
 
     # start values
     if p0 is not None:
@@ -630,10 +795,10 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     u0 = np.clip(u0, lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo)) if np.all(np.isfinite(hi - lo)) else np.clip(u0, lo, hi)
 
     from scipy.optimize import least_squares
-    from scipy.stats import chi2 as chi2_dist
+    from scipy.special import chdtrc, fdtrc
 
-    sol = least_squares(residuals, u0, bounds=(lo, hi), method="trf", x_scale="jac",
-                        xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
+    sol = least_squares(residuals, u0, jac=jacobian if kernel is not None else "2-point", bounds=(lo, hi),
+                        method="trf", x_scale="jac", xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
     if not sol.success:
         warnings.append(f"optimizer: did not converge ({sol.message})")
     u = sol.x
@@ -643,14 +808,9 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     chi2 = chi2_internal * data_scale**2
     chi2_red = chi2 / dof
 
-    # Jacobian by central differences at the optimum (in the fitted coordinates)
-    J = np.empty((B.size, p))
-    for j in range(p):
-        h = 1e-6 * max(1.0, abs(u[j]))
-        up, um = u.copy(), u.copy()
-        up[j] += h
-        um[j] -= h
-        J[:, j] = (residuals(up) - residuals(um)) / (2 * h)
+    # Jacobian at the optimum (in the fitted coordinates): analytic for the channel-sum models, else central
+    # differences
+    J = jacobian(u)
     # column-scaled condition number (insensitive to the units of the parameters)
     norms = np.linalg.norm(J, axis=0)
     Js = J / np.where(norms > 0, norms, 1.0)
@@ -705,16 +865,14 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         warnings.append(f"signal: the model fits no better than a constant (chi2 {chi2_internal:.4g} >= "
                         f"{chi2_const:.4g} of the mean); the parameters are not determined by the data")
     elif dof > 0 and chi2_internal > 0:
-        from scipy.stats import f as f_dist
-
         F = ((chi2_const - chi2_internal) / p) / (chi2_internal / dof)
-        p_signal = float(f_dist.sf(F, p, dof))
+        p_signal = float(fdtrc(p, dof, F))   # the F distribution's survival function
         if p_signal > SIGNAL_P_VALUE:
             warnings.append(f"signal: the model is not significantly better than a constant (F-test p = "
                             f"{p_signal:.2g} > {SIGNAL_P_VALUE}); the data look like noise and the parameters "
                             "are not determined by them")
     if sigma is not None:
-        pval = float(chi2_dist.sf(chi2, dof))
+        pval = float(chdtrc(dof, chi2))   # the chi-square survival function
         if pval < 1e-3:
             warnings.append(f"goodness of fit: chi2_red = {chi2_red:.3g} (p = {pval:.2g}); the model does not describe "
                             "the data within sigma, so the errors are not trustworthy")
@@ -737,9 +895,11 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         mc = _magnetoconductance()
         dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3, "ilp": 2}.get(model, 2)
         if model != "ilp" and model not in _DIRAC:  # ILP: no regime check without B_transport; Dirac: fields only
-            mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
-               mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
-               phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))
+            at = {**held, **values}
+            # the checks depend on the largest |B| only: one field instead of the whole trace
+            mc(float(B[np.argmax(absB)]), dim=dim, D=1.0, so=float(field_to_rate(at["B_so"])) if "B_so" in at else 0.0,
+               mag=float(field_to_rate(at["B_mag"])) if "B_mag" in at else 0.0,
+               phi=float(field_to_rate(at["B_phi"])), **({"width": width} if model == "wire" else {}))
     for w in caught:
         if issubclass(w.category, PhysicsWarning):
             message = str(w.message).replace("phi: ", "B_phi: ", 1).replace(", phi:", ", B_phi:", 1)
