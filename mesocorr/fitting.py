@@ -233,7 +233,7 @@ class ChannelSum:
         fields = [p.get(n, 0.0) for n in CHANNEL_FIELDS]
         if all(type(f) is float or type(f) is int for f in fields):
             out = self.coefficients @ np.array(fields, dtype=float)
-            ok = bool(np.all(out > 0)) and bool(np.all(np.isfinite(out)))
+            ok = all(0.0 < b < math.inf for b in out.tolist())
         else:
             out = [sum(float(a) * f for a, f in zip(row, fields) if a) for row in self.coefficients]
             with np.errstate(invalid="ignore"):
@@ -256,7 +256,9 @@ class ChannelSum:
         if not np.all(np.isfinite(x)):
             return None
         F = _hln_f(x.reshape(-1)).reshape(x.shape)
-        return self.prefactor * np.tensordot(self.weights, F, axes=1)
+        out = self.weights @ F if F.ndim == 2 else np.tensordot(self.weights, F, axes=1)
+        out *= self.prefactor
+        return out
 
     def log_columns(self, absb: np.ndarray, p: dict, wanted) -> dict | None:
         r""":math:`\partial\Delta\sigma/\partial\ln B_k` (no ``alpha``) for the fields ``wanted`` at numbers in
@@ -592,6 +594,87 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=No
     return best
 
 
+#: start grid of the separable channel-sum models: points per decade of each channel field
+CHANNEL_GRID_PER_DECADE = 3
+
+
+def _channel_grid_start(kernel: ChannelSum, names, held, B, y, s):
+    r"""Start values of a 2D channel-sum fit on a grid over the channel fields themselves, or ``None`` when the
+    fitted fields are not one channel field each (e.g. ``magnetic=True``: three fields, two channels).
+
+    :math:`\Delta\sigma = \sum_c w_c\,F(|B|/B_c)/\pi` depends on each channel field through one column, so one
+    table :math:`F(|B|/b_g)` over :data:`CHANNEL_GRID_PER_DECADE` fields per decade (a decade beyond the fields
+    measured, as :func:`_grid_start`) gives the model at every grid combination by addition: a finer grid than
+    :func:`_grid_start` for the cost of one model call. Linear parameters (alpha, offset, quadratic) are solved
+    exactly at each grid point; combinations with a fitted field below the grid are skipped."""
+    fitted = [n for n in names if n in CHANNEL_FIELDS]
+    if kernel.dim != 2 or not fitted:
+        return None
+    cols = [CHANNEL_FIELDS.index(n) for n in fitted]
+    held_fields = np.array([0.0 if n in fitted else float(held.get(n, 0.0)) for n in CHANNEL_FIELDS])
+    merged: dict = {}
+    for coeff, weight in zip(kernel.coefficients, kernel.weights):
+        key = (tuple(coeff[cols]), float(coeff @ held_fields))
+        merged[key] = merged.get(key, 0.0) + weight
+    variable = [(k, w) for k, w in merged.items() if w != 0 and any(k[0])]
+    constant = [(k[1], w) for k, w in merged.items() if w != 0 and not any(k[0])]
+    if len(variable) != len(fitted) or len(fitted) > 2 or any(b <= 0 for b, _ in constant):
+        return None
+    A = np.array([k[0] for k, _ in variable])
+    if abs(np.linalg.det(A)) < 1e-12:
+        return None
+    offsets = np.array([k[1] for k, _ in variable])
+    absb = np.abs(B)
+    lo = math.log10(_min_nonzero_field(B)) - 1.0
+    hi = math.log10(float(absb.max())) + 1.0
+    grid = np.logspace(lo, hi, min(25, math.ceil(CHANNEL_GRID_PER_DECADE * (hi - lo)) + 1))
+    table = kernel.prefactor * _hln_f(np.multiply.outer(1.0 / grid, absb).reshape(-1)).reshape(grid.size, absb.size)
+    base = np.zeros_like(absb)
+    for b, w in constant:
+        base += kernel.prefactor * w * _hln_f(absb / b)
+    # model at every combination (g_1, ..., g_C) of channel fields: (G,)*C + (n,)
+    model_grid = base
+    for c, (_, w) in enumerate(variable):
+        model_grid = model_grid[..., None, :] + w * table.reshape((1,) * c + table.shape)
+    combos = np.stack(np.meshgrid(*([grid] * len(variable)), indexing="ij"), axis=-1)   # (G,)*C + (C,)
+    fields = (combos - offsets) @ np.linalg.inv(A).T                                      # fitted fields
+    # fitted fields inside the grid's range (as on the grid of _grid_start): a combination on the diagonal of two
+    # channels (B_so = 0 up to rounding) is no start
+    valid = np.all(fields >= grid[0] * (1 - 1e-9), axis=-1) & np.all(np.isfinite(fields), axis=-1)
+    if not valid.any():
+        return None
+    lin = [n for n in names if n in ("offset", "quadratic")]
+    lin_cols = [np.ones_like(B) if n == "offset" else B**2 for n in lin]
+    flat_model = model_grid.reshape(-1, absb.size)[valid.reshape(-1)]
+    flat_fields = fields.reshape(-1, len(fitted))[valid.reshape(-1)]
+    if "alpha" in names:   # alpha scales the model: a design matrix per grid point (one channel: G points)
+        costs = np.empty(len(flat_model))
+        for i, m in enumerate(flat_model):
+            design = np.stack([m, *lin_cols], axis=1) / s[:, None]
+            coef, *_ = np.linalg.lstsq(design, y / s, rcond=None)
+            res = y / s - design @ coef
+            costs[i] = res @ res
+    else:
+        R = (y - flat_model) / s
+        costs = np.einsum("ij,ij->i", R, R)
+        if lin:
+            Q, _ = np.linalg.qr(np.stack(lin_cols, axis=1) / s[:, None])
+            P = R @ Q
+            costs = costs - np.einsum("ij,ij->i", P, P)
+    costs = np.where(np.isfinite(costs), costs, np.inf)
+    k = int(np.argmin(costs))
+    if not np.isfinite(costs[k]):
+        return None
+    start = {n: float(v) for n, v in zip(fitted, flat_fields[k])}
+    lin_all = (["alpha"] if "alpha" in names else []) + lin
+    if lin_all:
+        design = np.stack(([flat_model[k]] if "alpha" in names else []) + lin_cols, axis=1) / s[:, None]
+        target = (y if "alpha" in names else y - flat_model[k]) / s
+        coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+        start.update({n: float(c) for n, c in zip(lin_all, coef)})
+    return start
+
+
 def _min_nonzero_field(B):
     """Smallest non-zero |B| (the data contain at least one, checked before)."""
     a = np.abs(B)
@@ -754,7 +837,7 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         return J
 
     def jacobian(u):
-        J = analytic_jacobian(u) if kernel is not None else None
+        J = analytic_jacobian(u)
         return central_jacobian(u) if J is None else J
 
     # start values
@@ -785,10 +868,12 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         if model == "ilp" and "B_linear_1" in names and "B_linear_2" in names:
             def skip(logs):  # the model is symmetric under B_linear_1 <-> B_linear_2: half of the grid suffices
                 return logs["B_linear_2"] > logs["B_linear_1"]
-        # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
-        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip,
-                            per=8 if model == "graphene" else None,
-                            batched=model in ("wl", "hln", "hln-alpha", "wire", "kawabata"))
+        start = _channel_grid_start(kernel, names, held, B, y, s) if kernel is not None else None
+        if start is None:
+            # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
+            start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip,
+                                per=8 if model == "graphene" else None,
+                                batched=model in ("wl", "hln", "hln-alpha", "wire", "kawabata"))
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])
@@ -802,15 +887,15 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     if not sol.success:
         warnings.append(f"optimizer: did not converge ({sol.message})")
     u = sol.x
-    r = residuals(u)
+    r = sol.fun   # the residuals at sol.x (least_squares returns them: no extra model call)
     chi2_internal = float(r @ r)
     dof = int(B.size - p)
     chi2 = chi2_internal * data_scale**2
     chi2_red = chi2 / dof
 
-    # Jacobian at the optimum (in the fitted coordinates): analytic for the channel-sum models, else central
-    # differences
-    J = jacobian(u)
+    # Jacobian at the optimum (in the fitted coordinates): analytic for the channel-sum models (the one
+    # least_squares evaluated at sol.x), else central differences
+    J = np.array(sol.jac, dtype=float) if kernel is not None else central_jacobian(u)
     # column-scaled condition number (insensitive to the units of the parameters)
     norms = np.linalg.norm(J, axis=0)
     Js = J / np.where(norms > 0, norms, 1.0)
