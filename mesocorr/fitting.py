@@ -52,9 +52,14 @@ Statistics (``docs/conventions.md``, section "Magnetoconductance fits")
 -----------------------------------------------------------------------
 Bounded least squares (:func:`scipy.optimize.least_squares`, ``trf``); positive parameters are fitted
 as :math:`\ln B_x` with bounds :math:`[10^{-6} B_{min}, 10^{6} B_{max}]` set by the data's non-zero
-fields. Start values from a grid over the log-fields with the linear parameters (alpha, offset,
-quadratic) solved exactly at each grid point. Standard errors from the central-difference Jacobian
-at the optimum, :math:`C = (J^TJ)^{-1}`, propagated to the natural parameters by the delta method.
+fields. Start values from a grid with the linear parameters (alpha, offset, quadratic) solved exactly at each
+grid point: for ``wl``, ``hln``, ``hln-alpha`` (no ``magnetic``, no held field) a grid over the channel fields
+themselves (:data:`CHANNEL_GRID_PER_DECADE` per decade, one table of :math:`F`, combinations by addition), else a
+grid over the log-fields. The Jacobian (for the optimizer and the errors) is analytic for the channel-sum models
+(``wl``, ``hln``, ``hln-alpha``, ``wire``, ``kawabata``: closed-form channel derivatives of
+:mod:`mesocorr.integrals.wl_derivatives` through :class:`ChannelSum`, the model prepared once per fit) and by
+central differences for the others. Standard errors from that Jacobian at the optimum,
+:math:`C = (J^TJ)^{-1}`, propagated to the natural parameters by the delta method.
 Without ``sigma`` the covariance is scaled by :math:`\chi^2_{red}` (the noise level is estimated
 from the residuals); with ``sigma`` it is not (absolute errors) and a poor :math:`\chi^2` is reported
 as a warning. Problems never pass silently: too few points or all-zero data raise ``ValueError``;
@@ -242,7 +247,7 @@ class ChannelSum:
 
     def _reduced(self, absb, bc):
         """The channels' reduced fields, stacked: (channels, *shape)."""
-        with np.errstate(over="ignore", divide="ignore"):
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):   # non-finite x: the caller refuses
             if isinstance(bc, np.ndarray):
                 return np.multiply.outer(1.0 / bc, absb)
             return np.stack(np.broadcast_arrays(*(absb / b for b in bc)))
@@ -600,7 +605,8 @@ CHANNEL_GRID_PER_DECADE = 3
 
 def _channel_grid_start(kernel: ChannelSum, names, held, B, y, s):
     r"""Start values of a 2D channel-sum fit on a grid over the channel fields themselves, or ``None`` when the
-    fitted fields are not one channel field each (e.g. ``magnetic=True``: three fields, two channels).
+    fitted fields are not one channel field each (``magnetic=True``: three fields, two channels) or a held field
+    enters a channel that varies.
 
     :math:`\Delta\sigma = \sum_c w_c\,F(|B|/B_c)/\pi` depends on each channel field through one column, so one
     table :math:`F(|B|/b_g)` over :data:`CHANNEL_GRID_PER_DECADE` fields per decade (a decade beyond the fields
@@ -618,7 +624,10 @@ def _channel_grid_start(kernel: ChannelSum, names, held, B, y, s):
         merged[key] = merged.get(key, 0.0) + weight
     variable = [(k, w) for k, w in merged.items() if w != 0 and any(k[0])]
     constant = [(k[1], w) for k, w in merged.items() if w != 0 and not any(k[0])]
-    if len(variable) != len(fitted) or len(fitted) > 2 or any(b <= 0 for b, _ in constant):
+    # a held field inside a varying channel (e.g. B_so fixed, B_phi and B_mag fitted) makes the valid combinations
+    # a thin band of the channel-field grid: the log-parameter grid is the better start there
+    if (len(variable) != len(fitted) or len(fitted) > 2 or any(k[1] != 0 for k, _ in variable)
+            or any(b <= 0 for b, _ in constant)):
         return None
     A = np.array([k[0] for k, _ in variable])
     if abs(np.linalg.det(A)) < 1e-12:
