@@ -78,7 +78,7 @@ def hln_f_log_derivative(x: np.ndarray) -> np.ndarray:
     >>> import numpy as np
     >>> k = hln_f_log_derivative(np.array([0.0, 1e-4, 1.0, 1e8]))
     >>> [f"{v:.10g}" for v in k]
-    ['0', '8.333333275e-10', '0.06519779945', '0.9999999951']
+    ['0', '8.333333304e-10', '0.06519779946', '0.9999999507']
     """
     with np.errstate(divide="ignore", over="ignore"):
         z = 1.0 / x                                  # inf at x = 0: every term below is then 0
@@ -102,8 +102,8 @@ def wire_log_derivative(beta: np.ndarray) -> np.ndarray:
     :math:`L_c(1-1/r)/L_c` with respect to :math:`\ln\Gamma_c` (module docstring).
 
     >>> import numpy as np
-    >>> [f"{v:.12g}" for v in wire_log_derivative(np.array([0.0, 1e-9, 3.0]))]
-    ['0', '1.5e-09', '0.875']
+    >>> [f"{v:.10g}" for v in wire_log_derivative(np.array([0.0, 1e-9, 3.0]))]
+    ['0', '1.499999998e-09', '0.875']
     """
     r = np.sqrt(1.0 + beta)
     return beta * (r * r + r + 1.0) / ((r + 1.0) * r**3)
@@ -145,7 +145,7 @@ def kawabata_f3_log_derivative(delta: np.ndarray) -> np.ndarray:
 
     >>> import numpy as np
     >>> [f"{v:.10g}" for v in kawabata_f3_log_derivative(np.array([0.0, 1.0, 1e6]))]
-    ['0', '-0.09604059024', '-3.125e-11']
+    ['0', '-0.0259445886', '-3.125e-11']
     """
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):   # delta near the float64 limit: 0
         return _kawabata_log_derivative(delta)
