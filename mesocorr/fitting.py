@@ -236,13 +236,16 @@ class ChannelSum:
         like the fields; ``None`` when one is not positive and finite (the public function then decides:
         refuse or evaluate)."""
         fields = [p.get(n, 0.0) for n in CHANNEL_FIELDS]
-        if all(type(f) is float or type(f) is int for f in fields):
-            out = self.coefficients @ np.array(fields, dtype=float)
-            ok = all(0.0 < b < math.inf for b in out.tolist())
-        else:
-            out = [sum(float(a) * f for a, f in zip(row, fields) if a) for row in self.coefficients]
-            with np.errstate(invalid="ignore"):
-                ok = all(np.all(np.isfinite(b) & (np.asarray(b) > 0)) for b in out)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if all(type(f) is float or type(f) is int for f in fields):
+                out = self.coefficients @ np.array(fields, dtype=float)
+                # the public function refuses a rate 4 e B / hbar (field or channel gap) beyond float64
+                ok = (all(0.0 < b < math.inf for b in out.tolist())
+                      and all(math.isfinite(r) for r in field_to_rate([*fields, *out]).tolist()))
+            else:
+                out = [sum(float(a) * f for a, f in zip(row, fields) if a) for row in self.coefficients]
+                ok = (all(np.all(np.isfinite(b) & (np.asarray(b) > 0)) for b in out)
+                      and all(np.all(np.isfinite(field_to_rate(b))) for b in (*fields, *out)))
         return out if ok else None
 
     def _reduced(self, absb, bc):
@@ -637,7 +640,15 @@ def _channel_grid_start(kernel: ChannelSum, names, held, B, y, s):
     lo = math.log10(_min_nonzero_field(B)) - 1.0
     hi = math.log10(float(absb.max())) + 1.0
     grid = np.logspace(lo, hi, min(25, math.ceil(CHANNEL_GRID_PER_DECADE * (hi - lo)) + 1))
-    table = kernel.prefactor * _hln_f(np.multiply.outer(1.0 / grid, absb).reshape(-1)).reshape(grid.size, absb.size)
+    with np.errstate(over="ignore"):
+        x = np.multiply.outer(1.0 / grid, absb)
+        rates_ok = np.all(np.isfinite(field_to_rate(grid)))
+    lin = [n for n in names if n in ("offset", "quadratic")]
+    with np.errstate(over="ignore"):
+        lin_cols = [np.ones_like(B) if n == "offset" else B**2 for n in lin]
+    if not (rates_ok and np.all(np.isfinite(x)) and all(np.all(np.isfinite(c)) for c in lin_cols)):
+        return None   # fields at the float64 limits: the log-parameter grid (point by point, with refusals)
+    table = kernel.prefactor * _hln_f(x.reshape(-1)).reshape(grid.size, absb.size)
     base = np.zeros_like(absb)
     for b, w in constant:
         base += kernel.prefactor * w * _hln_f(absb / b)
@@ -649,11 +660,10 @@ def _channel_grid_start(kernel: ChannelSum, names, held, B, y, s):
     fields = (combos - offsets) @ np.linalg.inv(A).T                                      # fitted fields
     # fitted fields inside the grid's range (as on the grid of _grid_start): a combination on the diagonal of two
     # channels (B_so = 0 up to rounding) is no start
-    valid = np.all(fields >= grid[0] * (1 - 1e-9), axis=-1) & np.all(np.isfinite(fields), axis=-1)
+    valid = (np.all(fields >= grid[0] * (1 - 1e-9), axis=-1) & np.all(np.isfinite(fields), axis=-1)
+             & np.all(np.isfinite(model_grid), axis=-1))
     if not valid.any():
         return None
-    lin = [n for n in names if n in ("offset", "quadratic")]
-    lin_cols = [np.ones_like(B) if n == "offset" else B**2 for n in lin]
     flat_model = model_grid.reshape(-1, absb.size)[valid.reshape(-1)]
     flat_fields = fields.reshape(-1, len(fitted))[valid.reshape(-1)]
     if "alpha" in names:   # alpha scales the model: a design matrix per grid point (one channel: G points)
