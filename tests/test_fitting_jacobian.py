@@ -11,6 +11,8 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.optimize import curve_fit
 from scipy.special import digamma
 
@@ -235,3 +237,27 @@ def test_channel_grid_start_finds_the_global_minimum(seed):
                 best = min(best, fit_magnetoconductance(B, y, model="hln", p0={"B_phi": bp, "B_so": bs}).chi2)
     assert r.chi2 <= best * (1 + 1e-9)
     assert r.warnings == []
+
+
+@settings(deadline=None, max_examples=40)
+@given(log_phi=st.floats(-320.0, 308.0), log_so=st.floats(-320.0, 308.0), log_mag=st.floats(-320.0, 308.0),
+       log_b=st.floats(-320.0, 308.0))
+def test_prepared_model_is_the_public_model_or_hands_back(log_phi, log_so, log_mag, log_b):
+    """Fields anywhere in (and beyond) float64: the prepared model either returns the public function's numbers
+    (to 1e-14 of the channel terms) or None; it never returns a number where the public function refuses, and
+    never a non-finite one."""
+    p = {"B_phi": 10.0**log_phi, "B_so": 10.0**log_so, "B_mag": 10.0**log_mag}
+    fields = np.array([0.0, 10.0**log_b, 10.0 ** (log_b / 2)])
+    got = ChannelSum(2).values(fields, p)
+    try:
+        with np.errstate(over="ignore"):   # a rate beyond float64 is inf: the public function refuses it
+            rates = {k: float(field_to_rate(p[f"B_{k}"])) for k in ("phi", "so", "mag")}
+        want = magnetoconductance(fields, dim=2, D=1.0, **rates)
+    except ValueError:
+        want = None
+    if got is None:
+        return
+    assert want is not None and np.all(np.isfinite(got))
+    singlet, triplet = p["B_phi"] + 2 * p["B_mag"], p["B_phi"] + 4 * p["B_so"] / 3 + 2 * p["B_mag"] / 3
+    size = (0.5 * hln_f(fields / singlet) + 1.5 * hln_f(fields / triplet)) / np.pi
+    assert np.all(np.abs(got - want) <= 1e-14 * size + 1e-300)
