@@ -47,7 +47,7 @@ from mesocorr.integrals.derived_constants import (
 )
 
 __all__ = [
-    "CLASSES", "beta_function", "beta_series", "flow", "FlowResult", "one_loop_flow", "leading_flow",
+    "CLASSES", "beta_function", "beta_series", "beta_series_text", "flow", "FlowResult", "one_loop_flow", "leading_flow",
     "localization_length", "critical_point", "CriticalPoint", "nu_epsilon_expansion",
     "perturbative_limit", "MAX_DPS", "MAX_FLOW_POINTS",
 ]
@@ -191,6 +191,43 @@ def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = N
 
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     return sb.beta_g(symmetry_class, d if isinstance(d, int) else arguments.as_rational("dim", d), loops)
+
+
+def _monomial_text(m, n: int) -> tuple[str, str]:
+    """``(sign, text)`` of the term ``q pi^p zeta(3)^z / g^n`` (p <= 0) as SymPy's ``str`` prints it."""
+    q, p, z = m
+    top = [] if abs(q.numerator) == 1 and z else [str(abs(q.numerator))]
+    top += ["zeta(3)" if z == 1 else f"zeta(3)**{z}"] if z else []
+    bottom = [str(q.denominator)] if q.denominator != 1 else []
+    bottom += ([] if p == 0 else ["pi" if p == -1 else f"pi**{-p}"])
+    bottom += ([] if n == 0 else ["g" if n == 1 else f"g**{n}"])
+    text = "*".join(top)
+    if bottom:
+        text += "/" + (bottom[0] if len(bottom) == 1 else "(" + "*".join(bottom) + ")")
+    return ("-" if q < 0 else "+"), text
+
+
+def beta_series_text(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None) -> str:
+    """:func:`beta_series` as text, from the stored exact coefficients without SymPy (what ``mesocorr beta`` prints).
+
+    The same string as ``str(beta_series(...))`` (SymPy's order: the constant :math:`d-2`, then ascending powers of
+    :math:`1/g`); a test compares the two for every class, dimension and loop order.
+
+    Examples
+    --------
+    >>> beta_series_text("orthogonal", 2)
+    '-2/(pi*g) - 12*zeta(3)/(pi**4*g**4)'
+    >>> beta_series_text("symplectic", 1)
+    '-1 + 1/(3*g)'
+    """
+    symmetry_class, d, loops = _args(symmetry_class, dim, loops)
+    c0 = Fraction(-1) if d == 1 else arguments.as_fraction("dim", d) - 2
+    terms = [("-" if c0 < 0 else "+", str(abs(c0)))] if c0 else []
+    terms += [_monomial_text(m, n) for n, m in enumerate(_stored_terms(symmetry_class, d, loops), 1) if m[0]]
+    if not terms:
+        return "0"
+    head = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    return head + "".join(f" {sign} {text}" for sign, text in terms[1:])
 
 
 @arguments.float64_range
