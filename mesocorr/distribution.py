@@ -40,6 +40,8 @@ from mesocorr.units import E_CHARGE, K_B
 __all__ = ["wire_distribution", "energy_relaxation_time", "pure_dephasing_verdict", "plot_distribution", "DistributionResult",
            "RELAXATIONS"]
 
+#: largest bias (V) of :func:`wire_distribution`
+MAX_BIAS = 1e6
 RELAXATIONS = ("none", "hot", "kernel")
 #: largest dimensionless kernel strength kappa~ = kappa tau_D (eV)^(2-alpha) solved numerically (beyond it the
 #: distribution is within ~1e-2 of the hot-electron limit, relaxation="hot"; the iterations grow like kappa~^0.6)
@@ -251,6 +253,9 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
     eV = E_CHARGE * V
     if not eV > 1e-300:
         raise ValueError(f"V: the bias {V!r} V is below the float64 range of eV (J)")
+    if V > MAX_BIAS:
+        raise ValueError(f"V: the bias {V!r} V exceeds {MAX_BIAS:g} V (a wire's bias is ~mV; the electron "
+                         "temperatures eV/k_B in kelvin would leave the float64 range)")
     Tt = K_B * T / eV
     if not Tt <= 1e6:
         raise ValueError(f"T: k_B T/eV = {Tt:.3g} exceeds 1e6 (the bias is then negligible: linear response); "

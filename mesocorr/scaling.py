@@ -108,6 +108,23 @@ def _dim(dim):
 
 
 def _args(symmetry_class, dim, loops):
+    key = (type(symmetry_class), symmetry_class, type(dim), dim, type(loops), loops)
+    try:
+        return _CHECKED_ARGS[key]       # plain (str, int/float, int/None) triples already checked: cached
+    except (KeyError, TypeError):       # TypeError: unhashable input, checked below (and refused there)
+        pass
+    checked = _check_args(symmetry_class, dim, loops)
+    if (type(symmetry_class) is str and type(dim) in (int, float) and (loops is None or type(loops) is int)
+            and len(_CHECKED_ARGS) < 256):
+        _CHECKED_ARGS[key] = checked
+    return checked
+
+
+#: ``_args`` results of plain Python inputs (the key holds the types: True == 1 but bool is refused, never cached)
+_CHECKED_ARGS: dict = {}
+
+
+def _check_args(symmetry_class, dim, loops):
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
     if loops is not None and (isinstance(loops, bool) or not isinstance(loops, (int, np.integer))):
@@ -212,6 +229,20 @@ def beta_series_text(symmetry_class: str = "orthogonal", dim=2, loops: int | Non
 
     The same string as ``str(beta_series(...))`` (SymPy's order: the constant :math:`d-2`, then ascending powers of
     :math:`1/g`); a test compares the two for every class, dimension and loop order.
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class (β = 1, 2, 4).
+    dim : 1, or a real number >= 2
+        As in :func:`beta_series`.
+    loops : int, optional
+        Highest loop order (default: all known).
+
+    Returns
+    -------
+    str
+        The series in :math:`g`, as ``str(beta_series(...))`` prints it.
 
     Examples
     --------
@@ -483,7 +514,8 @@ def _flow_point(g0, r, symmetry_class, d, loops, lphi, rtol, full_output):
     ohmic = _ohmic_exponent(d)
     r_quantum = _quantum_ratio(r, lphi)
     x_end = math.log(r_quantum)
-    path_x, path_g = np.array([0.0]), np.array([g0])
+    if full_output:
+        path_x, path_g = np.array([0.0]), np.array([g0])
     if len(cs) <= 1 and x_end != 0.0:   # one loop (or none): the linear ODE in closed form, not integrated
         g_q, err = _one_loop_point(g0, x_end, c0, cs[0] if cs else 0.0)
         if full_output:

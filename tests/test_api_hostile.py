@@ -308,6 +308,10 @@ OVERFLOW_REGRESSIONS = [
         1e-3, "ti-surface", B_phi=5e-324), "refused"),
     ("interaction F0_sigma=9e307 (F = -inf in the result)", lambda: m.interaction_correction(
         1, 1.0, elastic_time=1.0, D=1.0, F0_sigma=8.98846567431158e307), "finite"),
+    ("ab_harmonics L_T = 2e77 L (kernel derivative 1/T^2 overflowed: inf rms)", lambda: m.ab_harmonics(
+        1.0, lead_length=1.0, L_T=2.1461571672328152e77), "finite"),
+    ("wire_distribution V=5.6e304 hot (T_e in K = inf)", lambda: m.wire_distribution(
+        5.619629580389577e304, 0.0, relaxation="hot", n_x=8, max_seconds=2.0), "refused"),
     ("dephasing_rate A=0 at T^2 = inf (0*inf)", lambda: m.dephasing_rate(1.34e154, ee_prefactor=0.0,
                                                                           ee_exponent=2.0, saturation_time=1.0),
      "finite"),
