@@ -482,17 +482,20 @@ def finite_or_none(obj):
 
 def _symmetrize(B, y, s, warnings):
     """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning (vectorised:
-    one sort, then sums over the groups of equal |B| by ``np.add.reduceat``)."""
+    one sort, then sums over the groups of equal |B| by ``np.bincount`` of the group index, in the sorted order —
+    ``ufunc.reduceat`` costs ~50 ns per group, ten times more)."""
     a = np.abs(B)
     order = np.argsort(a)
     a, B, y, s = a[order], B[order], y[order], s[order]
     tol = 1e-9 * max(float(a.max()), 1e-300)
-    starts = np.flatnonzero(np.r_[True, np.diff(a) > tol])
-    counts = np.diff(np.r_[starts, a.size])
-    out_B = np.add.reduceat(a, starts) / counts
-    out_y = np.add.reduceat(y, starts) / counts
-    out_s = np.sqrt(np.add.reduceat(s**2, starts)) / counts
-    paired = np.logical_or.reduceat(B > 0, starts) & np.logical_or.reduceat(B < 0, starts)
+    first = np.r_[True, np.diff(a) > tol]
+    group = np.cumsum(first) - 1
+    counts = np.bincount(group)
+    out_B = np.bincount(group, a) / counts
+    out_y = np.bincount(group, y) / counts
+    out_s = np.sqrt(np.bincount(group, s**2)) / counts
+    paired = (np.bincount(group, B > 0) > 0) & (np.bincount(group, B < 0) > 0)
+    starts = np.flatnonzero(first)
     unpaired = int(np.count_nonzero((a[starts] > tol) & ~paired))
     if unpaired:
         warnings.append(f"symmetrize: {unpaired} of {starts.size} fields have no partner at -B; kept unaveraged")
