@@ -40,6 +40,14 @@ At fields far above every Cooperon gap the two differ by a constant: with isotro
 :math:`\frac{s}{4\pi}\ln(B_T/B_S)` (triplet over singlet field; derived in the test of this module), which
 the textbook form wrongly attributes to the field dependence.
 
+**float64 routes.** In 2D with the field along z and axis-aligned rates (no in-plane field) every block is a
+real gap the field does not touch or the singlet / m = 0 triplet *split pair*; each field is then evaluated in real
+arithmetic (:func:`~mesocorr.integrals.matrix_functions.pair_trace_2x2`,
+:func:`~mesocorr.integrals.matrix_functions.log_shift_2x2`: real HLN F where the gaps are real, one complex
+:math:`\phi` per conjugate pair, the contour only next to the exceptional point, the σ(0) difference without
+cancellation). Every other case (an in-plane field, d = 1, 3) takes the general route of stacked matrices
+(Sylvester 2x2 forms, Daleckii–Krein differences, eigen/resolvent traces).
+
 Units: SI in (D m²/s, B tesla, rates 1/s), e²/h out, as :func:`mesocorr.magnetoconductance`. Field units:
 :math:`B_x = \hbar\Gamma_x/(4eD)`; Zeeman :math:`B_Z = \hbar\omega/(4eD) = g\mu_B B/(4eD)`.
 
@@ -66,6 +74,9 @@ from mesocorr.integrals.hln_complex import hln_f_complex_mp, hln_phi
 from mesocorr.integrals.kawabata_complex import kawabata_f3_complex, kawabata_f3_complex_mp
 from mesocorr.integrals.matrix_functions import (
     eigen_channels,
+    log_shift_2x2,
+    log_shift_moments,
+    pair_trace_2x2,
     eigen_channels_mp,
     inv_sqrt_divided_difference,
     log_divided_difference,
@@ -398,10 +409,112 @@ def _mc_float(absb, s: _Setup) -> np.ndarray:
     nz = np.flatnonzero(absb > 0)
     if not nz.size:
         return out
-    b_field = absb[nz]
+    plan = _split_plan(s) if s.dim == 2 else None
+    if plan is not None:
+        every = nz.size == absb.size
+        with np.errstate(all="ignore"):
+            fast = _mc_split_2d(absb if every else absb[nz], s, plan)
+        if every:
+            out = fast
+        else:
+            out[nz] = fast
+        bad = ~np.isfinite(fast)
+        if not bad.any():
+            return out
+        nz = nz[bad]                      # the general route (and its errors) where the fast one left the range
+    out[nz] = _mc_general(absb[nz], s)
+    return out
+
+
+class _SplitPlan:
+    """Parameter-only part of the 2D fast path: real gaps of the 1x1 blocks the perpendicular Zeeman term does not
+    touch (equal gaps merged, weights added) and the split-pair 2x2 blocks (:func:`pair_trace_2x2`)."""
+
+    def __init__(self, singles, pairs):
+        self.singles = singles      # [(gap, weight)]
+        self.pairs = pairs          # [(a, d, w0, w1, kappa2, moments)]
+
+
+def _split_plan(s: _Setup):
+    """The plan of the 2D fast path, or ``None`` where the block structure is not the one it handles: every block
+    of (H0, G_z) either 1x1 with a real positive gap and no field term, or 2x2 with a real positive diagonal, no
+    off-diagonal H0, a zero-diagonal generator with G01 G10 = -kappa^2 < 0 and a real diagonal weight (the
+    singlet / m = 0 triplet pair of a field along z with axis-aligned rates; an in-plane field couples three)."""
+    H0, G, W = s.H0, s.Gz, s.W
+    singles: dict = {}
+    pairs = []
+    for blk in s.blocks:
+        h, g, w = H0[np.ix_(blk, blk)], G[np.ix_(blk, blk)], W[np.ix_(blk, blk)]
+        if np.any(h.imag != 0) or np.any(w.imag != 0) or np.any(np.diag(g) != 0):
+            return None
+        if len(blk) == 1:
+            gap = float(h[0, 0].real)
+            if not (gap > 0 and math.isfinite(gap)):
+                return None
+            singles[gap] = singles.get(gap, 0.0) + float(w[0, 0].real)
+            continue
+        if len(blk) != 2 or h[0, 1] != 0 or h[1, 0] != 0 or w[0, 1] != 0 or w[1, 0] != 0:
+            return None
+        prod = g[0, 1] * g[1, 0]
+        a, d = float(h[0, 0].real), float(h[1, 1].real)
+        mu = 0.5 * (a + d)
+        if prod.imag != 0 or not prod.real < 0 or not (a > 0 and d > 0):
+            return None
+        if not all(math.isfinite(v) and 1e-150 < v < 1e150 for v in (a, d, a * d, mu * mu)):
+            return None                    # rates near the float64 limits: the general route
+        delta = 0.5 * (d - a)
+        moments = log_shift_moments(delta * delta / (mu * mu), a * d / (mu * mu))
+        pairs.append((a, d, float(w[0, 0].real), float(w[1, 1].real), -float(prod.real), moments))
+    return _SplitPlan([(g, w) for g, w in singles.items() if w != 0], pairs)
+
+
+def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
+    """2D Delta sigma by the split-pair fast path: real HLN F for every real gap (the no-Zeeman kernel), one
+    complex phi per conjugate pair, the sigma(0) difference by :func:`log_shift_2x2` (real arithmetic)."""
+    rate_b = (4 * E_CHARGE * s.D / HBAR) * b_field            # b = 4eDB/hbar (rate)
+    total = None
+    for gap, weight in plan.singles:
+        term = hln_f_core(rate_b * (1.0 / gap))
+        term *= weight
+        total = term if total is None else np.add(total, term, out=total)
+    if total is None:
+        total = np.zeros(b_field.size)
+    omega = float(s.omega_per_tesla)
+    for a, d, w0, w1, kappa2, moments in plan.pairs:
+        mu, delta = 0.5 * (a + d), 0.5 * (d - a)
+        k = b_field * omega                                    # omega_z = g mu_B B/hbar
+        k *= k
+        k *= kappa2                                            # kappa^2 omega^2 (no overflow of omega^2 alone)
+        y = delta * delta - k
+        trw, tw = w0 + w1, -(w0 - w1) * delta
+
+        def f_real(lam, sel):
+            x = np.divide(rate_b[sel], lam)              # F(b/lambda) = phi(lambda/b)
+            return hln_f_core(x.reshape(-1)).reshape(lam.shape)
+
+        def f_complex(z, sel):
+            b = rate_b[sel] if z.ndim == 1 else rate_b[sel][:, None]
+            zb = np.empty(z.shape, dtype=complex)
+            np.divide(z.real, b, out=zb.real)
+            np.divide(z.imag, b, out=zb.imag)
+            return hln_phi(zb)
+
+        shift = s.subtract == "zero_field"
+        trace = pair_trace_2x2(mu, y, k + a * d, trw, tw, f_real, f_complex, log_dd=shift)
+        if shift:
+            trace, log_dd = trace
+            total += log_shift_2x2(a, d, w0, w1, k, moments, log_dd)
+        total += trace
+    total *= SPIN_DEGENERACY / (2 * math.pi)
+    return total
+
+
+def _mc_general(b_field, s: _Setup) -> np.ndarray:
+    """The general float64 route (any block structure, d = 1, 2, 3): stacked matrices, Sylvester 2x2 forms,
+    eigen/resolvent traces for larger blocks."""
     omega = b_field * float(s.omega_per_tesla)
     rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
-    total = np.zeros(nz.size, dtype=complex)
+    total = np.zeros(b_field.size, dtype=complex)
     for blk in _merge_equal(s):
         idx, weight_scale = blk
         M0 = s.H0[np.ix_(idx, idx)]
@@ -409,8 +522,7 @@ def _mc_float(absb, s: _Setup) -> np.ndarray:
         W = s.W[np.ix_(idx, idx)] * weight_scale
         total += _block_terms(M0, G, W, omega, rate_b, b_field, s)
     coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
-    out[nz] = coef * total.real
-    return out
+    return coef * total.real
 
 
 def _merge_equal(s: _Setup):

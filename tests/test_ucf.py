@@ -351,8 +351,8 @@ def test_mp_path_raises_when_split_points_disagree(monkeypatch):
 
     real = epstein._integral_mp
 
-    def noisy(ratios, gaps, weights, energy, temperature, shift, combine=None):
-        r, b, e = real(ratios, gaps, weights, energy, temperature, shift, combine)
+    def noisy(ratios, gaps, weights, energy, temperature, shift, combine=None, order=None):
+        r, b, e = real(ratios, gaps, weights, energy, temperature, shift, combine, order)
         return r, b * (1 + shift * mpmath.mpf(10) ** -20), e
 
     monkeypatch.setattr(epstein, "_integral_mp", noisy)
