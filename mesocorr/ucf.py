@@ -337,13 +337,20 @@ def _variance(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
 _PLAIN = (float, int)   # exact types (bool, numpy scalars, Fraction take the general path)
 
 
+def _plain_rate(v) -> bool:
+    return type(v) in _PLAIN or (type(v) is tuple and len(v) == 3 and type(v[0]) in _PLAIN
+                                 and type(v[1]) in _PLAIN and type(v[2]) in _PLAIN)
+
+
 def _plain_point(shape, so, mag, L_phi, L_T) -> bool:
     """One parameter point given as plain Python numbers (hashable, no arrays): the cached float64 path."""
-    def rate(v):
-        return type(v) in _PLAIN or (type(v) is tuple and len(v) == 3 and all(type(c) in _PLAIN for c in v))
-
-    return (type(shape) in (tuple, list) and all(type(v) in _PLAIN for v in shape) and rate(so) and rate(mag)
-            and (L_phi is None or type(L_phi) in _PLAIN) and (L_T is None or type(L_T) in _PLAIN))
+    if type(shape) not in (tuple, list):
+        return False
+    for v in shape:
+        if type(v) not in _PLAIN:
+            return False
+    return (_plain_rate(so) and _plain_rate(mag) and (L_phi is None or type(L_phi) in _PLAIN)
+            and (L_T is None or type(L_T) in _PLAIN))
 
 
 @lru_cache(maxsize=1024)
