@@ -117,13 +117,15 @@ _EXP_FLOOR = -700.0
 
 
 def _theta1d_real(x: np.ndarray, sign: int) -> np.ndarray:
-    """:func:`_theta1d` for real x > 0 in real arithmetic (both exact forms on every node, the faster-converging
-    one kept: direct for x >= pi, dual below)."""
+    """:func:`_theta1d` for real x > 0 in real arithmetic: directly for x >= pi, through the Jacobi transformation
+    below (x sorted ascending, as the quadrature nodes are: one split point)."""
+    cut = int(np.searchsorted(x, math.pi))
+    xs, xb = x[:cut], x[cut:]
     # exponents clipped at -700 (e^-700 ~ 1e-304: below every kept term; an underflowing exp is slow)
-    direct = np.exp(np.maximum(_N_SQUARES * -x, _EXP_FLOOR)).sum(axis=0)
-    dual = np.exp(np.maximum(_N_SQUARES * (-math.pi**2 / x), _EXP_FLOOR)).sum(axis=0)
-    dual = np.sqrt(math.pi / x) * (1.0 + 2.0 * dual)
-    return np.where(x >= math.pi, direct if sign < 0 else 1.0 + direct, 0.5 * (dual + sign))
+    direct = np.exp(np.maximum(_N_SQUARES * -xb, _EXP_FLOOR)).sum(axis=0)
+    dual = np.exp(np.maximum(_N_SQUARES * (-math.pi**2 / xs), _EXP_FLOOR)).sum(axis=0)
+    dual = np.sqrt(math.pi / xs) * (1.0 + 2.0 * dual)
+    return np.concatenate((0.5 * (dual + sign), direct if sign < 0 else 1.0 + direct))
 
 
 def _heat_trace_real(s: np.ndarray, ratios: Sequence[float]) -> np.ndarray:
