@@ -166,7 +166,7 @@ def _node_index(ratios: Sequence[float], scale: float) -> int:
     return _scale_index(max(scale, max((r * r for r in ratios), default=0.0)))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)
 def _u_nodes(k_scale: int, u_end: float) -> tuple[np.ndarray, np.ndarray]:
     """Composite Gauss-Legendre nodes in u on [0, u0], u0 = 0.05/2^k_scale (<= 0.05/sqrt(scale) for every scale
     <= 4^k_scale), then geometric segments (ratio 2) up to u_end (cached, read-only)."""
@@ -185,7 +185,7 @@ def _u_nodes(k_scale: int, u_end: float) -> tuple[np.ndarray, np.ndarray]:
     return u, w
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=128)   # <= 4200 nodes x 40 bytes each (gaps up to 1e100): < 25 MB
 def _ray_trace(ratios: tuple, k_ray: int, k_scale: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Nodes on the ray t = s e^{i alpha}, alpha = k_ray pi/32, for scales up to 4^k_scale: (s, t, weighted
     heat trace Theta(t) 2u w e^{i alpha}) (dt = e^{i alpha} 2u du). Depends on the shape only: cached (read-only)."""
@@ -201,7 +201,7 @@ def _ray_trace(ratios: tuple, k_ray: int, k_scale: int) -> tuple[np.ndarray, np.
     return s, t, theta
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)
 def _zero_energy_weights(ratios: tuple, k_scale: int) -> tuple[np.ndarray, np.ndarray]:
     """Real nodes s and weights c with S(a) = sum_i c_i e^{-a s_i} (the real ray of :func:`_ray_trace`)."""
     s, t, theta = _ray_trace(ratios, 0, k_scale)

@@ -19,6 +19,8 @@ import random
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mesocorr import ucf as ucf_module
 from mesocorr import ucf_variance
@@ -196,3 +198,32 @@ def test_public_fast_path_matches_general_path():
         general = ucf_variance(shape=tuple(np.float64(v) for v in shape), so=so,
                                L_phi=None if L_phi is None else np.float64(L_phi))
         assert fast == pytest.approx(general, rel=1e-14)
+
+
+_PLAIN_NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-2**70, 2**70),
+                           st.floats(1e-7, 1e7), st.sampled_from([0, 1, 1e-6, 1e6, 1e-4, 1e100, 1e-50]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=st.lists(_PLAIN_NUMBERS, min_size=0, max_size=4),
+       so=st.one_of(_PLAIN_NUMBERS, st.tuples(_PLAIN_NUMBERS, _PLAIN_NUMBERS, _PLAIN_NUMBERS)),
+       mag=_PLAIN_NUMBERS, broken_trs=st.booleans(), spinless=st.booleans(),
+       L_phi=st.one_of(st.none(), _PLAIN_NUMBERS), L_T=st.one_of(st.none(), st.floats(1e-3, 1e3)))
+def test_fast_point_equals_exact_path_or_same_error(shape, so, mag, broken_trs, spinless, L_phi, L_T):
+    """Any plain input: the float set-up gives the exact set-up's value (1e-13), or defers to it (None), and the
+    public call then returns that value or raises its error."""
+    args = (tuple(shape), so, mag, broken_trs, spinless, L_phi, L_T)
+    try:
+        expected = ucf_module._variance(*args, None)
+    except ValueError as exc:
+        assert ucf_module._float_point(*args) is None
+        ucf_module._variance_point.cache_clear()
+        with pytest.raises(ValueError) as info:
+            ucf_variance(shape=list(shape), so=so, mag=mag, broken_trs=broken_trs, spinless=spinless, L_phi=L_phi,
+                         L_T=L_T)
+        assert str(info.value) == str(exc)
+        return
+    ucf_module._variance_point.cache_clear()
+    got = ucf_variance(shape=list(shape), so=so, mag=mag, broken_trs=broken_trs, spinless=spinless, L_phi=L_phi,
+                       L_T=L_T)
+    assert math.isfinite(got) and got == pytest.approx(expected, rel=1e-13, abs=1e-300)
