@@ -157,7 +157,6 @@ def _scale_index(scale: float) -> int:
     return (e + 1) // 2
 
 
-@lru_cache(maxsize=512)
 def _node_index(ratios: Sequence[float], scale: float) -> int:
     """:func:`_scale_index` of the larger of ``scale`` (the gaps, energies, temperature) and the squared aspect
     ratios: a narrow Neumann axis (r = L/W >> 1) puts a feature into the heat trace at t ~ pi/r^2 (where
