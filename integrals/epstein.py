@@ -79,9 +79,10 @@ NAIVE_MAX_MODES = 20_000_000
 def _check_ratios(ratios) -> list[float]:
     out = []
     for i, r in enumerate(ratios):
-        if isinstance(r, bool) or not (math.isfinite(float(r)) and float(r) > 0):
+        x = float(r) if type(r) is float else None if isinstance(r, bool) else float(r)
+        if x is None or not (math.isfinite(x) and x > 0):
             raise ValueError(f"ratios[{i}]: aspect ratios must be finite and positive, got {r!r}")
-        out.append(float(r))
+        out.append(x)
     if len(out) > 2:
         raise ValueError(f"ratios: at most two Neumann axes (a box), got {len(out)}")
     return out
@@ -201,12 +202,13 @@ def _ray_trace(ratios: tuple, k_ray: int, k_scale: int) -> tuple[np.ndarray, np.
 
 
 @lru_cache(maxsize=128)
-def _zero_energy_weights(ratios: tuple, k_scale: int) -> tuple[np.ndarray, np.ndarray]:
-    """Real nodes s and weights c with S(a) = sum_i c_i e^{-a s_i} (the real ray of :func:`_ray_trace`)."""
+def _zero_energy_weights(ratios: tuple, k_scale: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Real nodes s (ascending) and weights c with S(a) = sum_i c_i e^{-a s_i} (the real ray of :func:`_ray_trace`),
+    and the last node as a float."""
     s, t, theta = _ray_trace(ratios, 0, k_scale)
     c = np.ascontiguousarray((t * theta).real)
     c.flags.writeable = False
-    return s, c
+    return s, c, float(s[-1])
 
 
 def zero_energy_mode_sums(ratios: Sequence[float], gaps: Sequence[float]) -> list[float]:
@@ -238,18 +240,26 @@ def zero_energy_mode_sums(ratios: Sequence[float], gaps: Sequence[float]) -> lis
     """
     ratios = tuple(_check_ratios(ratios)) if ratios else ()
     gaps = [float(g) for g in gaps]
+    top = 0.0
     for g in gaps:
         if not 0.0 <= g <= MAX_SCALE:     # NaN fails too
             raise ValueError(f"gap: must be finite, non-negative and at most {MAX_SCALE:g}")
+        top = g if g > top else top
     if not ratios:
         return [wire_square_sum(g) for g in gaps]
     if not gaps:
         return []
-    s, c = _zero_energy_weights(ratios, _node_index(ratios, max(gaps)))
-    # exponents clipped at -700: c_i e^-700 ~ 1e-302 is far below S(a) >= a^(d/2-2) ~ 1e-150 (and slow underflow
-    # avoided)
+    for r in ratios:
+        top = r * r if r * r > top else top
+    s, c, s_last = _zero_energy_weights(ratios, _scale_index(top))     # = _node_index(ratios, max(gaps))
+    # nodes with a s > 700 (or exponents clipped at -700) dropped: c_i e^-700 ~ 1e-302 is far below
+    # S(a) >= a^(d/2-2) ~ 1e-150 (and a slow underflowing exp is avoided)
     if len(gaps) == 1:
-        out = [float(np.dot(np.exp(np.maximum(s * -gaps[0], _EXP_FLOOR)), c))]
+        g = gaps[0]
+        if g * s_last > -_EXP_FLOOR:
+            n = int(np.searchsorted(s, -_EXP_FLOOR / g))
+            s, c = s[:n], c[:n]
+        out = [float(np.exp(s * -g).dot(c))]
     else:
         out = (np.exp(np.maximum(np.multiply.outer(np.array(gaps) * -1.0, s), _EXP_FLOOR)) @ c).tolist()
     if not all(math.isfinite(v) for v in out):
