@@ -24,6 +24,8 @@ while both terms are :math:`\approx \ln x`). :func:`hln_f` therefore uses three 
 
 Accuracy: max relative error 4.4e-15 (near x = 1, SciPy route) and below 2e-15 (recurrence route) against
 50-digit mpmath over :math:`10^{-12} \le x \le 10^{6}` (``tests/test_wl.py``); :math:`F(0) = 0` exactly.
+One Python float takes its own route (:func:`hln_f_scalar`: Taylor polynomials on geometric pieces, see the
+comment above it), measured 2.2e-16 against mpmath in every piece.
 The series coefficients are exact rationals from :func:`mesocorr.integrals.derived_constants.bernoulli`
 (pure Python, checked against SymPy's Bernoulli polynomials in the tests): no SymPy at run time.
 
@@ -35,8 +37,9 @@ References
 
 from __future__ import annotations
 
+import functools
 import math
-
+from decimal import Decimal
 from fractions import Fraction
 
 import mpmath
@@ -44,6 +47,7 @@ import numpy as np
 
 from mesocorr.arguments import integer, real_values
 from mesocorr.integrals.derived_constants import bernoulli
+from mesocorr.integrals.taylor_pieces import GeometricPieces, digamma_minus_log, hurwitz_zeta_run
 
 __all__ = ["hln_f", "hln_f_core", "hln_f_scalar", "hln_f_mp", "asymptotic_coefficients", "asymptotic_fractions",
            "ASYMPTOTIC_THRESHOLD", "SMALL_ARRAY"]
@@ -230,14 +234,40 @@ def hln_f_core(x):
     return out
 
 
-# scalar route: the same operations as the array route (x >= 1 through the recurrence, never SciPy), on Python
-# floats, so that one value costs a few microseconds instead of the ~20 us of numpy calls on one-element arrays
+# scalar route: one Python float, a few hundred nanoseconds (the numpy calls of the array route cost ~20 us on a
+# one-element array). The same asymptotic series for x <= 1/8; 1/64 <= z = 1/x < 8: Taylor polynomials of
+# G(z) = F(1/z) = psi(z + 1/2) - ln z about the midpoints of geometric intervals (mesocorr.integrals.taylor_pieces),
+# coefficients from their closed forms G(c) = psi(c + 1/2) - ln c, G^(n)(c)/n! = (-1)^(n+1) (zeta(n+1, c+1/2) -
+# 1/(n c^n)) (DLMF 5.15.1), derived exactly on first use; z < 1/64: F = ln x + psi(1/2 + z), the Taylor series of
+# psi about 1/2 (coefficients (-1)^(n+1) zeta(n+1, 1/2), radius 1/2). No cancellation beyond a factor 2 anywhere.
 _C_REV = tuple(reversed(_C))
 _C_REV_TINY = tuple(reversed(_C[:_N_TINY]))
-_H_REV = tuple(tuple(reversed(_H[:n])) for n in (*_H_LEN, _N_ATANH))   # per shift j, then the full series
+#: the scalar route's Taylor pieces cover SMALL_Z <= z < ASYMPTOTIC_THRESHOLD; below, the psi(1/2 + z) series
+SMALL_Z = 1.0 / 64.0
+_N_PSI = 14             # psi(1/2 + z) series terms for z < 1/64: tail < 2 (1/32)^14 < 3e-21
 
 
-_SHIFTS = tuple(zip((float(j) for j in range(_SHIFT)), _H_REV[:_SHIFT]))
+def _g_coefficients(c, count):
+    """Taylor coefficients of G(z) = psi(z + 1/2) - ln z about ``c`` (Decimals, taylor_pieces context)."""
+    half = c + Decimal("0.5")
+    zetas = hurwitz_zeta_run(2, half, count - 1)           # zeta(n + 1, c + 1/2), n = 1..count-1
+    out = [digamma_minus_log(half, c)]
+    power = c
+    for n in range(1, count):
+        out.append((zetas[n - 1] - 1 / (n * power)) * (1 if n % 2 else -1))
+        power *= c
+    return out
+
+
+_G_PIECES = GeometricPieces(SMALL_Z, ASYMPTOTIC_THRESHOLD, _g_coefficients)
+
+
+@functools.cache
+def _psi_half_series() -> tuple:
+    """psi(1/2 + z) = psi(1/2) + sum_n (-1)^(n+1) zeta(n+1, 1/2) z^n, coefficients highest power first."""
+    zetas = hurwitz_zeta_run(2, Decimal("0.5"), _N_PSI - 1)
+    coeffs = [digamma_minus_log(Decimal("0.5"), Decimal(1))] + [z if n % 2 == 0 else -z for n, z in enumerate(zetas)]
+    return tuple(float(c) for c in reversed(coeffs))
 
 
 def _horner_scalar(rev, s: float) -> float:
@@ -247,43 +277,19 @@ def _horner_scalar(rev, s: float) -> float:
     return acc
 
 
-def _shifted_scalar(z: float) -> float:
-    """:func:`_shifted` for one float (the Horner loops inlined: this is the cost of a scalar call)."""
-    x = 1.0 / (z + _SHIFT)
-    s = x * x
-    acc = _C_REV[0]
-    for c in _C_REV[1:]:
-        acc = acc * s + c
-    acc *= s
-    for j, rev in _SHIFTS:
-        t = 1.0 / (2.0 * (z + j) + 1.0)
-        t2 = t * t
-        a = rev[0]
-        for c in rev[1:]:
-            a = a * t2 + c
-        acc += a * t2 * t
-    return acc
-
-
 def hln_f_scalar(x: float) -> float:
     """F for one finite non-negative Python float ``x``, without argument checks: the scalar hot path of
-    :func:`mesocorr.wl.magnetoconductance`. Same regions and the same float operations as :func:`hln_f_core`
-    on a small array (``tests/test_wl.py`` compares them over the whole domain)."""
-    if x < 1.0:
+    :func:`mesocorr.wl.magnetoconductance` (asymptotic series, Taylor pieces, psi series: see above;
+    ``tests/test_scalar_path.py`` compares it with 40-digit mpmath in every piece and with :func:`hln_f_core`)."""
+    if x <= 1.0 / ASYMPTOTIC_THRESHOLD:
+        s = x * x
         if x <= _TINY:
-            s = x * x
             return _horner_scalar(_C_REV_TINY, s) * s
-        if x <= 1.0 / ASYMPTOTIC_THRESHOLD:
-            s = x * x
-            return _horner_scalar(_C_REV, s) * s
-        return _shifted_scalar(1.0 / x)
+        return _horner_scalar(_C_REV, s) * s
     z = 1.0 / x
-    out = _shifted_scalar(z + 1.0)
-    if z >= _H_SERIES_FROM:
-        t = 1.0 / (2.0 * z + 1.0)
-        t2 = t * t
-        return out + _horner_scalar(_H_REV[-1], t2) * t2 * t
-    return out + (math.log1p(1.0 / z) - 1.0 / (z + 0.5))
+    if z >= SMALL_Z:
+        return _G_PIECES(z)
+    return math.log(x) + _horner_scalar(_psi_half_series(), z)
 
 
 def hln_f(x) -> np.ndarray:

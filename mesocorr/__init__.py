@@ -61,6 +61,7 @@ _API = {
     "beta_function": "mesocorr.scaling",
     "flow": "mesocorr.scaling",
     "beta_series": "mesocorr.scaling",
+    "beta_series_text": "mesocorr.scaling",
     "one_loop_flow": "mesocorr.scaling",
     "leading_flow": "mesocorr.scaling",
     "localization_length": "mesocorr.scaling",

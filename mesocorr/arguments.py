@@ -52,6 +52,10 @@ def as_real(name: str, value) -> float:
     real SymPy numbers. Refused: booleans, strings, arrays, complex numbers, everything else (``TypeError``);
     non-finite values and values beyond the float64 range (``ValueError``).
     """
+    if type(value) is float:        # the common case first (same result and messages as the general route below)
+        if value - value == 0.0:
+            return value
+        raise ValueError(f"{name}: must be finite, got {value!r}")
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"{name}: must be finite, got {value}")

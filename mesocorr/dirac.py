@@ -69,6 +69,7 @@ from mesocorr.integrals.epstein import mode_sums
 from mesocorr.integrals.gap_operators import LinearGapOperator
 from mesocorr.integrals.hln import hln_f, hln_f_mp
 from mesocorr.physics_warnings import warn_inconsistent
+from mesocorr.ucf import MAX_GAP
 
 __all__ = ["DIRAC_MODELS", "DEGENERACY", "dirac_channels", "dirac_magnetoconductance", "dirac_alpha",
            "dirac_ucf_variance", "dirac_wl_correction",
@@ -81,6 +82,7 @@ DEGENERACY = {"graphene": (2, 2), "ti-surface": (1, 1), "ti-film": (1, 2)}
 #: largest accepted ``dps``
 MAX_DPS = 1000
 _GUARD = 10
+_FLOAT_MAX = 1.7976931348623157e308  # sys.float_info.max
 
 
 def graphene(potential=None, intervalley=None, staggered=None, gauge=None):
@@ -354,6 +356,12 @@ def dirac_alpha(model: str, below=None, **parameters) -> float:
     -0.5
     """
     limit = math.inf if below is None else arguments.positive("below", below)
+    known = ("B_phi", "B_intervalley", "B_intravalley", "mass_ratio", "B_elastic", "B_tunnel")
+    unknown = sorted(set(parameters) - set(known))
+    if unknown:
+        raise TypeError(f"{unknown[0]}: not a parameter of dirac_channels (its parameters: {', '.join(known)})")
+    if "B_phi" not in parameters:
+        raise TypeError("B_phi: the dephasing field B_phi (T) is required")
     return float(sum(c["alpha_share"] for c in dirac_channels(model, **parameters) if c["B_c"] < limit))
 
 
@@ -400,7 +408,16 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
     Bv = np.abs(np.asarray(arguments.real_values("B", B), dtype=float))
     out = np.zeros(Bv.shape)
     for _, gap, w in chans:
-        out = out + float(w) * hln_f(Bv / float(gap))
+        # B/B_c through the exact 1/B_c: a channel field beyond the float64 range contributes F(0) = 0; one below it
+        # (1/B_c overflows) gives an infinite B/B_c at B != 0, refused below, and 0 at B = 0
+        inv = 1 / gap
+        inv = float(inv) if inv < _FLOAT_MAX else math.inf
+        with np.errstate(invalid="ignore", over="ignore"):
+            x = np.where(Bv == 0, 0.0, Bv * inv)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("B, B_phi: B/B_c exceeds the float64 range for a channel field B_c (from B_phi and the "
+                             "other fields) this small; use dps=")
+        out = out + float(w) * hln_f(x)
     out = out * (gs * N / (2 * math.pi))
     arguments.check_finite_result("B", out, "a channel field leaves the float64 range; use dps=")
     return out
@@ -458,6 +475,10 @@ def dirac_ucf_variance(shape=(1,), model: str = "graphene", L_phi=None, interval
         gphi = (arguments.as_fraction("shape[0]", shape[0]) / arguments.as_fraction("L_phi", L_phi)) ** 2
     rates = {n: _field(n, v) for n, v in (("intervalley", intervalley), ("intravalley", intravalley),
                                            ("tunnel", tunnel))}
+    for name, value in (("L_phi", gphi), *rates.items()):
+        if value > MAX_GAP:   # the same limit as mesocorr.ucf_variance: the mode sums are validated up to it
+            raise ValueError(f"{name}: the gap {arguments.approx(value)} D/L^2 exceeds {MAX_GAP:g}, the largest gap the "
+                             "float64 mode sums are validated for" + ("; give a longer L_phi" if name == "L_phi" else ""))
     gs, _ = DEGENERACY[model]
     gaps = []
     if model == "ti-surface":

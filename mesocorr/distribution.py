@@ -40,6 +40,8 @@ from mesocorr.units import E_CHARGE, K_B
 __all__ = ["wire_distribution", "energy_relaxation_time", "pure_dephasing_verdict", "plot_distribution", "DistributionResult",
            "RELAXATIONS"]
 
+#: largest bias (V) of :func:`wire_distribution`
+MAX_BIAS = 1e6
 RELAXATIONS = ("none", "hot", "kernel")
 #: largest dimensionless kernel strength kappa~ = kappa tau_D (eV)^(2-alpha) solved numerically (beyond it the
 #: distribution is within ~1e-2 of the hot-electron limit, relaxation="hot"; the iterations grow like kappa~^0.6)
@@ -116,7 +118,12 @@ def energy_relaxation_time(V: float, kappa: float, alpha: float = 1.5) -> float:
     V = arguments.positive("V", V)
     kappa = arguments.positive("kappa", kappa)
     alpha = _alpha(alpha)
-    return (2 - alpha) / (kappa * (V / _MEV) ** (2 - alpha))
+    # in logarithms: (V/meV)^(2 - alpha) and kappa times it over/underflow for extreme V, kappa
+    log_tau = math.log(2 - alpha) - math.log(kappa) - (2 - alpha) * (math.log(V) - math.log(_MEV))
+    if not -708.0 < log_tau < 709.0:
+        raise ValueError(f"V, kappa: tau_E = exp({log_tau:.4g}) ns is outside the float64 range; check the bias V (V) "
+                         "and the kernel prefactor kappa (ns^-1 meV^(alpha-2))")
+    return math.exp(log_tau)
 
 
 def _alpha(alpha):
@@ -246,6 +253,9 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
     eV = E_CHARGE * V
     if not eV > 1e-300:
         raise ValueError(f"V: the bias {V!r} V is below the float64 range of eV (J)")
+    if V > MAX_BIAS:
+        raise ValueError(f"V: the bias {V!r} V exceeds {MAX_BIAS:g} V (a wire's bias is ~mV; the electron "
+                         "temperatures eV/k_B in kelvin would leave the float64 range)")
     Tt = K_B * T / eV
     if not Tt <= 1e6:
         raise ValueError(f"T: k_B T/eV = {Tt:.3g} exceeds 1e6 (the bias is then negligible: linear response); "
@@ -278,12 +288,17 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
         if tau_D is None:
             if length is None or D is None:
                 raise TypeError("tau_D: give tau_D (ns) or length (m) and D (m^2/s)")
-            tau_D = arguments.positive("length", length) ** 2 / arguments.positive("D", D) * 1e9
+            log_tau_D = 2 * math.log(arguments.positive("length", length)) - math.log(arguments.positive("D", D))
+            if not -700.0 < log_tau_D < 700.0:   # L^2/D in s, times 1e9 ns/s: keep it (and kappa tau_D) in range
+                raise ValueError(f"length, D: tau_D = L^2/D = exp({log_tau_D:.4g}) s is outside the float64 range")
+            tau_D = math.exp(log_tau_D) * 1e9
         else:
             if length is not None or D is not None:
                 raise ValueError("tau_D: give either tau_D or length and D, not both")
             tau_D = arguments.positive("tau_D", tau_D)
-        kt = kappa * tau_D * (V / _MEV) ** (2 - alpha)
+        # in logarithms: (V/meV)^(2 - alpha) overflows a Python float (OverflowError) for extreme V
+        log_kt = math.log(kappa) + math.log(tau_D) + (2 - alpha) * (math.log(V) - math.log(_MEV))
+        kt = math.exp(log_kt) if log_kt < 709.0 else math.inf
         if not kt <= MAX_KAPPA_TILDE:
             raise ValueError(f"kappa: the kernel strength kappa tau_D (eV)^(2-alpha) = {kt:.3g} exceeds "
                              f"{MAX_KAPPA_TILDE:g}; the wire is then in the hot-electron regime (relaxation='hot')")
@@ -389,7 +404,10 @@ def pure_dephasing_verdict(tau_phi, tau_E, threshold: float = 10.0) -> dict:
     if threshold <= 1:
         raise ValueError(f"threshold: must exceed 1, got {threshold!r}")
     ratio = te / tp
-    err = ratio * math.hypot(sp_ / tp, se / te)
+    err = ratio * math.hypot(sp_ / tp, se / te) if ratio < math.inf else math.inf
+    if not (0 < ratio < math.inf and err < math.inf):
+        raise ValueError(f"tau_phi, tau_E: tau_E/tau_phi = {ratio:.3g} (+- {err:.3g}) is outside the float64 range; "
+                         "give both times in the same unit")
     if ratio >= threshold and ratio - 2 * err >= 1:
         verdict = "pure dephasing"
         why = f"tau_E/tau_phi = {ratio:.3g} >= {threshold:g}: the phase is lost long before the energy relaxes"

@@ -109,7 +109,7 @@ def fermi_liquid_parameters(F0_sigma=None, F=None) -> dict:
         F0 = 0.0 if F0_sigma is None else arguments.as_real("F0_sigma", F0_sigma)
         if F0 <= -1:
             raise ValueError(f"F0_sigma: must be > -1 (Stoner instability at -1), got {F0!r}")
-        Fv = -2 * F0 / (1 + F0) + 0.0  # + 0.0: no negative zero
+        Fv = -2 * (F0 / (1 + F0)) + 0.0  # the ratio first: no overflow at huge F0; + 0.0: no negative zero
     return {"F0_sigma": F0 + 0.0, "F": Fv + 0.0, "F_tilde": {d: float(_ft(d, F0)) + 0.0 for d in (1, 2, 3)}}
 
 
@@ -243,10 +243,14 @@ def hall_correction(delta_sigma_interaction, sigma, delta_sigma_wl=0.0):
     dee = arguments.as_real("delta_sigma_interaction", delta_sigma_interaction)
     arguments.as_real("delta_sigma_wl", delta_sigma_wl)
     s = arguments.positive("sigma", sigma)
-    if abs(dee) > 0.1 * s:
-        warn_inconsistent(f"delta_sigma_interaction, sigma: |delta sigma|/sigma = {abs(dee) / s:.3g} is not small; "
+    ratio = dee / s if abs(dee) <= s else math.inf   # |ratio| > 1: not a correction at all (and may overflow)
+    if not abs(ratio) <= 1.0:
+        raise ValueError("delta_sigma_interaction, sigma: |delta sigma| exceeds sigma; the first-order Hall relation "
+                         "delta R_H/R_H = -2 delta sigma/sigma needs |delta sigma| << sigma")
+    if abs(ratio) > 0.1:
+        warn_inconsistent(f"delta_sigma_interaction, sigma: |delta sigma|/sigma = {abs(ratio):.3g} is not small; "
                           "the first-order Hall relation needs |delta sigma| << sigma")
-    return -2.0 * dee / s
+    return -2.0 * ratio
 
 
 @dataclass

@@ -126,10 +126,20 @@ def _engine_channels(kind: str, so: tuple, mag: tuple) -> tuple:
     return tuple((g, w) for g, w in out if kind != "wl" or w != 0.0)
 
 
+#: largest spin rate component (units of D/L^2, i.e. L_so >= 1e-50 L) the float64 gap operator takes: beyond it
+#: its eigenvalues would overflow, and every harmonic is exp(-1e50)-small anyway
+MAX_SPIN_RATE = 1e100
+
+
 def _component_rates(name, value) -> tuple[float, float, float]:
-    """x, y, z components of a spin rate (an isotropic total is split in three equal parts)."""
+    """x, y, z components of a spin rate (an isotropic total is split in three equal parts); each at most
+    :data:`MAX_SPIN_RATE` (``ValueError`` naming ``name`` otherwise)."""
     rates = arguments.one_or_three(name, value, arguments.nonnegative)
-    return tuple(rates) if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
+    out = tuple(rates) if isinstance(rates, tuple) else (rates / 3, rates / 3, rates / 3)
+    if max(out) > MAX_SPIN_RATE:
+        raise ValueError(f"{name}: a spin rate component of {max(out):.3g} D/L^2 exceeds {MAX_SPIN_RATE:g} "
+                         "(spin-orbit length below 1e-50 of the circumference), beyond the float64 gap operator")
+    return out
 
 
 def _require_no_spin_rates(so, mag):

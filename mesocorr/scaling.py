@@ -47,7 +47,7 @@ from mesocorr.integrals.derived_constants import (
 )
 
 __all__ = [
-    "CLASSES", "beta_function", "beta_series", "flow", "FlowResult", "one_loop_flow", "leading_flow",
+    "CLASSES", "beta_function", "beta_series", "beta_series_text", "flow", "FlowResult", "one_loop_flow", "leading_flow",
     "localization_length", "critical_point", "CriticalPoint", "nu_epsilon_expansion",
     "perturbative_limit", "MAX_DPS", "MAX_FLOW_POINTS",
 ]
@@ -108,6 +108,23 @@ def _dim(dim):
 
 
 def _args(symmetry_class, dim, loops):
+    key = (type(symmetry_class), symmetry_class, type(dim), dim, type(loops), loops)
+    try:
+        return _CHECKED_ARGS[key]       # plain (str, int/float, int/None) triples already checked: cached
+    except (KeyError, TypeError):       # TypeError: unhashable input, checked below (and refused there)
+        pass
+    checked = _check_args(symmetry_class, dim, loops)
+    if (type(symmetry_class) is str and type(dim) in (int, float) and (loops is None or type(loops) is int)
+            and len(_CHECKED_ARGS) < 256):
+        _CHECKED_ARGS[key] = checked
+    return checked
+
+
+#: ``_args`` results of plain Python inputs (the key holds the types: True == 1 but bool is refused, never cached)
+_CHECKED_ARGS: dict = {}
+
+
+def _check_args(symmetry_class, dim, loops):
     arguments.choice("symmetry_class", symmetry_class, CLASSES)
     d = _dim(dim)
     if loops is not None and (isinstance(loops, bool) or not isinstance(loops, (int, np.integer))):
@@ -191,6 +208,57 @@ def beta_series(symmetry_class: str = "orthogonal", dim=2, loops: int | None = N
 
     symmetry_class, d, loops = _args(symmetry_class, dim, loops)
     return sb.beta_g(symmetry_class, d if isinstance(d, int) else arguments.as_rational("dim", d), loops)
+
+
+def _monomial_text(m, n: int) -> tuple[str, str]:
+    """``(sign, text)`` of the term ``q pi^p zeta(3)^z / g^n`` (p <= 0) as SymPy's ``str`` prints it."""
+    q, p, z = m
+    top = [] if abs(q.numerator) == 1 and z else [str(abs(q.numerator))]
+    top += ["zeta(3)" if z == 1 else f"zeta(3)**{z}"] if z else []
+    bottom = [str(q.denominator)] if q.denominator != 1 else []
+    bottom += ([] if p == 0 else ["pi" if p == -1 else f"pi**{-p}"])
+    bottom += ([] if n == 0 else ["g" if n == 1 else f"g**{n}"])
+    text = "*".join(top)
+    if bottom:
+        text += "/" + (bottom[0] if len(bottom) == 1 else "(" + "*".join(bottom) + ")")
+    return ("-" if q < 0 else "+"), text
+
+
+def beta_series_text(symmetry_class: str = "orthogonal", dim=2, loops: int | None = None) -> str:
+    """:func:`beta_series` as text, from the stored exact coefficients without SymPy (what ``mesocorr beta`` prints).
+
+    The same string as ``str(beta_series(...))`` (SymPy's order: the constant :math:`d-2`, then ascending powers of
+    :math:`1/g`); a test compares the two for every class, dimension and loop order.
+
+    Parameters
+    ----------
+    symmetry_class : {"orthogonal", "unitary", "symplectic"}
+        Wigner-Dyson class (β = 1, 2, 4).
+    dim : 1, or a real number >= 2
+        As in :func:`beta_series`.
+    loops : int, optional
+        Highest loop order (default: all known).
+
+    Returns
+    -------
+    str
+        The series in :math:`g`, as ``str(beta_series(...))`` prints it.
+
+    Examples
+    --------
+    >>> beta_series_text("orthogonal", 2)
+    '-2/(pi*g) - 12*zeta(3)/(pi**4*g**4)'
+    >>> beta_series_text("symplectic", 1)
+    '-1 + 1/(3*g)'
+    """
+    symmetry_class, d, loops = _args(symmetry_class, dim, loops)
+    c0 = Fraction(-1) if d == 1 else arguments.as_fraction("dim", d) - 2
+    terms = [("-" if c0 < 0 else "+", str(abs(c0)))] if c0 else []
+    terms += [_monomial_text(m, n) for n, m in enumerate(_stored_terms(symmetry_class, d, loops), 1) if m[0]]
+    if not terms:
+        return "0"
+    head = ("-" if terms[0][0] == "-" else "") + terms[0][1]
+    return head + "".join(f" {sign} {text}" for sign, text in terms[1:])
 
 
 @arguments.float64_range
@@ -446,7 +514,8 @@ def _flow_point(g0, r, symmetry_class, d, loops, lphi, rtol, full_output):
     ohmic = _ohmic_exponent(d)
     r_quantum = _quantum_ratio(r, lphi)
     x_end = math.log(r_quantum)
-    path_x, path_g = np.array([0.0]), np.array([g0])
+    if full_output:
+        path_x, path_g = np.array([0.0]), np.array([g0])
     if len(cs) <= 1 and x_end != 0.0:   # one loop (or none): the linear ODE in closed form, not integrated
         g_q, err = _one_loop_point(g0, x_end, c0, cs[0] if cs else 0.0)
         if full_output:

@@ -482,11 +482,12 @@ def _plain_rate(value) -> bool:
 
 @lru_cache(maxsize=1024)
 def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
-    """The parameter-only work of one float64 call, done once per parameter point: ``((scale, factor), ...)``
-    per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x); d = 3: delta = scale/|B|
-    (scale = B_c), term factor f_3(delta). The same channels and float operations as the general path
-    (:func:`_array_channels`, :func:`_mc_float`); an input the general path would refuse raises here (and the
-    caller then lets the general path raise its own error)."""
+    """The parameter-only work of one float64 call, done once per parameter point: ``(prefactor, ((scale, factor),
+    ...))`` per merged channel; d = 2: x = |B| scale (scale = 1/B_c), term factor F(x), prefactor 1; d = 3:
+    delta = scale/|B| (scale = B_c), term factor w_c f_3(delta), prefactor s/(2 pi) sqrt(e/hbar) (times sqrt|B|).
+    The same channels and float operations as the general path (:func:`_array_channels`, :func:`_mc_float`); an
+    input the general path would refuse raises here (and the caller then lets the general path raise its own
+    error)."""
     if dim not in (2, 3):
         raise ValueError("dim")
     Dv = arguments.positive("D", D)
@@ -496,39 +497,39 @@ def _scalar_plan(dim: int, D, so, mag, phi) -> tuple:
         _require_gapped(chans, "the magnetoconductance relative to B = 0")
         coef = _shape_coefficient("2d")
         plan = tuple(((4 * E_CHARGE / HBAR) * Dv / ch.gap, coef * float(ch.weight)) for ch in chans)
+        prefactor = 1.0
     else:
         plan = tuple(((HBAR / (4 * E_CHARGE)) * ch.gap / Dv, float(ch.weight)) for ch in chans)
+        prefactor = _shape_coefficient("3d") * math.sqrt(E_CHARGE / HBAR)
     if not all(math.isfinite(a) and math.isfinite(b) for a, b in plan):
         raise ValueError("D")
-    return plan
+    return prefactor, plan
 
 
 def _scalar_mc(B, dim, D, so, mag, phi):
     """float64 magnetoconductance for plain Python numbers (d = 2, 3): the cached plan and the scalar kernels
     (:func:`~mesocorr.integrals.hln.hln_f_scalar`, :func:`~mesocorr.integrals.kawabata.kawabata_f3_scalar`),
     a few microseconds per call. ``None`` when the general path must run (it raises the proper error)."""
-    if not (_plain_rate(so) and _plain_rate(mag) and type(phi) in _PLAIN and type(D) in _PLAIN):
+    if not (type(phi) in _PLAIN and type(D) in _PLAIN and _plain_rate(so) and _plain_rate(mag)):
         return None
     try:
         b = abs(float(B))
-        plan = _scalar_plan(dim, D, so, mag, phi)
+        prefactor, plan = _scalar_plan(dim, D, so, mag, phi)
     except (ValueError, TypeError, ArithmeticError):
         return None
-    if not math.isfinite(b):
+    if not b < math.inf:      # inf or nan: the general path names B
         return None
+    out = 0.0
     if dim == 2:
-        out = None
         for inv_bc, factor in plan:
             x = b * inv_bc
-            if not math.isfinite(x):
+            if x == math.inf:
                 return None
-            term = hln_f_scalar(x) * factor
-            out = term if out is None else out + term
+            out += hln_f_scalar(x) * factor
     else:
-        out = 0.0
         for bc, weight in plan:
-            out = out + weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
-        out = out * _shape_coefficient("3d") * (math.sqrt(E_CHARGE / HBAR) * math.sqrt(b))
+            out += weight * kawabata_f3_scalar(bc / b if b > 0 else math.inf)
+        out *= prefactor * math.sqrt(b)
     return out if math.isfinite(out) else None
 
 
@@ -583,7 +584,7 @@ def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, su
 def _mc_float(absb, dim, D, chans, width):
     """float64 kernel: sum over channels ``(gap, weight)`` (numbers or arrays, numpy broadcasting)."""
     from mesocorr.integrals.hln import hln_f_core
-    from mesocorr.integrals.kawabata import kawabata_f3
+    from mesocorr.integrals.kawabata import kawabata_f3_core
 
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         if dim == 2:
@@ -602,12 +603,23 @@ def _mc_float(absb, dim, D, chans, width):
             return out
         out = 0.0
         if dim == 3:
-            root = math.sqrt(E_CHARGE / HBAR) * np.sqrt(absb)
             for ch in chans:
                 bc = (HBAR / (4 * E_CHARGE)) * ch.gap / D
-                delta = np.where(absb > 0, bc / np.where(absb > 0, absb, 1.0), np.inf)
-                out = out + float(ch.weight) * kawabata_f3(delta)
-            return out * _shape_coefficient("3d") * root
+                delta = np.divide(bc, absb)      # |B| = 0: inf (f_3 = 0); 0/0 only for a gapless channel, fixed:
+                if not np.all(bc > 0):
+                    delta = np.where(absb > 0, delta, np.inf)
+                shape = np.shape(delta)
+                term = kawabata_f3_core(np.ascontiguousarray(delta, dtype=float).reshape(-1)).reshape(shape)
+                del delta
+                term *= float(ch.weight)
+                out = term if isinstance(out, float) else np.add(out, term, out=out if np.shape(out) == shape
+                                                                 else None)
+            del term
+            root = np.sqrt(absb)
+            root *= math.sqrt(E_CHARGE / HBAR)
+            out *= _shape_coefficient("3d")
+            out *= root
+            return out
         # 1D: L_c - L_c(B) = L_c (1 - 1/r) = L_c beta/(r (1 + r)), r = sqrt(1 + beta); r (1 + r) = r + (1 + beta):
         # positive terms only, for any beta. In place on full-size temporaries (few bytes per field).
         q = WL_FIELD_RATE   # 1/3: multiply by the numerator, divide by the denominator (no rounded 1/3)

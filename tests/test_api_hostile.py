@@ -165,6 +165,50 @@ EXTREME = {
                                                           phi=d.draw(ANY)), 20),
     "zeeman unit conversions": (lambda d: (z.zeeman_rate(d.draw(ANY), d.draw(ANY)), z.field_to_rate(d.draw(ANY),
                                            d.draw(ANY)), z.rate_to_field(d.draw(ANY), d.draw(ANY))), 20),
+    # Dirac materials (issue 16)
+    "dirac_magnetoconductance graphene": (lambda d: m.dirac_magnetoconductance(
+        d.draw(ANY), "graphene", B_phi=d.draw(ANY), B_intervalley=d.draw(ANY), B_intravalley=d.draw(ANY)), 30),
+    "dirac_magnetoconductance ti-surface": (lambda d: m.dirac_magnetoconductance(
+        d.draw(ANY), "ti-surface", B_phi=d.draw(POS), mass_ratio=d.draw(ANY), B_elastic=d.draw(OPT)), 25),
+    "dirac_magnetoconductance ti-film": (lambda d: m.dirac_magnetoconductance(
+        d.draw(ANY), "ti-film", B_phi=d.draw(POS), B_tunnel=d.draw(ANY)), 20),
+    "dirac_wl_correction": (lambda d: m.dirac_wl_correction(
+        d.draw(st.sampled_from(["graphene", "ti-surface", "ti-film"])), B_phi=d.draw(ANY), B_elastic=d.draw(ANY),
+        B_intervalley=d.draw(OPT), mass_ratio=d.draw(OPT)), 25),
+    "dirac_alpha": (lambda d: m.dirac_alpha("ti-surface", B_phi=d.draw(ANY), mass_ratio=d.draw(ANY)), 20),
+    "dirac_ucf_variance": (lambda d: m.dirac_ucf_variance(shape=(d.draw(POS),), model="graphene", L_phi=d.draw(OPT),
+                                                          intervalley=d.draw(ANY), intravalley=d.draw(ANY)), 15),
+    # interactions and dephasing (issue 17)
+    "interaction_correction": (lambda d: m.interaction_correction(
+        d.draw(DIM), d.draw(ANY), elastic_time=d.draw(POS), D=d.draw(OPT), F0_sigma=d.draw(ANY)), 30),
+    "interaction_correction Zeeman": (lambda d: m.interaction_correction(
+        2, d.draw(POS), elastic_time=d.draw(POS), F=d.draw(ANY), g_factor=d.draw(ANY), B=d.draw(ANY)), 25),
+    "f_tilde": (lambda d: m.f_tilde(d.draw(DIM), F0_sigma=d.draw(ANY)), 20),
+    "zeeman_function": (lambda d: m.zeeman_function(d.draw(DIM), d.draw(ANY)), 30),
+    "hall_correction": (lambda d: m.hall_correction(d.draw(ANY), d.draw(ANY), d.draw(ANY)), 20),
+    "dephasing_rate": (lambda d: m.dephasing_rate(d.draw(ANY), saturation_time=d.draw(OPT), ee_prefactor=d.draw(OPT),
+                                                  ee_exponent=d.draw(OPT), phonon_prefactor=d.draw(OPT)), 30),
+    "aak_wire_correction": (lambda d: m.aak_wire_correction(d.draw(ANY), d.draw(ANY), d.draw(ANY), B=d.draw(ANY),
+                                                            width=d.draw(OPT)), 25),
+    "nyquist_length": (lambda d: m.nyquist_length(d.draw(ANY), d.draw(ANY), d.draw(ANY)), 20),
+    # rings and cylinders (issue 20)
+    "aas_oscillation": (lambda d: m.aas_oscillation(d.draw(ANY), L_phi=d.draw(ANY), so=d.draw(ANY),
+                                                    mag=d.draw(ANY)), 20),
+    "aas_harmonics": (lambda d: m.aas_harmonics(d.draw(ANY), so=d.draw(ANY), mag=d.draw(ANY)), 20),
+    "ab_harmonics": (lambda d: m.ab_harmonics(d.draw(ANY), lead_length=d.draw(ANY), L_T=d.draw(OPT)), 15),
+    # energy relaxation, strips, Landauer (issues 19, 20)
+    "energy_relaxation_time": (lambda d: m.energy_relaxation_time(d.draw(ANY), d.draw(ANY), d.draw(ANY)), 20),
+    "pure_dephasing_verdict": (lambda d: m.pure_dephasing_verdict(d.draw(ANY), d.draw(ANY), d.draw(ANY)), 20),
+    "strip_mean_free_path": (lambda d: m.strip_mean_free_path(d.draw(ANY), d.draw(st.integers(-5, 10**30)),
+                                                              d.draw(ANY)), 20),
+    "fano_factor": (lambda d: m.fano_factor([d.draw(ANY), d.draw(ANY)]), 20),
+    "wire_distribution": (lambda d: m.wire_distribution(
+        d.draw(ANY), d.draw(ANY), relaxation=d.draw(st.sampled_from(["kernel", "hot", "none"])), kappa=d.draw(OPT),
+        alpha=d.draw(st.one_of(st.just(1.5), ANY)), tau_D=d.draw(OPT), n_x=8, max_seconds=2.0), 25),
+    "wire_distribution length, D": (lambda d: m.wire_distribution(
+        1e-4, 0.1, kappa=d.draw(POS), length=d.draw(POS), D=d.draw(POS), n_x=8, max_seconds=2.0), 20),
+    "leading_flow": (lambda d: m.leading_flow(d.draw(ANY), d.draw(ANY), dim=d.draw(DIM),
+                                              L_phi_over_L0=d.draw(OPT)), 25),
 }
 
 
@@ -173,8 +217,7 @@ def test_extreme_floats_give_finite_results_or_a_named_refusal(name):
     call, examples = EXTREME[name]
     seen = []
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))  # profile: conftest
     @given(data=st.data())
     def check(data):
         seen.append(outcome(lambda: call(data)))
@@ -238,6 +281,40 @@ OVERFLOW_REGRESSIONS = [
     ("zeeman_ucf_content zeeman=1.8e308 (an infinite gap)", lambda: z.zeeman_ucf_content(
         so=1, zeeman=1.7976931348623157e308), "refused"),
     ("zeeman_rate 1e300 T (inf)", lambda: z.zeeman_rate(2, 1e300), "refused"),
+    ("Dirac UCF L_phi=5e-324 (OverflowError)", lambda: m.dirac_ucf_variance((1.0,), "graphene", L_phi=5e-324),
+     "refused"),
+    ("Dirac UCF intervalley=9e307 (LinAlgError)", lambda: m.dirac_ucf_variance((1.0,), "graphene",
+                                                                               intervalley=8.98846567431158e307),
+     "refused"),
+    ("dirac_alpha without B_phi (unnamed TypeError)", lambda: m.dirac_alpha("ti-surface", mass_ratio=0.5), "refused"),
+    ("aas_harmonics mag=9e307 (unnamed 'array must not contain infs')", lambda: m.aas_harmonics(
+        1.0, mag=8.988465674311579e307), "refused"),
+    ("energy_relaxation_time V=5e-324 (ZeroDivisionError)", lambda: m.energy_relaxation_time(5e-324, 1.0, 0.0),
+     "refused"),
+    ("hall_correction sigma=5e-324 (-inf)", lambda: m.hall_correction(1.0, 5e-324, 0.0), "refused"),
+    ("graphene B_intervalley=9e307 (OverflowError)", lambda: m.dirac_magnetoconductance(
+        0.0, "graphene", B_phi=1.0, B_intervalley=8.98846567431158e307, B_intravalley=0.0), "finite"),
+    ("nyquist_length L_N = exp(>709) (OverflowError)", lambda: m.nyquist_length(2.2250738585e-313, 2.2250738585e-313,
+                                                                                 9.166156977028974e306), "refused"),
+    ("pure_dephasing_verdict ratio inf (inf/nan in the result)", lambda: m.pure_dephasing_verdict(
+        2.2250738585e-313, 1.0, 2.0), "refused"),
+    ("wire_distribution V=1e300 alpha=0 (OverflowError in V^2)", lambda: m.wire_distribution(
+        1e300, 1.0, kappa=1.0, alpha=0.0, tau_D=1.0), "refused"),
+    ("wire_distribution L=1e200 D=1e-300 (OverflowError in L^2)", lambda: m.wire_distribution(
+        1e-3, 1.0, kappa=1.0, length=1e200, D=1e-300), "refused"),
+    ("TI surface B_phi=5e-324 at B=0 (OverflowError)", lambda: m.dirac_magnetoconductance(0.0, "ti-surface",
+                                                                                         B_phi=5e-324), "finite"),
+    ("TI surface B_phi=5e-324 at B=1e-3 (OverflowError)", lambda: m.dirac_magnetoconductance(
+        1e-3, "ti-surface", B_phi=5e-324), "refused"),
+    ("interaction F0_sigma=9e307 (F = -inf in the result)", lambda: m.interaction_correction(
+        1, 1.0, elastic_time=1.0, D=1.0, F0_sigma=8.98846567431158e307), "finite"),
+    ("ab_harmonics L_T = 2e77 L (kernel derivative 1/T^2 overflowed: inf rms)", lambda: m.ab_harmonics(
+        1.0, lead_length=1.0, L_T=2.1461571672328152e77), "finite"),
+    ("wire_distribution V=5.6e304 hot (T_e in K = inf)", lambda: m.wire_distribution(
+        5.619629580389577e304, 0.0, relaxation="hot", n_x=8, max_seconds=2.0), "refused"),
+    ("dephasing_rate A=0 at T^2 = inf (0*inf)", lambda: m.dephasing_rate(1.34e154, ee_prefactor=0.0,
+                                                                          ee_exponent=2.0, saturation_time=1.0),
+     "finite"),
     ("field_to_rate 1e300 T (inf)", lambda: z.field_to_rate(1e300, 0.01), "refused"),
     ("zeeman_channels dps (mpc results)", lambda: z.zeeman_channels("diffuson", so=1, phi=1, zeeman=1, dps=20),
      "finite"),

@@ -284,8 +284,7 @@ def test_every_numeric_option_refuses_or_answers_finitely(case, files):
 
     examples = EXAMPLES.get(case, DEFAULT_EXAMPLES)
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))  # profile: conftest
     @given(data=st.data())
     def check(data):
         option = data.draw(st.sampled_from(sorted(options)), label="option")

@@ -162,3 +162,15 @@ def test_exact_input_refuses_huge_decimal_exponents_before_the_work(capsys):
             as_fraction("x", Decimal(bad))
     assert main(["mc", "--D", "0.01", "--phi=1e-999999999", "--B", "0.1", "--dps", "20"]) == 2
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_beta_cli_call_loads_no_sympy():
+    """``mesocorr beta --g 10`` prints the series from the stored exact coefficients (``beta_series_text``), so the call
+    imports neither SymPy nor SciPy (it once loaded SymPy, ~1.3 s of start-up, to print ``str(beta_series())``)."""
+    code = ("import sys, io, contextlib; from mesocorr.cli import main; out = io.StringIO(); "
+            "ctx = contextlib.redirect_stdout(out); ctx.__enter__(); "
+            "status = main(['beta', '--g', '10', '--json']); ctx.__exit__(None, None, None); "
+            "print(status, sorted(m for m in ('sympy', 'scipy', 'matplotlib') if m in sys.modules)); "
+            "print(out.getvalue().count('12*zeta(3)/(pi**4*g**4)'))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.splitlines() == ["0 []", "1"]

@@ -492,3 +492,15 @@ def test_zeeman_bad_input_and_exceptional_point():
     # (Gamma_T = 4 so/3); omega(Phi) = zeeman * Phi reaches it at Phi = 0.5 for zeeman = 4 so/3
     with pytest.raises(ValueError, match="exceptional"):
         aas_oscillation([0.5], L_phi=1.0, so=3.0, zeeman=4.0)
+
+
+def test_ab_thermal_average_joins_zero_temperature_continuously():
+    """Below T = 1e-8 E_c (L_T > 1e4 L) ``ucf_harmonics`` returns its T = 0 value; the quadrature just above that
+    limit agrees with it to float64 resolution, and the thermal correction grows like T^2 (L_T^-4): measured
+    1.1e-12 relative at L_T = 1e3 L, so ~1e-14 at 3e3 L."""
+    zero = [h["rms"] for h in mesocorr.ab_harmonics(1.0, lead_length=1.0).harmonics]
+    for L_T, rtol in ((9.99e3, 1e-14), (1.0001e4, 1e-15), (1e77, 1e-15), (3e3, 1e-13)):
+        got = [h["rms"] for h in mesocorr.ab_harmonics(1.0, lead_length=1.0, L_T=L_T).harmonics]
+        assert got == pytest.approx(zero, rel=rtol)
+    corr = 1 - mesocorr.ab_harmonics(1.0, lead_length=1.0, L_T=1e3).harmonics[0]["rms"] / zero[0]
+    assert 1e-13 < corr < 1e-11

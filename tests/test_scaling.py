@@ -406,3 +406,14 @@ def test_plot_without_matplotlib_is_a_clear_error(monkeypatch, tmp_path, capsys)
         plot_beta(str(tmp_path / "b.png"))
     assert main(["beta", "--plot", str(tmp_path / "b.png")]) == 2
     assert "matplotlib is required" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("symmetry_class", ["orthogonal", "unitary", "symplectic"])
+@pytest.mark.parametrize("dim", [1, 2, 3, 4, 2.5, 2.1, 7])
+def test_series_text_is_sympys_string(symmetry_class, dim):
+    """``beta_series_text`` (stored monomials, no SymPy) prints exactly ``str(beta_series(...))`` (the SymPy route)
+    for every loop order."""
+    from mesocorr.scaling import beta_series, beta_series_text
+
+    for loops in ([None, 1] if dim == 1 else [None, 1, 2, 3, 4]):
+        assert beta_series_text(symmetry_class, dim, loops) == str(beta_series(symmetry_class, dim, loops))

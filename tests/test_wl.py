@@ -439,6 +439,24 @@ class TestKawabataAndWire:
         ref = np.array([float(kawabata_f3_mp(d, 30)) for d in ds])
         assert np.max(np.abs(kawabata_f3(ds) / ref - 1)) < 1e-14
 
+    def test_kawabata_array_branches_vs_mp(self):
+        """The array kernel's branches (all below 9.5, all above, mixed, with inf) against 30-digit mpmath, and the
+        3D array call (a gapless channel at B = 0 and B > 0, fields from 1e-300 T to 1e30 T) against its dps= path."""
+        from mesocorr.integrals.kawabata import kawabata_f3, kawabata_f3_mp
+
+        rng = np.random.default_rng(7)
+        small = np.concatenate([[0.0, 5e-324, 1e-300, 1e-8, 9.4999], 10 ** rng.uniform(-12, 0.97, 60)])
+        big = np.concatenate([[9.5, 9.5001, 1e8, 1e200, 1.7e308], 10 ** rng.uniform(0.98, 30, 60)])
+        for ds in (small, big, np.concatenate([small, big, [np.inf]]), np.concatenate([big, [np.inf]])):
+            ref = [float(kawabata_f3_mp(d, 30)) if np.isfinite(d) else 0.0 for d in ds]
+            got = kawabata_f3(ds)
+            assert all(abs(g - r) <= 2e-15 * abs(r) for g, r in zip(got, ref))
+        B = np.array([0.0, 1e-300, 1e-12, 1e-3, 0.5, -2.0, 1e30])
+        for kw in (dict(), dict(so=3e11, phi=2e10), dict(so=(1e11, 0, 4e11), mag=1e9), dict(phi=1e-290, mag=1e300)):
+            f64 = mesocorr.magnetoconductance(B, dim=3, D=D, **kw)
+            mp = [float(m) for m in mesocorr.magnetoconductance(B, dim=3, D=D, dps=30, **kw)]
+            assert all(abs(g - r) <= 4e-15 * abs(r) for g, r in zip(f64, mp))
+
     def test_3d_magnetoconductance_strong_field(self):
         """B >> B_phi: Delta sigma = (e^2/(2 pi^2 hbar)) sqrt(eB/hbar) f3(0) (Kawabata 1980), spin-degenerate."""
         B = 5.0

@@ -52,11 +52,12 @@ def register(p):
 
 
 def run(args):
-    from mesocorr.plots import plot_beta
-    from mesocorr.scaling import beta_function, beta_series
+    from mesocorr.scaling import beta_function, beta_series_text
 
     dim = dim_value(args.dim)
     if args.plot is not None:
+        from mesocorr.plots import plot_beta
+
         check_figure_path(args.plot, "--plot")
         try:
             plot_beta(args.plot, loops=args.loops)
@@ -66,7 +67,7 @@ def run(args):
     if args.g is None:
         raise CliError("beta: give --g (or --plot FILE)")
     value = beta_function(args.g, args.symmetry_class, dim, args.loops)
-    series = str(beta_series(args.symmetry_class, dim, args.loops))
+    series = beta_series_text(args.symmetry_class, dim, args.loops)  # no SymPy: the CLI starts fast
     result = {"beta": value, "g": args.g, "class": args.symmetry_class, "dim": dim,
               "loops": args.loops if args.loops is not None else "highest known", "series": series,
               "convention": "g = G/(e^2/h) with both spins; beta = d ln g / d ln L"}
