@@ -582,11 +582,11 @@ def _heat_trace_at(u, rot, srot, distinct, axes, k: _Consts):
 
 
 def _real_factors(distinct, k: _Consts):
-    """Per distinct ratio r: (r^2, pi^2/r^2, sqrt(pi)/r) for :func:`_heat_trace_real`."""
+    """Per distinct ratio r: (r^2, pi^2/r^2, sqrt(pi)/r) for :func:`_heat_trace_real_mp`."""
     return [(r2, k.pi2 / r2, k.sqrt_pi / r) for r, r2 in distinct]
 
 
-def _heat_trace_real(u, inv_u, factors, axes, k: _Consts):
+def _heat_trace_real_mp(u, inv_u, factors, axes, k: _Consts):
     """Theta(t) at real t = u^2 (inv_u = 1/u): :func:`_heat_trace_at` with one division per node instead of two per
     ratio (the dual argument pi^2/(r^2 t) and prefactor sqrt(pi)/(r u) from precomputed constants)."""
     s = u * u
@@ -803,7 +803,7 @@ def _integral_mp(ratios, gaps, weights, energy, temperature, shift, combine=None
             if on_ray:
                 theta = _heat_trace_at(u, rot, srot, distinct, axes, consts) * (w2h * u * rot)
             else:
-                theta = _heat_trace_real(u, 1 / u, factors, axes, consts) * (w2h * u)
+                theta = _heat_trace_real_mp(u, 1 / u, factors, axes, consts) * (w2h * u)
             damp = None
             for neg_a, c in chans:
                 d = mpmath.exp(neg_a * t) if neg_a else mpmath.mpf(1)
