@@ -26,6 +26,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.derivations.render import to_latex_fragment, to_markdown
 from mesocorr.plots import save_reproducibly
 from mesocorr.symbolic.printing import latex, plain_text, tex_number
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["Step", "Check", "Figure", "Derivation", "check_symbolic", "check_numeric", "check_true",
            "save_figure", "save_png", "isotropic_channel_fields"]
@@ -149,9 +150,24 @@ def _operand(name: str, value):
 SYMBOLIC_ROUTE = r"symbolic: $\mathrm{simplify}(a - b) = 0$"
 
 
+def _reduced_difference(diff):
+    """``simplify(diff)``, skipped where ``cancel`` (exact rational-function arithmetic in the
+    expression's generators) already gives zero, entry by entry for a matrix.
+
+    A zero from ``cancel`` is a proof of ``a = b``, and ``simplify`` returns zero then as well (its rational
+    step is ``cancel``, and zero is the shortest candidate); only a difference ``cancel`` cannot reduce to
+    zero pays for the full ``simplify``.
+    """
+    if isinstance(diff, sp.MatrixBase):
+        return diff.applyfunc(_reduced_difference)
+    if diff == 0 or sp.cancel(diff) == 0:
+        return sp.Integer(0)
+    return simplify(diff)
+
+
 def check_symbolic(claim: str, source: str, a, b) -> Check:
-    """Check ``simplify(a - b) == 0`` (a and b SymPy expressions or matrices)."""
-    diff = sp.simplify(_operand("a", a) - _operand("b", b))
+    """Check ``simplify(a - b) == 0`` (a and b SymPy expressions or matrices; see :func:`_reduced_difference`)."""
+    diff = _reduced_difference(_operand("a", a) - _operand("b", b))
     ok = bool(diff == 0) or (hasattr(diff, "is_zero_matrix") and bool(diff.is_zero_matrix))
     return Check(claim, source, ok, SYMBOLIC_ROUTE, "" if ok else rf"$\mathrm{{simplify}}(a - b) = {latex(diff)}$")
 
@@ -210,5 +226,5 @@ def isotropic_channel_fields(D: sp.Symbol, e: sp.Symbol, hbar: sp.Symbol):
     tphi, tso = sp.symbols("tau_phi tau_so", positive=True)
     field = {1 / tphi: 4 * e * D * Bphi / hbar, 1 / tso: 4 * e * D * Bso / hbar}
     chans = channels("cooperon", so=1 / tso, phi=1 / tphi)
-    fields = [sp.expand(sp.simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
+    fields = [sp.expand(simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
     return (Bphi, Bso), chans, fields

@@ -56,6 +56,7 @@ import sympy as sp
 from mesocorr.arguments import integer, sympy_value
 from mesocorr.diagrams.pair_kernel import DisorderMechanism, InternalModel, KINDS, square_matrix
 from mesocorr.symbolic.internal_space import InternalSpace, kron
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["Z", "W", "cone_state", "laurent_terms", "BandProjection", "ProjectedModel", "dominant_harmonics",
            "projected_time_reversal"]
@@ -134,7 +135,7 @@ class BandProjection:
         self.S = sp.ImmutableMatrix(sp.Matrix.hstack(*[sp.Matrix(v) for _, v in states]))
         if self.S.rows != space.dimension:
             raise ValueError(f"states: columns must have dimension {space.dimension}")
-        gram = (self._dagger(self.S) * self.S).applyfunc(sp.simplify)
+        gram = (self._dagger(self.S) * self.S).applyfunc(simplify)
         if gram != sp.eye(self.S.cols):
             raise ValueError("states: the band states must be orthonormal at every direction")
         self.mechanisms = tuple(mechanisms)
@@ -183,7 +184,7 @@ class BandProjection:
                               sp.Integer(0)))
             if rest != sp.zeros(d, d):
                 raise ValueError("mechanisms: the projected self-energy depends on the direction (anisotropic)")
-            self._memo["self"] = sp.ImmutableMatrix(avg.applyfunc(sp.simplify))
+            self._memo["self"] = sp.ImmutableMatrix(avg.applyfunc(simplify))
         return self._memo["self"]
 
     @property
@@ -191,7 +192,7 @@ class BandProjection:
         r""":math:`1/\tau` of the band states; ``ValueError`` if the self-energy is not proportional to 1."""
         s = self.self_energy()
         rate = s[0, 0]
-        if (s - rate * sp.eye(self.dimension)).applyfunc(sp.simplify) != sp.zeros(self.dimension):
+        if (s - rate * sp.eye(self.dimension)).applyfunc(simplify) != sp.zeros(self.dimension):
             raise ValueError("mechanisms: the projected self-energy is not proportional to the identity")
         return rate
 
@@ -218,7 +219,7 @@ class BandProjection:
                 for (p, q), v in laurent_terms(total[r, col]).items():
                     blk = blocks.setdefault((-p, q), sp.zeros(d * d, d * d))
                     blk[r, col] += v
-        out = {k: sp.ImmutableMatrix(v.applyfunc(sp.simplify)) for k, v in blocks.items()}
+        out = {k: sp.ImmutableMatrix(v.applyfunc(simplify)) for k, v in blocks.items()}
         out = {k: v for k, v in out.items() if v != sp.zeros(d * d, d * d)}
         self._memo[("rung", kind)] = out
         return out
@@ -244,7 +245,7 @@ class BandProjection:
                     elif inside_i or inside_j:
                         raise ValueError(f"harmonics: the {kind} sector {harmonics} is not closed: the rung couples "
                                          f"pair state {i} (harmonic {m}) to pair state {j} (harmonic {n})")
-        return sp.ImmutableMatrix(K.applyfunc(sp.simplify))
+        return sp.ImmutableMatrix(K.applyfunc(simplify))
 
 
 def _reference_size(x) -> float:
@@ -296,7 +297,7 @@ def projected_time_reversal(projection: BandProjection) -> sp.ImmutableMatrix:
                 out[i, j] = v
     if len(phases) > 1:
         raise ValueError("projection: the time-reversal phase differs between band states")
-    return sp.ImmutableMatrix(out.applyfunc(sp.simplify))
+    return sp.ImmutableMatrix(out.applyfunc(simplify))
 
 
 class ProjectedModel(InternalModel):

@@ -57,6 +57,7 @@ from mesocorr.symbolic.internal_space import (
     two_level,
     valley,
 )
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["graphene_projection", "graphene_model", "ti_surface_projection", "ti_surface_model",
            "ti_film_projection", "ti_film_model", "berry_sign", "GRAPHENE_RATES", "TI_SECTORS",
@@ -165,10 +166,10 @@ def hikami_weights(mass_ratio=0) -> dict:
     zz, ww = Z, W
     cos_z, cos_w = (zz + 1 / zz) / 2, (ww + 1 / ww) / 2
     f2 = avg(f(zz, ww) * f(1 / zz, 1 / ww))
-    eta = sp.simplify(1 / (1 - avg(f(zz, ww) * f(1 / zz, 1 / ww) * (ww / zz + zz / ww) / 2) / f2))
+    eta = simplify(1 / (1 - avg(f(zz, ww) * f(1 / zz, 1 / ww) * (ww / zz + zz / ww) / 2) / f2))
     out = {}
     for n in TI_SECTORS:
-        lam = sp.simplify(laurent_terms(sp.expand(f(zz, ww) * f(-zz, -ww))).get((-n, n), 0) / f2)
+        lam = simplify(laurent_terms(sp.expand(f(zz, ww) * f(-zz, -ww))).get((-n, n), 0) / f2)
         box = avg(f(-ww, zz) * f(ww, -zz) * (ww / zz) ** n * cos_z * cos_w)
         bare = sp.factor(sp.Integer(-1) ** n * lam * eta)
         dressed = sp.factor(2 * lam * eta * sp.re(box) / f2)

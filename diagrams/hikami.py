@@ -33,10 +33,12 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
+from mesocorr.diagrams.lines import denominator_poles
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
            "scalar_hikami_box", "wl_prefactor", "drude_conductivity", "SYMBOLS"]
@@ -60,21 +62,35 @@ def green_advanced(shift=0):
     return 1 / (-xi - shift - sp.I * hbar / (2 * tau))
 
 
+@lru_cache(maxsize=512)
 def residue_integral(integrand: sp.Expr) -> sp.Expr:
     r""":math:`\int_{-\infty}^{\infty} d\xi` of a rational function of :math:`\xi` decaying at least as
     :math:`1/\xi^2`, closed in the upper half plane: :math:`2\pi i\sum \mathrm{Res}`.
 
-    Poles are those of the retarded functions (:math:`\xi = i\hbar/2\tau - \text{shift}`).
+    Poles are those of the retarded functions (:math:`\xi = i\hbar/2\tau - \text{shift}`). The
+    denominator is taken factor by factor (:func:`~mesocorr.diagrams.lines.denominator_poles`), and
+    the residue of a pole of order :math:`m` at :math:`p` is
+    :math:`\frac{1}{(m-1)!}\,\partial_\xi^{m-1}[(\xi-p)^m f]_{\xi=p}`. Cached per integrand
+    (SymPy expressions are immutable): the diagrams ask for the same few integrals many times.
     """
     num, den = sp.fraction(sp.together(integrand))
     if sp.degree(den, xi) - sp.degree(num, xi) < 2:
         raise ValueError("integrand: must decay at least as 1/xi^2 for the residue theorem")
     total = 0
-    for root in sp.roots(sp.Poly(den, xi)):
+    for root, order in denominator_poles(den, xi).items():
         # the upper half plane: imaginary part +hbar/(2 tau) (shifts are real)
-        if sp.simplify(sp.im(root) - hbar / (2 * tau)) == 0:
-            total += sp.residue(integrand, xi, root)
-    return sp.simplify(2 * sp.pi * sp.I * total)
+        if simplify(sp.im(root) - hbar / (2 * tau)) == 0:
+            regular = sp.cancel((xi - root) ** order * num / den)
+            total += sp.diff(regular, xi, order - 1).subs(xi, root) / sp.factorial(order - 1)
+    return simplify(2 * sp.pi * sp.I * total)
+
+
+@cache
+def _cos_moment(n: int, d: int) -> sp.Expr:
+    r""":math:`\langle\cos^n\theta\rangle` over the directions in ``d`` = 2 or 3 (SymPy integral, once per ``n``)."""
+    if d == 2:
+        return sp.integrate(sp.cos(theta) ** n, (theta, 0, 2 * sp.pi)) / (2 * sp.pi)
+    return sp.integrate(sp.cos(theta) ** n * sp.sin(theta), (theta, 0, sp.pi)) / 2
 
 
 def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
@@ -82,14 +98,26 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
 
     ``expr`` is a function of ``theta`` (the angle to the x axis). d = 1: the two directions
     :math:`\theta = 0, \pi`; d = 2: uniform :math:`\theta`; d = 3: measure :math:`\sin\theta\,d\theta/2`.
+    A polynomial in :math:`\cos\theta` (what the diagrams produce) is averaged term by term with the
+    moments :math:`\langle\cos^n\theta\rangle`, each integrated once per process; anything else is
+    integrated as it stands.
     """
     if d == 1:
-        return sp.simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
+        return simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
+    if d not in (2, 3):
+        raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    c = sp.Dummy("c")
+    in_cos = sp.expand(expr).subs(sp.cos(theta), c)
+    if not in_cos.has(theta):
+        try:
+            poly = sp.Poly(in_cos, c)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None:
+            return simplify(sum(coeff * _cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
-        return sp.simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
-    if d == 3:
-        return sp.simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
-    raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+        return simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
+    return simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
 
 
 def _impurity_line() -> sp.Expr:
@@ -105,14 +133,16 @@ def _fermi_velocity(d: int) -> sp.Expr:
     return velocity
 
 
+@cache
 def drude_conductivity(d: int) -> sp.Expr:
     r"""Drude :math:`\sigma_0` from the Kubo bubble: :math:`\frac{se^2\hbar}{2\pi}\nu\langle v_x^2\rangle
     \int d\xi\,G^RG^A`, returned with :math:`v_F^2\tau/d` replaced by ``D`` (= :math:`s e^2\nu D`)."""
     bubble = residue_integral(green_retarded() * green_advanced())
     sigma = s * e**2 * hbar / (2 * sp.pi) * nu * angular_average((v * sp.cos(theta)) ** 2, d) * bubble
-    return sp.simplify(sigma.subs(v, _fermi_velocity(d)))
+    return simplify(sigma.subs(v, _fermi_velocity(d)))
 
 
+@cache
 def ladder_expansion(d: int) -> sp.Expr:
     r"""The particle-particle bubble :math:`\Pi(\mathbf Q) = \gamma\nu\int d\xi\,G^R(\xi)G^A(\xi+\hbar
     \mathbf v\cdot\mathbf Q)`, :math:`\gamma = \hbar/(2\pi\nu\tau)`, angle-averaged to order
@@ -123,7 +153,7 @@ def ladder_expansion(d: int) -> sp.Expr:
     pi_x = _impurity_line() * nu * residue_integral(green_retarded() * green_advanced(shift=x))
     series = sp.series(pi_x, x, 0, 3).removeO()
     averaged = angular_average(series.subs(x, hbar * v * Q * sp.cos(theta)), d)
-    return sp.simplify((1 - averaged).subs(v, _fermi_velocity(d)))
+    return simplify((1 - averaged).subs(v, _fermi_velocity(d)))
 
 
 @dataclass(frozen=True)
@@ -137,7 +167,7 @@ class HikamiBox:
 
     @property
     def total(self) -> sp.Expr:
-        return sp.simplify(self.bare + self.dressed_1 + self.dressed_2)
+        return simplify(self.bare + self.dressed_1 + self.dressed_2)
 
     def latex(self) -> str:
         """``H_0, H_1, H_2`` and their sum, by :func:`mesocorr.latex`."""
@@ -148,6 +178,7 @@ class HikamiBox:
         return f"${self.latex()}$"
 
 
+@cache
 def hikami_box(d: int) -> HikamiBox:
     r"""The conductivity Hikami box at :math:`Q\to0` in dimension ``d``.
 
@@ -169,7 +200,7 @@ def _three_boxes(d: int, pair_vertex: sp.Expr, single_vertex: sp.Expr) -> Hikami
     bare = nu * pair_vertex * residue_integral((green_retarded() * green_advanced()) ** 2)
     rra = nu * single_vertex * residue_integral(green_retarded() ** 2 * green_advanced())
     aar = nu * single_vertex * residue_integral(green_retarded() * green_advanced() ** 2)
-    return HikamiBox(d, sp.simplify(bare), sp.simplify(gamma * rra**2), sp.simplify(gamma * aar**2))
+    return HikamiBox(d, simplify(bare), simplify(gamma * rra**2), simplify(gamma * aar**2))
 
 
 def scalar_hikami_box() -> HikamiBox:
@@ -198,8 +229,8 @@ def wl_prefactor(d: int = 2) -> sp.Expr:
     box = hikami_box(d).total
     gamma = _impurity_line()
     one_minus_pi = ladder_expansion(d)  # = D tau Q^2  (-> tau (D Q^2 + Gamma) with a gap)
-    cooperon_times_gap = sp.simplify(gamma / one_minus_pi * (D * Q**2))  # Γ_C (DQ^2+Γ)
+    cooperon_times_gap = simplify(gamma / one_minus_pi * (D * Q**2))  # Γ_C (DQ^2+Γ)
     kubo = s * e**2 * hbar / (2 * sp.pi)
     # δσ = kubo * box * Γ_C * ∫ ... ;  P = -(kubo * box * Γ_C (DQ^2+Γ))
     prefactor = -kubo * box.subs(v, _fermi_velocity(d)) * cooperon_times_gap
-    return sp.simplify(prefactor)
+    return simplify(prefactor)

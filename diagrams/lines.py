@@ -23,12 +23,15 @@ References
 
 from __future__ import annotations
 
+from functools import cache
+
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.printing import latex
+from mesocorr.symbolic.memo import simplify
 
-__all__ = ["GreenLine", "xi_integral", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
+__all__ = ["GreenLine", "xi_integral", "denominator_poles", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
 XI = sp.Symbol("xi", real=True)
@@ -124,8 +127,22 @@ class GreenLine:
         return f"${self.latex()}$"
 
 
-def _poles(den: sp.Expr, xi: sp.Symbol) -> dict:
-    """Poles of ``1/den`` with multiplicities, factor by factor (linear factors solved directly)."""
+def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
+    """Poles of ``1/den`` in ``xi`` with their multiplicities, factor by factor (linear factors solved directly,
+    others by ``sympy.roots``); two roots are one pole when their difference cancels (or simplifies) to zero.
+
+    Parameters
+    ----------
+    den : sympy.Expr
+        A product of powers of polynomials in ``xi`` (as ``sympy.fraction(sympy.together(f))`` gives it).
+    xi : sympy.Symbol
+        The integration variable.
+
+    Returns
+    -------
+    dict
+        ``{pole: multiplicity}``.
+    """
     poles: dict = {}
     for factor in sp.Mul.make_args(den):
         base, exp = factor.as_base_exp()
@@ -134,11 +151,11 @@ def _poles(den: sp.Expr, xi: sp.Symbol) -> dict:
         poly = sp.Poly(base, xi)
         if poly.degree() == 1:
             c1, c0 = poly.all_coeffs()
-            found = {sp.simplify(-c0 / c1): 1}
+            found = {simplify(-c0 / c1): 1}
         else:
             found = sp.roots(poly)
         for pole, mult in found.items():
-            key = next((p for p in poles if sp.simplify(p - pole) == 0), pole)
+            key = next((p for p in poles if sp.cancel(p - pole) == 0 or simplify(p - pole) == 0), pole)
             poles[key] = poles.get(key, 0) + mult * int(exp)
     return poles
 
@@ -165,8 +182,8 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
     if pden.degree() - pnum.degree() < 2:
         raise ValueError("expr: integrand must decay at least as xi**-2 to close the contour")
     total = sp.Integer(0)
-    for pole, multiplicity in _poles(den, xi).items():
-        im = sp.simplify(sp.im(pole))
+    for pole, multiplicity in denominator_poles(den, xi).items():
+        im = simplify(sp.im(pole))
         if im.is_positive:
             if multiplicity == 1:
                 total += sp.cancel((xi - pole) * expr).subs(xi, pole)
@@ -174,7 +191,13 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
                 total += sp.residue(expr, xi, pole)
         elif not im.is_negative:
             raise ValueError(f"expr: cannot decide on which side of the real axis the pole {pole} lies")
-    return sp.simplify(2 * sp.pi * sp.I * total)
+    return simplify(2 * sp.pi * sp.I * total)
+
+
+@cache
+def _cos_moment_2d(n: int) -> sp.Expr:
+    r""":math:`\frac1{2\pi}\int_0^{2\pi}\cos^n\theta\,d\theta` (SymPy integral, once per ``n``)."""
+    return sp.integrate(sp.cos(_THETA) ** n, (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi)
 
 
 def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
@@ -182,11 +205,18 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
 
     ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
     d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
-    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`.
+    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 a polynomial in ``u`` is averaged term by term
+    with the moments :math:`\langle u^n\rangle` (each integrated once per process).
     """
     if d == 1:
         return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
     if d == 2:
+        try:
+            poly = sp.Poly(sp.expand(expr), u)
+        except sp.PolynomialError:
+            poly = None
+        if poly is not None:  # term by term: <u^n> integrated once per n
+            return sp.expand(sum(coeff * _cos_moment_2d(n) for (n,), coeff in poly.terms()))
         return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
     if d == 3:
         return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)

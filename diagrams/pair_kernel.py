@@ -91,6 +91,7 @@ from mesocorr.symbolic.internal_space import (
     vec,
 )
 from mesocorr.symbolic.printing import channel_label, latex
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["KINDS", "square_matrix", "DisorderMechanism", "UniformTerm", "zeeman_term", "InternalModel", "PairChannel", "PairBlock",
            "PairSpectrum", "uniform_rung_coefficients", "spin_half_model", "spin_half_symbolic",
@@ -342,7 +343,7 @@ def uniform_rung_coefficients() -> tuple[sp.Expr, sp.Expr, sp.Expr, tuple]:
     c_R, c_A = HBAR * coeffs.coeff_monomial(s_R), HBAR * coeffs.coeff_monomial(s_A)
     steps.append((r"Coefficients $(c_\omega, c_R, c_A)$ of $\omega$, $s_R/\hbar$ and $s_A/\hbar$, i.e. "
                   r"$(1 - \Pi)/\tau = -i\omega + (i/\hbar)(s_R - s_A)$", sp.Tuple(c_w, c_R, c_A)))
-    return c_w, sp.simplify(c_R), sp.simplify(c_A), tuple(steps)
+    return c_w, simplify(c_R), simplify(c_A), tuple(steps)
 
 
 # ============================================================================ the model
@@ -425,7 +426,7 @@ class PairSpectrum:
         if len(right) != 1 or len(left) != 1:
             raise ValueError(f"name: no unique eigenvector for {name!r} (degenerate or exceptional point)")
         r, l_ = right[0], left[0]
-        norm = sp.simplify((l_.T * r)[0, 0])
+        norm = simplify((l_.T * r)[0, 0])
         if norm == 0:
             raise ValueError(f"name: {name!r} sits at an exceptional point (left and right eigenvectors orthogonal)")
         return _embed(r / norm, blk.indices, B), _embed(l_, blk.indices, B.conjugate())

@@ -121,6 +121,7 @@ from mesocorr.diagrams.hikami import v as v_sym
 from mesocorr.arguments import one_or_three, sympy_value
 from mesocorr.diagrams.pair_kernel import PairSpectrum, spin_half_channels
 from mesocorr.symbolic.printing import latex
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["Topology", "TOPOLOGIES", "UCFDiagram", "two_ladder_contractions", "ucf_diagrams", "box_terms", "derive_weights",
            "derive_box_weight", "derivation_steps", "derive_ring_weight", "derive_prefactor",
@@ -161,7 +162,7 @@ class Topology:
         p = 1 / (lam_ + gamma_ - sp.I * omega_)
         if self.name == "ring":
             return sp.re(sp.expand_complex(p**2))
-        return sp.simplify(sp.expand_complex(p * sp.conjugate(p)))
+        return simplify(sp.expand_complex(p * sp.conjugate(p)))
 
     def latex(self) -> str:
         """The class's loop of two mode propagators, by :func:`mesocorr.latex`."""
@@ -386,7 +387,7 @@ def box_terms(box, d: int = 3) -> dict:
         if box[i][1] != box[j][1] and all(any(k == "G" for k, _ in side) for side in inner):
             raise NotImplementedError("box: retarded-advanced impurity line between non-adjacent sides")
         terms[(i, j)] = imp * _closed_loop(box[i:j + 1], d) * _closed_loop(box[j:] + box[:i + 1], d)
-    return {k: sp.simplify(t.subs(v_sym, sp.sqrt(d * D_sym / tau_sym))) for k, t in terms.items()}
+    return {k: simplify(t.subs(v_sym, sp.sqrt(d * D_sym / tau_sym))) for k, t in terms.items()}
 
 
 @cache
@@ -398,7 +399,7 @@ def _ladder_denominator(d: int) -> sp.Expr:
     pi_w = hbar_sym / (2 * sp.pi * tau_sym) * residue_integral(green_retarded(-w) * green_advanced())
     linear = sp.series(pi_w, w, 0, 2).removeO()
     one_minus = ladder_expansion(d) + (1 - linear)
-    return sp.expand(sp.simplify(one_minus / tau_sym).subs(w, hbar_sym * omega))
+    return sp.expand(simplify(one_minus / tau_sym).subs(w, hbar_sym * omega))
 
 
 # ------------------------------------------------------------------ assembly
@@ -430,32 +431,32 @@ def derive_weights(kind: str = "diffuson", d: int = 3) -> dict:
     for sign in (1, -1):
         in_modes = denominator.subs({Q_sym: sp.pi * sp.sqrt(lam_n) / L_len,
                                      omega: sign * sp.pi**2 * D_sym * w_n / L_len**2})
-        prefactors.add(sp.simplify(imp / (tau_sym * in_modes) * (lam_n - sign * sp.I * w_n)))
+        prefactors.add(simplify(imp / (tau_sym * in_modes) * (lam_n - sign * sp.I * w_n)))
     (ladder,) = prefactors
     if ladder.has(lam_n, w_n):  # pragma: no cover
         raise ArithmeticError(f"ladder is not proportional to 1/(lambda -+ i omega~): {ladder}")
     # g = G/(e^2/h), G = sigma V/L^2 (current along L), sigma = (e^2 hbar/2 pi V) Tr[v G^R v G^A]
     e = sp.Symbol("e", positive=True)
-    kubo = sp.simplify(2 * sp.pi * hbar_sym / e**2 * volume / L_len**2 * e**2 * hbar_sym / (2 * sp.pi * volume))
+    kubo = simplify(2 * sp.pi * hbar_sym / e**2 * volume / L_len**2 * e**2 * hbar_sym / (2 * sp.pi * volume))
     total = sp.Integer(0)
     boxes, count = {}, {}
     for diagram in ucf_diagrams(kind):
-        values = [sp.simplify(sum(box_terms(b, d).values())) for b in diagram.boxes]
+        values = [simplify(sum(box_terms(b, d).values())) for b in diagram.boxes]
         boxes.setdefault(diagram.topology, set()).update(values)
         count[diagram.topology] = count.get(diagram.topology, 0) + 1
         total += kubo**2 * sp.Mul(*values) * ladder**2 * diagram.loop
-    total = sp.expand(sp.simplify(total))
+    total = sp.expand(simplify(total))
     if total.free_symbols - {P_sym, Pbar_sym}:  # pragma: no cover - would be a derivation error
         raise ArithmeticError(f"UCF weights depend on microscopic parameters: {total}")
     c_pp, c_bar = total.coeff(P_sym, 2), total.coeff(Pbar_sym, 2)
-    if sp.simplify(c_pp - c_bar) != 0:  # pragma: no cover
+    if simplify(c_pp - c_bar) != 0:  # pragma: no cover
         raise ArithmeticError("ring diagrams are not complex conjugates of each other")
     ring, two_box = 2 * c_pp, total.coeff(P_sym, 1).coeff(Pbar_sym, 1)
-    mean = sp.simplify(kubo * volume * nu_sym * _angle(2, 1, d) * _xi(1, 1))
-    mean = sp.simplify(mean.subs(v_sym, sp.sqrt(d * D_sym / tau_sym))
+    mean = simplify(kubo * volume * nu_sym * _angle(2, 1, d) * _xi(1, 1))
+    mean = simplify(mean.subs(v_sym, sp.sqrt(d * D_sym / tau_sym))
                        .subs(D_sym, E_c * L_len**2 / hbar_sym).subs(nu_sym, 1 / (Delta * volume)))
-    return {"ring": ring, "two_box": two_box, "ratio": sp.simplify(two_box / ring),
-            "total": sp.simplify(ring + two_box),
+    return {"ring": ring, "two_box": two_box, "ratio": simplify(two_box / ring),
+            "total": simplify(ring + two_box),
             "boxes": {k: (v.pop() if len(v) == 1 else tuple(v)) for k, v in boxes.items()},
             "diagrams": count, "mean_g": mean, "ladder": denominator}
 
@@ -503,7 +504,7 @@ def derive_ring_weight() -> sp.Expr:
     g_mean = 2 * sp.pi * E_c / Delta                         # Einstein-Thouless, spinless, units e^2/h
     dos_corr = Delta**2 / (2 * sp.pi**2)                     # AS86 per channel, times Re sum (hbar D q^2)^-2
     mode_unit = (sp.pi**2 * E_c) ** -2                       # (hbar D q^2)^-2 = (pi^2 E_c lambda)^-2
-    return sp.simplify(g_mean**2 * dos_corr * mode_unit)
+    return simplify(g_mean**2 * dos_corr * mode_unit)
 
 
 def derive_prefactor() -> dict[str, sp.Expr]:
@@ -525,7 +526,7 @@ def _prefactor() -> tuple[tuple[str, sp.Expr], ...]:
     w = derive_weights("diffuson", 1)
     weights = {"ring": w["ring"], "two_box": w["two_box"]}
     total = sum(weights[t.name] * t.loop(omega_=0) for t in TOPOLOGIES) * (lam + gamma) ** 2
-    weights["total"] = sp.simplify(total)
+    weights["total"] = simplify(total)
     return tuple(weights.items())
 
 
@@ -601,7 +602,7 @@ def wire_variance(broken_trs: bool = False, spinless: bool = True) -> sp.Expr:
     n = sp.Symbol("n", integer=True, positive=True)
     mode_sum = sp.summation(1 / n**4, (n, 1, sp.oo))
     count = len(channel_content(broken_trs=broken_trs, spinless=spinless))
-    return sp.simplify(derive_prefactor()["total"] * count * mode_sum)
+    return simplify(derive_prefactor()["total"] * count * mode_sum)
 
 
 def correlation_expression() -> sp.Expr:

@@ -52,15 +52,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import mpmath
 import numpy as np
 
 from mesocorr.arguments import integer
+from mesocorr.integrals.wire_modes import wire_square_sum
 
 __all__ = ["mode_sums", "mode_sums_mp", "heat_trace", "heat_trace_mp", "thermal_kernels",
-           "naive_mode_sum", "ModeSumResult", "pair_mode_sums"]
+           "naive_mode_sum", "ModeSumResult", "pair_mode_sums", "zero_energy_mode_sums"]
 
 # ---------------------------------------------------------------- float64 ---------------------------------
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(24)
@@ -78,9 +79,10 @@ NAIVE_MAX_MODES = 20_000_000
 def _check_ratios(ratios) -> list[float]:
     out = []
     for i, r in enumerate(ratios):
-        if isinstance(r, bool) or not (np.isfinite(float(r)) and float(r) > 0):
+        x = float(r) if type(r) is float else None if isinstance(r, bool) else float(r)
+        if x is None or not (math.isfinite(x) and x > 0):
             raise ValueError(f"ratios[{i}]: aspect ratios must be finite and positive, got {r!r}")
-        out.append(float(r))
+        out.append(x)
     if len(out) > 2:
         raise ValueError(f"ratios: at most two Neumann axes (a box), got {len(out)}")
     return out
@@ -110,6 +112,31 @@ def _theta1d(x: np.ndarray, sign: int) -> np.ndarray:
     return out
 
 
+#: n^2 of the real-axis theta series: 5 terms (x >= pi: e^{-25x}/e^{-x} <= e^{-24 pi} ~ 1e-33)
+_N_SQUARES = (np.arange(1, 6, dtype=float) ** 2)[:, None]
+_EXP_FLOOR = -700.0
+
+
+def _theta1d_real(x: np.ndarray, sign: int) -> np.ndarray:
+    """:func:`_theta1d` for real x > 0 in real arithmetic: directly for x >= pi, through the Jacobi transformation
+    below (x sorted ascending, as the quadrature nodes are: one split point)."""
+    cut = int(np.searchsorted(x, math.pi))
+    xs, xb = x[:cut], x[cut:]
+    # exponents clipped at -700 (e^-700 ~ 1e-304: below every kept term; an underflowing exp is slow)
+    direct = np.exp(np.maximum(_N_SQUARES * -xb, _EXP_FLOOR)).sum(axis=0)
+    dual = np.exp(np.maximum(_N_SQUARES * (-math.pi**2 / xs), _EXP_FLOOR)).sum(axis=0)
+    dual = np.sqrt(math.pi / xs) * (1.0 + 2.0 * dual)
+    return np.concatenate((0.5 * (dual + sign), direct if sign < 0 else 1.0 + direct))
+
+
+def _heat_trace_real(s: np.ndarray, ratios: Sequence[float]) -> np.ndarray:
+    """:func:`heat_trace` on the real axis (s > 0), real arithmetic."""
+    out = _theta1d_real(s, -1)
+    for r in ratios:
+        out = out * _theta1d_real(r * r * s, +1)
+    return out
+
+
 def heat_trace(t, ratios: Sequence[float]) -> np.ndarray:
     r""":math:`\Theta(t)=\sum_{\mathbf n} e^{-\lambda_{\mathbf n}t}` (float64, complex t with Re t > 0 allowed).
 
@@ -122,9 +149,28 @@ def heat_trace(t, ratios: Sequence[float]) -> np.ndarray:
     return out
 
 
-def _u_nodes(scale: float, u_end: float) -> tuple[np.ndarray, np.ndarray]:
-    """Composite Gauss-Legendre nodes in u on [0, u0], then geometric segments (ratio 2) up to u_end."""
-    u0 = min(0.05, 0.05 / math.sqrt(max(scale, 1.0)))
+def _scale_index(scale: float) -> int:
+    """Smallest k >= 0 with 4^k >= scale: the node set of :func:`_u_nodes` for every scale up to 4^k."""
+    if not scale > 1.0:
+        return 0
+    m, e = math.frexp(scale)          # scale = m 2^e, 1/2 <= m < 1
+    e = e if m > 0.5 else e - 1       # 2^e >= scale, the smallest such power of two
+    return (e + 1) // 2
+
+
+def _node_index(ratios: Sequence[float], scale: float) -> int:
+    """:func:`_scale_index` of the larger of ``scale`` (the gaps, energies, temperature) and the squared aspect
+    ratios: a narrow Neumann axis (r = L/W >> 1) puts a feature into the heat trace at t ~ pi/r^2 (where
+    theta_N(r^2 t) turns from its dual to its direct form), which the first segment must resolve (measured: without
+    it 1e-12..1e-11 relative errors at r = 1e4..1e6)."""
+    return _scale_index(max(scale, max((r * r for r in ratios), default=0.0)))
+
+
+@lru_cache(maxsize=128)
+def _u_nodes(k_scale: int, u_end: float) -> tuple[np.ndarray, np.ndarray]:
+    """Composite Gauss-Legendre nodes in u on [0, u0], u0 = 0.05/2^k_scale (<= 0.05/sqrt(scale) for every scale
+    <= 4^k_scale), then geometric segments (ratio 2) up to u_end (cached, read-only)."""
+    u0 = 0.05 * 0.5**k_scale
     edges = [0.0, u0]
     while edges[-1] < u_end:
         edges.append(edges[-1] * 2.0)
@@ -134,7 +180,91 @@ def _u_nodes(scale: float, u_end: float) -> tuple[np.ndarray, np.ndarray]:
     mid = 0.5 * (b + a)
     u = (mid[:, None] + half[:, None] * _GL_X[None, :]).ravel()
     w = (half[:, None] * _GL_W[None, :]).ravel()
+    u.flags.writeable = False
+    w.flags.writeable = False
     return u, w
+
+
+@lru_cache(maxsize=128)   # <= 4200 nodes x 40 bytes each (gaps up to 1e100): < 25 MB
+def _ray_trace(ratios: tuple, k_ray: int, k_scale: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Nodes on the ray t = s e^{i alpha}, alpha = k_ray pi/32, for scales up to 4^k_scale: (s, t, weighted
+    heat trace Theta(t) 2u w e^{i alpha}) (dt = e^{i alpha} 2u du). Depends on the shape only: cached (read-only)."""
+    alpha = k_ray * math.pi / (4 * _ALPHA_STEPS)
+    rot = complex(math.cos(alpha), math.sin(alpha))
+    u, w = _u_nodes(k_scale, math.sqrt(46.0 / math.cos(alpha)))
+    s = u * u
+    t = rot * s
+    trace = _heat_trace_real(s, ratios) if k_ray == 0 else heat_trace(t, ratios)
+    theta = trace * (2.0 * u * w) * rot
+    for array in (s, t, theta):
+        array.flags.writeable = False
+    return s, t, theta
+
+
+@lru_cache(maxsize=128)
+def _zero_energy_weights(ratios: tuple, k_scale: int) -> tuple[np.ndarray, np.ndarray, float]:
+    """Real nodes s (ascending) and weights c with S(a) = sum_i c_i e^{-a s_i} (the real ray of :func:`_ray_trace`),
+    and the last node as a float."""
+    s, t, theta = _ray_trace(ratios, 0, k_scale)
+    c = np.ascontiguousarray((t * theta).real)
+    c.flags.writeable = False
+    return s, c, float(s[-1])
+
+
+def zero_energy_mode_sums(ratios: Sequence[float], gaps: Sequence[float]) -> list[float]:
+    r""":math:`S(a) = \sum_{\mathbf n}(\lambda_{\mathbf n}+a)^{-2}` for a few gaps (float64): the UCF variance sums.
+
+    The :math:`\varepsilon = 0`, :math:`T = 0` case of :func:`mode_sums` (where :math:`R = B = S`), fast for a
+    few gaps at a time (no per-call node or heat-trace set-up). Wire (``ratios = ()``): the closed form
+    :func:`mesocorr.integrals.wire_modes.wire_square_sum` (independent of the quadrature; tested against it and
+    against :func:`mode_sums_mp`). Film and box: the heat-trace quadrature of :func:`mode_sums` on the same nodes,
+    with the weighted heat trace :math:`2u\,w\,t\,\Theta(t)` cached per shape and scale bucket
+    (:math:`4^k \ge \max a`), so a call costs one exponential per node and gap.
+
+    Parameters
+    ----------
+    ratios : sequence of float
+        :math:`L/W` (and :math:`L/H`); ``()`` for a wire.
+    gaps : sequence of float
+        Gaps :math:`a \ge 0` in units of :math:`\pi^2D/L^2`, each at most :data:`MAX_SCALE`.
+
+    Returns
+    -------
+    list of float
+        :math:`S(a)` per gap, ~1e-13 relative.
+
+    Examples
+    --------
+    >>> round(zero_energy_mode_sums((), [0.0])[0] * 90 / math.pi**4, 14)     # zeta(4) = pi^4/90
+    1.0
+    """
+    ratios = tuple(_check_ratios(ratios)) if ratios else ()
+    gaps = [float(g) for g in gaps]
+    top = 0.0
+    for g in gaps:
+        if not 0.0 <= g <= MAX_SCALE:     # NaN fails too
+            raise ValueError(f"gap: must be finite, non-negative and at most {MAX_SCALE:g}")
+        top = g if g > top else top
+    if not ratios:
+        return [wire_square_sum(g) for g in gaps]
+    if not gaps:
+        return []
+    for r in ratios:
+        top = r * r if r * r > top else top
+    s, c, s_last = _zero_energy_weights(ratios, _scale_index(top))     # = _node_index(ratios, max(gaps))
+    # nodes with a s > 700 (or exponents clipped at -700) dropped: c_i e^-700 ~ 1e-302 is far below
+    # S(a) >= a^(d/2-2) ~ 1e-150 (and a slow underflowing exp is avoided)
+    if len(gaps) == 1:
+        g = gaps[0]
+        if g * s_last > -_EXP_FLOOR:
+            n = int(np.searchsorted(s, -_EXP_FLOOR / g))
+            s, c = s[:n], c[:n]
+        out = [float(np.exp(s * -g).dot(c))]
+    else:
+        out = (np.exp(np.maximum(np.multiply.outer(np.array(gaps) * -1.0, s), _EXP_FLOOR)) @ c).tolist()
+    if not all(math.isfinite(v) for v in out):
+        raise ValueError("gap: the mode sums leave the float64 range for these gaps/ratios")
+    return out
 
 
 @cache
@@ -217,20 +347,18 @@ def mode_sums(ratios: Sequence[float], gap, energy=0.0, temperature: float = 0.0
         raise ValueError(f"temperature: must lie in [0, {MAX_SCALE:g}], got {temperature!r}")
     if temperature and np.any(eps > 0):
         raise ValueError("temperature: thermal averaging is implemented for energy = 0 only")
+    if temperature == 0 and not np.any(eps):      # R = B = S(a): the variance sums
+        flat = np.array(zero_energy_mode_sums(ratios, a.reshape(-1).tolist())).reshape(a.shape)
+        return flat, flat.copy()
     ring = np.empty(a.shape)
     box = np.empty(a.shape)
     phi = np.arctan2(eps, a)
     k_ray = np.rint(phi / 2 / (math.pi / (4 * _ALPHA_STEPS))).astype(int)
+    key = tuple(ratios)
     for k in np.unique(k_ray):
         sel = k_ray == k
-        alpha = k * math.pi / (4 * _ALPHA_STEPS)
-        rot = complex(math.cos(alpha), math.sin(alpha))
         scale = float(np.max(np.hypot(a[sel], eps[sel]))) + math.pi * temperature
-        u_end = math.sqrt(46.0 / math.cos(alpha))
-        u, w = _u_nodes(scale, u_end)
-        s = u * u
-        t = rot * s
-        theta = heat_trace(t, ratios) * (2.0 * u * w) * rot          # dt = rot * 2u du
+        s, t, theta = _ray_trace(key, int(k), _node_index(key, scale))    # dt = rot * 2u du in theta
         aa = a[sel][:, None]
         ee = eps[sel][:, None]
         if temperature:
@@ -268,14 +396,9 @@ def _pair_direct(ratios, a, b) -> np.ndarray:
     k_ray = np.clip(np.rint(alpha / step).astype(int), -_ALPHA_STEPS, _ALPHA_STEPS)
     for k in np.unique(k_ray):
         sel = k_ray == k
-        al = k * step
-        rot = complex(math.cos(al), math.sin(al))
         scale = float(np.max(np.maximum(np.abs(a[sel]), np.abs(b[sel]))))
-        u_end = math.sqrt(46.0 / math.cos(al))
-        u, w = _u_nodes(scale, u_end)
-        s = u * u
-        t = rot * s
-        theta = heat_trace(t, ratios) * (2.0 * u * w) * rot
+        key = tuple(float(r) for r in ratios)
+        _, t, theta = _ray_trace(key, int(k), _node_index(key, scale))
         aa, bb = a[sel][:, None], b[sel][:, None]
         tt = t[None, :]
         kernel = _pair_kernel(aa, bb, tt)
@@ -459,11 +582,11 @@ def _heat_trace_at(u, rot, srot, distinct, axes, k: _Consts):
 
 
 def _real_factors(distinct, k: _Consts):
-    """Per distinct ratio r: (r^2, pi^2/r^2, sqrt(pi)/r) for :func:`_heat_trace_real`."""
+    """Per distinct ratio r: (r^2, pi^2/r^2, sqrt(pi)/r) for :func:`_heat_trace_real_mp`."""
     return [(r2, k.pi2 / r2, k.sqrt_pi / r) for r, r2 in distinct]
 
 
-def _heat_trace_real(u, inv_u, factors, axes, k: _Consts):
+def _heat_trace_real_mp(u, inv_u, factors, axes, k: _Consts):
     """Theta(t) at real t = u^2 (inv_u = 1/u): :func:`_heat_trace_at` with one division per node instead of two per
     ratio (the dual argument pi^2/(r^2 t) and prefactor sqrt(pi)/(r u) from precomputed constants)."""
     s = u * u
@@ -680,7 +803,7 @@ def _integral_mp(ratios, gaps, weights, energy, temperature, shift, combine=None
             if on_ray:
                 theta = _heat_trace_at(u, rot, srot, distinct, axes, consts) * (w2h * u * rot)
             else:
-                theta = _heat_trace_real(u, 1 / u, factors, axes, consts) * (w2h * u)
+                theta = _heat_trace_real_mp(u, 1 / u, factors, axes, consts) * (w2h * u)
             damp = None
             for neg_a, c in chans:
                 d = mpmath.exp(neg_a * t) if neg_a else mpmath.mpf(1)

@@ -52,9 +52,14 @@ Statistics (``docs/conventions.md``, section "Magnetoconductance fits")
 -----------------------------------------------------------------------
 Bounded least squares (:func:`scipy.optimize.least_squares`, ``trf``); positive parameters are fitted
 as :math:`\ln B_x` with bounds :math:`[10^{-6} B_{min}, 10^{6} B_{max}]` set by the data's non-zero
-fields. Start values from a grid over the log-fields with the linear parameters (alpha, offset,
-quadratic) solved exactly at each grid point. Standard errors from the central-difference Jacobian
-at the optimum, :math:`C = (J^TJ)^{-1}`, propagated to the natural parameters by the delta method.
+fields. Start values from a grid with the linear parameters (alpha, offset, quadratic) solved exactly at each
+grid point: for ``wl``, ``hln``, ``hln-alpha`` (no ``magnetic``, no held field) a grid over the channel fields
+themselves (:data:`CHANNEL_GRID_PER_DECADE` per decade, one table of :math:`F`, combinations by addition), else a
+grid over the log-fields. The Jacobian (for the optimizer and the errors) is analytic for the channel-sum models
+(``wl``, ``hln``, ``hln-alpha``, ``wire``, ``kawabata``: closed-form channel derivatives of
+:mod:`mesocorr.integrals.wl_derivatives` through :class:`ChannelSum`, the model prepared once per fit) and by
+central differences for the others. Standard errors from that Jacobian at the optimum,
+:math:`C = (J^TJ)^{-1}`, propagated to the natural parameters by the delta method.
 Without ``sigma`` the covariance is scaled by :math:`\chi^2_{red}` (the noise level is estimated
 from the residuals); with ``sigma`` it is not (absolute errors) and a poor :math:`\chi^2` is reported
 as a warning. Problems never pass silently: too few points or all-zero data raise ``ValueError``;
@@ -76,10 +81,14 @@ import math
 import warnings as _warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 
 from mesocorr import arguments
+from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, WL_FIELD_RATE, WL_SHAPE_COEFFICIENTS, monomial_float
+from mesocorr.integrals.hln import hln_f_core
+from mesocorr.integrals.wl_derivatives import hln_f_log_derivative, kawabata_f3_log_derivative, wire_log_derivative
 from mesocorr.physics_warnings import PhysicsWarning, warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR
 
@@ -175,6 +184,128 @@ def model_function(model: str, magnetic: bool = False, width: float | None = Non
         return p["alpha"] * val if "alpha" in p else val
 
     return f
+
+
+#: the fields a channel-sum model depends on (natural units, T), in the order of :class:`ChannelSum` coefficients
+CHANNEL_FIELDS = ("B_phi", "B_so", "B_mag")
+#: dimension of each channel-sum model (the models :class:`ChannelSum` prepares)
+CHANNEL_MODELS = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3}
+
+
+def _hln_f(x: np.ndarray) -> np.ndarray:
+    """F(x) on a 1-D array: x >= 1 by SciPy's digamma (the route :func:`mesocorr.integrals.hln.hln_f_core` takes
+    for large arrays, accurate there; SciPy is loaded by the fit anyway), x < 1 by ``hln_f_core``."""
+    from scipy.special import digamma
+
+    out = np.empty_like(x)
+    high = x >= 1.0
+    xh = x[high]
+    out[high] = np.log(xh) + digamma(0.5 + 1.0 / xh)
+    if xh.size < x.size:
+        low = ~high
+        out[low] = hln_f_core(x[low])
+    return out
+
+
+class ChannelSum:
+    r"""A channel-sum model (``wl``, ``hln``, ``hln-alpha``, ``wire``, ``kawabata``) prepared once per fit.
+
+    :math:`\Delta\sigma = \sum_c w_c\,T_d(B; B_c)` over the Cooperon channels of
+    :data:`mesocorr.integrals.derived_constants.COOPERON_CHANNELS` (isotropic spin rates: the channel field is
+    :math:`B_c = a_c B_\phi + b_c B_{so} + m_c B_m`, channels with equal coefficients merged), with the
+    :math:`D`-free terms of :func:`mesocorr.magnetoconductance` at :math:`D = 1` m²/s (module docstring).
+    :meth:`values` evaluates the 2D model without the per-call checks of the public function (the fit's
+    parameters are positive by construction; anything else returns ``None`` and the caller uses the public
+    function); :meth:`log_columns` gives the analytic derivatives :math:`\partial\Delta\sigma/\partial\ln B_k`
+    (:mod:`mesocorr.integrals.wl_derivatives`) in every dimension.
+    """
+
+    def __init__(self, dim: int, width: float | None = None):
+        merged: dict = {}
+        for _name, c, weight in COOPERON_CHANNELS:   # rates (so_x, so_y, so_z, mag_x, mag_y, mag_z, phi)
+            key = (c[6], sum(c[0:3]) / 3, sum(c[3:6]) / 3)
+            merged[key] = merged.get(key, 0) + weight
+        items = [(k, w) for k, w in merged.items() if w != 0]
+        self.coefficients = np.array([[float(v) for v in k] for k, _ in items])   # (channels, 3)
+        self.weights = np.array([float(w) for _, w in items])
+        self.dim, self.width = dim, width
+        self.prefactor = _shape_prefactor(dim)
+
+    def channel_fields(self, p: dict):
+        """:math:`B_c` per channel: a (channels,) array for numbers in ``p``, else a list of arrays broadcasting
+        like the fields; ``None`` when one is not positive and finite (the public function then decides:
+        refuse or evaluate)."""
+        fields = [p.get(n, 0.0) for n in CHANNEL_FIELDS]
+        with np.errstate(over="ignore", invalid="ignore"):
+            if all(type(f) is float or type(f) is int for f in fields):
+                out = self.coefficients @ np.array(fields, dtype=float)
+                # the public function refuses a rate 4 e B / hbar (field or channel gap) beyond float64
+                ok = (all(0.0 < b < math.inf for b in out.tolist())
+                      and all(math.isfinite(r) for r in field_to_rate([*fields, *out]).tolist()))
+            else:
+                out = [sum(float(a) * f for a, f in zip(row, fields) if a) for row in self.coefficients]
+                ok = (all(np.all(np.isfinite(b) & (np.asarray(b) > 0)) for b in out)
+                      and all(np.all(np.isfinite(field_to_rate(b))) for b in (*fields, *out)))
+        return out if ok else None
+
+    def _reduced(self, absb, bc):
+        """The channels' reduced fields, stacked: (channels, *shape)."""
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):   # non-finite x: the caller refuses
+            if isinstance(bc, np.ndarray):
+                return np.multiply.outer(1.0 / bc, absb)
+            return np.stack(np.broadcast_arrays(*(absb / b for b in bc)))
+
+    def values(self, absb: np.ndarray, p: dict) -> np.ndarray | None:
+        """The 2D model (no ``alpha``) at fields ``absb`` >= 0, or ``None`` (see :meth:`channel_fields`)."""
+        bc = self.channel_fields(p) if self.dim == 2 else None
+        if bc is None:
+            return None
+        x = self._reduced(absb, bc)
+        if not np.all(np.isfinite(x)):
+            return None
+        F = _hln_f(x.reshape(-1)).reshape(x.shape)
+        out = self.weights @ F if F.ndim == 2 else np.tensordot(self.weights, F, axes=1)
+        out *= self.prefactor
+        return out
+
+    def log_columns(self, absb: np.ndarray, p: dict, wanted) -> dict | None:
+        r""":math:`\partial\Delta\sigma/\partial\ln B_k` (no ``alpha``) for the fields ``wanted`` at numbers in
+        ``p``, or ``None``."""
+        bc = self.channel_fields(p)
+        if not isinstance(bc, np.ndarray):
+            return None
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            if self.dim == 2:
+                x = self._reduced(absb, bc)
+                terms = hln_f_log_derivative(x.reshape(-1)).reshape(x.shape)
+                terms *= -self.prefactor
+            elif self.dim == 3:
+                root = self.prefactor * math.sqrt(E_CHARGE / HBAR) * np.sqrt(absb)
+                pos = absb > 0
+                delta = np.where(pos, np.multiply.outer(bc, 1.0 / np.where(pos, absb, 1.0)), np.inf)
+                terms = kawabata_f3_log_derivative(delta.reshape(-1)).reshape(delta.shape) * root
+            else:
+                q = WL_FIELD_RATE
+                rate_b = np.square((E_CHARGE / HBAR) * self.width * absb) * q.numerator / q.denominator
+                gap = 4.0 * E_CHARGE * bc / HBAR
+                beta = np.multiply.outer(1.0 / gap, rate_b)
+                terms = wire_log_derivative(beta.reshape(-1)).reshape(beta.shape)
+                terms *= (-0.5 * self.prefactor / np.sqrt(gap))[:, None]
+        if not np.all(np.isfinite(terms)):
+            return None
+        ks = [CHANNEL_FIELDS.index(n) for n in wanted]
+        fields = np.array([p[n] for n in wanted], dtype=float)
+        # d B_c / d ln B_k = a_ck B_k: one (fields, channels) x (channels, points) product
+        chain = (self.coefficients[:, ks] * fields[None, :] * (self.weights / bc)[:, None]).T
+        return dict(zip(wanted, chain @ terms))
+
+
+@cache
+def _shape_prefactor(dim: int) -> float:
+    """s times the derived shape coefficient of ``dim`` (as :func:`mesocorr.magnetoconductance` uses)."""
+    from mesocorr.wl import SPIN_DEGENERACY
+
+    return SPIN_DEGENERACY * monomial_float(WL_SHAPE_COEFFICIENTS[f"{dim}d"])
 
 
 class FittedParameters:
@@ -351,17 +482,20 @@ def finite_or_none(obj):
 
 def _symmetrize(B, y, s, warnings):
     """Average Δσ over ±B pairs (and repeated fields); unpaired fields are kept with a warning (vectorised:
-    one sort, then sums over the groups of equal |B| by ``np.add.reduceat``)."""
+    one sort, then sums over the groups of equal |B| by ``np.bincount`` of the group index, in the sorted order —
+    ``ufunc.reduceat`` costs ~50 ns per group, ten times more)."""
     a = np.abs(B)
     order = np.argsort(a)
     a, B, y, s = a[order], B[order], y[order], s[order]
     tol = 1e-9 * max(float(a.max()), 1e-300)
-    starts = np.flatnonzero(np.r_[True, np.diff(a) > tol])
-    counts = np.diff(np.r_[starts, a.size])
-    out_B = np.add.reduceat(a, starts) / counts
-    out_y = np.add.reduceat(y, starts) / counts
-    out_s = np.sqrt(np.add.reduceat(s**2, starts)) / counts
-    paired = np.logical_or.reduceat(B > 0, starts) & np.logical_or.reduceat(B < 0, starts)
+    first = np.r_[True, np.diff(a) > tol]
+    group = np.cumsum(first) - 1
+    counts = np.bincount(group)
+    out_B = np.bincount(group, a) / counts
+    out_y = np.bincount(group, y) / counts
+    out_s = np.sqrt(np.bincount(group, s**2)) / counts
+    paired = (np.bincount(group, B > 0) > 0) & (np.bincount(group, B < 0) > 0)
+    starts = np.flatnonzero(first)
     unpaired = int(np.count_nonzero((a[starts] > tol) & ~paired))
     if unpaired:
         warnings.append(f"symmetrize: {unpaired} of {starts.size} fields have no partner at -B; kept unaveraged")
@@ -471,6 +605,98 @@ def _grid_start(names, kinds, bounds, B, y, s, evaluate_shape, skip=None, per=No
     return best
 
 
+#: start grid of the separable channel-sum models: points per decade of each channel field
+CHANNEL_GRID_PER_DECADE = 3
+
+
+def _channel_grid_start(kernel: ChannelSum, names, held, B, y, s):
+    r"""Start values of a 2D channel-sum fit on a grid over the channel fields themselves, or ``None`` when the
+    fitted fields are not one channel field each (``magnetic=True``: three fields, two channels) or a held field
+    enters a channel that varies.
+
+    :math:`\Delta\sigma = \sum_c w_c\,F(|B|/B_c)/\pi` depends on each channel field through one column, so one
+    table :math:`F(|B|/b_g)` over :data:`CHANNEL_GRID_PER_DECADE` fields per decade (a decade beyond the fields
+    measured, as :func:`_grid_start`) gives the model at every grid combination by addition: a finer grid than
+    :func:`_grid_start` for the cost of one model call. Linear parameters (alpha, offset, quadratic) are solved
+    exactly at each grid point; combinations with a fitted field below the grid are skipped."""
+    fitted = [n for n in names if n in CHANNEL_FIELDS]
+    if kernel.dim != 2 or not fitted:
+        return None
+    cols = [CHANNEL_FIELDS.index(n) for n in fitted]
+    held_fields = np.array([0.0 if n in fitted else float(held.get(n, 0.0)) for n in CHANNEL_FIELDS])
+    merged: dict = {}
+    for coeff, weight in zip(kernel.coefficients, kernel.weights):
+        key = (tuple(coeff[cols]), float(coeff @ held_fields))
+        merged[key] = merged.get(key, 0.0) + weight
+    variable = [(k, w) for k, w in merged.items() if w != 0 and any(k[0])]
+    constant = [(k[1], w) for k, w in merged.items() if w != 0 and not any(k[0])]
+    # a held field inside a varying channel (e.g. B_so fixed, B_phi and B_mag fitted) makes the valid combinations
+    # a thin band of the channel-field grid: the log-parameter grid is the better start there
+    if (len(variable) != len(fitted) or len(fitted) > 2 or any(k[1] != 0 for k, _ in variable)
+            or any(b <= 0 for b, _ in constant)):
+        return None
+    A = np.array([k[0] for k, _ in variable])
+    if abs(np.linalg.det(A)) < 1e-12:
+        return None
+    offsets = np.array([k[1] for k, _ in variable])
+    absb = np.abs(B)
+    lo = math.log10(_min_nonzero_field(B)) - 1.0
+    hi = math.log10(float(absb.max())) + 1.0
+    grid = np.logspace(lo, hi, min(25, math.ceil(CHANNEL_GRID_PER_DECADE * (hi - lo)) + 1))
+    with np.errstate(over="ignore"):
+        x = np.multiply.outer(1.0 / grid, absb)
+        rates_ok = np.all(np.isfinite(field_to_rate(grid)))
+    lin = [n for n in names if n in ("offset", "quadratic")]
+    with np.errstate(over="ignore"):
+        lin_cols = [np.ones_like(B) if n == "offset" else B**2 for n in lin]
+    if not (rates_ok and np.all(np.isfinite(x)) and all(np.all(np.isfinite(c)) for c in lin_cols)):
+        return None   # fields at the float64 limits: the log-parameter grid (point by point, with refusals)
+    table = kernel.prefactor * _hln_f(x.reshape(-1)).reshape(grid.size, absb.size)
+    base = np.zeros_like(absb)
+    for b, w in constant:
+        base += kernel.prefactor * w * _hln_f(absb / b)
+    # model at every combination (g_1, ..., g_C) of channel fields: (G,)*C + (n,)
+    model_grid = base
+    for c, (_, w) in enumerate(variable):
+        model_grid = model_grid[..., None, :] + w * table.reshape((1,) * c + table.shape)
+    combos = np.stack(np.meshgrid(*([grid] * len(variable)), indexing="ij"), axis=-1)   # (G,)*C + (C,)
+    fields = (combos - offsets) @ np.linalg.inv(A).T                                      # fitted fields
+    # fitted fields inside the grid's range (as on the grid of _grid_start): a combination on the diagonal of two
+    # channels (B_so = 0 up to rounding) is no start
+    valid = (np.all(fields >= grid[0] * (1 - 1e-9), axis=-1) & np.all(np.isfinite(fields), axis=-1)
+             & np.all(np.isfinite(model_grid), axis=-1))
+    if not valid.any():
+        return None
+    flat_model = model_grid.reshape(-1, absb.size)[valid.reshape(-1)]
+    flat_fields = fields.reshape(-1, len(fitted))[valid.reshape(-1)]
+    if "alpha" in names:   # alpha scales the model: a design matrix per grid point (one channel: G points)
+        costs = np.empty(len(flat_model))
+        for i, m in enumerate(flat_model):
+            design = np.stack([m, *lin_cols], axis=1) / s[:, None]
+            coef, *_ = np.linalg.lstsq(design, y / s, rcond=None)
+            res = y / s - design @ coef
+            costs[i] = res @ res
+    else:
+        R = (y - flat_model) / s
+        costs = np.einsum("ij,ij->i", R, R)
+        if lin:
+            Q, _ = np.linalg.qr(np.stack(lin_cols, axis=1) / s[:, None])
+            P = R @ Q
+            costs = costs - np.einsum("ij,ij->i", P, P)
+    costs = np.where(np.isfinite(costs), costs, np.inf)
+    k = int(np.argmin(costs))
+    if not np.isfinite(costs[k]):
+        return None
+    start = {n: float(v) for n, v in zip(fitted, flat_fields[k])}
+    lin_all = (["alpha"] if "alpha" in names else []) + lin
+    if lin_all:
+        design = np.stack(([flat_model[k]] if "alpha" in names else []) + lin_cols, axis=1) / s[:, None]
+        target = (y if "alpha" in names else y - flat_model[k]) / s
+        coef, *_ = np.linalg.lstsq(design, target, rcond=None)
+        start.update({n: float(c) for n, c in zip(lin_all, coef)})
+    return start
+
+
 def _min_nonzero_field(B):
     """Smallest non-zero |B| (the data contain at least one, checked before)."""
     a = np.abs(B)
@@ -571,9 +797,18 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
     bounds = {n: ((math.log(bmin) - span, math.log(bmax) + span) if kinds[n] == "log" else (-np.inf, np.inf))
               for n in names}
     free_model = model_function(model, magnetic=magnetic, width=width)
+    # channel-sum models: prepared once (the public model's checks ran in model_function); 2D values without
+    # the per-call checks, and the analytic Jacobian in the log-fields
+    kernel = ChannelSum(CHANNEL_MODELS[model], width) if model in CHANNEL_MODELS else None
+    absB = np.abs(B)
 
     def physical(Bv, pn):
-        return free_model(Bv, {**held, **pn})
+        full = {**held, **pn}
+        if kernel is not None and Bv is B:
+            val = kernel.values(absB, full)
+            if val is not None:
+                return full["alpha"] * val if "alpha" in full else val
+        return free_model(Bv, full)
 
     def natural(u):
         return {n: (math.exp(v) if kinds[n] == "log" else float(v)) for n, v in zip(names, u)}
@@ -591,6 +826,41 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         if not np.all(np.isfinite(r)):
             raise ValueError("model: non-finite model values during the fit")
         return r
+
+    def analytic_jacobian(u):
+        """d residuals / d u (fitted coordinates: ln B for fields) from the closed-form channel derivatives, or
+        None where they do not apply (the caller then uses finite differences)."""
+        pn = natural(u)
+        full = {**held, **pn}
+        cols = kernel.log_columns(absB, full, [n for n in names if n in CHANNEL_FIELDS])
+        if cols is None:
+            return None
+        J = np.empty((B.size, p))
+        for j, n in enumerate(names):
+            if n in cols:
+                J[:, j] = full["alpha"] * cols[n] if "alpha" in full else cols[n]
+            elif n == "alpha":
+                J[:, j] = physical(B, {**pn, "alpha": 1.0})
+            elif n == "offset":
+                J[:, j] = 1.0
+            else:   # quadratic
+                J[:, j] = B**2
+        J /= s[:, None]
+        return J
+
+    def central_jacobian(u):
+        J = np.empty((B.size, p))
+        for j in range(p):
+            h = 1e-6 * max(1.0, abs(u[j]))
+            up, um = u.copy(), u.copy()
+            up[j] += h
+            um[j] -= h
+            J[:, j] = (residuals(up) - residuals(um)) / (2 * h)
+        return J
+
+    def jacobian(u):
+        J = analytic_jacobian(u)
+        return central_jacobian(u) if J is None else J
 
     # start values
     if p0 is not None:
@@ -620,37 +890,34 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         if model == "ilp" and "B_linear_1" in names and "B_linear_2" in names:
             def skip(logs):  # the model is symmetric under B_linear_1 <-> B_linear_2: half of the grid suffices
                 return logs["B_linear_2"] > logs["B_linear_1"]
-        # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
-        start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip,
-                            per=8 if model == "graphene" else None,
-                            batched=model in ("wl", "hln", "hln-alpha", "wire", "kawabata"))
+        start = _channel_grid_start(kernel, names, held, B, y, s) if kernel is not None else None
+        if start is None:
+            # the graphene trace has WL and WAL channels of comparable size: a finer grid avoids their false minima
+            start = _grid_start(names, kinds, bounds, B, y, s, shape_columns, skip,
+                                per=8 if model == "graphene" else None,
+                                batched=model in ("wl", "hln", "hln-alpha", "wire", "kawabata"))
     u0 = np.array([math.log(start[n]) if kinds[n] == "log" else start[n] for n in names])
     lo = np.array([bounds[n][0] for n in names])
     hi = np.array([bounds[n][1] for n in names])
     u0 = np.clip(u0, lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo)) if np.all(np.isfinite(hi - lo)) else np.clip(u0, lo, hi)
 
     from scipy.optimize import least_squares
-    from scipy.stats import chi2 as chi2_dist
+    from scipy.special import chdtrc, fdtrc
 
-    sol = least_squares(residuals, u0, bounds=(lo, hi), method="trf", x_scale="jac",
-                        xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
+    sol = least_squares(residuals, u0, jac=jacobian if kernel is not None else "2-point", bounds=(lo, hi),
+                        method="trf", x_scale="jac", xtol=1e-10, ftol=1e-10, gtol=1e-10, max_nfev=2000)
     if not sol.success:
         warnings.append(f"optimizer: did not converge ({sol.message})")
     u = sol.x
-    r = residuals(u)
+    r = sol.fun   # the residuals at sol.x (least_squares returns them: no extra model call)
     chi2_internal = float(r @ r)
     dof = int(B.size - p)
     chi2 = chi2_internal * data_scale**2
     chi2_red = chi2 / dof
 
-    # Jacobian by central differences at the optimum (in the fitted coordinates)
-    J = np.empty((B.size, p))
-    for j in range(p):
-        h = 1e-6 * max(1.0, abs(u[j]))
-        up, um = u.copy(), u.copy()
-        up[j] += h
-        um[j] -= h
-        J[:, j] = (residuals(up) - residuals(um)) / (2 * h)
+    # Jacobian at the optimum (in the fitted coordinates): analytic for the channel-sum models (the one
+    # least_squares evaluated at sol.x), else central differences
+    J = np.array(sol.jac, dtype=float) if kernel is not None else central_jacobian(u)
     # column-scaled condition number (insensitive to the units of the parameters)
     norms = np.linalg.norm(J, axis=0)
     Js = J / np.where(norms > 0, norms, 1.0)
@@ -705,16 +972,14 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         warnings.append(f"signal: the model fits no better than a constant (chi2 {chi2_internal:.4g} >= "
                         f"{chi2_const:.4g} of the mean); the parameters are not determined by the data")
     elif dof > 0 and chi2_internal > 0:
-        from scipy.stats import f as f_dist
-
         F = ((chi2_const - chi2_internal) / p) / (chi2_internal / dof)
-        p_signal = float(f_dist.sf(F, p, dof))
+        p_signal = float(fdtrc(p, dof, F))   # the F distribution's survival function
         if p_signal > SIGNAL_P_VALUE:
             warnings.append(f"signal: the model is not significantly better than a constant (F-test p = "
                             f"{p_signal:.2g} > {SIGNAL_P_VALUE}); the data look like noise and the parameters "
                             "are not determined by them")
     if sigma is not None:
-        pval = float(chi2_dist.sf(chi2, dof))
+        pval = float(chdtrc(dof, chi2))   # the chi-square survival function
         if pval < 1e-3:
             warnings.append(f"goodness of fit: chi2_red = {chi2_red:.3g} (p = {pval:.2g}); the model does not describe "
                             "the data within sigma, so the errors are not trustworthy")
@@ -737,9 +1002,11 @@ def fit_magnetoconductance(B, delta_sigma, model: str = "hln", D: float | None =
         mc = _magnetoconductance()
         dim = {"wl": 2, "hln": 2, "hln-alpha": 2, "wire": 1, "kawabata": 3, "ilp": 2}.get(model, 2)
         if model != "ilp" and model not in _DIRAC:  # ILP: no regime check without B_transport; Dirac: fields only
-            mc(B, dim=dim, D=1.0, so=float(field_to_rate(values["B_so"])) if "B_so" in values else 0.0,
-               mag=float(field_to_rate(values["B_mag"])) if "B_mag" in values else 0.0,
-               phi=float(field_to_rate(values["B_phi"])), **({"width": width} if model == "wire" else {}))
+            at = {**held, **values}
+            # the checks depend on the largest |B| only: one field instead of the whole trace
+            mc(float(B[np.argmax(absB)]), dim=dim, D=1.0, so=float(field_to_rate(at["B_so"])) if "B_so" in at else 0.0,
+               mag=float(field_to_rate(at["B_mag"])) if "B_mag" in at else 0.0,
+               phi=float(field_to_rate(at["B_phi"])), **({"width": width} if model == "wire" else {}))
     for w in caught:
         if issubclass(w.category, PhysicsWarning):
             message = str(w.message).replace("phi: ", "B_phi: ", 1).replace(", phi:", ", B_phi:", 1)

@@ -48,7 +48,7 @@ import numpy as np
 
 from mesocorr import arguments
 from mesocorr.integrals.derived_constants import COOPERON_CHANNELS, DIFFUSON_CHANNELS, UCF_WEIGHTS, monomial_float
-from mesocorr.integrals.epstein import mode_sums
+from mesocorr.integrals.epstein import mode_sums, zero_energy_mode_sums
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.zeeman import zeeman_ucf_correlation, zeeman_ucf_variance
 
@@ -337,20 +337,126 @@ def _variance(shape, so, mag, broken_trs, spinless, L_phi, L_T, dps):
 _PLAIN = (float, int)   # exact types (bool, numpy scalars, Fraction take the general path)
 
 
+def _plain_rate(v) -> bool:
+    return type(v) in _PLAIN or (type(v) is tuple and len(v) == 3 and type(v[0]) in _PLAIN
+                                 and type(v[1]) in _PLAIN and type(v[2]) in _PLAIN)
+
+
 def _plain_point(shape, so, mag, L_phi, L_T) -> bool:
     """One parameter point given as plain Python numbers (hashable, no arrays): the cached float64 path."""
-    def rate(v):
-        return type(v) in _PLAIN or (type(v) is tuple and len(v) == 3 and all(type(c) in _PLAIN for c in v))
-
-    return (type(shape) in (tuple, list) and all(type(v) in _PLAIN for v in shape) and rate(so) and rate(mag)
-            and (L_phi is None or type(L_phi) in _PLAIN) and (L_T is None or type(L_T) in _PLAIN))
+    if type(shape) not in (tuple, list):
+        return False
+    for v in shape:
+        if type(v) not in _PLAIN:
+            return False
+    return (_plain_rate(so) and _plain_rate(mag) and (L_phi is None or type(L_phi) in _PLAIN)
+            and (L_T is None or type(L_T) in _PLAIN))
 
 
 @lru_cache(maxsize=1024)
 def _variance_point(shape, so, mag, broken_trs, spinless, L_phi, L_T) -> float:
     """float64 variance of one parameter point, cached: the value depends on the parameters only (issue 18: a
-    repeated call costs a dictionary look-up). Errors are not cached; every input is checked by :func:`_setup`."""
-    return _variance(shape, so, mag, broken_trs, spinless, L_phi, L_T, None)
+    repeated call costs a dictionary look-up). Errors are not cached; every input is checked by :func:`_setup`.
+
+    A point whose inputs are all plain, in range and away from every cap goes through :func:`_float_point`
+    (float arithmetic, no ``Fraction``); anything else through :func:`_setup`, which raises the errors."""
+    point = _float_point(shape, so, mag, broken_trs, spinless, L_phi, L_T)
+    if point is None:
+        return _variance(shape, so, mag, broken_trs, spinless, L_phi, L_T, None)
+    ratios, groups, temp = point
+    w_ring, w_box = _weights()
+    if temp == 0.0:
+        total = 0.0
+        for n, v in zip(groups.values(), zero_energy_mode_sums(ratios, list(groups))):
+            total += n * v        # positive terms: no cancellation
+        return (w_ring + w_box) * total
+    ring, box = mode_sums(ratios, list(groups), 0.0, temperature=temp)
+    w = np.array(list(groups.values()), dtype=float)
+    return float(w_ring * (w * ring).sum() + w_box * (w * box).sum())
+
+
+_EXACT_INT = 2**53
+#: margin kept from the caps by the float path (the exact checks of :func:`_setup` decide at the edges)
+_EDGE = 1.0 + 1e-9
+_PI2 = math.pi**2
+
+
+def _float_channel_matrix(kinds: tuple[str, ...]) -> np.ndarray:
+    """Rows: the gap coefficients (a_x, a_y, a_z, b_x, b_y, b_z) of every channel of ``kinds``, as floats
+    (0, 1 or 2: exact), from the stored linear forms of the channels (the same as :func:`_channel_list`)."""
+    table = {"diffuson": [c for _, c in DIFFUSON_CHANNELS], "cooperon": [c for _, c, _ in COOPERON_CHANNELS]}
+    return np.array([[float(c) for c in coeffs[:6]] for k in kinds for coeffs in table[k]])
+
+
+_FLOAT_CHANNELS = {True: _float_channel_matrix(("diffuson",)), False: _float_channel_matrix(("diffuson", "cooperon"))}
+
+
+def _float_value(v) -> float | None:
+    """A plain int/float (``_plain_point``) as a finite float, or None (NaN, inf, an int beyond 2^53)."""
+    if type(v) is int and not -_EXACT_INT <= v <= _EXACT_INT:
+        return None
+    x = float(v)
+    return x if math.isfinite(x) else None
+
+
+def _float_rates(value) -> tuple[float, ...] | None:
+    """``so``/``mag`` (plain number = isotropic total, or three plain numbers) as three floats >= 0, or None."""
+    if type(value) is tuple:
+        xs = tuple(_float_value(v) for v in value)
+        return None if None in xs or min(xs) < 0 else xs
+    x = _float_value(value)
+    return None if x is None or x < 0 else (x / 3, x / 3, x / 3)
+
+
+def _float_point(shape, so, mag, broken_trs, spinless, L_phi, L_T):
+    """The float64 set-up of one plain parameter point (``_plain_point`` true): ratios, {gap: multiplicity} in
+    eigenvalue units (gap = (spin gap + (L/L_phi)^2)/pi^2), temperature (L/L_T)^2/pi^2 — or None when an input
+    is out of range or near a cap (then :func:`_setup` checks it exactly and raises). The same channels and
+    gaps as :func:`_setup` + :func:`_evaluate` (every gap coefficient is 0, 1 or 2, so the float sums of
+    non-negative rates are accurate to a few ulps; tested against the exact set-up)."""
+    if not 1 <= len(shape) <= 3:
+        return None
+    length = _float_value(shape[0])
+    if length is None or not length > 0:
+        return None
+    ratios = []
+    for v in shape[1:]:
+        w = _float_value(v)
+        if w is None or not w > 0:
+            return None
+        r = length / w
+        if not _EDGE / MAX_ASPECT <= r <= MAX_ASPECT / _EDGE:
+            return None
+        ratios.append(r)
+    extra = temp = 0.0
+    if L_phi is not None:
+        x = _float_value(L_phi)
+        if x is None or not x > 0:
+            return None
+        extra = (length / x) * (length / x)
+    if L_T is not None:
+        x = _float_value(L_T)
+        if x is None or not x > 0:
+            return None
+        temp = (length / x) * (length / x)
+        if not temp <= MAX_TEMPERATURE / _EDGE:
+            return None
+    if spinless:
+        if so != 0 or mag != 0:       # refused by _setup (tuples too: a tuple is never == 0)
+            return None
+        gaps = [extra] if broken_trs else [extra, extra]
+    else:
+        so_f, mag_f = _float_rates(so), _float_rates(mag)
+        if so_f is None or mag_f is None:
+            return None
+        gaps = (_FLOAT_CHANNELS[broken_trs] @ np.array(so_f + mag_f) + extra).tolist()
+    groups: dict[float, int] = {}
+    for gap in gaps:
+        if not gap <= MAX_GAP / _EDGE:
+            return None
+        key = gap / _PI2
+        groups[key] = groups.get(key, 0) + 1
+    return tuple(ratios), groups, temp / _PI2
 
 
 def _has_zeeman(zeeman) -> bool:

@@ -72,6 +72,7 @@ from mesocorr.diagrams.impurity import PAULI
 from mesocorr.diagrams.ladder import impurity_strength
 from mesocorr.symbolic.ilp_series import schur_series
 from mesocorr.symbolic.spin import channel_basis, exchange_operator
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["SYMBOLS", "PairChannels", "pair_channels", "triplet_spin_matrices", "spin_orbit_field",
            "fermi_circle_harmonics", "CooperonOperator", "cooperon_operator", "characteristic_fields",
@@ -134,7 +135,7 @@ def pair_channels() -> PairChannels:
     spin = tuple((sp.kronecker_product(s, one) + sp.kronecker_product(one, s)) / 2 for s in PAULI)
     s2 = sum((s * s for s in spin), sp.zeros(4, 4))
     singlet = basis["singlet"]
-    if (s2 * singlet).applyfunc(sp.simplify) != sp.zeros(4, 1):  # pragma: no cover
+    if (s2 * singlet).applyfunc(simplify) != sp.zeros(4, 1):  # pragma: no cover
         raise ArithmeticError("the singlet is not annihilated by the total spin")
     # triplet states with S_z = +1 (an eigenvector inside the span of the Cartesian triplets), then lowered
     trip = sp.Matrix.hstack(*(basis[f"triplet_{a}"] for a in "xyz"))
@@ -142,19 +143,19 @@ def pair_channels() -> PairChannels:
     vals = proj.eigenvects()
     up = next(vec for val, _, vecs in vals if val == 1 for vec in vecs)
     up = trip * up
-    up = up / sp.sqrt(sp.simplify((up.H * up)[0, 0]))
+    up = up / sp.sqrt(simplify((up.H * up)[0, 0]))
     lower = spin[0] - sp.I * spin[1]
-    zero = (lower * up / sp.sqrt(2)).applyfunc(sp.simplify)
-    down = (lower * zero / sp.sqrt(2)).applyfunc(sp.simplify)
+    zero = (lower * up / sp.sqrt(2)).applyfunc(simplify)
+    down = (lower * zero / sp.sqrt(2)).applyfunc(simplify)
     triplet = (up, zero, down)
     for mval, vec in zip(M_VALUES, triplet):
-        if ((spin[2] - mval * sp.eye(4)) * vec).applyfunc(sp.simplify) != sp.zeros(4, 1):  # pragma: no cover
+        if ((spin[2] - mval * sp.eye(4)) * vec).applyfunc(simplify) != sp.zeros(4, 1):  # pragma: no cover
             raise ArithmeticError(f"S_z = {mval} state is not an eigenvector")
-        if ((s2 - 2 * sp.eye(4)) * vec).applyfunc(sp.simplify) != sp.zeros(4, 1):  # pragma: no cover
+        if ((s2 - 2 * sp.eye(4)) * vec).applyfunc(simplify) != sp.zeros(4, 1):  # pragma: no cover
             raise ArithmeticError("triplet state with S^2 != 2")
     P = exchange_operator()
-    weights = {"singlet": sp.simplify((singlet.H * P * singlet)[0, 0] / 2)}
-    wt = {sp.simplify((v.H * P * v)[0, 0] / 2) for v in triplet}
+    weights = {"singlet": simplify((singlet.H * P * singlet)[0, 0] / 2)}
+    wt = {simplify((v.H * P * v)[0, 0] / 2) for v in triplet}
     if len(wt) != 1:  # pragma: no cover
         raise ArithmeticError("triplet states with different weights")
     weights["triplet"] = wt.pop()
@@ -167,9 +168,9 @@ def triplet_spin_matrices() -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
     (projected from the pair space of :func:`pair_channels`; the singlet decouples exactly)."""
     pc = pair_channels()
     T = sp.Matrix.hstack(*pc.triplet)
-    mats = tuple((T.H * s * T).applyfunc(sp.simplify) for s in pc.spin)
+    mats = tuple((T.H * s * T).applyfunc(simplify) for s in pc.spin)
     for s in pc.spin:  # no matrix element between singlet and triplet
-        if (pc.singlet.H * s * T).applyfunc(sp.simplify) != sp.zeros(1, 3):  # pragma: no cover
+        if (pc.singlet.H * s * T).applyfunc(simplify) != sp.zeros(1, 3):  # pragma: no cover
             raise ArithmeticError("total spin mixes singlet and triplet")
     return mats
 
@@ -190,21 +191,42 @@ def spin_orbit_field(a=alpha, b1=beta1, g=gamma) -> sp.Matrix:
     return 2 / hbar * sp.Matrix([a * ky + b1 * kx - g * kx * ky**2, -a * kx - b1 * ky + g * ky * kx**2])
 
 
+def _square(M: sp.MatrixBase) -> sp.MatrixBase:
+    """``M * M`` (SymPy's ``M ** 2`` of a symbolic matrix takes a much slower general power route)."""
+    return M * M
+
+
+@cache
+def _trig_moment(a: int, b: int) -> sp.Expr:
+    r""":math:`\langle\cos^a\phi\,\sin^b\phi\rangle_\phi` (exact): with :math:`z = e^{i\phi}` the monomial is a
+    Laurent polynomial in :math:`z` and the average its :math:`z^0` coefficient (once per ``(a, b)``)."""
+    z = sp.Dummy("z")
+    ex = sp.expand(((z + 1 / z) / 2) ** a * ((z - 1 / z) / (2 * sp.I)) ** b)
+    constant = []
+    for term in sp.Add.make_args(ex):  # monomials c z^k
+        c, k = term.as_coeff_exponent(z)
+        if c.has(z) or not k.is_integer:  # pragma: no cover
+            raise ArithmeticError("angular average: not a Laurent polynomial in z")
+        if k == 0:
+            constant.append(c)
+    return sp.Add(*constant)
+
+
 def _circle_average(expr):
     """Average over phi of a trigonometric polynomial in phi: the zero-frequency Fourier coefficient (exact).
 
-    cos(j phi), sin(j phi) are written with z = exp(i phi); the average is the coefficient of z^0."""
-    z = sp.Dummy("z")
+    After ``expand_trig`` the expression is a polynomial in cos(phi), sin(phi); each monomial is averaged with
+    :func:`_trig_moment` (cos, sin written with z = exp(i phi), the average is the coefficient of z^0)."""
+    c, s_ = sp.Dummy("c"), sp.Dummy("s")
     ex = sp.expand_trig(sp.sympify(expr, strict=True))
-    ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
+    ex = ex.subs({sp.cos(phi): c, sp.sin(phi): s_})
     if ex.has(phi):  # pragma: no cover
         raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
-    num, den = sp.fraction(sp.together(sp.expand(ex)))
-    pd = sp.Poly(den, z)
-    if len(pd.terms()) != 1:  # pragma: no cover
-        raise ArithmeticError("angular average: unexpected denominator")
-    ((deg,), c) = pd.terms()[0]
-    return sp.expand(sp.Poly(num, z).coeff_monomial(z**deg) / c)
+    try:
+        poly = sp.Poly(ex, c, s_)
+    except sp.PolynomialError as err:  # pragma: no cover
+        raise ArithmeticError("angular average: not a trigonometric polynomial in phi") from err
+    return sp.expand(sp.Add(*(coeff * _trig_moment(a, b) for (a, b), coeff in poly.terms())))
 
 
 def _trig_zero(expr) -> bool:
@@ -212,7 +234,7 @@ def _trig_zero(expr) -> bool:
     z = sp.Dummy("z")
     ex = sp.expand_trig(sp.sympify(expr, strict=True))
     ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
-    return sp.expand(sp.numer(sp.together(sp.expand(ex)))) == 0
+    return sp.expand(ex) == 0  # the expanded Laurent polynomial in z: zero iff every coefficient is
 
 
 def _average_matrix(M: sp.Matrix) -> sp.Matrix:
@@ -268,11 +290,11 @@ def _rung_function() -> tuple[sp.Expr, sp.Expr]:
     x = sp.Symbol("x", real=True)
     nu, tau_h, hbar_h = _HIKAMI["nu"], _HIKAMI["tau"], _HIKAMI["hbar"]
     pi_x = impurity_strength(nu, tau_h, hbar_h) * nu * residue_integral(green_retarded() * green_advanced(shift=x))
-    ser = sp.series(sp.simplify(pi_x), x, 0, 3).removeO()
+    ser = sp.series(simplify(pi_x), x, 0, 3).removeO()
     ser = ser.subs({tau_h: tau, hbar_h: hbar})
-    if sp.simplify(ser.coeff(x, 0) - 1) != 0:  # pragma: no cover
+    if simplify(ser.coeff(x, 0) - 1) != 0:  # pragma: no cover
         raise ArithmeticError("the rung is not normalised to 1 at x = 0")
-    return sp.simplify(ser.coeff(x, 1)), sp.simplify(ser.coeff(x, 2))
+    return simplify(ser.coeff(x, 1)), simplify(ser.coeff(x, 2))
 
 
 def _line_energy_difference() -> sp.Matrix:
@@ -329,13 +351,13 @@ def cooperon_operator() -> CooperonOperator:
     gamma3 = sp.expand(tau * harm["Omega_3"] ** 2 / 2)
     A = [a[i, 0] * S[0] + a[i, 1] * S[1] for i in range(2)]
     Qs = (Q_x, Q_y)
-    gauge_form = sum(((Qs[i] * sp.eye(4) + A[i]) ** 2 for i in range(2)), sp.zeros(4, 4)) * D_v
-    gauge_form += gamma3 * (S[0] ** 2 + S[1] ** 2)
+    gauge_form = sum((_square(Qs[i] * sp.eye(4) + A[i]) for i in range(2)), sp.zeros(4, 4)) * D_v
+    gauge_form += gamma3 * (_square(S[0]) + _square(S[1]))
     if (rung - gauge_form).applyfunc(sp.expand) != sp.zeros(4, 4):
         raise ArithmeticError("the rung expansion is not D(Q + A.S)^2 + Gamma_3 (S_x^2 + S_y^2)")  # pragma: no cover
     singlet = sp.expand((pc.singlet.H * rung * pc.singlet)[0, 0]).subs(v_F**2, 2 * D / tau)
     rung = rung.subs(v_F**2, 2 * D / tau).applyfunc(sp.expand)
-    a = a.subs(v_F, sp.sqrt(2 * D / tau)).applyfunc(sp.simplify)
+    a = a.subs(v_F, sp.sqrt(2 * D / tau)).applyfunc(simplify)
     return CooperonOperator(rung=rung, gauge=a, relaxation=gamma3, first_order=first, singlet=singlet)
 
 
@@ -357,18 +379,18 @@ def characteristic_fields() -> dict:
     for name, keep in (("H_R", {beta1: 0, gamma: 0}), ("H_D", {alpha: 0})):
         ai = a.subs(keep)
         A = [ai[i, 0] * S[0] + ai[i, 1] * S[1] for i in range(2)]
-        a2 = (D * (A[0] ** 2 + A[1] ** 2)).applyfunc(sp.simplify)
-        coeff = sp.simplify(a2[0, 0])  # m = +1: S_x^2 + S_y^2 = 1
-        if (a2 - coeff * (S[0] ** 2 + S[1] ** 2)).applyfunc(sp.simplify) != sp.zeros(3, 3):  # pragma: no cover
+        a2 = (D * (A[0] ** 2 + A[1] ** 2)).applyfunc(simplify)
+        coeff = simplify(a2[0, 0])  # m = +1: S_x^2 + S_y^2 = 1
+        if (a2 - coeff * (S[0] ** 2 + S[1] ** 2)).applyfunc(simplify) != sp.zeros(3, 3):  # pragma: no cover
             raise ArithmeticError(f"{name}: D A^2 is not proportional to S_x^2 + S_y^2")
-        out[name] = sp.simplify(hbar * coeff / (4 * e * D))
-    out["H_3"] = sp.simplify(hbar * op.relaxation / (4 * e * D))
+        out[name] = simplify(hbar * coeff / (4 * e * D))
+    out["H_3"] = simplify(hbar * op.relaxation / (4 * e * D))
     mass_form = {v_F: hbar * k_F / m_e}
     D_of_tau = v_F**2 * tau / 2
-    out = {k: {"D_tau": sp.simplify(v), "mass": sp.simplify(v.subs(D, D_of_tau).subs(mass_form))}
+    out = {k: {"D_tau": simplify(v), "mass": simplify(v.subs(D, D_of_tau).subs(mass_form))}
            for k, v in out.items()}
-    out["kappa_R"] = sp.simplify(a[1, 0].subs(v_F, sp.sqrt(2 * D / tau)))
-    out["kappa_D"] = sp.simplify(a[0, 0].subs(v_F, sp.sqrt(2 * D / tau)))
+    out["kappa_R"] = simplify(a[1, 0].subs(v_F, sp.sqrt(2 * D / tau)))
+    out["kappa_D"] = simplify(a[0, 0].subs(v_F, sp.sqrt(2 * D / tau)))
     out["beta_3"] = harm["beta_3"]
     return out
 
@@ -408,14 +430,15 @@ def landau_level_operator() -> dict:
     red = a.subs({alpha: 0, beta1: 0, gamma: 0})
     if red != sp.zeros(2, 2):  # pragma: no cover
         raise ArithmeticError("gauge field without spin-orbit is not zero")
-    ar = (a.subs({beta1: 0, gamma: 0}) / kr).applyfunc(sp.simplify)  # Rashba pattern
-    ad_ = (a.subs({alpha: 0}) / kd).applyfunc(sp.simplify)  # Dresselhaus pattern
+    ar = (a.subs({beta1: 0, gamma: 0}) / kr).applyfunc(simplify)  # Rashba pattern
+    ad_ = (a.subs({alpha: 0}) / kd).applyfunc(simplify)  # Dresselhaus pattern
     if ar.has(alpha, beta1, gamma, k_F) or ad_.has(alpha, beta1, gamma, k_F):  # pragma: no cover
         raise ArithmeticError("gauge field is not linear in the couplings")
     g = r * ar + d * ad_
     A = [g[i, 0] * S[0] + g[i, 1] * S[1] for i in range(2)]
     v_plus = (A[0] - sp.I * A[1]).applyfunc(sp.expand)  # coefficient of a^dagger
-    v_zero = (A[0] ** 2 + A[1] ** 2 + b_3 * (S[0] ** 2 + S[1] ** 2) + b_phi * sp.eye(3)).applyfunc(sp.expand)
+    v_zero = (_square(A[0]) + _square(A[1]) + b_3 * (_square(S[0]) + _square(S[1])) + b_phi * sp.eye(3)).applyfunc(
+        sp.expand)
     square = _normal_order_square()
     elements = {}
     for i, mo in enumerate(M_VALUES):
@@ -436,8 +459,8 @@ def real_gauge() -> dict:
     out = {}
     for (dn, mo, mi), val in landau_level_operator().items():
         phase = sp.exp(-sp.I * sp.pi * ((n + dn - mo) - (n - mi)) / 4)
-        new = sp.expand(sp.expand_complex(sp.simplify(phase) * val))
-        if sp.simplify(sp.im(new)) != 0:
+        new = sp.expand(sp.expand_complex(simplify(phase) * val))
+        if simplify(sp.im(new)) != 0:
             raise ArithmeticError(f"element {(dn, mo, mi)} is not real in the gauge exp(i pi (n-m)/4)")  # pragma: no cover
         out[(dn, mo, mi)] = new
     return out
@@ -480,16 +503,16 @@ def block_closed_form() -> dict:
         for j, (nj, mj) in enumerate(states):
             if ni == nj and (0, mi, mj) in el:
                 M[i, j] = el[(0, mi, mj)].subs(n, ni)
-            elif sp.simplify(ni - nj - 1) == 0 and (1, mi, mj) in el:
+            elif simplify(ni - nj - 1) == 0 and (1, mi, mj) in el:
                 M[i, j] = el[(1, mi, mj)].subs(n, nj)
-            elif sp.simplify(nj - ni - 1) == 0 and (1, mj, mi) in el:
+            elif simplify(nj - ni - 1) == 0 and (1, mj, mi) in el:
                 M[i, j] = el[(1, mj, mi)].subs(n, ni)
     M = M.subs(d, 0)
     det = sp.expand(M.det())
     minors = sp.expand(sum((M.extract([i, j], [i, j]).det() for i, j in ((0, 1), (0, 2), (1, 2))), 0))
     M0 = M.extract([1, 2], [1, 2]).subs(N, 0)
-    N0 = sp.simplify(M0.inv().trace())
-    Nm1 = sp.simplify(1 / M[2, 2].subs(N, -1))
+    N0 = simplify(M0.inv().trace())
+    Nm1 = simplify(1 / M[2, 2].subs(N, -1))
     bso = r**2 + b_3
     aN = lambda k: k + sp.Rational(1, 2) + b_phi + bso  # noqa: E731
     h1 = r**2
@@ -497,7 +520,7 @@ def block_closed_form() -> dict:
     knap_den = (aN(N) + bso) * aN(N - 1) * aN(N + 1) - 2 * h1 * ((2 * N + 1) * aN(N) - 1)
     knap_first = 1 / aN(0) + (2 * aN(0) + 1 + bso) / (aN(1) * (aN(0) + bso) - 2 * h1)
     ok = (sp.expand(knap_num - minors) == 0 and sp.expand(knap_den - det) == 0
-          and sp.simplify(knap_first - N0 - Nm1) == 0)
+          and simplify(knap_first - N0 - Nm1) == 0)
     if sp.Poly(det, N).LC() != 1:  # pragma: no cover
         raise ArithmeticError("block determinant is not monic in N")
     return {"matrix": M, "P": minors, "Q": det, "N0": N0, "Nm1": Nm1,
@@ -515,14 +538,14 @@ def zero_field_trace() -> dict:
     S = triplet_spin_matrices()
     fields = characteristic_fields()
     a = cooperon_operator().gauge
-    ar = (a.subs({beta1: 0, gamma: 0}) / fields["kappa_R"]).applyfunc(sp.simplify)
-    ad_ = (a.subs({alpha: 0}) / fields["kappa_D"]).applyfunc(sp.simplify)
+    ar = (a.subs({beta1: 0, gamma: 0}) / fields["kappa_R"]).applyfunc(simplify)
+    ad_ = (a.subs({alpha: 0}) / fields["kappa_D"]).applyfunc(simplify)
     g = r * ar + d * ad_
     A = [g[i, 0] * S[0] + g[i, 1] * S[1] for i in range(2)]
     sy = sp.Symbol("sqrt_y", nonnegative=True)
     qhat = (sp.cos(theta), sp.sin(theta))
-    M = sum(((sy * qhat[i] * sp.eye(3) + A[i]) ** 2 for i in range(2)), sp.zeros(3, 3))
-    M += H_3 * (S[0] ** 2 + S[1] ** 2) + H_phi * sp.eye(3)
+    M = sum((_square(sy * qhat[i] * sp.eye(3) + A[i]) for i in range(2)), sp.zeros(3, 3))
+    M += H_3 * (_square(S[0]) + _square(S[1])) + H_phi * sp.eye(3)
     M = M.applyfunc(sp.expand)
     det = sp.expand(M.det())
     minors = sp.expand(sum((M.extract([i, j], [i, j]).det() for i, j in ((0, 1), (0, 2), (1, 2))), 0))
@@ -530,9 +553,9 @@ def zero_field_trace() -> dict:
     for name, ex in (("Q", det), ("P", minors)):
         poly = sp.Poly(ex, sy)
         for (k,), c in poly.terms():
-            if k % 2 and sp.simplify(sp.expand_trig(c)) != 0:  # pragma: no cover
+            if k % 2 and simplify(sp.expand_trig(c)) != 0:  # pragma: no cover
                 raise ArithmeticError(f"{name}: odd power of sqrt(y)")
-        out[name] = sp.expand(sum((sp.simplify(c) * y ** (k // 2) for (k,), c in poly.terms() if k % 2 == 0), 0))
+        out[name] = sp.expand(sum((simplify(c) * y ** (k // 2) for (k,), c in poly.terms() if k % 2 == 0), 0))
     out["matrix"] = M.subs(sy, sp.sqrt(y))
     return out
 
@@ -546,11 +569,11 @@ def landau_sum_prefactor() -> sp.Expr:
     unit :math:`x = \hbar q^2/(4eB)`: :math:`\int d^2q/(2\pi)^2 = (eB/\pi\hbar)\int dx`."""
     P = wl_prefactor(2)
     e_h, hbar_h, D_h, s_h = (_HIKAMI[k] for k in ("e", "hbar", "D", "s"))
-    c = sp.simplify(P * (e_h * B / (sp.pi * hbar_h)) * (hbar_h / (4 * e_h * D_h * B)) / (e_h**2 / (2 * sp.pi * hbar_h)))
+    c = simplify(P * (e_h * B / (sp.pi * hbar_h)) * (hbar_h / (4 * e_h * D_h * B)) / (e_h**2 / (2 * sp.pi * hbar_h)))
     q = sp.Symbol("q", positive=True)
-    measure = sp.simplify(2 * sp.pi * q / (2 * sp.pi) ** 2 * sp.diff(sp.sqrt(4 * e_h * B * sp.Symbol("x") / hbar_h), sp.Symbol("x"))
+    measure = simplify(2 * sp.pi * q / (2 * sp.pi) ** 2 * sp.diff(sp.sqrt(4 * e_h * B * sp.Symbol("x") / hbar_h), sp.Symbol("x"))
                           .subs(sp.Symbol("x"), hbar_h * q**2 / (4 * e_h * B)))
-    if sp.simplify(measure - e_h * B / (sp.pi * hbar_h)) != 0:  # pragma: no cover
+    if simplify(measure - e_h * B / (sp.pi * hbar_h)) != 0:  # pragma: no cover
         raise ArithmeticError("the zero-field measure differs from the Landau degeneracy")
     return c.subs(s_h, pair_channels().spin_states)
 
@@ -595,7 +618,7 @@ def sector_blocks(sector: int):
 
     def element(row, col):
         (nr, mr), (nc, mc) = row, col
-        dn = sp.simplify(nr - nc)
+        dn = simplify(nr - nc)
         if dn not in (-1, 0, 1):
             return 0
         key = (int(dn), mr, mc)

@@ -28,8 +28,10 @@ References
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import sympy as sp
+from sympy.polys.matrices import DomainMatrix
 
 from mesocorr.arguments import integer, lead_pair
 from mesocorr.symbolic.printing import latex
@@ -78,14 +80,27 @@ def multiterminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: 
     k, l = lead_pair("voltage", voltage, M)
     if i == j:
         raise ValueError(f"current: source and drain must differ, got ({i}, {j})")
+    return _resistance(M, i, j, k, l)
+
+
+@cache
+def _resistance(M: int, i: int, j: int, k: int, l: int) -> sp.Expr:
+    """:func:`multiterminal_resistance_symbolic` for checked arguments (cached: the result is immutable).
+
+    The grounded system is LU-solved exactly over the field of rational functions of the transmissions
+    (SymPy ``DomainMatrix``): every entry stays a cancelled fraction of polynomials, so no nested
+    expression has to be re-cancelled at the end (the same closed form as ``Matrix.LUsolve`` followed by
+    ``cancel``, ~5x faster).
+    """
     G = conductance_matrix_symbolic(M)
     keep = [a for a in range(M) if a != j - 1]
-    g = G.extract(keep, keep)
-    rhs = sp.Matrix([1 if a == i - 1 else 0 for a in keep])
-    sol = g.LUsolve(rhs)
-    V = {a: sol[n] for n, a in enumerate(keep)}
-    V[j - 1] = sp.Integer(0)
-    return sp.factor(sp.cancel(sp.together(V[k - 1] - V[l - 1])))
+    g = DomainMatrix.from_Matrix(G.extract(keep, keep))
+    field = g.domain.get_field()
+    rhs = DomainMatrix.from_Matrix(sp.Matrix([1 if a == i - 1 else 0 for a in keep])).convert_to(field)
+    sol = g.convert_to(field).lu_solve(rhs)
+    V = {a: sol[n, 0].element for n, a in enumerate(keep)}
+    V[j - 1] = field.zero
+    return sp.factor(field.to_sympy(V[k - 1] - V[l - 1]))
 
 
 def four_terminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: Sequence[int] = (3, 4)) -> sp.Expr:

@@ -123,10 +123,23 @@ def rung_kernel(exact: bool = False) -> tuple[sp.Expr, list[tuple[str, sp.Expr]]
     \simeq \xi_{\mathbf k} + \hbar v_F q u` with :math:`u = \cos\theta`; then the
     :math:`\xi`-integral is done by residues (:func:`mesocorr.diagrams.lines.xi_integral`).
     Returns the exact function of ``u`` (``exact=True``) or its expansion to second order in
-    :math:`q` and first order in :math:`\omega`.
+    :math:`q` and first order in :math:`\omega` (derived once per process; the steps list is a fresh copy).
     """
+    kernel, steps = _rung_kernel(bool(exact))
+    return kernel, list(steps)
+
+
+@cache
+def _rung_kernel(exact: bool) -> tuple[sp.Expr, tuple[tuple[str, sp.Expr], ...]]:
+    """:func:`rung_kernel`, cached (SymPy expressions are immutable; the steps are returned as a tuple)."""
     s = SYMBOLS
     q, w, e, v, nu = s["q"], s["omega"], s["varepsilon"], s["v_F"], s["nu"]
+    if not exact:  # the expansion of the exact rung
+        kernel, steps = _rung_kernel(True)
+        scaled = kernel.subs({q: _EPS * q, w: _EPS**2 * w})
+        expanded = sp.expand(sp.series(scaled, _EPS, 0, 3).removeO().subs(_EPS, 1))
+        return expanded, steps + ((r"expand to order $q^2$ and $\omega$ (bookkeeping $q \sim \varepsilon$, "
+                                   r"$\omega \sim \varepsilon^2$)", expanded),)
     ladder = Ladder("diffuson")
     retarded, advanced = ladder.lines(q=q, energy=e, omega=w)
     GR = retarded.doit(dispersion=XI + HBAR * v * q * _U)
@@ -138,13 +151,7 @@ def rung_kernel(exact: bool = False) -> tuple[sp.Expr, list[tuple[str, sp.Expr]]
     steps.append((r"energy integral over $\xi$ by residues (contour closed in the upper half plane)", integral))
     kernel = sp.simplify(impurity_strength(nu) * nu * integral)
     steps.append((r"times $\gamma\nu = \hbar/(2\pi\tau)$: the rung depends only on $\omega\tau$ and $qlu$", kernel))
-    if exact:
-        return kernel, steps
-    scaled = kernel.subs({q: _EPS * q, w: _EPS**2 * w})
-    expanded = sp.expand(sp.series(scaled, _EPS, 0, 3).removeO().subs(_EPS, 1))
-    steps.append((r"expand to order $q^2$ and $\omega$ (bookkeeping $q \sim \varepsilon$, $\omega \sim \varepsilon^2$)",
-                  expanded))
-    return expanded, steps
+    return kernel, tuple(steps)
 
 
 @dataclass(frozen=True)

@@ -103,10 +103,16 @@ def zero_field_correction(d: int, geometry: str | None = None) -> sp.Expr:
 def telescoping_digamma_sum(shift: sp.Expr, upper: sp.Expr) -> sp.Expr:
     r""":math:`\sum_{n=0}^{N-1} 1/(n+a) = \psi(N+a)-\psi(a)` by telescoping the recurrence
     :math:`\psi(n+1+a)-\psi(n+a) = 1/(n+a)` (checked by SymPy before use)."""
+    _check_digamma_recurrence()
+    return sp.polygamma(0, upper + shift) - sp.polygamma(0, shift)
+
+
+@cache
+def _check_digamma_recurrence() -> None:
+    r"""SymPy confirms :math:`\psi(n+1+a)-\psi(n+a) = 1/(n+a)` (once per process)."""
     step = sp.expand_func(sp.polygamma(0, n + 1 + a) - sp.polygamma(0, n + a))
     if sp.simplify(step - 1 / (n + a)) != 0:  # pragma: no cover - SymPy identity
         raise ArithmeticError("digamma recurrence failed")
-    return sp.polygamma(0, upper + shift) - sp.polygamma(0, shift)
 
 
 @cache
@@ -178,6 +184,7 @@ def kawabata_3d() -> sp.Expr:
     return in_units_of_e2_h(sp.simplify(expr))
 
 
+@cache
 def quasi1d_field_rate() -> sp.Expr:
     r"""Field dephasing rate of a wire of width :math:`W`: :math:`1/\tau_B = De^2W^2B^2/(3\hbar^2)`.
 
@@ -205,6 +212,7 @@ def magnetoconductance_1d() -> sp.Expr:
     return sp.simplify(with_field - zero_b)
 
 
+@cache
 def wire_mode_sum() -> sp.Expr:
     r""":math:`\sum_{n\ge1} 1/(n^2\pi^2+a^2) = (a\coth a - 1)/(2a^2)`, derived.
 

@@ -287,3 +287,28 @@ def test_fit_report_lists_warnings_and_fixed_fields():
     assert "    identifiability: <test> & co" in str(r)
     assert "<li>identifiability: &lt;test&gt; &amp; co</li>" in r._repr_html_()
     assert "scaled by sqrt(chi2_red)" in str(r)
+
+
+def test_symmetrize_equals_a_plain_grouping_loop():
+    """symmetrize=True (one sort, bincount over the groups) against a Python loop over the distinct |B| (rounded to
+    12 digits): the same fields, averages, combined uncertainties (sqrt(sum s^2)/n) and the count of unpaired
+    fields, with repeated fields and fields without a partner at -B."""
+    rng = np.random.default_rng(3)
+    half = np.round(np.linspace(1e-3, 0.1, 60), 12)
+    B = np.r_[half, -half[:50], half[:7]]                  # 10 unpaired, 7 repeated
+    y = model_function("wl")(B, {"B_phi": 3e-3}) + 0.01 * B + rng.normal(0, 1e-3, B.size)
+    sig = rng.uniform(1e-3, 2e-3, B.size)
+    perm = rng.permutation(B.size)
+    r = fit_magnetoconductance(B[perm], y[perm], model="wl", symmetrize=True, sigma=sig[perm])
+    groups: dict = {}
+    for b, v, e in zip(B, y, sig):
+        groups.setdefault(round(abs(b), 12), []).append((b, v, e))
+    keys = sorted(groups)
+    np.testing.assert_allclose(r.B, keys, rtol=1e-15)
+    np.testing.assert_allclose(r.delta_sigma, [np.mean([v for _, v, _ in groups[k]]) for k in keys], rtol=1e-13)
+    unpaired = sum(1 for k in keys if not (any(b > 0 for b, _, _ in groups[k]) and any(b < 0 for b, _, _ in groups[k])))
+    assert unpaired == 10 and any(f"{unpaired} of {len(keys)} fields have no partner" in w for w in r.warnings)
+    # the errors: chi2 with the combined sigma equals the sum over groups recomputed here
+    s_group = np.array([np.sqrt(sum(e**2 for _, _, e in groups[k])) / len(groups[k]) for k in keys])
+    resid = (r.delta_sigma - r.predict(r.B)) / s_group
+    assert r.chi2 == pytest.approx(float(resid @ resid), rel=1e-9)

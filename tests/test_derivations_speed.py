@@ -1,0 +1,115 @@
+"""The fast paths behind ``mesocorr derive`` (issue 18) agree with the slow or independent routes they replace.
+
+Each test compares the shortcut with a second computation: numerical quadrature (mpmath), SymPy's general
+integral, the LU solve of a SymPy ``Matrix`` followed by ``cancel``, or ``sympy.simplify`` itself.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from mesocorr.derivations.core import check_symbolic
+from mesocorr.diagrams import hikami as H
+from mesocorr.diagrams.lines import angular_average as line_average
+from mesocorr.symbolic import ilp as I
+from mesocorr.symbolic.landauer import conductance_matrix_symbolic, multiterminal_resistance_symbolic
+from mesocorr.symbolic.memo import simplify
+
+
+@pytest.mark.parametrize("n_r, n_a, shifted", [(1, 1, False), (2, 1, False), (1, 2, False), (2, 2, False),
+                                               (3, 2, False), (1, 1, True), (2, 1, True), (2, 2, True)])
+def test_residue_integral_against_quadrature(n_r, n_a, shifted):
+    """Poles of any order, with and without an energy shift: residues (derivative formula) = mpmath.quad."""
+    x = sp.Symbol("x", real=True)
+    shift = x if shifted else 0
+    integrand = H.green_retarded() ** n_r * H.green_advanced(shift) ** n_a
+    closed = H.residue_integral(integrand)
+    values = {H.hbar: sp.Rational(1), H.tau: sp.Rational(7, 10), x: sp.Rational(3, 10)}
+    f = sp.lambdify(H.xi, integrand.subs(values), "mpmath")
+    with mpmath.workdps(30):
+        numeric = mpmath.quad(f, [-mpmath.inf, -2, 0, 2, mpmath.inf])
+        exact = mpmath.mpc(sp.N(closed.subs(values), 30))
+        assert abs(numeric - exact) <= mpmath.mpf(10) ** -20 * max(1, abs(exact))
+
+
+def test_residue_integral_refuses_slow_decay():
+    with pytest.raises(ValueError, match="integrand"):
+        H.residue_integral(H.green_retarded())
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_hikami_angular_average_moments_equal_the_integral(d):
+    """Term-by-term moments <cos^n> = SymPy's integral of the whole polynomial (the general route)."""
+    Q, v = H.Q, H.v
+    c = sp.cos(H.theta)
+    expr = 3 - 2 * v * Q * c + v**2 * Q**2 * c**2 / 5 + Q**3 * c**3 - v * c**4 + c**6
+    weight = 1 if d == 2 else sp.sin(H.theta)
+    upper = 2 * sp.pi if d == 2 else sp.pi
+    norm = 2 * sp.pi if d == 2 else 2
+    direct = sp.integrate(sp.expand(expr * weight), (H.theta, 0, upper)) / norm
+    assert sp.simplify(H.angular_average(expr, d) - direct) == 0
+
+
+def test_hikami_angular_average_general_route_kept():
+    """A function that is not a polynomial in cos(theta) still goes through SymPy's integral."""
+    expr = sp.sin(H.theta) ** 2
+    assert H.angular_average(expr, 2) == sp.Rational(1, 2)
+    assert H.angular_average(expr, 3) == sp.Rational(2, 3)
+    with pytest.raises(ValueError, match="d:"):
+        H.angular_average(expr, 4)
+
+
+def test_line_angular_average_2d_moments_equal_the_integral():
+    u, q = sp.symbols("u q", real=True)
+    t = sp.Symbol("t", real=True)
+    expr = 1 + q * u + q**2 * u**2 / 3 - u**4 + q * u**5
+    direct = sp.integrate(sp.expand(expr.subs(u, sp.cos(t))), (t, 0, 2 * sp.pi)) / (2 * sp.pi)
+    assert sp.expand(line_average(expr, u, 2) - direct) == 0
+    rational = 1 / (2 - u)  # not a polynomial: the integral route, <1/(2-u)> = 1/sqrt(3)
+    assert sp.simplify(line_average(rational, u, 2) - 1 / sp.sqrt(3)) == 0
+
+
+def test_circle_average_against_sympy_integral():
+    """ILP Fermi-circle average via the cached cos^a sin^b moments = SymPy's integral over phi."""
+    phi = I.phi
+    a, b = sp.symbols("a b", real=True)
+    expr = (a * sp.cos(phi) + b * sp.sin(3 * phi)) ** 2 * sp.cos(phi) ** 2 + a * sp.sin(phi) ** 4 - b
+    direct = sp.integrate(sp.expand(sp.expand_trig(expr)), (phi, 0, 2 * sp.pi)) / (2 * sp.pi)
+    assert sp.expand(I._circle_average(expr) - direct) == 0
+
+
+@pytest.mark.parametrize("leads, current, voltage", [(3, (1, 2), (3, 2)), (3, (1, 3), (1, 2)),
+                                                     (4, (1, 3), (2, 4)), (4, (1, 2), (1, 3))])
+def test_landauer_domain_lu_equals_matrix_lu(leads, current, voltage):
+    """The exact LU over the rational-function field = SymPy Matrix.LUsolve then cancel (the former route)."""
+    (i, j), (k, l) = current, voltage
+    G = conductance_matrix_symbolic(leads)
+    keep = [a for a in range(leads) if a != j - 1]
+    sol = G.extract(keep, keep).LUsolve(sp.Matrix([1 if a == i - 1 else 0 for a in keep]))
+    V = {a: sol[n] for n, a in enumerate(keep)}
+    V[j - 1] = sp.Integer(0)
+    former = sp.factor(sp.cancel(sp.together(V[k - 1] - V[l - 1])))
+    assert multiterminal_resistance_symbolic(current, voltage, leads) == former
+
+
+def test_memoised_simplify_is_sympy_simplify():
+    x, y = sp.symbols("x y", positive=True)
+    for expr in (sp.sin(x) ** 2 + sp.cos(x) ** 2, (x**2 - y**2) / (x - y), sp.log(x * y) - sp.log(x)):
+        assert simplify(expr) == sp.simplify(expr)
+        assert simplify(expr) is simplify(expr)  # computed once
+    mutable = sp.Matrix([[sp.sin(x) ** 2 + sp.cos(x) ** 2]])
+    assert simplify(mutable) == sp.Matrix([[1]])
+    assert simplify(sp.exp(x) * sp.exp(-x), ratio=1) == 1
+
+
+def test_check_symbolic_cancel_then_simplify():
+    """A zero that cancel proves, one only simplify proves, a non-zero difference, and matrices."""
+    x = sp.Symbol("x", positive=True)
+    assert check_symbolic("c", "s", (x**2 - 1) / (x - 1), x + 1).passed
+    assert check_symbolic("c", "s", sp.sin(x) ** 2, 1 - sp.cos(x) ** 2).passed
+    assert not check_symbolic("c", "s", sp.sin(x), sp.cos(x)).passed
+    assert check_symbolic("c", "s", sp.Matrix([[(x**2 - 1) / (x - 1), sp.sin(x) ** 2 + sp.cos(x) ** 2]]),
+                          sp.Matrix([[x + 1, 1]])).passed
+    assert not check_symbolic("c", "s", sp.Matrix([[x, 1]]), sp.Matrix([[x, 2]])).passed
