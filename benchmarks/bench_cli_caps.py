@@ -136,7 +136,7 @@ def run(argv: list[str]) -> tuple[float, float, int]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime, status
 
 
-def main(filters: list[str]) -> None:
+def main(filters: list[str] | tuple = ()) -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
     print(f"load average (1 min): {load:.2f} on {os.cpu_count()} CPUs; OPENBLAS_NUM_THREADS={threads}; "
