@@ -51,7 +51,7 @@ from mesocorr.arguments import sympy_value
 __all__ = ["EigenChannels", "to_numpy", "to_mpmath", "eigen_channels", "eigen_channels_mp", "resolvent_trace",
            "resolvent_trace_mp", "spectral_trace", "spectral_trace_mp", "sylvester_2x2", "trace_difference",
            "log1p_complex", "log_divided_difference", "sqrt_divided_difference", "inv_sqrt_divided_difference",
-           "eigen_2x2"]
+           "eigen_2x2", "eigen_error_scale", "contour_trace_pair"]
 
 _EPS = np.finfo(float).eps
 
@@ -182,7 +182,7 @@ def _clusters(lam, tol):
     return list(groups.values())
 
 
-def _contour_plan(lam, members, singular_distance):
+def _contour_plan(lam, members, singular_distance, digits: int = 18):
     """Centre, radius and node count of the circle around a cluster (members: indices into lam)."""
     mu = sum(lam[i] for i in members) / len(members)
     rho = max(abs(lam[i] - mu) for i in members)
@@ -194,7 +194,7 @@ def _contour_plan(lam, members, singular_distance):
     # a wide circle keeps the resolvent on it well conditioned (|(z - H)^-1| ~ 1/r^2 near a defective pair)
     r = R / 4 if rho < R / 64 else math.sqrt(max(rho, R * 1e-12) * R)
     ratio = min(r / max(rho, R * 1e-300), R / r)
-    nodes = int(min(512, max(16, math.ceil(18 * math.log(10) / math.log(ratio)))))
+    nodes = int(min(512 * digits // 18, max(16, math.ceil(digits * math.log(10) / math.log(ratio)))))
     nodes += nodes % 2
     return mu, r, nodes
 
@@ -204,7 +204,8 @@ def _default_singular_distance(mu):
     return abs(mu) if mu.real >= 0 else abs(mu.imag)
 
 
-def spectral_trace(H, W, f, cluster_tol: float = 1e-2, singular_distance=None) -> tuple[complex, float]:
+def spectral_trace(H, W, f, cluster_tol: float = 1e-2, singular_distance=None,
+                   sharp_error: bool = False) -> tuple[complex, float]:
     r""":math:`\mathrm{Tr}[Wf(H)]` continuous through exceptional points (numpy); returns ``(value, error)``.
 
     Parameters
@@ -219,7 +220,8 @@ def spectral_trace(H, W, f, cluster_tol: float = 1e-2, singular_distance=None) -
         ``mu -> distance from mu to the nearest singularity of f``; default: distance to :math:`(-\infty,0]`.
 
     The error estimate is the eigenvalue-condition part of the isolated channels plus, for each
-    cluster, the difference between the trapezoidal sums on all and on every second node.
+    cluster, the difference between the trapezoidal sums on all and on every second node (``sharp_error``:
+    twice the nodes, so that the half-node sum is converged too and that difference is a sharp estimate).
     """
     H = np.asarray(H, dtype=complex)
     W = np.asarray(W, dtype=complex)
@@ -234,7 +236,7 @@ def spectral_trace(H, W, f, cluster_tol: float = 1e-2, singular_distance=None) -
             total += term
             error += 4 * _EPS * abs(term) * max(1.0, float(eig.condition[c]))
             continue
-        mu, r, nodes = _contour_plan(lam, members, dist)
+        mu, r, nodes = _contour_plan(lam, members, dist, 36 if sharp_error else 18)
         z = mu + r * np.exp(2j * np.pi * np.arange(nodes) / nodes)
         res = resolvent_trace(-H, W, z)              # Tr[W (z - H)^-1]
         vals = f(z) * (z - mu) * res
@@ -435,14 +437,15 @@ def _inv_cond_2x2(V):
     return inv, np.where(np.isfinite(cond), cond, np.inf)
 
 
-def trace_difference(H0, E, W, divided_difference):
+def trace_difference(H0, E, W, divided_difference, magnitude: bool = False):
     r""":math:`\mathrm{Tr}[W(f(H_0+E)-f(H_0))]` for stacked matrices, no cancellation for small :math:`E`.
 
     Daleckii–Krein: :math:`\sum_{cd}(V_0^{-1}WV_1)_{cd}(V_1^{-1}EV_0)_{dc}\,f[\lambda^1_d,\lambda^0_c]`.
     ``divided_difference(a, b)`` is :math:`f[a,b]`. Returns ``(value, condition)`` with ``condition`` the
     product of the eigenvector condition numbers of :math:`H_0` and :math:`H_0+E` (large near an
     exceptional point: use :func:`spectral_trace` there). ``H0`` may be one matrix (broadcast over ``E``).
-    2x2 stacks use closed forms (eigenvectors, inverse, condition number).
+    2x2 stacks use closed forms (eigenvectors, inverse, condition number). ``magnitude=True``: also the sum of
+    the moduli of the terms (rounding error ~ eps x condition x magnitude), as a third element.
     """
     H0 = np.asarray(H0, dtype=complex)
     E = np.asarray(E, dtype=complex)
@@ -460,7 +463,78 @@ def trace_difference(H0, E, W, divided_difference):
     Bm = V1i @ E @ V0
     F = divided_difference(lam1[..., :, None], lam0[..., None, :])      # F[d, c] = f[lam1_d, lam0_c]
     value = np.einsum("...cd,...dc,...dc->...", A, Bm, F)
+    if magnitude:
+        return value, c0 * c1, np.einsum("...cd,...dc,...dc->...", np.abs(A), np.abs(Bm), np.abs(F))
     return value, c0 * c1
+
+
+def contour_trace_pair(A, E, W, f=None, g=None, max_nodes: int = 512):
+    r""":math:`\mathrm{Tr}[Wf(A+E)] + \mathrm{Tr}[W(g(A+E)-g(A))]` of one pair of matrices by one trapezoidal
+    Cauchy integral on a circle around both spectra, without the cancellation of the two ``g`` traces:
+
+    .. math:: \frac1{2\pi i}\oint\Big\{f(z)\,\mathrm{Tr}[WR_1] + (g(z)-g(\mu))\,\mathrm{Tr}[WR_1ER_0]\Big\}dz,
+              \qquad R_1 - R_0 = R_1 E R_0,
+
+    :math:`R_0 = (z-A)^{-1}`, :math:`R_1 = (z-A-E)^{-1}`, :math:`\mu` the centre (:math:`g(\mu)` integrates to
+    zero against the difference; subtracting it keeps the terms small). No eigenvectors: continuous through
+    exceptional points. ``f``, ``g`` (either may be ``None``) vectorised over complex arrays, analytic off
+    :math:`(-\infty, 0]`. Returns ``(value, error)`` (error: the node-halving difference plus rounding, eps x the
+    sum of the moduli of the terms), or ``None`` where the spectra are not compact against their distance to
+    :math:`(-\infty, 0]` (more than ``max_nodes`` nodes needed).
+    """
+    A = np.asarray(A, dtype=complex)
+    E = np.zeros_like(A) if E is None else np.asarray(E, dtype=complex)
+    W = np.asarray(W, dtype=complex)
+    B = A + E
+    lam = np.concatenate([np.linalg.eigvals(B)] + ([np.linalg.eigvals(A)] if g is not None else []))
+    if not np.all(np.isfinite(lam)):
+        return None
+    mu = complex(np.mean(lam))
+    rho = float(np.max(np.abs(lam - mu)))
+    R = _default_singular_distance(mu)
+    if not rho < R / 4:
+        return None
+    r = R / 4 if rho < R / 64 else math.sqrt(max(rho, R * 1e-12) * R)
+    ratio = min(r / max(rho, R * 1e-300), R / r)
+    nodes = math.ceil(2 * 18 * math.log(10) / math.log(ratio))      # the half-node sum converged too
+    if nodes > max_nodes:
+        return None
+    nodes = max(16, nodes + nodes % 2)
+    z = mu + r * np.exp(2j * np.pi * (np.arange(nodes) + 0.5) / nodes)
+    eye = np.eye(A.shape[-1])
+    R1 = np.linalg.inv(z[:, None, None] * eye - B[None])
+    terms = np.zeros(nodes, dtype=complex)
+    if f is not None:
+        terms += f(z) * np.einsum("ij,kji->k", W, R1)
+    if g is not None:
+        R0 = np.linalg.inv(z[:, None, None] * eye - A[None])
+        g0 = g(np.array([mu]))[0]
+        terms += (g(z) - g0) * np.einsum("ij,kjl,lm,kmi->k", W, R1, E, R0)
+    terms *= z - mu
+    full, half = terms.mean(), terms[::2].mean()
+    error = abs(full - half) + 8 * _EPS * float(np.abs(terms).mean()) * nodes ** 0.5
+    return complex(full), error
+
+
+def eigen_error_scale(M, W, *funcs) -> np.ndarray:
+    r"""Rounding-error scale of eigen-sums :math:`\mathrm{Tr}[Wf(M)] = \sum_c w_cf(\lambda_c)` for stacked
+    matrices: :math:`\kappa(V)\sum_c|w_c|\sum_f|f(\lambda_c)|` (:math:`\kappa` the eigenvector condition
+    number in the Frobenius norm, :math:`w_c = (V^{-1}WV)_{cc}`, which grow like :math:`\kappa` next to an exceptional point); times
+    eps it bounds, up to a modest factor, the error of any float64 route that forms these traces (eigen sums,
+    or two traces subtracted). ``funcs`` vectorised over complex arrays; ``inf`` at an exceptional point."""
+    M = np.asarray(M, dtype=complex)
+    W = np.asarray(W, dtype=complex)
+    lam, V = np.linalg.eig(M)
+    with np.errstate(all="ignore"):
+        try:
+            Vi = np.linalg.inv(V)
+        except np.linalg.LinAlgError:
+            return np.full(M.shape[:-2], np.inf)
+        w = np.abs(np.einsum("...ci,ij,...jc->...c", Vi, W, V))
+        size = sum(np.abs(f(lam)) for f in funcs)
+        cond = np.linalg.norm(V, axis=(-2, -1)) * np.linalg.norm(Vi, axis=(-2, -1))   # Frobenius: >= 2-norm
+        out = cond * np.sum(w * size, axis=-1)
+    return np.where(np.isfinite(out), out, np.inf)
 
 
 # ----------------------------------------------------------------------------- split 2x2 blocks (real arithmetic)

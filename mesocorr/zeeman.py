@@ -78,6 +78,8 @@ from mesocorr.integrals.matrix_functions import (
     log_shift_moments,
     pair_trace_2x2,
     eigen_channels_mp,
+    contour_trace_pair,
+    eigen_error_scale,
     inv_sqrt_divided_difference,
     log_divided_difference,
     resolvent_trace_mp,
@@ -104,6 +106,7 @@ MP_SECONDS_CAP = 20.0
 #: the two subtractions of zeeman_magnetoconductance
 SUBTRACTIONS = ("zero_field", "same_splitting")
 _GUARD = 10
+_EPS = np.finfo(float).eps
 #: condition number of the eigenvectors above which a field is treated as near an exceptional point
 _EP_CONDITION = 1e6
 #: Daleckii-Krein differences only below this eigenvector condition number (near an exceptional point, where the
@@ -113,6 +116,13 @@ _DK_CONDITION = 100.0
 _UCF_CONDITION = 10.0
 #: routes of the UCF loops
 UCF_ROUTES = ("auto", "eigen", "resolvent")
+#: the general float64 route's estimated relative error (eps x condition x |terms| / |result|) above which a field
+#: is re-evaluated in float64 without eigenvectors of the field's matrix (one contour / clustered traces) ...
+FLOAT_TRUST = 1e-12
+#: ... and above which (after that) by the mpmath route (next to an exceptional point, where traces cancel)
+MP_TRUST = 1e-10
+#: digits of that mpmath re-evaluation beyond the float64 loss it replaces
+_REDO_DIGITS = 16
 
 
 # ============================================================================ units
@@ -511,18 +521,94 @@ def _mc_split_2d(b_field, s: _Setup, plan: _SplitPlan) -> np.ndarray:
 
 def _mc_general(b_field, s: _Setup) -> np.ndarray:
     """The general float64 route (any block structure, d = 1, 2, 3): stacked matrices, Sylvester 2x2 forms,
-    eigen/resolvent traces for larger blocks."""
+    eigen/resolvent traces for larger blocks. Each field carries a rounding-error estimate (eps x eigenvector
+    condition x the moduli of the terms that are summed or subtracted); where it exceeds :data:`FLOAT_TRUST`
+    relative the field is re-evaluated in float64 without the eigenvectors (:func:`_block_contour`), and where
+    the estimate still exceeds :data:`MP_TRUST` (next to an exceptional point, the traces of sigma(B) - sigma(0)
+    cancel) by the mpmath route with the digits the cancellation needs (refused above :data:`MP_SECONDS_CAP`)."""
     omega = b_field * float(s.omega_per_tesla)
     rate_b = 4 * E_CHARGE * s.D * b_field / HBAR              # b = 4eDB/hbar (rate)
-    total = np.zeros(b_field.size, dtype=complex)
+    blocks = []
     for blk in _merge_equal(s):
         idx, weight_scale = blk
         M0 = s.H0[np.ix_(idx, idx)]
         G = s.Gz[np.ix_(idx, idx)]
         W = s.W[np.ix_(idx, idx)] * weight_scale
-        total += _block_terms(M0, G, W, omega, rate_b, b_field, s)
+        value, size = _block_terms(M0, G, W, omega, rate_b, b_field, s)
+        blocks.append([M0, G, W, value, _EPS * size])
+    total = sum(b[3] for b in blocks).real
+    with np.errstate(all="ignore"):
+        loss = sum(b[4] for b in blocks) / np.abs(total)
+    # fields the eigen / two-trace forms do not resolve: one Cauchy integral of the resolvent difference per block
+    f = _main_function(s, b_field, rate_b)
+    for k in np.flatnonzero(~(loss <= FLOAT_TRUST)):
+        for blk in blocks:
+            if blk[4][k] > 0.1 * FLOAT_TRUST * abs(total[k]):
+                got = _block_contour(blk[0], blk[1], blk[2], omega[k], k, f, s, b_field)
+                if got is not None and got[1] < blk[4][k]:
+                    blk[3][k], blk[4][k] = got
+        total[k] = sum(b[3][k] for b in blocks).real
+        loss[k] = sum(b[4][k] for b in blocks) / abs(total[k]) if total[k] else np.inf
     coef = SPIN_DEGENERACY * (1.0 if s.dim == 1 else 1.0 / (2 * math.pi))
-    return coef * total.real
+    out = coef * total
+    redo = np.flatnonzero(~(loss <= MP_TRUST) & np.isfinite(out))
+    if redo.size:
+        digits = [_REDO_DIGITS + max(0, math.ceil(math.log10(min(loss[k], 1e40) / _EPS))) for k in redo]
+        work = max(_working_digits(float(b_field[k]), s, d) for k, d in zip(redo, digits))
+        seconds = _mp_seconds(work, redo.size)
+        if seconds > MP_SECONDS_CAP:
+            raise ValueError(f"B_inplane, g_factor: {redo.size} field(s) where the traces of sigma(B) - sigma(0) "
+                             f"cancel (near an exceptional point of the Zeeman-split Cooperon): float64 loses up to "
+                             f"{float(np.max(loss[redo])):.1g} relative; "
+                             f"their mpmath re-evaluation would take about {seconds:.3g} s (> cap {MP_SECONDS_CAP:g} "
+                             f"s): ask for fewer fields there, or use dps=")
+        for k, d in zip(redo, digits):
+            out[k] = float(_mc_mp(float(b_field[k]), s, d))
+    return out
+
+
+def _block_contour(M0, G, W, omega, k, f, s: _Setup, b_field):
+    """One block at field ``b_field[k]`` (value, error) as :func:`_block_terms` (same units), without eigenvectors
+    of a near-defective matrix: one Cauchy integral of the resolvent difference
+    (:func:`~mesocorr.integrals.matrix_functions.contour_trace_pair`) where both spectra fit in one circle, else
+    the traces by :func:`~mesocorr.integrals.matrix_functions.spectral_trace` (contours around eigenvalue clusters,
+    eigen sums for the isolated ones) with their error estimates and the rounding of their difference added;
+    ``None`` if neither applies."""
+    M = M0 + omega * G
+    zero_field = s.subtract == "zero_field" and bool(np.any(G))
+    main = None if s.dim == 1 else (lambda z: f(z, np.array([k])))
+    if s.dim == 1:
+        rate_field = s.D * (E_CHARGE * s.width * b_field[k] / HBAR) ** 2 / 3
+        shift = rate_field * np.eye(M0.shape[0])
+        root = math.sqrt(s.D)
+        zero_field = s.subtract == "zero_field"
+        A, E = (M0, omega * G + shift) if zero_field else (M, shift)     # E not as a difference: 1/tau_B << H
+
+        def g(z):
+            return -root / np.sqrt(z)
+    elif zero_field:
+        A, E = M0, omega * G
+        inv_root = 1 / math.sqrt(s.D)
+        g = np.log if s.dim == 2 else (lambda z: inv_root * np.sqrt(z))
+    else:
+        A, E, g = M, None, None
+    got = contour_trace_pair(A, E, W, f=main, g=g)
+    if got is not None:
+        return got
+    best = None
+    for tol in (0.1, 1e-2):     # wide clusters first: fewer eigenvalue-conditioned isolated channels
+        try:
+            value, error = spectral_trace(M, W, main, tol, sharp_error=True) if main else (0j, 0.0)
+            if g is not None:
+                t1, e1 = spectral_trace(A + E, W, g, tol, sharp_error=True)
+                t0, e0 = spectral_trace(A, W, g, tol, sharp_error=True)
+                value += t1 - t0
+                error += e1 + e0 + 2 * _EPS * (abs(t1) + abs(t0))
+        except (ArithmeticError, np.linalg.LinAlgError):
+            continue
+        if np.isfinite(value) and math.isfinite(error) and (best is None or error < best[1]):
+            best = (value, error)
+    return best
 
 
 def _merge_equal(s: _Setup):
@@ -581,8 +667,9 @@ def _main_function(s: _Setup, b_field, rate_b):
     return f
 
 
-def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
-    """Sum over one block of the field term and (for subtract="zero_field") the sigma(0) correction."""
+def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> tuple[np.ndarray, np.ndarray]:
+    """Sum over one block of the field term and (for subtract="zero_field") the sigma(0) correction, and the
+    rounding-error scale of that sum (times eps: its estimated absolute error, in the units of the sum)."""
     n = M0.shape[0]
     N = omega.size
     M = M0[None, :, :] + omega[:, None, None] * G[None, :, :]
@@ -591,12 +678,16 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
     if s.dim != 1:
         if n == 1:
             main = W[0, 0] * f(M[:, 0, 0], np.arange(N))
-        elif n == 2:
-            main = sylvester_2x2(M, W, f, conjugate_symmetric=True)
+            size = np.abs(main)
         else:
-            main = _generic_trace(M, W, f, N)
+            if n == 2:
+                main = sylvester_2x2(M, W, f, conjugate_symmetric=True)
+                size = eigen_error_scale(M, W, lambda z: f(z, np.arange(N)))
+            else:
+                main, size = _generic_trace(M, W, f, N, with_scale=True)
     else:
         main = np.zeros(N, dtype=complex)
+        size = np.zeros(N)
     # ---- sigma(0) difference
     if s.dim == 1:
         rate_field = s.D * (E_CHARGE * s.width * b_field / HBAR) ** 2 / 3     # 1/tau_B (quasi1d_field_rate)
@@ -604,28 +695,36 @@ def _block_terms(M0, G, W, omega, rate_b, b_field, s: _Setup) -> np.ndarray:
         base = M0 if s.subtract == "zero_field" else M
         # Delta sigma_1D / (s sqrt D) = -Tr W[(base + E')^-1/2 - base^-1/2], E' the part not in base
         E_rel = E if s.subtract == "zero_field" else rate_field[:, None, None] * np.eye(n)[None]
-        diff = _difference(base, E_rel, W, inv_sqrt_divided_difference, lambda x: x ** -0.5)
-        return -math.sqrt(s.D) * diff
+        diff, dsize = _difference(base, E_rel, W, inv_sqrt_divided_difference, lambda x: x ** -0.5)
+        return -math.sqrt(s.D) * diff, math.sqrt(s.D) * dsize
     if s.subtract == "same_splitting" or not np.any(G):
-        return main
+        return main, size
     E = omega[:, None, None] * G[None]
     if s.dim == 2:
-        corr = _difference(M0, E, W, log_divided_difference, np.log)
+        corr, csize = _difference(M0, E, W, log_divided_difference, np.log)
     else:
-        corr = _difference(M0, E, W, sqrt_divided_difference, np.sqrt) / math.sqrt(s.D)
-    return main + corr
+        corr, csize = _difference(M0, E, W, sqrt_divided_difference, np.sqrt)
+        corr, csize = corr / math.sqrt(s.D), csize / math.sqrt(s.D)
+    return main + corr, size + csize
 
 
-def _generic_trace(M, W, f, N):
-    """Tr[W f(M)] for stacked n x n (n > 2) matrices: eigen route, per-field spectral trace near an EP."""
+def _generic_trace(M, W, f, N, with_scale: bool = False):
+    """Tr[W f(M)] for stacked n x n (n > 2) matrices: eigen route, per-field spectral trace near an EP
+    (``with_scale``: also the rounding-error scale of the eigen sums, as
+    :func:`~mesocorr.integrals.matrix_functions.eigen_error_scale`)."""
     lam, V = np.linalg.eig(M)
     Vi = np.linalg.inv(V)
     weights = np.einsum("nci,ij,njc->nc", Vi, W, V)
     cond = np.linalg.cond(V)
-    out = np.einsum("nc,nc->n", weights, f(lam, np.arange(N)))
+    values = f(lam, np.arange(N))
+    out = np.einsum("nc,nc->n", weights, values)
     for k in np.flatnonzero(~(cond < _EP_CONDITION)):
         out[k] = spectral_trace(M[k], W, lambda z, k=k: f(z[None, :], np.array([k]))[0])[0]
-    return out
+    if not with_scale:
+        return out
+    with np.errstate(all="ignore"):
+        size = cond * np.sum(np.abs(weights) * np.abs(values), axis=-1)
+    return out, np.where(np.isfinite(size), size, np.inf)
 
 
 def _trace_stack(M, W, func):
@@ -641,18 +740,21 @@ def _trace_stack(M, W, func):
 def _difference(M0, E, W, dd, func):
     """Tr[W(f(M0 + E) - f(M0))] for stacked E (M0 one matrix or a stack): Daleckii-Krein where E is small
     against the spectrum of M0 and the eigenvectors are well conditioned (no cancellation), both traces
-    separately elsewhere (near an exceptional point, where E is not small)."""
+    separately elsewhere (near an exceptional point, where E is not small). Returns the values and their
+    rounding-error scales (times eps: the estimated absolute errors)."""
     N, n = E.shape[0], E.shape[-1]
     single = M0.ndim == 2
     lam0 = np.linalg.eigvals(M0 if single else M0.reshape(-1, n, n))
     scale = np.abs(lam0).min(axis=-1)
     small = n * np.abs(E).reshape(N, -1).max(axis=1) < 0.1 * scale
     value = np.empty(N, dtype=complex)
+    size = np.empty(N)
     idx = np.flatnonzero(small)
     redo = np.zeros(N, dtype=bool)
     if idx.size:
-        v, cond = trace_difference(M0 if single else M0[idx], E[idx], W, dd)
+        v, cond, mag = trace_difference(M0 if single else M0[idx], E[idx], W, dd, magnitude=True)
         value[idx] = v
+        size[idx] = cond * mag
         redo[idx[~(cond < _DK_CONDITION)]] = True
     sep = np.flatnonzero(~small | redo)
     if sep.size:
@@ -660,7 +762,8 @@ def _difference(M0, E, W, dd, func):
         zero = (np.full(sep.size, _trace_stack(M0[None], W, func)[0]) if single
                 else _trace_stack(base, W, func))
         value[sep] = _trace_stack(base + E[sep], W, func) - zero
-    return value
+        size[sep] = eigen_error_scale(base + E[sep], W, func) + eigen_error_scale(base, W, func)
+    return value, size
 
 
 def _working_digits(b: float, s: _Setup, dps: int) -> int:
