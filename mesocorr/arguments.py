@@ -23,6 +23,7 @@ import functools
 import math
 import numbers
 import re
+import sys
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -338,6 +339,16 @@ def check_work(name: str, seconds: float, limit: float, what: str) -> None:
                          f"more than the cap of {limit:g} s; ask for fewer values or digits")
 
 
+#: natural logarithm of the largest float64 (~709.78): ``math.exp`` raises OverflowError above it
+LOG_FLOAT_MAX = math.log(sys.float_info.max)
+
+
+def exp_or_inf(log_value: float) -> float:
+    """``math.exp(log_value)``, or ``inf`` where it would overflow (``math.exp`` raises there), for a caller that
+    refuses non-finite results with :func:`check_finite_result` or its own message."""
+    return math.exp(log_value) if log_value <= LOG_FLOAT_MAX else math.inf
+
+
 def check_finite_result(name: str, value, hint: str = "") -> None:
     """Last line of defence: a result that is not finite is never returned (``ValueError`` naming ``name``)."""
     import numpy as np
@@ -497,7 +508,7 @@ def sympy_value(name: str, value):
     raise TypeError(f"{name}: expected a number or a SymPy expression, got {type(value).__name__}")
 
 
-__all__ += ["decimal", "shown"]
+__all__ += ["decimal", "shown", "LOG_FLOAT_MAX", "exp_or_inf"]
 
 # a decimal number as people write it in a data file or on a command line: ASCII digits, optional sign, point and
 # exponent. Refused although Python's float() takes them: "nan", "inf", "infinity", "1_0", non-ASCII digits.

@@ -248,7 +248,7 @@ def nyquist_length(temperature: float, resistance_per_length: float, diffusion_c
     RL = arguments.positive("resistance_per_length", resistance_per_length)
     Dv = arguments.positive("diffusion_constant", diffusion_constant)
     log_value = _log_nyquist_length(T, RL, Dv)
-    value = math.exp(log_value) if log_value < 709.0 else math.inf   # math.exp raises OverflowError beyond ~709.78
+    value = arguments.exp_or_inf(log_value)
     if not (0 < value < math.inf):
         raise ValueError("temperature, diffusion_constant, resistance_per_length: L_N is outside the float64 range")
     return value

@@ -51,6 +51,7 @@ References
 from __future__ import annotations
 
 import math
+import sys
 from fractions import Fraction
 
 import mpmath
@@ -82,7 +83,6 @@ DEGENERACY = {"graphene": (2, 2), "ti-surface": (1, 1), "ti-film": (1, 2)}
 #: largest accepted ``dps``
 MAX_DPS = 1000
 _GUARD = 10
-_FLOAT_MAX = 1.7976931348623157e308  # sys.float_info.max
 
 
 def graphene(potential=None, intervalley=None, staggered=None, gauge=None):
@@ -411,7 +411,7 @@ def dirac_magnetoconductance(B, model: str, B_phi, B_intervalley=None, B_intrava
         # B/B_c through the exact 1/B_c: a channel field beyond the float64 range contributes F(0) = 0; one below it
         # (1/B_c overflows) gives an infinite B/B_c at B != 0, refused below, and 0 at B = 0
         inv = 1 / gap
-        inv = float(inv) if inv < _FLOAT_MAX else math.inf
+        inv = float(inv) if inv < sys.float_info.max else math.inf
         with np.errstate(invalid="ignore", over="ignore"):
             x = np.where(Bv == 0, 0.0, Bv * inv)
         if not np.all(np.isfinite(x)):

@@ -298,7 +298,7 @@ def wire_distribution(V: float, T: float, relaxation: str = "kernel", kappa: flo
             tau_D = arguments.positive("tau_D", tau_D)
         # in logarithms: (V/meV)^(2 - alpha) overflows a Python float (OverflowError) for extreme V
         log_kt = math.log(kappa) + math.log(tau_D) + (2 - alpha) * (math.log(V) - math.log(_MEV))
-        kt = math.exp(log_kt) if log_kt < 709.0 else math.inf
+        kt = arguments.exp_or_inf(log_kt)
         if not kt <= MAX_KAPPA_TILDE:
             raise ValueError(f"kappa: the kernel strength kappa tau_D (eV)^(2-alpha) = {kt:.3g} exceeds "
                              f"{MAX_KAPPA_TILDE:g}; the wire is then in the hot-electron regime (relaxation='hot')")
