@@ -243,10 +243,10 @@ def hall_correction(delta_sigma_interaction, sigma, delta_sigma_wl=0.0):
     dee = arguments.as_real("delta_sigma_interaction", delta_sigma_interaction)
     arguments.as_real("delta_sigma_wl", delta_sigma_wl)
     s = arguments.positive("sigma", sigma)
-    ratio = dee / s if abs(dee) <= s else math.inf   # |ratio| > 1: not a correction at all (and may overflow)
-    if not abs(ratio) <= 1.0:
+    if abs(dee) > s:   # not a correction at all (and dee/s may overflow)
         raise ValueError("delta_sigma_interaction, sigma: |delta sigma| exceeds sigma; the first-order Hall relation "
                          "delta R_H/R_H = -2 delta sigma/sigma needs |delta sigma| << sigma")
+    ratio = dee / s
     if abs(ratio) > 0.1:
         warn_inconsistent(f"delta_sigma_interaction, sigma: |delta sigma|/sigma = {abs(ratio):.3g} is not small; "
                           "the first-order Hall relation needs |delta sigma| << sigma")
