@@ -87,7 +87,9 @@ def build() -> Derivation:
                "\\lambda_n^{-2}$ with", r"w_{ring} + w_{two\text{-}box}", w["total"])
     n = sp.Symbol("n", integer=True, positive=True)
     modes = sp.Sum(1 / n**4, (n, 1, sp.oo))
-    d.step("Wire modes $\\lambda_n = n^2$ (SymPy):", sp.Eq(modes, modes.doit()))
+    # evaluate=False: an evaluated Eq would compare the infinite sum with its value numerically (seconds of
+    # evalf) only to print the same unevaluated equation
+    d.step("Wire modes $\\lambda_n = n^2$ (SymPy):", sp.Eq(modes, modes.doit(), evaluate=False))
     assembled = 2 * w["total"] * modes.doit()
     d.equation("Spinless electrons with time-reversal symmetry: one Diffuson and one Cooperon channel, each "
                "$(w_{ring} + w_{two\\text{-}box})\\sum_n n^{-4}$:",
