@@ -155,6 +155,40 @@ def test_polynomial_identity_agrees_with_cancel():
     assert not _polynomial_identity(sp.Add(*[x / (y + k) for k in range(12)]))  # too many denominators: cancel
 
 
+def test_interaction_x_integral_laurent_terms_equal_the_series_and_quadrature():
+    """2D Mellin integrals: the term-by-term Laurent expansion (cached per pole order) = SymPy's series of the whole
+    sum (the former route) and = mpmath quadrature of the integral, for the kernels of the interaction derivation
+    and a rational function with three distinct poles."""
+    from mesocorr.symbolic import interaction as SI
+
+    x, a = SI.x, SI.a
+    k = sp.Symbol("k", positive=True)
+    sub = {SI.q: sp.sqrt(x * a / SI.D), SI.omega: sp.I * a}
+    kernels = []
+    for channel in ("triplet", "singlet"):  # the kernels of channel_factor(2), scaled as there
+        kern = sp.cancel(SI.exchange_kernel(channel, 2) * SI.s_deg * SI.nu)
+        kernels.append(sp.cancel(sp.expand_power_base(kern.subs(sub) * a**2, force=True)).subs(SI.F0, k - 1))
+    cases = [1 / (x + a) ** 2, *kernels]
+    eps = sp.Symbol("epsilon")
+    for f in cases:
+        fast = SI._x_integral(f, 2)
+        total = sp.Integer(0)
+        for term in sp.Add.make_args(sp.apart(sp.cancel(f), x)):  # the former route: one series of the whole sum
+            num, den = sp.fraction(sp.factor(term))
+            base, n = den.as_base_exp()
+            poly = sp.Poly(base, x)
+            beta = poly.monic().all_coeffs()[1]
+            sv = 1 + eps
+            total += num / poly.LC() ** n * beta ** (sv - n) * sp.gamma(sv) * sp.gamma(n - sv) / sp.gamma(n)
+        former = sp.series(total, eps, 0, 1).removeO()
+        values = {a: sp.Rational(7, 3), k: sp.Rational(5, 2)}
+        g = sp.lambdify(x, f.subs(values), "mpmath")
+        with mpmath.workdps(30):
+            quad = mpmath.quad(g, [0, 1, 10, mpmath.inf])
+            assert abs(mpmath.mpf(sp.N((fast - former).subs(values), 30))) < mpmath.mpf(10) ** -25
+            assert abs(mpmath.mpf(sp.N(fast.subs(values), 30)) - quad) < mpmath.mpf(10) ** -20 * abs(quad)
+
+
 def test_memoised_simplify_is_sympy_simplify():
     x, y = sp.symbols("x y", positive=True)
     for expr in (sp.sin(x) ** 2 + sp.cos(x) ** 2, (x**2 - y**2) / (x - y), sp.log(x * y) - sp.log(x)):
