@@ -204,11 +204,26 @@ _BETA = sp.Symbol("beta", positive=True)
 @cache
 def _mellin_factor_expansion(d: int, n: int) -> tuple[sp.Expr, sp.Expr]:
     r"""Coefficients of :math:`\epsilon^{-1}` and :math:`\epsilon^0` of
-    :math:`\beta^{s-n}\Gamma(s)\Gamma(n-s)/\Gamma(n)` at :math:`s = d/2+\epsilon` (SymPy series; :math:`\beta > 0`)."""
+    :math:`f(\epsilon) = \beta^{s-n}\Gamma(s)\Gamma(n-s)/\Gamma(n)` at :math:`s = d/2+\epsilon` (:math:`\beta > 0`,
+    d even).
+
+    :math:`\Gamma(s)` is analytic there; :math:`\Gamma(m-\epsilon)`, :math:`m = n - d/2`, is analytic for
+    :math:`m \ge 1` (then the coefficients are 0 and :math:`f(0)`) and has a simple pole for :math:`m \le 0`. The
+    recurrence :math:`\Gamma(m-\epsilon) = \Gamma(1-\epsilon)/\prod_{j=0}^{-m}(m+j-\epsilon)` isolates the pole
+    (the factor :math:`j = -m` is :math:`-\epsilon`): :math:`f = A(\epsilon)/\epsilon` with A analytic, so the
+    coefficients are :math:`A(0)` and :math:`A'(0)` (SymPy derivative; the same as SymPy's series, tested).
+    """
     eps = sp.Symbol("epsilon")
     sv = sp.Rational(d, 2) + eps
-    ser = sp.expand(sp.series(_BETA ** (sv - n) * sp.gamma(sv) * sp.gamma(n - sv) / sp.gamma(n), eps, 0, 1).removeO())
-    return ser.coeff(eps, -1), ser.coeff(eps, 0)
+    m = n - sp.Rational(d, 2)
+    if not m.is_integer:  # pragma: no cover - odd d has no pole and is evaluated directly
+        raise ValueError(f"d: the Laurent expansion is for even d, got {d}")
+    analytic = _BETA ** (sv - n) * sp.gamma(sv) / sp.gamma(n)
+    if m >= 1:
+        return sp.Integer(0), (analytic * sp.gamma(m - eps)).subs(eps, 0)
+    others = sp.Mul(*[m + j - eps for j in range(0, int(-m) + 1) if j != -m])
+    A = -analytic * sp.gamma(1 - eps) / others
+    return A.subs(eps, 0), sp.diff(A, eps).subs(eps, 0)
 
 
 @cache

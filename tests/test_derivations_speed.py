@@ -189,6 +189,19 @@ def test_interaction_x_integral_laurent_terms_equal_the_series_and_quadrature():
             assert abs(mpmath.mpf(sp.N(fast.subs(values), 30)) - quad) < mpmath.mpf(10) ** -20 * abs(quad)
 
 
+@pytest.mark.parametrize("d, n", [(2, 1), (2, 2), (2, 3), (4, 1), (4, 2), (4, 3)])
+def test_mellin_factor_expansion_equals_sympy_series(d, n):
+    """The pole isolated by the Gamma recurrence, coefficients by derivative = SymPy's Laurent series."""
+    from mesocorr.symbolic import interaction as SI
+
+    eps, beta = sp.Symbol("epsilon"), SI._BETA
+    sv = sp.Rational(d, 2) + eps
+    ser = sp.expand(sp.series(beta ** (sv - n) * sp.gamma(sv) * sp.gamma(n - sv) / sp.gamma(n), eps, 0, 1).removeO())
+    residue, constant = SI._mellin_factor_expansion(d, n)
+    assert sp.simplify(residue - ser.coeff(eps, -1)) == 0
+    assert sp.simplify(constant - ser.coeff(eps, 0)) == 0
+
+
 def test_memoised_simplify_is_sympy_simplify():
     x, y = sp.symbols("x y", positive=True)
     for expr in (sp.sin(x) ** 2 + sp.cos(x) ** 2, (x**2 - y**2) / (x - y), sp.log(x * y) - sp.log(x)):
