@@ -153,7 +153,7 @@ def ladder_expansion(d: int) -> sp.Expr:
     pi_x = _impurity_line() * nu * residue_integral(green_retarded() * green_advanced(shift=x))
     series = sp.series(pi_x, x, 0, 3).removeO()
     averaged = angular_average(series.subs(x, hbar * v * Q * sp.cos(theta)), d)
-    return simplify((1 - averaged).subs(v, _fermi_velocity(d)))
+    return sp.expand((1 - averaged).subs(v, _fermi_velocity(d)))  # a polynomial in Q: simplify's form
 
 
 @dataclass(frozen=True)

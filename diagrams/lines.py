@@ -31,7 +31,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.printing import latex
 from mesocorr.symbolic.memo import simplify
 
-__all__ = ["GreenLine", "xi_integral", "denominator_poles", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
+__all__ = ["GreenLine", "xi_integral", "denominator_poles", "is_zero", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
 XI = sp.Symbol("xi", real=True)
@@ -127,9 +127,20 @@ class GreenLine:
         return f"${self.latex()}$"
 
 
+def is_zero(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is identically zero: :func:`sympy.cancel` decides for a rational function of its symbols with
+    exact coefficients (a nonzero numerator polynomial stays nonzero); anything else (roots, functions, floats) is
+    also given to :func:`sympy.simplify` when ``cancel`` does not already give zero."""
+    if sp.cancel(expr) == 0:
+        return True
+    if expr.is_rational_function() and not expr.has(sp.Float):
+        return False
+    return simplify(expr) == 0
+
+
 def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
     """Poles of ``1/den`` in ``xi`` with their multiplicities, factor by factor (linear factors solved directly,
-    others by ``sympy.roots``); two roots are one pole when their difference cancels (or simplifies) to zero.
+    others by ``sympy.roots``); two roots are one pole when their difference is zero (:func:`is_zero`).
 
     Parameters
     ----------
@@ -155,7 +166,7 @@ def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
         else:
             found = sp.roots(poly)
         for pole, mult in found.items():
-            key = next((p for p in poles if sp.cancel(p - pole) == 0 or simplify(p - pole) == 0), pole)
+            key = next((p for p in poles if is_zero(p - pole)), pole)
             poles[key] = poles.get(key, 0) + mult * int(exp)
     return poles
 
