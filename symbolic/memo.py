@@ -1,4 +1,4 @@
-"""Memoised SymPy simplification for the derivation machinery.
+r"""Memoised SymPy simplification for the derivation machinery.
 
 The diagrams ask SymPy to simplify the same expressions many times (the entries of harmonic blocks, channel
 gaps, box terms shared by several diagrams). :func:`simplify` is :func:`sympy.simplify` with a per-process
