@@ -31,7 +31,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.printing import latex
 from mesocorr.symbolic.memo import simplify
 
-__all__ = ["GreenLine", "xi_integral", "denominator_poles", "is_zero", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
+__all__ = ["GreenLine", "xi_integral", "denominator_poles", "is_zero", "cos_moment", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
 XI = sp.Symbol("xi", real=True)
@@ -206,9 +206,22 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
 
 
 @cache
-def _cos_moment_2d(n: int) -> sp.Expr:
-    r""":math:`\frac1{2\pi}\int_0^{2\pi}\cos^n\theta\,d\theta` (SymPy integral, once per ``n``)."""
-    return sp.integrate(sp.cos(_THETA) ** n, (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi)
+def cos_moment(n: int, d: int) -> sp.Expr:
+    r""":math:`\langle\cos^n\theta\rangle` over the directions in ``d`` = 2 or 3 (exact, once per ``n``).
+
+    d = 2: :math:`\cos\theta = (z + z^{-1})/2` with :math:`z = e^{i\theta}`; the average over the circle keeps
+    the :math:`z^0` term of the Laurent polynomial (:math:`\frac1{2\pi}\int_0^{2\pi} e^{ik\theta}d\theta =
+    \delta_{k0}`). d = 3: :math:`u = \cos\theta`, :math:`\sin\theta\,d\theta = -du`, the polynomial integral
+    :math:`\frac12\int_{-1}^{1}u^n\,du`. (Both equal SymPy's integrals over :math:`\theta`; tests compare.)
+    """
+    if d not in (2, 3):
+        raise ValueError(f"d: must be 2 or 3, got {d!r}")
+    if d == 2:
+        z = sp.Dummy("z")
+        return sp.expand(((z + 1 / z) / 2) ** n).coeff(z, 0)
+    u = sp.Dummy("u")
+    antiderivative = sp.Poly(u**n, u).integrate()
+    return (antiderivative.eval(1) - antiderivative.eval(-1)) / 2
 
 
 def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
@@ -227,7 +240,7 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
         except sp.PolynomialError:
             poly = None
         if poly is not None:  # term by term: <u^n> integrated once per n
-            return sp.expand(sum(coeff * _cos_moment_2d(n) for (n,), coeff in poly.terms()))
+            return sp.expand(sum(coeff * cos_moment(n, 2) for (n,), coeff in poly.terms()))
         return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
     if d == 3:
         return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)

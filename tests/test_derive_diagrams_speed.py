@@ -14,7 +14,7 @@ import sympy as sp
 
 from mesocorr.diagrams import hikami as H
 from mesocorr.diagrams import ladder as L
-from mesocorr.diagrams.lines import is_zero
+from mesocorr.diagrams.lines import cos_moment, is_zero
 from mesocorr.symbolic import propagators as P
 from mesocorr.symbolic import wl as W
 from mesocorr.symbolic.memo import is_monomial, simplify
@@ -130,3 +130,29 @@ def test_wl_closed_forms_equal_the_simplify_routes():
     assert mc == sp.simplify(mc)
     k3 = W.kawabata_3d()
     assert k3 == sp.simplify(k3)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_cos_moments_equal_sympy_integrals(d):
+    theta = H.theta
+    for n in range(9):
+        if d == 2:
+            slow = sp.integrate(sp.cos(theta) ** n, (theta, 0, 2 * sp.pi)) / (2 * sp.pi)
+        else:
+            slow = sp.integrate(sp.cos(theta) ** n * sp.sin(theta), (theta, 0, sp.pi)) / 2
+        assert cos_moment(n, d) == slow
+    with pytest.raises(ValueError, match="d:"):
+        cos_moment(2, 1)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_fermi_velocity_equals_sympy_solve(d):
+    (slow,) = sp.solve(sp.Eq(H.D, H.tau * H.angular_average((H.v * sp.cos(H.theta)) ** 2, d)), H.v)
+    assert H._fermi_velocity(d) == slow
+
+
+def test_ladder_expansion_taylor_equals_series():
+    x = sp.Symbol("x", real=True)
+    pi_x = H._impurity_line() * H.nu * H.residue_integral(H.green_retarded() * H.green_advanced(shift=x))
+    taylor = sp.Add(*(sp.diff(pi_x, x, k).subs(x, 0) / sp.factorial(k) * x**k for k in range(3)))
+    assert taylor == sp.series(pi_x, x, 0, 3).removeO()
