@@ -156,3 +156,29 @@ def test_ladder_expansion_taylor_equals_series():
     pi_x = H._impurity_line() * H.nu * H.residue_integral(H.green_retarded() * H.green_advanced(shift=x))
     taylor = sp.Add(*(sp.diff(pi_x, x, k).subs(x, 0) / sp.factorial(k) * x**k for k in range(3)))
     assert taylor == sp.series(pi_x, x, 0, 3).removeO()
+
+
+def test_rung_expansion_equals_series():
+    kernel, _ = P.rung_kernel(exact=True)
+    q, w = P.SYMBOLS["q"], P.SYMBOLS["omega"]
+    scaled = kernel.subs({q: P._EPS * q, w: P._EPS**2 * w})
+    slow = sp.expand(sp.series(scaled, P._EPS, 0, 3).removeO().subs(P._EPS, 1))
+    assert P.rung_kernel()[0] == slow
+
+
+def test_wl_2d_limits_by_substitution_equal_sympy_limit():
+    from mesocorr.derivations.wl_2d import _limit_at_infinity
+    from mesocorr.symbolic.channels import channels
+
+    one = W.zero_field_correction(2)
+    tphi, so = sp.Symbol("tau_phi", positive=True), sp.Symbol("Gamma_so", positive=True)
+    total = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2}) for c in channels("cooperon", phi=1 / tphi)),
+                sp.Integer(0))
+    remainder = total * W.e**2 / (2 * sp.pi * W.hbar) + W.e**2 / (2 * sp.pi**2 * W.hbar) * sp.log(tphi / W.tau)
+    strong = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2})
+                  for c in channels("cooperon", so=so, phi=1 / tphi)), sp.Integer(0))
+    x = sp.Symbol("x", positive=True)
+    for expr, var in ((remainder, tphi), (strong, so), ((x + 1) / (2 * x + 3) + sp.log(1 + 1 / x), x)):
+        assert _limit_at_infinity(expr, var) == sp.limit(expr, var, sp.oo)
+    divergent = sp.log(x)  # not continuous in 1/x: SymPy's limit
+    assert _limit_at_infinity(divergent, x) == sp.oo
