@@ -59,15 +59,24 @@ _MEASURE = {1: 2 / (2 * sp.pi), 2: 2 * sp.pi * q / (2 * sp.pi) ** 2, 3: 4 * sp.p
 def _definite_integral(integrand: sp.Expr, x: sp.Symbol, lower, upper) -> sp.Expr:
     r""":math:`\int_a^b f\,dx` from an antiderivative: :func:`~sympy.integrals.manualintegrate.manualintegrate`
     (SymPy's rule-based integrator), verified by differentiating it (:math:`F' - f` cancels to zero), then
-    :math:`F(b) - F(a)` (a limit at an infinite end). Falls back to :func:`sympy.integrate` when the rules find no
+    :math:`F(b) - F(a)` (at an infinite end by substitution or a limit, see the comment). Falls back to :func:`sympy.integrate` when the rules find no
     elementary antiderivative. For an integrand continuous on :math:`[a, b]` (the Cooperon integrands are).
     """
     antiderivative = manualintegrate(integrand, x)
     if antiderivative.has(sp.Integral) or sp.cancel(sp.diff(antiderivative, x) - integrand) != 0:
         return sp.integrate(integrand, (x, lower, upper))
 
+    # at an infinite end: a rational function of x and atan(c x) (continuous on the extended line, atan(+-oo) =
+    # +-pi/2) is evaluated by substitution when that gives a finite value; anything else by sympy.limit
+    only_atan = all(isinstance(f, sp.atan) for f in antiderivative.atoms(sp.Function))
+
     def at(end):
-        return sp.limit(antiderivative, x, end) if end in (sp.oo, -sp.oo) else antiderivative.subs(x, end)
+        if end not in (sp.oo, -sp.oo):
+            return antiderivative.subs(x, end)
+        value = antiderivative.subs(x, end) if only_atan else None
+        if value is None or not value.is_finite or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
+            return sp.limit(antiderivative, x, end)
+        return value
 
     return at(upper) - at(lower)
 
