@@ -100,8 +100,6 @@ def test_ladder_expansion_is_simplify_form(d):
     (W._MEASURE[2] / (W.D * W.q**2 + W.Gamma), W.q, 0, 1 / sp.sqrt(W.D * W.tau)),
     (W._MEASURE[3] / (W.D * W.q**2 + W.Gamma), W.q, 0, 1 / sp.sqrt(W.D * W.tau)),
     (1 / (W.D * W.q**2 + W.B), W.q, -sp.oo, sp.oo),
-    (1 / (W.D * W.q**2 + W.B) ** 2, W.q, -sp.oo, sp.oo),
-    (W.q / (W.D * W.q**2 + W.B) ** 2, W.q, 0, sp.oo),
     (sp.exp(-W.q), W.q, 0, sp.oo),
     (1 / sp.sqrt(W.q + W.B_c), W.q, 0, W.N),
 ])
