@@ -66,19 +66,22 @@ def _definite_integral(integrand: sp.Expr, x: sp.Symbol, lower, upper) -> sp.Exp
     if antiderivative.has(sp.Integral) or sp.cancel(sp.diff(antiderivative, x) - integrand) != 0:
         return sp.integrate(integrand, (x, lower, upper))
 
-    # at an infinite end: a rational function of x and atan(c x) (continuous on the extended line, atan(+-oo) =
-    # +-pi/2) is evaluated by substitution when that gives a finite value; anything else by sympy.limit
-    only_atan = all(isinstance(f, sp.atan) for f in antiderivative.atoms(sp.Function))
-
     def at(end):
-        if end not in (sp.oo, -sp.oo):
-            return antiderivative.subs(x, end)
-        value = antiderivative.subs(x, end) if only_atan else None
-        if value is None or not value.is_finite or value.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
-            return sp.limit(antiderivative, x, end)
-        return value
+        return _at_infinite_end(antiderivative, x, end) if end in (sp.oo, -sp.oo) else antiderivative.subs(x, end)
 
     return at(upper) - at(lower)
+
+
+def _at_infinite_end(expr: sp.Expr, x: sp.Symbol, end) -> sp.Expr:
+    r""":math:`\lim_{x\to\pm\infty}` ``expr``. An expression whose only functions are ``atan`` (continuous on the
+    extended line, :math:`\arctan(\pm\infty) = \pm\pi/2`) is evaluated by substitution when that gives a finite
+    value without ``nan``/``zoo`` (an indeterminate rational part gives ``nan``); anything else by
+    :func:`sympy.limit`."""
+    if all(isinstance(f, sp.atan) for f in expr.atoms(sp.Function)):
+        value = expr.subs(x, end)
+        if value.is_finite and not value.has(sp.oo, -sp.oo, sp.zoo, sp.nan, sp.AccumBounds):
+            return value
+    return sp.limit(expr, x, end)
 
 
 def in_units_of_e2_h(expr: sp.Expr, canonical=None) -> sp.Expr:
@@ -266,7 +269,8 @@ def magnetoconductance_1d() -> sp.Expr:
     The infinite-wire correction with the UV cutoff removed (:math:`L_c \gg l`) is
     :math:`-w_c\,s\,L_c` in e²/h·m; the field adds :math:`1/\tau_B` to the gap.
     """
-    zero_b = sp.limit(zero_field_correction(1), tau, 0, "+")
+    inverse = sp.Dummy("X", positive=True)  # tau -> 0+ is X = 1/tau -> oo
+    zero_b = _at_infinite_end(zero_field_correction(1).subs(tau, 1 / inverse), inverse, sp.oo)
     with_field = zero_b.subs(Gamma, Gamma + quasi1d_field_rate())
     return sp.simplify(with_field - zero_b)
 

@@ -183,3 +183,16 @@ def test_wl_2d_limits_by_substitution_equal_sympy_limit():
         assert _limit_at_infinity(expr, var) == sp.limit(expr, var, sp.oo)
     divergent = sp.log(x)  # not continuous in 1/x: SymPy's limit
     assert _limit_at_infinity(divergent, x) == sp.oo
+
+
+def test_infinite_end_substitution_equals_limit():
+    x = sp.Symbol("x", positive=True)
+    X = sp.Symbol("X", positive=True)
+    zero_field = W.zero_field_correction(1)
+    cases = [(zero_field.subs(W.tau, 1 / X), X, sp.oo), (sp.atan(3 * x) / (1 + 1 / x), x, sp.oo),
+             (sp.atan(x) * x / (x + 1), x, -sp.oo), (x * sp.atan(x), x, sp.oo), (sp.exp(-x), x, sp.oo)]
+    for expr, var, end in cases:
+        assert W._at_infinite_end(expr, var, end) == sp.limit(expr, var, end)
+    assert W.magnetoconductance_1d() == sp.simplify(
+        sp.limit(zero_field, W.tau, 0, "+").subs(W.Gamma, W.Gamma + W.quasi1d_field_rate())
+        - sp.limit(zero_field, W.tau, 0, "+"))
