@@ -91,7 +91,7 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
     ``expr`` is a function of ``theta`` (the angle to the x axis). d = 1: the two directions
     :math:`\theta = 0, \pi`; d = 2: uniform :math:`\theta`; d = 3: measure :math:`\sin\theta\,d\theta/2`.
     A polynomial in :math:`\cos\theta` (what the diagrams produce) is averaged term by term with the
-    moments :math:`\langle\cos^n\theta\rangle`, each integrated once per process; anything else is
+    moments :math:`\langle\cos^n\theta\rangle`, exact (:func:`~mesocorr.diagrams.lines.cos_moment`, once per process); anything else is
     integrated as it stands.
     """
     if d == 1:
