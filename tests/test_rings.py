@@ -47,7 +47,7 @@ def test_winding_sums_equal_direct_mode_sums(x, varphi):
 @pytest.mark.parametrize("x", (0.02, 1.0, 12.0))
 def test_k0_winding_sum_float_and_mpmath_routes(x):
     """S_2 = sum_n K_0(n x) cos(n theta): float64 path (K_0 series for x >= 1, u integral below) vs the mpmath
-    path (tanh-sinh u integral at 25 digits); at x = 12 the mpmath path also against the explicit K_0 series."""
+    path (Gauss-Legendre u integral at 25 digits); at x = 12 the mpmath path also against the explicit K_0 series."""
     for th in (0.9,):
         val, err = R.winding_sum(2, x, th)
         mp_val, mp_err = R.winding_sum_mp(2, x, th, 25)
@@ -58,6 +58,35 @@ def test_k0_winding_sum_float_and_mpmath_routes(x):
         with mpmath.workdps(30):
             series = mpmath.fsum(mpmath.besselk(0, n * x) * mpmath.cos(n * th) for n in range(1, 7))
             assert abs(mp_val - series) < mpmath.mpf(10) ** -25 * abs(series)
+
+
+def _s2_tanh_sinh(x, th, dps):
+    """The previous route of winding_sum_mp: tanh-sinh on [0, inf) of the expm1 form of S_1(x cosh u)."""
+    with mpmath.workdps(dps + 15):
+        s2 = mpmath.sin(mpmath.mpf(th) / 2) ** 2
+
+        def s1(k):
+            ek, em = mpmath.exp(-k), mpmath.expm1(-k)
+            return ek * (-em - 2 * s2) / (em**2 + 4 * ek * s2)
+
+        umax = mpmath.acosh((dps + 20) * mpmath.log(10) / x + 1)  # e^{-x cosh u} < 10^{-dps-20} beyond
+        return mpmath.quad(lambda u: s1(x * mpmath.cosh(u)), mpmath.linspace(0, umax, int(umax) + 2))
+
+
+@pytest.mark.parametrize("x, th", [("1e-4", "0"), ("0.01", "1.1"), ("0.5", "2.9"), ("1.3", "2.3247785636564449"),
+                                   ("7", "0.3")])
+def test_k0_winding_sum_mp_against_independent_routes(x, th):
+    """winding_sum_mp (Gauss-Legendre, sinh form of S_1) at 40 digits = tanh-sinh of the expm1 form of S_1 (the
+    previous algorithm) and, for x >= 1, the explicit K_0 series (mpmath besselk)."""
+    with mpmath.workdps(60):
+        xm, tm = mpmath.mpf(x), mpmath.mpf(th)
+        val, err = R.winding_sum_mp(2, xm, tm, 40)
+        assert err < mpmath.mpf(10) ** -40 * abs(val)
+        assert abs(val - _s2_tanh_sinh(xm, tm, 40)) < mpmath.mpf(10) ** -40 * abs(val)
+        if xm >= 1:
+            with mpmath.workdps(45):  # K_0(k x) < 10^{-50} for k x > 120
+                series = mpmath.fsum(mpmath.besselk(0, k * xm) * mpmath.cos(k * tm) for k in range(1, int(120 / xm) + 2))
+            assert abs(val - series) < mpmath.mpf(10) ** -40 * abs(val)
 
 
 def test_k0_sum_small_x_expansion():
