@@ -533,3 +533,42 @@ def test_ab_thermal_average_joins_zero_temperature_continuously():
         assert got == pytest.approx(zero, rel=rtol)
     corr = 1 - mesocorr.ab_harmonics(1.0, lead_length=1.0, L_T=1e3).harmonics[0]["rms"] / zero[0]
     assert 1e-13 < corr < 1e-11
+
+
+# ------------------------------------------------------------------ derive speed: the symbolic shortcuts
+def test_exp_rational_zero_agrees_with_simplify():
+    """The exp-monomial + cancel zero test (symbolic.rings) against sympy.simplify on true and false identities."""
+    import sympy as sp
+
+    from mesocorr.symbolic import rings as SR
+
+    b, ph, x, th = (SR.SYMBOLS[k] for k in ("b", "varphi", "x", "theta"))
+    z1, z2 = ph - sp.I * b, ph + sp.I * b
+    cot_form = (sp.pi * sp.cot(sp.pi * z1) - sp.pi * sp.cot(sp.pi * z2)) / (2 * sp.I * b)
+    cases = [cot_form - SR.periodic_mode_sum(),
+             cot_form - SR.periodic_mode_sum().subs(b, 2 * b),
+             cot_form - SR.periodic_mode_sum() * (1 + sp.Rational(1, 10**12)),
+             sp.sinh(x) / (sp.cosh(x) - sp.cos(th)) - 1 - 2 * sp.exp(-x) * (sp.cos(th) - sp.exp(-x))
+             / (1 - 2 * sp.exp(-x) * sp.cos(th) + sp.exp(-2 * x)),
+             sp.sinh(x) / (sp.cosh(x) - sp.cos(th)) - 1 - 2 * sp.exp(-x) * sp.cos(th),
+             sp.cos(th / 3) ** 2 - (1 + sp.cos(2 * th / 3)) / 2]
+    for ex in cases:
+        assert SR.exp_rational_zero(ex) == (sp.simplify(ex.rewrite(sp.exp)) == 0)
+
+
+def test_exp_form_is_what_simplify_returns():
+    """winding_green / aas_winding_amplitude / aas_uniform_term (exp rewriting) = sympy.simplify of the same
+    expressions (the previous route), structurally."""
+    import sympy as sp
+
+    from mesocorr.symbolic import rings as SR
+
+    q, r, kappa, n, L, L_c, w = (SR.SYMBOLS[k] for k in ("q", "r", "kappa", "n", "L", "L_c", "w_c"))
+    g1 = sp.simplify(2 * sp.integrate(sp.cos(q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi))
+    g3 = sp.simplify(sp.integrate(q * sp.sin(q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi**2 * r))
+    assert (SR.winding_green(1), SR.winding_green(3)) == (g1, g3)
+    s = SR.SYMBOLS["s"]
+    for d in (1, 2, 3):
+        G = SR.winding_green(d).subs(r, n * L).subs(kappa, 1 / L_c)
+        assert SR.aas_winding_amplitude(d) == sp.simplify(-2 * 2 * s * w * G)
+    assert SR.aas_uniform_term() == sp.simplify(-2 * s * w * g1.subs(r, 0).subs(kappa, 1 / L_c))
