@@ -133,14 +133,18 @@ def winding_fourier_series() -> tuple[sp.Expr, sp.Expr]:
     r"""The Fourier (winding) series :math:`\frac{\sinh x}{\cosh x-\cos\theta} = 1 + 2\sum_{n\ge1}e^{-nx}\cos n\theta`.
 
     Returns ``(closed_form, n-th coefficient)``; derived by summing the geometric series
-    :math:`\sum_{n\ge1}(e^{-x\pm i\theta})^n` with SymPy and checking the sum against the closed form.
+    :math:`\sum_{n\ge1}(e^{-x\pm i\theta})^n` with SymPy (its partial sums, whose remainder :math:`y^{N+1}` vanishes
+    for :math:`|y| = e^{-x} < 1`) and checking the sum against the closed form.
 
     >>> winding_fourier_series()
     (sinh(x)/(-cos(theta) + cosh(x)), 2*exp(-n*x))
     """
-    y = sp.Symbol("y")
-    geometric = sp.summation(y**n, (n, 1, sp.oo))
-    geometric = geometric.args[0][0] if isinstance(geometric, sp.Piecewise) else geometric  # |y| < 1 here
+    y, N = sp.Symbol("y"), sp.Symbol("N", integer=True, positive=True)
+    partial = sp.summation(y**n, (n, 1, N))  # SymPy's partial sum of the geometric series
+    partial = next(v for v, cond in partial.args if cond != sp.Eq(y, 1)) if isinstance(partial, sp.Piecewise) else partial
+    if sp.cancel(partial - (y - y ** (N + 1)) / (1 - y)) != 0:  # pragma: no cover
+        raise ArithmeticError("geometric partial sum differs from (y - y^(N+1))/(1 - y)")
+    geometric = partial.subs(y ** (N + 1), 0)  # |y| = e^{-x} < 1 here: the remainder y^(N+1) -> 0
     u = sp.exp(-x + sp.I * theta)
     series = 1 + geometric.subs(y, u) + geometric.subs(y, sp.conjugate(u))
     closed = sp.sinh(x) / (sp.cosh(x) - sp.cos(theta))
@@ -164,29 +168,50 @@ def _meijer_is_besselk0(expr: sp.Expr) -> sp.Expr:
 
 
 def _exp_form(expr: sp.Expr) -> sp.Expr:
-    """cosh/sinh (SymPy's Fourier integrals) rewritten with exp, expanded and the powers combined: an exact
-    rewriting, the canonical form ``simplify`` also reaches (tests/test_rings.py compares)."""
+    """cosh/sinh rewritten with exp, expanded and the powers combined: an exact rewriting, the canonical form
+    ``simplify`` also reaches (tests/test_rings.py compares)."""
     return sp.powsimp(sp.expand(sp.sympify(expr, strict=True).rewrite(sp.exp)))
+
+
+def _line_fourier_integral(numer: sp.Expr, denom: sp.Expr) -> sp.Expr:
+    r""":math:`\int_{-\infty}^\infty dq\,e^{iqr}\,N(q)/D(q)` for polynomials with :math:`\deg D > \deg N`, simple
+    poles off the real axis, :math:`r > 0`: closed in the upper half plane (Jordan's lemma),
+    :math:`2\pi i\sum_{\mathrm{Im}\,p>0}N(p)e^{ipr}/D'(p)` (the poles from ``sympy.roots``)."""
+    poly = sp.Poly(denom, q)
+    if poly.degree() <= sp.Poly(numer, q).degree():  # pragma: no cover
+        raise ValueError("denom: the integrand must decay (Jordan's lemma)")
+    poles = sp.roots(poly)
+    if sum(poles.values()) != poly.degree() or any(mult != 1 for mult in poles.values()):  # pragma: no cover
+        raise ArithmeticError("Fourier integral: poles not all simple or not all found")
+    if any(sp.im(p).is_zero is not False for p in poles):  # pragma: no cover
+        raise ArithmeticError("Fourier integral: a pole on the real axis")
+    slope = poly.diff(q).as_expr()
+    upper = [p for p in poles if sp.im(p).is_positive]
+    return 2 * sp.pi * sp.I * sp.Add(*(numer.subs(q, p) * sp.exp(sp.I * p * r) / slope.subs(q, p) for p in upper))
 
 
 @cache
 def winding_green(d: int) -> sp.Expr:
     r"""Free Green's function :math:`G_d(r) = \int\frac{d^dq}{(2\pi)^d}\frac{e^{i\mathbf q\cdot\mathbf r}}{q^2+\kappa^2}`.
 
-    Radial Fourier integrals by SymPy: :math:`d=1`: :math:`e^{-\kappa r}/(2\kappa)`;
-    :math:`d=2`: :math:`K_0(\kappa r)/(2\pi)` (SymPy's Meijer G, identified numerically);
-    :math:`d=3`: :math:`e^{-\kappa r}/(4\pi r)`.
+    Radial Fourier integrals by SymPy: :math:`d=1`: :math:`e^{-\kappa r}/(2\kappa)` and :math:`d=3`:
+    :math:`e^{-\kappa r}/(4\pi r)` (the line integrals :math:`\int dq\,e^{iqr}\{1, q\}/(q^2+\kappa^2)` by residues in
+    the upper half plane, their real part and half their imaginary part; tests/test_rings.py compares with
+    SymPy's ``integrate``); :math:`d=2`: :math:`K_0(\kappa r)/(2\pi)` (SymPy's ``integrate`` gives a Meijer G,
+    identified numerically).
 
     >>> [winding_green(d) for d in (1, 2, 3)]
     [exp(-kappa*r)/(2*kappa), besselk(0, kappa*r)/(2*pi), exp(-kappa*r)/(4*pi*r)]
     """
     if d == 1:
-        return _exp_form(2 * sp.integrate(sp.cos(q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi))
+        # 2 int_0^oo cos(qr)/(q^2+kappa^2) dq = Re int_R e^{iqr}/(q^2+kappa^2) dq
+        return _exp_form(sp.re(_line_fourier_integral(sp.Integer(1), q**2 + kappa**2)) / (2 * sp.pi))
     if d == 2:
         radial = sp.integrate(q * sp.besselj(0, q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi)
         return _meijer_is_besselk0(radial)
     if d == 3:
-        radial = sp.integrate(q * sp.sin(q * r) / (q**2 + kappa**2), (q, 0, sp.oo))
+        # int_0^oo q sin(qr)/(q^2+kappa^2) dq = (1/2) Im int_R q e^{iqr}/(q^2+kappa^2) dq
+        radial = sp.im(_line_fourier_integral(q, q**2 + kappa**2)) / 2
         return _exp_form(radial / (2 * sp.pi**2 * r))
     raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
 
