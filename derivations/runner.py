@@ -33,7 +33,14 @@ MAX_JOBS = 64
 
 
 def usable_cpus() -> int:
-    """Number of CPUs this process may run on (its affinity mask where the OS reports one), at least 1."""
+    """Number of CPUs this process may run on.
+
+    Returns
+    -------
+    int
+        The size of the process's CPU affinity mask where the OS reports one (Linux), else ``os.cpu_count()``;
+        at least 1.
+    """
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
