@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 import mpmath
 import sympy as sp
+from sympy.polys.polyerrors import BasePolynomialError
+from sympy.polys.rings import sring
 
 from mesocorr.arguments import sympy_value
 from mesocorr.derivations.render import to_latex_fragment, to_markdown
@@ -160,9 +162,46 @@ def _reduced_difference(diff):
     """
     if isinstance(diff, sp.MatrixBase):
         return diff.applyfunc(_reduced_difference)
-    if diff == 0 or sp.cancel(diff) == 0:
+    if diff == 0 or _polynomial_identity(diff) or sp.cancel(diff) == 0:
         return sp.Integer(0)
     return simplify(diff)
+
+
+#: most denominator groups :func:`_polynomial_identity` cross-multiplies (more: left to ``cancel``)
+_MAX_DENOMINATORS = 8
+
+
+def _polynomial_identity(diff) -> bool:
+    r"""True when ``diff`` is zero as a rational function of its atoms, shown by polynomial arithmetic.
+
+    ``diff`` = :math:`\sum_t n_t/d_t` (its terms, ``sympy.fraction`` of each); the terms are grouped by
+    denominator and :math:`\sum_g (\sum_{t\in g} n_t)\prod_{h\ne g} d_h` is expanded in SymPy's sparse
+    polynomial ring over the atoms (``sring``; functions such as logarithms are generators). Zero is a proof
+    of ``diff = 0`` wherever the denominators are non-zero — the same statement ``cancel`` proves, without
+    its gcd computations. False means "not shown" (a non-polynomial atom structure, too many denominators, or
+    a non-zero result): the caller then runs ``cancel`` and ``simplify`` as before.
+    """
+    groups: dict = {}
+    for term in sp.Add.make_args(diff):
+        num, den = sp.fraction(term)
+        groups.setdefault(den, []).append(num)
+    if len(groups) > _MAX_DENOMINATORS:
+        return False
+    dens = list(groups)
+    try:
+        ring, polys = sring([sp.Add(*groups[d]) for d in dens] + dens)
+    except BasePolynomialError:
+        return False
+    nums, dpolys = polys[: len(dens)], polys[len(dens):]
+    if any(p == 0 for p in dpolys):
+        return False
+    total = ring.zero
+    for g, num in enumerate(nums):
+        for h, den in enumerate(dpolys):
+            if h != g:
+                num = num * den
+        total += num
+    return total == 0
 
 
 def check_symbolic(claim: str, source: str, a, b) -> Check:

@@ -99,7 +99,7 @@ def build() -> Derivation:
            sp.together(level))
     gap = sp.solve(sp.Eq(Bc, hbar * G / (4 * e * D)), G)[0]
     d.equation(r"With $\Gamma_c = 4eDB_c/\hbar$ it is of the form $c/(n + a)$ (SymPy):", r"\frac{1}{E_n + \Gamma_c}",
-               sp.factor(sp.simplify(level.subs(G, gap))))
+               sp.factor(level.subs(G, gap)))  # a rational function: factor is its simplest form
     a_, N_ = sp.symbols("a N", positive=True)
     d.equation(r"The UV cutoff $Dq^2 < 1/\tau$ keeps $N = B_\tau/B$ levels ($B_\tau = \hbar/4eD\tau$); the "
                r"sum telescopes with $\psi(n+1+a) - \psi(n+a) = 1/(n+a)$ ($\psi$ = digamma):",
@@ -119,7 +119,7 @@ def build() -> Derivation:
     no_so = sum((one.subs({w: c.wl_weight, Bc: Bphi, s: 2}) for c in channels("cooperon", phi=1 / tphi)),
                 sp.Integer(0))
     d.equation(r"Without spin-orbit scattering all four channels share $B_\phi$ (weak localization, positive "
-               "magnetoconductance):", r"\Delta\sigma_{WL}(B)", sp.simplify(no_so))
+               "magnetoconductance):", r"\Delta\sigma_{WL}(B)", sp.together(no_so))  # simplify's form, cheaply
     coeffs = W.hln_series_coefficients(3)
     x = sp.Symbol("x", positive=True)
     d.equation(r"Low-field expansion of $F(x) = \ln x + \psi(\frac12 + \frac1x)$ (SymPy series; "

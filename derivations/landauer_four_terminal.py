@@ -5,6 +5,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import sympy as sp
+from sympy.polys.matrices import DomainMatrix
 
 from mesocorr.derivations.core import Derivation, Step, check_numeric, check_symbolic, check_true
 from mesocorr.multiterminal import four_terminal_resistance, onsager_check, transmission_matrix
@@ -76,6 +77,13 @@ def _fraction_step(d: Derivation, text: str, label: str, expr: sp.Expr, den_labe
     return den
 
 
+def _det(M: sp.Matrix) -> sp.Expr:
+    """Determinant of a matrix of polynomials, exactly in the polynomial ring (``DomainMatrix``; the same value as
+    ``Matrix.det``, without its expression-level cancellations)."""
+    m = DomainMatrix.from_Matrix(M)
+    return m.domain.to_sympy(m.det())
+
+
 def _buttiker_numeric(Tnum: np.ndarray, current, voltage) -> mpmath.mpf:
     """Independent route: (T_ki T_lj - T_kj T_li)/D with D = det of G with row and column 1 removed, in mpmath."""
     (i, j), (k, l) = current, voltage
@@ -137,7 +145,7 @@ def build() -> Derivation:
                    "every lead the transmitted current out equals the transmitted current in; three of the four "
                    "relations are independent. Solved for $T_{12}, T_{13}, T_{14}$:" if n == 0 else "and", latex(k), v)
     Gs = G.subs(sums)
-    cof = [sp.expand((-1) ** (a + b) * Gs.minor_submatrix(a, b).det()) for a in range(_LEADS) for b in range(_LEADS)]
+    cof = [sp.expand((-1) ** (a + b) * _det(Gs.minor_submatrix(a, b))) for a in range(_LEADS) for b in range(_LEADS)]
     Dsym = sp.Symbol("D")
     d.steps.append(Step(r"With both sum rules every signed $3\times3$ cofactor of $G$ is the same polynomial $D$ "
                         "(shown: row and column 1 removed, sum rules substituted):", cof[0],

@@ -29,10 +29,16 @@ _CASES = (("broken time reversal", "broken_trs", 0, 0, True),
 def _gapless_count(so: int, mag: int, broken_trs: bool) -> int:
     """Independent route: number of gapless spin channels (Diffuson + Cooperon) from mesocorr.channels."""
     rate = sp.Symbol("Gamma", positive=True)
-    count = sum(1 for c in channels("diffuson", so=so * rate, mag=mag * rate) if sp.simplify(c.gap) == 0)
+    count = sum(1 for c in channels("diffuson", so=so * rate, mag=mag * rate) if _is_zero(c.gap))
     if not broken_trs:
-        count += sum(1 for c in channels("cooperon", so=so * rate, mag=mag * rate) if sp.simplify(c.gap) == 0)
+        count += sum(1 for c in channels("cooperon", so=so * rate, mag=mag * rate) if _is_zero(c.gap))
     return count
+
+
+def _is_zero(gap: sp.Expr) -> bool:
+    """``simplify(gap) == 0``, decided by ``cancel`` first (a zero from cancel is one from simplify; the gaps are
+    rational in the rates)."""
+    return gap == 0 or sp.cancel(gap) == 0 or sp.simplify(gap) == 0
 
 
 def _draw(path: str) -> None:
@@ -87,7 +93,9 @@ def build() -> Derivation:
                "\\lambda_n^{-2}$ with", r"w_{ring} + w_{two\text{-}box}", w["total"])
     n = sp.Symbol("n", integer=True, positive=True)
     modes = sp.Sum(1 / n**4, (n, 1, sp.oo))
-    d.step("Wire modes $\\lambda_n = n^2$ (SymPy):", sp.Eq(modes, modes.doit()))
+    # evaluate=False: an evaluated Eq would compare the infinite sum with its value numerically (seconds of
+    # evalf) only to print the same unevaluated equation
+    d.step("Wire modes $\\lambda_n = n^2$ (SymPy):", sp.Eq(modes, modes.doit(), evaluate=False))
     assembled = 2 * w["total"] * modes.doit()
     d.equation("Spinless electrons with time-reversal symmetry: one Diffuson and one Cooperon channel, each "
                "$(w_{ring} + w_{two\\text{-}box})\\sum_n n^{-4}$:",

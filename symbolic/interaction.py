@@ -120,6 +120,7 @@ def density_response(d: int = 2) -> tuple[sp.Expr, tuple]:
     return chi, steps
 
 
+@cache
 def screened_interaction(channel: str, d: int = 2) -> sp.Expr:
     r"""Effective interaction of a channel (units of :math:`1/\nu_t`).
 
@@ -170,6 +171,7 @@ def _x_integral(expr_in_x: sp.Expr, d: int) -> sp.Expr:
     """
     eps = sp.Symbol("epsilon")
     total = sp.Integer(0)
+    pieces = []
     for term in sp.Add.make_args(sp.apart(sp.cancel(expr_in_x), x)):
         num, den = sp.fraction(sp.factor(term))
         base, n = den.as_base_exp()
@@ -180,9 +182,48 @@ def _x_integral(expr_in_x: sp.Expr, d: int) -> sp.Expr:
         beta = poly.monic().all_coeffs()[1]
         sv = sp.Rational(d, 2) + eps
         total += c * beta ** (sv - n) * sp.gamma(sv) * sp.gamma(n - sv) / sp.gamma(n)
+        pieces.append((c, beta, n))
     if d % 2:  # half-integer exponents: no Gamma pole, the limit is the value
         return sp.simplify(total.subs(eps, 0))
-    return sp.simplify(sp.series(total, eps, 0, 1).removeO())
+    # Laurent expansion term by term: each term is c * E_n(beta) with E_n the expansion of one Mellin factor
+    # (computed once per (d, n) by SymPy's series in a positive symbol, then evaluated at beta); the poles must
+    # cancel, and the finite part is the integral
+    pole, finite = sp.Integer(0), sp.Integer(0)
+    for c, beta, n in pieces:
+        residue, constant = _mellin_factor_expansion(d, n)
+        pole += c * residue.subs(_BETA, beta)
+        finite += c * constant.subs(_BETA, beta)
+    if sp.cancel(pole) != 0:  # pragma: no cover - the integral converges
+        raise ArithmeticError(f"the poles of the Mellin terms do not cancel: {pole}")
+    return sp.simplify(finite)
+
+
+_BETA = sp.Symbol("beta", positive=True)
+
+
+@cache
+def _mellin_factor_expansion(d: int, n: int) -> tuple[sp.Expr, sp.Expr]:
+    r"""Coefficients of :math:`\epsilon^{-1}` and :math:`\epsilon^0` of
+    :math:`f(\epsilon) = \beta^{s-n}\Gamma(s)\Gamma(n-s)/\Gamma(n)` at :math:`s = d/2+\epsilon` (:math:`\beta > 0`,
+    d even).
+
+    :math:`\Gamma(s)` is analytic there; :math:`\Gamma(m-\epsilon)`, :math:`m = n - d/2`, is analytic for
+    :math:`m \ge 1` (then the coefficients are 0 and :math:`f(0)`) and has a simple pole for :math:`m \le 0`. The
+    recurrence :math:`\Gamma(m-\epsilon) = \Gamma(1-\epsilon)/\prod_{j=0}^{-m}(m+j-\epsilon)` isolates the pole
+    (the factor :math:`j = -m` is :math:`-\epsilon`): :math:`f = A(\epsilon)/\epsilon` with A analytic, so the
+    coefficients are :math:`A(0)` and :math:`A'(0)` (SymPy derivative; the same as SymPy's series, tested).
+    """
+    eps = sp.Symbol("epsilon")
+    sv = sp.Rational(d, 2) + eps
+    m = n - sp.Rational(d, 2)
+    if not m.is_integer:  # pragma: no cover - odd d has no pole and is evaluated directly
+        raise ValueError(f"d: the Laurent expansion is for even d, got {d}")
+    analytic = _BETA ** (sv - n) * sp.gamma(sv) / sp.gamma(n)
+    if m >= 1:
+        return sp.Integer(0), (analytic * sp.gamma(m - eps)).subs(eps, 0)
+    others = sp.Mul(*[m + j - eps for j in range(0, int(-m) + 1) if j != -m])
+    A = -analytic * sp.gamma(1 - eps) / others
+    return A.subs(eps, 0), sp.diff(A, eps).subs(eps, 0)
 
 
 @cache
@@ -322,7 +363,9 @@ def temperature_constant(d: int) -> sp.Expr:
         # Frullani: int_0^oo [g(w/T1) - g(w/T2)] dw / w = [g(0) - g(oo)] ln(T1/T2), g = f': g(0) = 0, g(oo) = 1
         uu = sp.Symbol("uu", positive=True)
         fp = sp.coth(uu) - uu / sp.sinh(uu) ** 2
-        jump = sp.series(fp, uu, 0, 2).removeO().subs(uu, 0) - sp.limit(fp, uu, sp.oo)  # g(0) from the series
+        # g(0) from the series; g(oo) term by term (both terms have finite limits: coth -> 1, u/sinh^2 -> 0)
+        jump = (sp.series(fp, uu, 0, 2).removeO().subs(uu, 0)
+                - sp.Add(*[sp.limit(term, uu, sp.oo) for term in sp.Add.make_args(fp)]))
         coeff = pref * jump  # coefficient of ln T (omega in rad/s: T -> k_B T / hbar, ln(k_B T tau / hbar))
     else:
         # omega = (2 k_B T/hbar) u:  int_0^oo (f' - [d=3]) omega^p domega = (2 kT/hbar)^(p+1) J(p+1)

@@ -85,22 +85,43 @@ def multiterminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: 
 
 @cache
 def _resistance(M: int, i: int, j: int, k: int, l: int) -> sp.Expr:
-    """:func:`multiterminal_resistance_symbolic` for checked arguments (cached: the result is immutable).
+    r""":func:`multiterminal_resistance_symbolic` for checked arguments (cached: the result is immutable).
 
-    The grounded system is LU-solved exactly over the field of rational functions of the transmissions
-    (SymPy ``DomainMatrix``): every entry stays a cancelled fraction of polynomials, so no nested
-    expression has to be re-cancelled at the end (the same closed form as ``Matrix.LUsolve`` followed by
-    ``cancel``, ~5x faster).
+    Cramer's rule over the polynomial ring of the transmissions: the grounded system (lead ``j`` removed)
+    has the solution :math:`V = \mathrm{adj}(g)\,e_i/\det g`, with the adjugate and determinant computed once
+    per grounded lead (:func:`_grounded_adjugate`); :math:`V_k - V_l` is then one division in the fraction
+    field (which cancels to lowest terms), and the factored form is assembled from the factor lists of
+    numerator and denominator (the denominator, shared by every configuration with the same drain, is
+    factored once). The result is the same expression as exact LU over the fraction field followed by
+    ``sympy.factor`` (``tests/test_derivations_speed.py`` compares the two routes node for node).
     """
+    keep, adj, det, ring = _grounded_adjugate(M, j)
+    column = keep.index(i - 1)
+
+    def voltage(a: int):
+        return ring.zero if a == j - 1 else adj[keep.index(a), column].element
+
+    field = ring.get_field()
+    value = field.convert_from(voltage(k - 1) - voltage(l - 1), ring) / field.convert_from(det, ring)
+    c_num, f_num = _factor_list(ring.to_sympy(ring.convert(value.numer)))
+    c_den, f_den = _factor_list(ring.to_sympy(ring.convert(value.denom)))
+    return sp.Mul(c_num / c_den, sp.Mul(*[f**m for f, m in f_num], *[f**-m for f, m in f_den]))
+
+
+@cache
+def _grounded_adjugate(M: int, j: int):
+    """``(kept leads, adj(g), det(g), ring)`` of the grounded matrix ``g`` (row and column ``j`` removed) over ZZ[T]."""
     G = conductance_matrix_symbolic(M)
     keep = [a for a in range(M) if a != j - 1]
     g = DomainMatrix.from_Matrix(G.extract(keep, keep))
-    field = g.domain.get_field()
-    rhs = DomainMatrix.from_Matrix(sp.Matrix([1 if a == i - 1 else 0 for a in keep])).convert_to(field)
-    sol = g.convert_to(field).lu_solve(rhs)
-    V = {a: sol[n, 0].element for n, a in enumerate(keep)}
-    V[j - 1] = field.zero
-    return sp.factor(field.to_sympy(V[k - 1] - V[l - 1]))
+    adj, det = g.adj_det()
+    return keep, adj, det, g.domain
+
+
+@cache
+def _factor_list(poly: sp.Expr):
+    """``sympy.factor_list`` of a polynomial, cached (the same denominators recur across configurations)."""
+    return sp.factor_list(poly)
 
 
 def four_terminal_resistance_symbolic(current: Sequence[int] = (1, 2), voltage: Sequence[int] = (3, 4)) -> sp.Expr:
