@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
-from mesocorr.plots import style
+from mesocorr.plots import plain_tick_labels, style
 from mesocorr.symbolic.printing import latex
 from mesocorr.diagrams import ucf as U
 from mesocorr.symbolic.channels import channels
@@ -57,6 +57,7 @@ def _draw(path: str) -> None:
         ax.set_xlabel(r"rate $1/\tau_{so}$ or $1/\tau_m$ ($D/L^2$)")
         ax.set_ylabel(r"$\mathrm{var}\,g\,/\,(8/15)$")
         ax.legend(loc="upper right")
+        plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
     save_figure(fig, path)
 
 
