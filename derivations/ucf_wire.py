@@ -50,7 +50,7 @@ def _draw(path: str) -> None:
                 label="spin-orbit rate, broken time reversal")
         for level, text in ((1.0, "1"), (0.5, "1/2"), (0.25, "1/4"), (0.125, "1/8")):
             ax.axhline(level, color="0.6", lw=0.6)
-            ax.text(x[0] * 1.15, level * 1.02, f"${text}$", va="bottom", fontsize=8)
+            ax.text(x[0] * 1.15, level * 1.02, text, va="bottom", fontsize=8)  # plain digits: no mathtext
         ax.set_xscale("log")
         ax.set_xlim(x[0], x[-1])
         ax.set_ylim(0.0, 1.12)
