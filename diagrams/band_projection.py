@@ -143,10 +143,15 @@ class BandProjection:
             if not isinstance(m, DisorderMechanism) or m.dimension != space.dimension:
                 raise TypeError("mechanisms: expected DisorderMechanism objects on the orbital space")
         self._memo: dict = {}
+        #: projected vertices by (matrix, flip): they depend on the band states only, so projections with the
+        #: same states and other mechanisms (:meth:`with_mechanisms`) share them
+        self._vertices: dict = {}
 
     def with_mechanisms(self, mechanisms) -> BandProjection:
         """The same band states with other disorder mechanisms."""
-        return BandProjection(self.space, [(n, self.S[:, i]) for i, n in enumerate(self.names)], mechanisms)
+        other = BandProjection(self.space, [(n, self.S[:, i]) for i, n in enumerate(self.names)], mechanisms)
+        other._vertices = self._vertices
+        return other
 
     @property
     def dimension(self) -> int:
@@ -158,13 +163,20 @@ class BandProjection:
         return sp.Matrix(M).T.applyfunc(_conj)
 
     def _at(self, M, direction):
-        return sp.Matrix(M).subs(Z, direction, simultaneous=True)
+        """``M`` with :data:`Z` replaced by ``direction`` (one symbol by an expression: ``xreplace`` suffices)."""
+        return sp.Matrix(M).xreplace({Z: direction})
 
     def vertex(self, matrix, flip: bool = False) -> sp.ImmutableMatrix:
         r""":math:`\langle\alpha,\mathbf k|M|\beta,\mathbf k'\rangle` with :math:`z, w` (``flip``: at :math:`-\mathbf k,-\mathbf k'`)."""
-        sz = self._at(self.S, -Z if flip else Z)
-        sw = self._at(self.S, -W if flip else W)
-        return sp.ImmutableMatrix((self._dagger(sz) * sp.Matrix(matrix) * sw).applyfunc(sp.expand))
+        matrix = sp.ImmutableMatrix(matrix)
+        key = (matrix, bool(flip))
+        if key not in self._vertices:
+            if ("bra", flip) not in self._memo:
+                self._memo[("bra", flip)] = self._dagger(self._at(self.S, -Z if flip else Z))
+                self._memo[("ket", flip)] = self._at(self.S, -W if flip else W)
+            bra, ket = self._memo[("bra", flip)], self._memo[("ket", flip)]
+            self._vertices[key] = sp.ImmutableMatrix((bra * sp.Matrix(matrix) * ket).applyfunc(sp.expand))
+        return self._vertices[key]
 
     def self_energy(self) -> sp.ImmutableMatrix:
         r"""Born rate matrix :math:`\int\frac{d\theta'}{2\pi}\sum C_{ij}V^{(i)}V^{(j)\dagger}` (must be constant)."""
@@ -283,7 +295,7 @@ def projected_time_reversal(projection: BandProjection) -> sp.ImmutableMatrix:
     U = projection.space.time_reversal
     S = projection.S
     image = (sp.Matrix(U) * sp.Matrix(S).applyfunc(_conj))
-    target = sp.Matrix(S).subs(Z, -Z, simultaneous=True)
+    target = sp.Matrix(S).xreplace({Z: -Z})
     M = (BandProjection._dagger(target) * image).applyfunc(sp.expand)
     phases = set()
     out = sp.zeros(*M.shape)
