@@ -113,6 +113,19 @@ def laurent_terms(expr) -> dict:
     return {k: v for k, v in out.items() if v != 0}
 
 
+#: per-process memos of :class:`BandProjection` (bounded: cleared when full)
+_PROJECTIONS: dict = {}
+_VERTICES: dict = {}
+_MEMO_SIZE = 256
+
+
+def _process_memo(table: dict, key) -> dict:
+    """The memo dict of ``key`` in ``table`` (a new one if absent; the table is emptied when it is full)."""
+    if key not in table and len(table) >= _MEMO_SIZE:
+        table.clear()
+    return table.setdefault(key, {})
+
+
 class BandProjection:
     r"""Disorder projected onto degenerate band states; angular harmonics of the rungs.
 
@@ -142,16 +155,15 @@ class BandProjection:
         for m in self.mechanisms:
             if not isinstance(m, DisorderMechanism) or m.dimension != space.dimension:
                 raise TypeError("mechanisms: expected DisorderMechanism objects on the orbital space")
-        self._memo: dict = {}
-        #: projected vertices by (matrix, flip): they depend on the band states only, so projections with the
-        #: same states and other mechanisms (:meth:`with_mechanisms`) share them
-        self._vertices: dict = {}
+        # results are memoised per process: the rungs and the self-energy by (band states, mechanisms), the
+        # projected vertices by band states (shared by projections with other mechanisms, e.g. with_mechanisms)
+        mech_key = tuple((m.name, m.matrices, m.correlator, m.time_reversal) for m in self.mechanisms)
+        self._memo: dict = _process_memo(_PROJECTIONS, (self.S, mech_key))
+        self._vertices: dict = _process_memo(_VERTICES, self.S)
 
     def with_mechanisms(self, mechanisms) -> BandProjection:
         """The same band states with other disorder mechanisms."""
-        other = BandProjection(self.space, [(n, self.S[:, i]) for i, n in enumerate(self.names)], mechanisms)
-        other._vertices = self._vertices
-        return other
+        return BandProjection(self.space, [(n, self.S[:, i]) for i, n in enumerate(self.names)], mechanisms)
 
     @property
     def dimension(self) -> int:
