@@ -154,7 +154,12 @@ def hikami_weights(mass_ratio=0) -> dict:
     >>> w[1]["bare"], w[1]["dressed"], w[1]["weight"]
     (-2, 1, -1)
     """
-    a = sympy_value("mass_ratio", mass_ratio)
+    boxes = _hikami_weights(sympy_value("mass_ratio", mass_ratio))
+    return {n: dict(v) for n, v in boxes.items()}  # a copy of the per-process memo
+
+
+@cache
+def _hikami_weights(a: sp.Expr) -> dict:
     c2, s2 = (1 + a) / 2, (1 - a) / 2
 
     def f(z, w):                      # <k|k'> of the cone state (c, s z): c^2 + s^2 w/z
