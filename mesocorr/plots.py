@@ -10,7 +10,9 @@ when a function here is called. Every plot function
   ticks inside, 9 pt labels, a single-column 3.4 in width).
 
 :func:`save_reproducibly` writes PNG, PDF or SVG without version or date metadata, so the same
-figure gives the same bytes (the derivation documents rely on it).
+figure gives the same bytes (the derivation documents rely on it); given several files it lays the figure
+out once for all of them. :func:`plain_tick_labels` writes the tick labels of plain linear axes as text
+instead of mathtext (the same glyphs, faster to draw).
 
 Functions: :func:`plot_magnetoconductance` (data, a fit from :func:`mesocorr.fit_magnetoconductance`
 and its residuals), :func:`plot_beta` and :func:`plot_flow` (scaling theory, with the region where the
