@@ -75,8 +75,9 @@ def build() -> Derivation:
     small = sp.series(fin, a, 0, 5).removeO()  # (SymPy's limit() mishandles coth at 0; the series is safe)
     d.equation(r"Small $a$ (weak dephasing, $L \ll L_c$), Taylor series:", r"\delta G_c", small + sp.O(a**5))
     zero = small.subs(a, 0)
+    long_wire = sp.limit(a * fin, a, sp.oo)
     d.equation(r"and for $L \gg L_c$, $\delta G_c\,L/L_c$ tends to", r"\lim_{a\to\infty} a\,\delta G_c",
-               sp.limit(a * fin, a, sp.oo))
+               long_wire)
 
     # ---- checks
     lm = sp.sqrt(hbar / (e * B))
@@ -103,7 +104,7 @@ def build() -> Derivation:
         d.check(check_symbolic(f"No dephasing, {label}: $\\delta G = {latex(value)}\\,e^2/h$", _BEE,
                                zero.subs({s: ss, w: ww}), value))
     d.check(check_symbolic(r"Long wire $L \gg L_c$: $\delta G\,L \to -sw_cL_c$ (the infinite-wire result)", _AA,
-                           sp.limit(a * fin, a, sp.oo), -s * w))
+                           long_wire, -s * w))
     for av in _A_VALUES:
         d.check(check_numeric(rf"Mode sum at $a = {av}$: $(a\coth a - 1)/(2a^2) = \sum_n 1/(n^2\pi^2 + a^2)$",
                               "independent route: the mode series summed with convergence acceleration "

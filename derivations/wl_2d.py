@@ -33,6 +33,30 @@ def _quadrature_integral(D: str, gamma: str, tau: str) -> mpmath.mpf:
         return mpmath.quad(lambda q: q / (2 * mpmath.pi) / (Dm * q**2 + Gm), qs)
 
 
+def _limit_at_infinity(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    r""":math:`\lim_{x\to\infty}` of a sum of rational functions and logarithms, by substitution :math:`x = 1/y`.
+
+    The terms that depend on :math:`y` have their logarithms split into logarithms of polynomial factors; the
+    :math:`\ln y` terms must cancel, every remaining logarithm's argument be positive at :math:`y = 0` and the rest
+    have a denominator nonzero there (continuity at :math:`y = 0`); then the limit is the value at :math:`y = 0`.
+    Otherwise SymPy's :func:`~sympy.limit` (the same value; a test compares the two on the catalogue's limits).
+    """
+    y = sp.Dummy("y", positive=True)
+    terms = sp.Add.make_args(sp.expand(expr.subs(x, 1 / y)))
+    fixed = sp.Add(*(t for t in terms if not t.has(y)))
+    moving = sp.expand(sp.Add(*(t for t in terms if t.has(y))).replace(
+        lambda a: isinstance(a, sp.log) and a.has(y),
+        lambda a: sp.expand_log(sp.log(sp.factor(sp.together(a.args[0]))), force=True)))
+    continuous = sp.cancel(moving.coeff(sp.log(y))) == 0
+    moving = moving.subs(sp.log(y), 0)
+    continuous = continuous and all(a.args[0].subs(y, 0).is_positive for a in moving.atoms(sp.log) if a.has(y))
+    rest = moving.replace(lambda a: isinstance(a, sp.log), lambda a: sp.Dummy())
+    continuous = continuous and sp.fraction(sp.together(rest))[1].subs(y, 0) != 0
+    if not continuous:
+        return sp.limit(expr, x, sp.oo)
+    return fixed + sp.expand(sp.expand_log(moving.subs(y, 0), force=True))
+
+
 def build() -> Derivation:
     d = Derivation("wl-2d", TITLE,
                    "The weak-localization correction is the maximally crossed (Cooperon) series inserted in the "
@@ -72,14 +96,14 @@ def build() -> Derivation:
     d.equation("Summing the channels with their weights and $s = 2$ ($e^2/h$ per square):", r"\delta\sigma", total)
     e, hbar = W.SYMBOLS["e"], W.SYMBOLS["hbar"]
     si = total * e**2 / (2 * sp.pi * hbar)
-    leading = sp.limit(si + e**2 / (2 * sp.pi**2 * hbar) * sp.log(tphi / tau), tphi, sp.oo)
+    leading = _limit_at_infinity(si + e**2 / (2 * sp.pi**2 * hbar) * sp.log(tphi / tau), tphi)
     d.equation(r"In SI units $\delta\sigma_{SI} = \delta\sigma\,e^2/(2\pi\hbar)$, and for $\tau_\phi \gg \tau$ the "
                "remainder tends to zero:", r"\lim_{\tau_\phi\to\infty}\left[\delta\sigma_{SI} + \frac{e^2}{2\pi^2\hbar}"
                r"\ln\frac{\tau_\phi}{\tau}\right]", leading)
     so = sp.Symbol("Gamma_so", positive=True)
     chans_so = channels("cooperon", so=so, phi=1 / tphi)
     total_so = sum((one.subs({w: c.wl_weight, G: c.gap, ss: 2}) for c in chans_so), sp.Integer(0))
-    strong = sp.limit(total_so, so, sp.oo)
+    strong = _limit_at_infinity(total_so, so)
     d.equation(r"With isotropic spin-orbit scattering $\Gamma_{so}$ the triplets acquire the gap "
                r"$4\Gamma_{so}/3$; for $\Gamma_{so}\tau_\phi \to \infty$ only the singlet ($w = -1/2$) remains:",
                r"\delta\sigma_{so\to\infty}", strong)

@@ -37,7 +37,7 @@ from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
-from mesocorr.diagrams.lines import denominator_poles
+from mesocorr.diagrams.lines import cos_moment, denominator_poles
 from mesocorr.symbolic.memo import simplify
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
@@ -85,21 +85,13 @@ def residue_integral(integrand: sp.Expr) -> sp.Expr:
     return simplify(2 * sp.pi * sp.I * total)
 
 
-@cache
-def _cos_moment(n: int, d: int) -> sp.Expr:
-    r""":math:`\langle\cos^n\theta\rangle` over the directions in ``d`` = 2 or 3 (SymPy integral, once per ``n``)."""
-    if d == 2:
-        return sp.integrate(sp.cos(theta) ** n, (theta, 0, 2 * sp.pi)) / (2 * sp.pi)
-    return sp.integrate(sp.cos(theta) ** n * sp.sin(theta), (theta, 0, sp.pi)) / 2
-
-
 def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
     r"""Average over the direction of :math:`\mathbf k` with :math:`v_x = v_F\cos\theta`.
 
     ``expr`` is a function of ``theta`` (the angle to the x axis). d = 1: the two directions
     :math:`\theta = 0, \pi`; d = 2: uniform :math:`\theta`; d = 3: measure :math:`\sin\theta\,d\theta/2`.
     A polynomial in :math:`\cos\theta` (what the diagrams produce) is averaged term by term with the
-    moments :math:`\langle\cos^n\theta\rangle`, each integrated once per process; anything else is
+    moments :math:`\langle\cos^n\theta\rangle`, exact (:func:`~mesocorr.diagrams.lines.cos_moment`, once per process); anything else is
     integrated as it stands.
     """
     if d == 1:
@@ -114,7 +106,7 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
         except sp.PolynomialError:
             poly = None
         if poly is not None:
-            return simplify(sum(coeff * _cos_moment(n, d) for (n,), coeff in poly.terms()))
+            return simplify(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
         return simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
     return simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)
@@ -129,8 +121,8 @@ def _impurity_line() -> sp.Expr:
 def _fermi_velocity(d: int) -> sp.Expr:
     r""":math:`v_F` in terms of ``D``, from :math:`D = \tau\langle v_x^2\rangle` (the angular average;
     :math:`= v_F^2\tau/d`)."""
-    (velocity,) = sp.solve(sp.Eq(D, tau * angular_average((v * sp.cos(theta)) ** 2, d)), v)
-    return velocity
+    # D = tau <v_x^2> = tau v^2 <cos^2>, linear in v^2: the positive root (v_F > 0); sympy.solve's value (tested)
+    return sp.sqrt(sp.cancel(D / (tau * angular_average(sp.cos(theta) ** 2, d))))
 
 
 @cache
@@ -151,9 +143,10 @@ def ladder_expansion(d: int) -> sp.Expr:
     :math:`DQ^2 \to DQ^2+\Gamma`)."""
     x = sp.Symbol("x", real=True)  # hbar v.Q
     pi_x = _impurity_line() * nu * residue_integral(green_retarded() * green_advanced(shift=x))
-    series = sp.series(pi_x, x, 0, 3).removeO()
+    # Taylor polynomial to x^2 by derivatives at x = 0 (pi_x is analytic there: its pole is at x = -i hbar/tau)
+    series = sp.Add(*(sp.diff(pi_x, x, k).subs(x, 0) / sp.factorial(k) * x**k for k in range(3)))
     averaged = angular_average(series.subs(x, hbar * v * Q * sp.cos(theta)), d)
-    return simplify((1 - averaged).subs(v, _fermi_velocity(d)))
+    return sp.expand((1 - averaged).subs(v, _fermi_velocity(d)))  # a polynomial in Q: simplify's form
 
 
 @dataclass(frozen=True)

@@ -66,12 +66,24 @@ def impurity_strength(nu=None, tau=TAU, hbar=HBAR) -> sp.Expr:
 
 @cache
 def _geometric_series() -> tuple[sp.Dummy, sp.Expr, sp.Basic]:
-    r""":math:`\sum_{n\ge0}\zeta^n` summed by :func:`sympy.summation` (once per process): ``(zeta, value, condition)``."""
+    r""":math:`\sum_{n\ge0}\zeta^n` (once per process): ``(zeta, value, condition)``.
+
+    SymPy sums the partial series :math:`\sum_{n=0}^{N}\zeta^n = (1-\zeta^{N+1})/(1-\zeta)`
+    (:func:`sympy.summation`, its geometric-term rule; the branch :math:`\zeta \ne 1`), and for
+    :math:`|\zeta| < 1` the remainder :math:`\zeta^{N+1}\to0` as :math:`N\to\infty`. (The same value as
+    ``summation`` over :math:`(n, 0, \infty)`, which goes through ``hyperexpand`` and costs ten times as much;
+    a test compares the two.)
+    """
     z = sp.Dummy("zeta")
-    summed = sp.summation(z**_N, (_N, 0, sp.oo))
-    pieces = summed.args if isinstance(summed, sp.Piecewise) else ((summed, sp.true),)
-    value, condition = pieces[0]
-    if isinstance(value, sp.Sum):  # pragma: no cover - SymPy could not sum it
+    upper = sp.Dummy("N", integer=True, nonnegative=True)
+    partial = sp.summation(z**_N, (_N, 0, upper))
+    pieces = partial.args if isinstance(partial, sp.Piecewise) else ((partial, sp.true),)
+    closed = next((value for value, cond in pieces if cond == sp.true), None)
+    if closed is None or closed.has(sp.Sum) or not closed.has(z ** (upper + 1)):  # pragma: no cover
+        raise ArithmeticError("the ladder series could not be summed")
+    condition = sp.Abs(z) < 1  # |zeta| < 1: zeta**(N+1) -> 0
+    value = closed.subs(z ** (upper + 1), 0)
+    if value.has(upper):  # pragma: no cover
         raise ArithmeticError("the ladder series could not be summed")
     return z, value, condition
 
@@ -145,10 +157,13 @@ class Ladder:
         return self.rung * value.subs(z, self.kernel), condition.subs(z, self.kernel)
 
     def bethe_salpeter(self) -> sp.Expr:
-        r"""Solve :math:`P = \gamma + \Pi P` for :math:`P`."""
+        r"""Solve :math:`P = \gamma + \Pi P` for :math:`P` (a linear equation: :math:`P = \gamma/(1-\Pi)`
+        from its two coefficients, :math:`c_1P + c_0 = 0`)."""
         P = sp.Dummy("P")
-        (solution,) = sp.solve(sp.Eq(P, self.rung + self.kernel * P), P)
-        return solution
+        c1, c0 = sp.Poly(P - self.rung - self.kernel * P, P).all_coeffs()
+        if c1 == 0:  # pragma: no cover - a kernel identically 1 has no solution
+            raise ArithmeticError("the Bethe-Salpeter equation has no solution (kernel = 1)")
+        return -c0 / c1
 
     def doit(self, **hints) -> sp.Expr:
         """The summed ladder, checked equal to the Bethe-Salpeter solution."""

@@ -31,7 +31,7 @@ from mesocorr.arguments import sympy_value
 from mesocorr.symbolic.printing import latex
 from mesocorr.symbolic.memo import simplify
 
-__all__ = ["GreenLine", "xi_integral", "denominator_poles", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
+__all__ = ["GreenLine", "xi_integral", "denominator_poles", "is_zero", "cos_moment", "angular_average", "XI", "HBAR", "TAU", "SYMBOLS"]
 
 #: band energy measured from the Fermi level (integration variable)
 XI = sp.Symbol("xi", real=True)
@@ -127,9 +127,20 @@ class GreenLine:
         return f"${self.latex()}$"
 
 
+def is_zero(expr: sp.Expr) -> bool:
+    """Whether ``expr`` is identically zero: :func:`sympy.cancel` decides for a rational function of its symbols with
+    exact coefficients (a nonzero numerator polynomial stays nonzero); anything else (roots, functions, floats) is
+    also given to :func:`sympy.simplify` when ``cancel`` does not already give zero."""
+    if sp.cancel(expr) == 0:
+        return True
+    if expr.is_rational_function() and not expr.has(sp.Float):
+        return False
+    return simplify(expr) == 0
+
+
 def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
     """Poles of ``1/den`` in ``xi`` with their multiplicities, factor by factor (linear factors solved directly,
-    others by ``sympy.roots``); two roots are one pole when their difference cancels (or simplifies) to zero.
+    others by ``sympy.roots``); two roots are one pole when their difference is zero (:func:`is_zero`).
 
     Parameters
     ----------
@@ -155,7 +166,7 @@ def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
         else:
             found = sp.roots(poly)
         for pole, mult in found.items():
-            key = next((p for p in poles if sp.cancel(p - pole) == 0 or simplify(p - pole) == 0), pole)
+            key = next((p for p in poles if is_zero(p - pole)), pole)
             poles[key] = poles.get(key, 0) + mult * int(exp)
     return poles
 
@@ -195,9 +206,22 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
 
 
 @cache
-def _cos_moment_2d(n: int) -> sp.Expr:
-    r""":math:`\frac1{2\pi}\int_0^{2\pi}\cos^n\theta\,d\theta` (SymPy integral, once per ``n``)."""
-    return sp.integrate(sp.cos(_THETA) ** n, (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi)
+def cos_moment(n: int, d: int) -> sp.Expr:
+    r""":math:`\langle\cos^n\theta\rangle` over the directions in ``d`` = 2 or 3 (exact, once per ``n``).
+
+    d = 2: :math:`\cos\theta = (z + z^{-1})/2` with :math:`z = e^{i\theta}`; the average over the circle keeps
+    the :math:`z^0` term of the Laurent polynomial (:math:`\frac1{2\pi}\int_0^{2\pi} e^{ik\theta}d\theta =
+    \delta_{k0}`). d = 3: :math:`u = \cos\theta`, :math:`\sin\theta\,d\theta = -du`, the polynomial integral
+    :math:`\frac12\int_{-1}^{1}u^n\,du`. (Both equal SymPy's integrals over :math:`\theta`; tests compare.)
+    """
+    if d not in (2, 3):
+        raise ValueError(f"d: must be 2 or 3, got {d!r}")
+    if d == 2:
+        z = sp.Dummy("z")
+        return sp.expand(((z + 1 / z) / 2) ** n).coeff(z, 0)
+    u = sp.Dummy("u")
+    antiderivative = sp.Poly(u**n, u).integrate()
+    return (antiderivative.eval(1) - antiderivative.eval(-1)) / 2
 
 
 def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
@@ -206,7 +230,7 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
     ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
     d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
     d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 a polynomial in ``u`` is averaged term by term
-    with the moments :math:`\langle u^n\rangle` (each integrated once per process).
+    with the moments :math:`\langle u^n\rangle` (:func:`cos_moment`, exact, once per process).
     """
     if d == 1:
         return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
@@ -215,8 +239,8 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
             poly = sp.Poly(sp.expand(expr), u)
         except sp.PolynomialError:
             poly = None
-        if poly is not None:  # term by term: <u^n> integrated once per n
-            return sp.expand(sum(coeff * _cos_moment_2d(n) for (n,), coeff in poly.terms()))
+        if poly is not None:  # term by term with the exact moments <u^n>
+            return sp.expand(sum(coeff * cos_moment(n, 2) for (n,), coeff in poly.terms()))
         return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
     if d == 3:
         return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)

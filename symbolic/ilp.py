@@ -61,6 +61,7 @@ References
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -135,7 +136,7 @@ def pair_channels() -> PairChannels:
     spin = tuple((sp.kronecker_product(s, one) + sp.kronecker_product(one, s)) / 2 for s in PAULI)
     s2 = sum((s * s for s in spin), sp.zeros(4, 4))
     singlet = basis["singlet"]
-    if (s2 * singlet).applyfunc(simplify) != sp.zeros(4, 1):  # pragma: no cover
+    if (s2 * singlet).applyfunc(sp.expand) != sp.zeros(4, 1):  # pragma: no cover (numbers with sqrt(2), I)
         raise ArithmeticError("the singlet is not annihilated by the total spin")
     # triplet states with S_z = +1 (an eigenvector inside the span of the Cartesian triplets), then lowered
     trip = sp.Matrix.hstack(*(basis[f"triplet_{a}"] for a in "xyz"))
@@ -145,13 +146,13 @@ def pair_channels() -> PairChannels:
     up = trip * up
     up = up / sp.sqrt(simplify((up.H * up)[0, 0]))
     lower = spin[0] - sp.I * spin[1]
-    zero = (lower * up / sp.sqrt(2)).applyfunc(simplify)
-    down = (lower * zero / sp.sqrt(2)).applyfunc(simplify)
+    zero = (lower * up / sp.sqrt(2)).applyfunc(sp.expand)
+    down = (lower * zero / sp.sqrt(2)).applyfunc(sp.expand)
     triplet = (up, zero, down)
     for mval, vec in zip(M_VALUES, triplet):
-        if ((spin[2] - mval * sp.eye(4)) * vec).applyfunc(simplify) != sp.zeros(4, 1):  # pragma: no cover
+        if ((spin[2] - mval * sp.eye(4)) * vec).applyfunc(sp.expand) != sp.zeros(4, 1):  # pragma: no cover
             raise ArithmeticError(f"S_z = {mval} state is not an eigenvector")
-        if ((s2 - 2 * sp.eye(4)) * vec).applyfunc(simplify) != sp.zeros(4, 1):  # pragma: no cover
+        if ((s2 - 2 * sp.eye(4)) * vec).applyfunc(sp.expand) != sp.zeros(4, 1):  # pragma: no cover
             raise ArithmeticError("triplet state with S^2 != 2")
     P = exchange_operator()
     weights = {"singlet": simplify((singlet.H * P * singlet)[0, 0] / 2)}
@@ -168,9 +169,9 @@ def triplet_spin_matrices() -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
     (projected from the pair space of :func:`pair_channels`; the singlet decouples exactly)."""
     pc = pair_channels()
     T = sp.Matrix.hstack(*pc.triplet)
-    mats = tuple((T.H * s * T).applyfunc(simplify) for s in pc.spin)
+    mats = tuple((T.H * s * T).applyfunc(sp.expand) for s in pc.spin)
     for s in pc.spin:  # no matrix element between singlet and triplet
-        if (pc.singlet.H * s * T).applyfunc(simplify) != sp.zeros(1, 3):  # pragma: no cover
+        if (pc.singlet.H * s * T).applyfunc(sp.expand) != sp.zeros(1, 3):  # pragma: no cover
             raise ArithmeticError("total spin mixes singlet and triplet")
     return mats
 
@@ -198,18 +199,16 @@ def _square(M: sp.MatrixBase) -> sp.MatrixBase:
 
 @cache
 def _trig_moment(a: int, b: int) -> sp.Expr:
-    r""":math:`\langle\cos^a\phi\,\sin^b\phi\rangle_\phi` (exact): with :math:`z = e^{i\phi}` the monomial is a
-    Laurent polynomial in :math:`z` and the average its :math:`z^0` coefficient (once per ``(a, b)``)."""
-    z = sp.Dummy("z")
-    ex = sp.expand(((z + 1 / z) / 2) ** a * ((z - 1 / z) / (2 * sp.I)) ** b)
-    constant = []
-    for term in sp.Add.make_args(ex):  # monomials c z^k
-        c, k = term.as_coeff_exponent(z)
-        if c.has(z) or not k.is_integer:  # pragma: no cover
-            raise ArithmeticError("angular average: not a Laurent polynomial in z")
-        if k == 0:
-            constant.append(c)
-    return sp.Add(*constant)
+    r""":math:`\langle\cos^a\phi\,\sin^b\phi\rangle_\phi` (exact): with :math:`z = e^{i\phi}`,
+    :math:`\cos^a\sin^b = (z+z^{-1})^a(z-z^{-1})^b/(2^a(2i)^b)` is a Laurent polynomial in :math:`z` and the average
+    its :math:`z^0` coefficient, :math:`\sum_{j+k=(a+b)/2}\binom aj\binom bk(-1)^k` over :math:`2^a(2i)^b` (binomial
+    theorem, integer arithmetic; tests/test_ilp.py compares with the integral)."""
+    if (a + b) % 2:
+        return sp.Integer(0)
+    half = (a + b) // 2
+    constant = sum(math.comb(a, j) * math.comb(b, half - j) * (-1) ** (half - j)
+                   for j in range(max(0, half - b), min(a, half) + 1))
+    return sp.Integer(constant) / (2**a * (2 * sp.I) ** b)
 
 
 def _circle_average(expr):
@@ -379,9 +378,9 @@ def characteristic_fields() -> dict:
     for name, keep in (("H_R", {beta1: 0, gamma: 0}), ("H_D", {alpha: 0})):
         ai = a.subs(keep)
         A = [ai[i, 0] * S[0] + ai[i, 1] * S[1] for i in range(2)]
-        a2 = (D * (A[0] ** 2 + A[1] ** 2)).applyfunc(simplify)
-        coeff = simplify(a2[0, 0])  # m = +1: S_x^2 + S_y^2 = 1
-        if (a2 - coeff * (S[0] ** 2 + S[1] ** 2)).applyfunc(simplify) != sp.zeros(3, 3):  # pragma: no cover
+        a2 = (D * (_square(A[0]) + _square(A[1]))).applyfunc(sp.expand)  # polynomial entries
+        coeff = a2[0, 0]  # m = +1: S_x^2 + S_y^2 = 1
+        if (a2 - coeff * (_square(S[0]) + _square(S[1]))).applyfunc(sp.expand) != sp.zeros(3, 3):  # pragma: no cover
             raise ArithmeticError(f"{name}: D A^2 is not proportional to S_x^2 + S_y^2")
         out[name] = simplify(hbar * coeff / (4 * e * D))
     out["H_3"] = simplify(hbar * op.relaxation / (4 * e * D))
@@ -511,8 +510,8 @@ def block_closed_form() -> dict:
     det = sp.expand(M.det())
     minors = sp.expand(sum((M.extract([i, j], [i, j]).det() for i, j in ((0, 1), (0, 2), (1, 2))), 0))
     M0 = M.extract([1, 2], [1, 2]).subs(N, 0)
-    N0 = simplify(M0.inv().trace())
-    Nm1 = simplify(1 / M[2, 2].subs(N, -1))
+    N0 = sp.cancel(M0.trace() / M0.det())  # 2x2: tr M^{-1} = tr M / det M (Cayley-Hamilton)
+    Nm1 = sp.cancel(1 / M[2, 2].subs(N, -1))
     bso = r**2 + b_3
     aN = lambda k: k + sp.Rational(1, 2) + b_phi + bso  # noqa: E731
     h1 = r**2
@@ -520,7 +519,7 @@ def block_closed_form() -> dict:
     knap_den = (aN(N) + bso) * aN(N - 1) * aN(N + 1) - 2 * h1 * ((2 * N + 1) * aN(N) - 1)
     knap_first = 1 / aN(0) + (2 * aN(0) + 1 + bso) / (aN(1) * (aN(0) + bso) - 2 * h1)
     ok = (sp.expand(knap_num - minors) == 0 and sp.expand(knap_den - det) == 0
-          and simplify(knap_first - N0 - Nm1) == 0)
+          and sp.cancel(knap_first - N0 - Nm1) == 0)  # rational functions: cancel decides
     if sp.Poly(det, N).LC() != 1:  # pragma: no cover
         raise ArithmeticError("block determinant is not monic in N")
     return {"matrix": M, "P": minors, "Q": det, "N0": N0, "Nm1": Nm1,

@@ -137,7 +137,9 @@ def _rung_kernel(exact: bool) -> tuple[sp.Expr, tuple[tuple[str, sp.Expr], ...]]
     if not exact:  # the expansion of the exact rung
         kernel, steps = _rung_kernel(True)
         scaled = kernel.subs({q: _EPS * q, w: _EPS**2 * w})
-        expanded = sp.expand(sp.series(scaled, _EPS, 0, 3).removeO().subs(_EPS, 1))
+        # Taylor polynomial to epsilon^2 by derivatives at 0 (the rung is analytic there: its denominator -> i);
+        # the same polynomial as sympy.series (a test compares the two)
+        expanded = sp.expand(sp.Add(*(sp.diff(scaled, _EPS, k).subs(_EPS, 0) / sp.factorial(k) for k in range(3))))
         return expanded, steps + ((r"expand to order $q^2$ and $\omega$ (bookkeeping $q \sim \varepsilon$, "
                                    r"$\omega \sim \varepsilon^2$)", expanded),)
     ladder = Ladder("diffuson")
@@ -149,7 +151,7 @@ def _rung_kernel(exact: bool) -> tuple[sp.Expr, tuple[tuple[str, sp.Expr], ...]]
               impurity_strength(nu) * nu * GR * GA)]
     integral = xi_integral(GR * GA)
     steps.append((r"energy integral over $\xi$ by residues (contour closed in the upper half plane)", integral))
-    kernel = sp.simplify(impurity_strength(nu) * nu * integral)
+    kernel = sp.together(impurity_strength(nu) * nu * integral)  # simplify's form (a test compares the two)
     steps.append((r"times $\gamma\nu = \hbar/(2\pi\tau)$: the rung depends only on $\omega\tau$ and $qlu$", kernel))
     return kernel, tuple(steps)
 
@@ -212,10 +214,14 @@ def diffusion_pole(d: int) -> PoleDerivation:
     steps.append((r"ladder: geometric series of the rung, $P = \sum_n \gamma\Pi^n$", ladder.series))
     summed = ladder.doit()
     steps.append((r"summed (the solution of $P = \gamma + \Pi P$)", summed))
-    (D_value,) = sp.solve(sp.Eq(sp.expand(1 - kernel), sp.expand(TAU * (Dsym * q**2 - sp.I * w))), Dsym)
+    # linear in D: c1 D + c0 = 0 (the same value sympy.solve gives; a test compares the two)
+    c1, c0 = sp.Poly(sp.expand(1 - kernel) - sp.expand(TAU * (Dsym * q**2 - sp.I * w)), Dsym).all_coeffs()
+    D_value = sp.cancel(-c0 / c1)
+    if D_value.has(q) or D_value.has(w):  # pragma: no cover - would be a derivation bug
+        raise ArithmeticError(f"the rung does not fix a diffusion constant: {D_value}")
     steps.append((r"diffusion constant: solve $1 - \Pi = \tau(Dq^2 - i\omega)$ for $D$", sp.Eq(Dsym, D_value)))
     pole = 1 / (D_value * q**2 - sp.I * w)
-    normalisation = sp.simplify(summed / pole)
+    normalisation = sp.cancel(summed / pole)  # a ratio of polynomials: cancel is simplify's form here
     if normalisation.has(q) or normalisation.has(w):  # pragma: no cover - would be a derivation bug
         raise ArithmeticError(f"ladder is not a pure diffusion pole: {normalisation}")
     steps.append((r"normalisation $N = P\,(Dq^2 - i\omega)$", normalisation))

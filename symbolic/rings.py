@@ -39,6 +39,7 @@ References
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import mpmath
@@ -48,7 +49,7 @@ from mesocorr.diagrams.hikami import SYMBOLS as _HIKAMI
 from mesocorr.diagrams.hikami import wl_prefactor
 from mesocorr.symbolic.wl import quasi1d_field_rate
 
-__all__ = ["SYMBOLS", "periodic_mode_sum", "winding_fourier_series", "winding_green", "aas_winding_amplitude",
+__all__ = ["SYMBOLS", "exp_rational_zero", "periodic_mode_sum", "winding_fourier_series", "winding_green", "aas_winding_amplitude",
            "aas_uniform_term", "poisson_check", "wall_field_rate", "ring_with_leads_determinant",
            "log_fourier_series", "contacted_ring_asymptotics", "GEOMETRY_DIMENSION"]
 
@@ -71,6 +72,43 @@ SYMBOLS = {"L": L, "L_c": L_c, "kappa": kappa, "r": r, "b": b, "x": x, "varphi":
 GEOMETRY_DIMENSION = {"ring": 1, "cylinder": 2, "thick": 3}
 
 
+def exp_rational_zero(expr: sp.Expr) -> bool:
+    r"""True if ``expr`` (trigonometric/hyperbolic/exponential functions of linear forms, rational otherwise)
+    vanishes identically: rewritten with ``exp``, every :math:`e^{\sum_k c_k t_k}` (rational :math:`c_k`, monomials
+    :math:`t_k`) becomes :math:`\prod_k g_k^{c_k N_k}` with :math:`g_k = e^{t_k/N_k}` (:math:`N_k` the common
+    denominator of the :math:`c_k` of :math:`t_k`), and the rational function of the :math:`g_k` and the remaining
+    symbols is ``cancel``-ed. ``exp`` is a homomorphism, so 0 there means 0 here (a sound zero test; ``False``
+    also for expressions outside this class).
+
+    >>> x = sp.Symbol("x")
+    >>> exp_rational_zero(sp.sinh(2 * x) - 2 * sp.sinh(x) * sp.cosh(x)), exp_rational_zero(sp.sinh(x) - x)
+    (True, False)
+    """
+    ex = sp.sympify(expr, strict=True).rewrite(sp.exp)
+    ex = ex.replace(lambda a: isinstance(a, sp.exp), lambda a: sp.exp(sp.expand(a.args[0])))
+    atoms = ex.atoms(sp.exp)
+    denominators: dict = {}
+    for atom in atoms:
+        for term in sp.Add.make_args(atom.args[0]):
+            c, base = term.as_coeff_Mul()
+            if not c.is_Rational:  # pragma: no cover - float coefficients
+                return False
+            denominators[base] = math.lcm(denominators.get(base, 1), int(c.q))
+    gens = {base: sp.Dummy("g") for base in denominators}
+
+    def monomial(atom):
+        out = sp.Integer(1)
+        for term in sp.Add.make_args(atom.args[0]):
+            c, base = term.as_coeff_Mul()
+            out *= gens[base] ** (c * denominators[base])
+        return out
+
+    ex = ex.xreplace({atom: monomial(atom) for atom in atoms})
+    if ex.has(sp.exp) or ex.has(sp.log) or any(isinstance(f, sp.Function) for f in ex.atoms(sp.Function)):
+        return False
+    return sp.cancel(sp.together(ex)) == 0
+
+
 @cache
 def periodic_mode_sum() -> sp.Expr:
     r""":math:`\sum_{m\in\mathbb Z}\frac{1}{(m+\varphi)^2+b^2} = \frac{\pi}{b}\,\frac{\sinh 2\pi b}{\cosh 2\pi b-\cos 2\pi\varphi}`.
@@ -85,7 +123,7 @@ def periodic_mode_sum() -> sp.Expr:
     z1, z2 = phi - sp.I * b, phi + sp.I * b
     total = (sp.pi * sp.cot(sp.pi * z1) - sp.pi * sp.cot(sp.pi * z2)) / (2 * sp.I * b)
     canonical = sp.pi * sp.sinh(2 * sp.pi * b) / (b * (sp.cosh(2 * sp.pi * b) - sp.cos(2 * sp.pi * phi)))
-    if sp.simplify((total - canonical).rewrite(sp.exp)) != 0:  # pragma: no cover - SymPy identity
+    if not exp_rational_zero(total - canonical):  # pragma: no cover - SymPy identity
         raise ArithmeticError("periodic mode sum: cotangent form and canonical form differ")
     return canonical
 
@@ -95,18 +133,22 @@ def winding_fourier_series() -> tuple[sp.Expr, sp.Expr]:
     r"""The Fourier (winding) series :math:`\frac{\sinh x}{\cosh x-\cos\theta} = 1 + 2\sum_{n\ge1}e^{-nx}\cos n\theta`.
 
     Returns ``(closed_form, n-th coefficient)``; derived by summing the geometric series
-    :math:`\sum_{n\ge1}(e^{-x\pm i\theta})^n` with SymPy and checking the sum against the closed form.
+    :math:`\sum_{n\ge1}(e^{-x\pm i\theta})^n` with SymPy (its partial sums, whose remainder :math:`y^{N+1}` vanishes
+    for :math:`|y| = e^{-x} < 1`) and checking the sum against the closed form.
 
     >>> winding_fourier_series()
     (sinh(x)/(-cos(theta) + cosh(x)), 2*exp(-n*x))
     """
-    y = sp.Symbol("y")
-    geometric = sp.summation(y**n, (n, 1, sp.oo))
-    geometric = geometric.args[0][0] if isinstance(geometric, sp.Piecewise) else geometric  # |y| < 1 here
+    y, N = sp.Symbol("y"), sp.Symbol("N", integer=True, positive=True)
+    partial = sp.summation(y**n, (n, 1, N))  # SymPy's partial sum of the geometric series
+    partial = next(v for v, cond in partial.args if cond != sp.Eq(y, 1)) if isinstance(partial, sp.Piecewise) else partial
+    if sp.cancel(partial - (y - y ** (N + 1)) / (1 - y)) != 0:  # pragma: no cover
+        raise ArithmeticError("geometric partial sum differs from (y - y^(N+1))/(1 - y)")
+    geometric = partial.subs(y ** (N + 1), 0)  # |y| = e^{-x} < 1 here: the remainder y^(N+1) -> 0
     u = sp.exp(-x + sp.I * theta)
     series = 1 + geometric.subs(y, u) + geometric.subs(y, sp.conjugate(u))
     closed = sp.sinh(x) / (sp.cosh(x) - sp.cos(theta))
-    if sp.simplify((series - closed).rewrite(sp.exp)) != 0:  # pragma: no cover
+    if not exp_rational_zero(series - closed):  # pragma: no cover
         raise ArithmeticError("winding series does not sum to the closed form")
     return closed, 2 * sp.exp(-n * x)
 
@@ -125,25 +167,52 @@ def _meijer_is_besselk0(expr: sp.Expr) -> sp.Expr:
     return target
 
 
+def _exp_form(expr: sp.Expr) -> sp.Expr:
+    """cosh/sinh rewritten with exp, expanded and the powers combined: an exact rewriting, the canonical form
+    ``simplify`` also reaches (tests/test_rings.py compares)."""
+    return sp.powsimp(sp.expand(sp.sympify(expr, strict=True).rewrite(sp.exp)))
+
+
+def _line_fourier_integral(numer: sp.Expr, denom: sp.Expr) -> sp.Expr:
+    r""":math:`\int_{-\infty}^\infty dq\,e^{iqr}\,N(q)/D(q)` for polynomials with :math:`\deg D > \deg N`, simple
+    poles off the real axis, :math:`r > 0`: closed in the upper half plane (Jordan's lemma),
+    :math:`2\pi i\sum_{\mathrm{Im}\,p>0}N(p)e^{ipr}/D'(p)` (the poles from ``sympy.roots``)."""
+    poly = sp.Poly(denom, q)
+    if poly.degree() <= sp.Poly(numer, q).degree():  # pragma: no cover
+        raise ValueError("denom: the integrand must decay (Jordan's lemma)")
+    poles = sp.roots(poly)
+    if sum(poles.values()) != poly.degree() or any(mult != 1 for mult in poles.values()):  # pragma: no cover
+        raise ArithmeticError("Fourier integral: poles not all simple or not all found")
+    if any(sp.im(p).is_zero is not False for p in poles):  # pragma: no cover
+        raise ArithmeticError("Fourier integral: a pole on the real axis")
+    slope = poly.diff(q).as_expr()
+    upper = [p for p in poles if sp.im(p).is_positive]
+    return 2 * sp.pi * sp.I * sp.Add(*(numer.subs(q, p) * sp.exp(sp.I * p * r) / slope.subs(q, p) for p in upper))
+
+
 @cache
 def winding_green(d: int) -> sp.Expr:
     r"""Free Green's function :math:`G_d(r) = \int\frac{d^dq}{(2\pi)^d}\frac{e^{i\mathbf q\cdot\mathbf r}}{q^2+\kappa^2}`.
 
-    Radial Fourier integrals by SymPy: :math:`d=1`: :math:`e^{-\kappa r}/(2\kappa)`;
-    :math:`d=2`: :math:`K_0(\kappa r)/(2\pi)` (SymPy's Meijer G, identified numerically);
-    :math:`d=3`: :math:`e^{-\kappa r}/(4\pi r)`.
+    Radial Fourier integrals by SymPy: :math:`d=1`: :math:`e^{-\kappa r}/(2\kappa)` and :math:`d=3`:
+    :math:`e^{-\kappa r}/(4\pi r)` (the line integrals :math:`\int dq\,e^{iqr}\{1, q\}/(q^2+\kappa^2)` by residues in
+    the upper half plane, their real part and half their imaginary part; tests/test_rings.py compares with
+    SymPy's ``integrate``); :math:`d=2`: :math:`K_0(\kappa r)/(2\pi)` (SymPy's ``integrate`` gives a Meijer G,
+    identified numerically).
 
     >>> [winding_green(d) for d in (1, 2, 3)]
     [exp(-kappa*r)/(2*kappa), besselk(0, kappa*r)/(2*pi), exp(-kappa*r)/(4*pi*r)]
     """
     if d == 1:
-        return sp.simplify(2 * sp.integrate(sp.cos(q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi))
+        # 2 int_0^oo cos(qr)/(q^2+kappa^2) dq = Re int_R e^{iqr}/(q^2+kappa^2) dq
+        return _exp_form(sp.re(_line_fourier_integral(sp.Integer(1), q**2 + kappa**2)) / (2 * sp.pi))
     if d == 2:
         radial = sp.integrate(q * sp.besselj(0, q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi)
         return _meijer_is_besselk0(radial)
     if d == 3:
-        radial = sp.integrate(q * sp.sin(q * r) / (q**2 + kappa**2), (q, 0, sp.oo))
-        return sp.simplify(radial / (2 * sp.pi**2 * r))
+        # int_0^oo q sin(qr)/(q^2+kappa^2) dq = (1/2) Im int_R q e^{iqr}/(q^2+kappa^2) dq
+        radial = sp.im(_line_fourier_integral(q, q**2 + kappa**2)) / 2
+        return _exp_form(radial / (2 * sp.pi**2 * r))
     raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
 
 
@@ -170,7 +239,7 @@ def aas_winding_amplitude(d: int) -> sp.Expr:
     -2*s*w_c*besselk(0, L*n/L_c)/pi
     """
     G = winding_green(d).subs(r, n * L).subs(kappa, 1 / L_c)
-    return sp.simplify(-2 * _prefactor_over_D_in_e2_h() * w * G)
+    return _exp_form(-2 * _prefactor_over_D_in_e2_h() * w * G)
 
 
 @cache
@@ -181,7 +250,7 @@ def aas_uniform_term() -> sp.Expr:
     >>> aas_uniform_term()
     -L_c*s*w_c
     """
-    return sp.simplify(-_prefactor_over_D_in_e2_h() * w * winding_green(1).subs(r, 0).subs(kappa, 1 / L_c))
+    return _exp_form(-_prefactor_over_D_in_e2_h() * w * winding_green(1).subs(r, 0).subs(kappa, 1 / L_c))
 
 
 def poisson_check(F, phase: float, period: float = 1.0, terms: int = 60, dps: int = 30) -> tuple:

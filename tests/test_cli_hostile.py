@@ -229,7 +229,7 @@ def _cases(files):
         # issue 13: the derivation for the user's parameters (exact rationals; ~2 s of SymPy per accepted call)
         "derive-zeeman": (["derive", "cooperon-spin", "--so", "1", "--zeeman", "0.5", "--format", "markdown",
                            "--out", str(Path(files["mc.csv"]).parent / "derive")],
-                          {"--so": RATE, "--mag": RATE, "--zeeman": LIST}),
+                          {"--so": RATE, "--mag": RATE, "--zeeman": LIST, "--jobs": WORK}),
         # issue 16: Dirac materials
         "mc-graphene": (["mc", "--dim", "2", "--model", "graphene", "--B-phi", "0.002", "--B-intervalley", "0.02",
                          "--B-intravalley", "0.2", "--B", "0.001,0.01"],

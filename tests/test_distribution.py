@@ -250,3 +250,17 @@ def test_cli_distribution_plot(tmp_path, capsys):
     assert main(argv) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["plot"] == str(png) and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ----------------------------------------------------------------------------- derive speed: the symbolic shortcuts
+def test_symbolic_shortcuts_equal_the_direct_sympy_routes():
+    """fermi_integral (sum t_k - 2 sum t_2k) = SymPy's direct alternating summation; energy_relaxation_rate
+    (antiderivative checked by differentiation) = SymPy's definite integral (conds="none") + simplify."""
+    SD = S
+    k, y = sp.Symbol("k", integer=True, positive=True), sp.Symbol("y", real=True)
+    term = sp.integrate(y * sp.exp(-k * y), (y, 0, sp.oo), conds="none")
+    assert SD.fermi_integral() == sp.simplify(sp.summation((-1) ** (k + 1) * term, (k, 1, sp.oo)))
+    E, eps, kappa, alpha = (SD.SYMBOLS[n] for n in ("E", "epsilon", "kappa", "alpha"))
+    Epos = sp.Symbol("E", positive=True)
+    direct = sp.integrate(kappa * eps ** (-alpha) * eps, (eps, 0, Epos), conds="none")
+    assert SD.energy_relaxation_rate() == sp.simplify(direct).subs(Epos, E)

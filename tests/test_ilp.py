@@ -568,3 +568,37 @@ def test_fit_reports_the_rashba_dresselhaus_ambiguity():
     assert r.value("B_linear_2") == pytest.approx(1.5e-3, rel=1e-6)
     d = r.as_dict()
     assert d["linear_pair_unordered"] is True and "correlation" in d
+
+
+# ----------------------------------------------------------------------------- derive speed: the symbolic shortcuts
+@pytest.mark.parametrize("a, b", [(0, 0), (1, 1), (2, 0), (0, 2), (2, 2), (3, 1), (4, 0), (1, 3), (3, 3), (4, 2)])
+def test_trig_moment_binomial_equals_integral(a, b):
+    """<cos^a sin^b> by the binomial constant term (symbolic.ilp) = SymPy's integral over the circle / 2 pi."""
+    import sympy as sp
+
+    from mesocorr.symbolic import ilp as sym
+
+    phi = sym.SYMBOLS["phi"]
+    ref = sp.integrate(sp.cos(phi) ** a * sp.sin(phi) ** b, (phi, 0, 2 * sp.pi)) / (2 * sp.pi)
+    assert sp.simplify(sym._trig_moment(a, b) - ref) == 0
+
+
+def test_lowest_blocks_trace_equals_matrix_inverse():
+    """The N = 0 and N = -1 block traces (tr M / det M and 1/M, cancel) = Matrix.inv + simplify (the previous
+    route), and characteristic_fields' H_R, H_D, H_3 = Knap et al. (1996) (m^2 alpha^2 / e hbar^3, ...)."""
+    import sympy as sp
+
+    from mesocorr.symbolic import ilp as sym
+
+    S = sym.SYMBOLS
+    blk = sym.block_closed_form()
+    M = blk["matrix"]
+    M0 = M.extract([1, 2], [1, 2]).subs(S["N"], 0)
+    assert sp.simplify(blk["N0"] - M0.inv().trace()) == 0
+    assert sp.simplify(blk["Nm1"] - 1 / M[2, 2].subs(S["N"], -1)) == 0
+    f = sym.characteristic_fields()
+    m, e, hbar, al, b1, g, kF = (S[k] for k in ("m", "e", "hbar", "alpha", "beta_1", "gamma", "k_F"))
+    b3 = g * kF**2 / 4
+    for key, want in (("H_R", m**2 * al**2 / (e * hbar**3)), ("H_D", m**2 * (b1 - b3) ** 2 / (e * hbar**3)),
+                      ("H_3", m**2 * b3**2 / (e * hbar**3))):
+        assert sp.simplify(f[key]["mass"] - want) == 0

@@ -47,7 +47,7 @@ def test_winding_sums_equal_direct_mode_sums(x, varphi):
 @pytest.mark.parametrize("x", (0.02, 1.0, 12.0))
 def test_k0_winding_sum_float_and_mpmath_routes(x):
     """S_2 = sum_n K_0(n x) cos(n theta): float64 path (K_0 series for x >= 1, u integral below) vs the mpmath
-    path (tanh-sinh u integral at 25 digits); at x = 12 the mpmath path also against the explicit K_0 series."""
+    path (Gauss-Legendre u integral at 25 digits); at x = 12 the mpmath path also against the explicit K_0 series."""
     for th in (0.9,):
         val, err = R.winding_sum(2, x, th)
         mp_val, mp_err = R.winding_sum_mp(2, x, th, 25)
@@ -58,6 +58,35 @@ def test_k0_winding_sum_float_and_mpmath_routes(x):
         with mpmath.workdps(30):
             series = mpmath.fsum(mpmath.besselk(0, n * x) * mpmath.cos(n * th) for n in range(1, 7))
             assert abs(mp_val - series) < mpmath.mpf(10) ** -25 * abs(series)
+
+
+def _s2_tanh_sinh(x, th, dps):
+    """The previous route of winding_sum_mp: tanh-sinh on [0, inf) of the expm1 form of S_1(x cosh u)."""
+    with mpmath.workdps(dps + 15):
+        s2 = mpmath.sin(mpmath.mpf(th) / 2) ** 2
+
+        def s1(k):
+            ek, em = mpmath.exp(-k), mpmath.expm1(-k)
+            return ek * (-em - 2 * s2) / (em**2 + 4 * ek * s2)
+
+        umax = mpmath.acosh((dps + 20) * mpmath.log(10) / x + 1)  # e^{-x cosh u} < 10^{-dps-20} beyond
+        return mpmath.quad(lambda u: s1(x * mpmath.cosh(u)), mpmath.linspace(0, umax, int(umax) + 2))
+
+
+@pytest.mark.parametrize("x, th", [("1e-4", "0"), ("0.01", "1.1"), ("0.5", "2.9"), ("1.3", "2.3247785636564449"),
+                                   ("7", "0.3")])
+def test_k0_winding_sum_mp_against_independent_routes(x, th):
+    """winding_sum_mp (Gauss-Legendre, sinh form of S_1) at 40 digits = tanh-sinh of the expm1 form of S_1 (the
+    previous algorithm) and, for x >= 1, the explicit K_0 series (mpmath besselk)."""
+    with mpmath.workdps(60):
+        xm, tm = mpmath.mpf(x), mpmath.mpf(th)
+        val, err = R.winding_sum_mp(2, xm, tm, 40)
+        assert err < mpmath.mpf(10) ** -40 * abs(val)
+        assert abs(val - _s2_tanh_sinh(xm, tm, 40)) < mpmath.mpf(10) ** -40 * abs(val)
+        if xm >= 1:
+            with mpmath.workdps(45):  # K_0(k x) < 10^{-50} for k x > 120
+                series = mpmath.fsum(mpmath.besselk(0, k * xm) * mpmath.cos(k * tm) for k in range(1, int(120 / xm) + 2))
+            assert abs(val - series) < mpmath.mpf(10) ** -40 * abs(val)
 
 
 def test_k0_sum_small_x_expansion():
@@ -504,3 +533,42 @@ def test_ab_thermal_average_joins_zero_temperature_continuously():
         assert got == pytest.approx(zero, rel=rtol)
     corr = 1 - mesocorr.ab_harmonics(1.0, lead_length=1.0, L_T=1e3).harmonics[0]["rms"] / zero[0]
     assert 1e-13 < corr < 1e-11
+
+
+# ------------------------------------------------------------------ derive speed: the symbolic shortcuts
+def test_exp_rational_zero_agrees_with_simplify():
+    """The exp-monomial + cancel zero test (symbolic.rings) against sympy.simplify on true and false identities."""
+    import sympy as sp
+
+    from mesocorr.symbolic import rings as SR
+
+    b, ph, x, th = (SR.SYMBOLS[k] for k in ("b", "varphi", "x", "theta"))
+    z1, z2 = ph - sp.I * b, ph + sp.I * b
+    cot_form = (sp.pi * sp.cot(sp.pi * z1) - sp.pi * sp.cot(sp.pi * z2)) / (2 * sp.I * b)
+    cases = [cot_form - SR.periodic_mode_sum(),
+             cot_form - SR.periodic_mode_sum().subs(b, 2 * b),
+             cot_form - SR.periodic_mode_sum() * (1 + sp.Rational(1, 10**12)),
+             sp.sinh(x) / (sp.cosh(x) - sp.cos(th)) - 1 - 2 * sp.exp(-x) * (sp.cos(th) - sp.exp(-x))
+             / (1 - 2 * sp.exp(-x) * sp.cos(th) + sp.exp(-2 * x)),
+             sp.sinh(x) / (sp.cosh(x) - sp.cos(th)) - 1 - 2 * sp.exp(-x) * sp.cos(th),
+             sp.cos(th / 3) ** 2 - (1 + sp.cos(2 * th / 3)) / 2]
+    for ex in cases:
+        assert SR.exp_rational_zero(ex) == (sp.simplify(ex.rewrite(sp.exp)) == 0)
+
+
+def test_exp_form_is_what_simplify_returns():
+    """winding_green / aas_winding_amplitude / aas_uniform_term (exp rewriting) = sympy.simplify of the same
+    expressions (the previous route), structurally."""
+    import sympy as sp
+
+    from mesocorr.symbolic import rings as SR
+
+    q, r, kappa, n, L, L_c, w = (SR.SYMBOLS[k] for k in ("q", "r", "kappa", "n", "L", "L_c", "w_c"))
+    g1 = sp.simplify(2 * sp.integrate(sp.cos(q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi))
+    g3 = sp.simplify(sp.integrate(q * sp.sin(q * r) / (q**2 + kappa**2), (q, 0, sp.oo)) / (2 * sp.pi**2 * r))
+    assert (SR.winding_green(1), SR.winding_green(3)) == (g1, g3)
+    s = SR.SYMBOLS["s"]
+    for d in (1, 2, 3):
+        G = SR.winding_green(d).subs(r, n * L).subs(kappa, 1 / L_c)
+        assert SR.aas_winding_amplitude(d) == sp.simplify(-2 * 2 * s * w * G)
+    assert SR.aas_uniform_term() == sp.simplify(-2 * s * w * g1.subs(r, 0).subs(kappa, 1 / L_c))

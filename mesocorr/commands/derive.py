@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from mesocorr.cli import CliError, format_table
-from mesocorr.options import exact_rate_spec, exact_vector_spec
+from mesocorr.options import count, exact_rate_spec, exact_vector_spec
 from mesocorr.user_files import check_output_dir
 
 NAME = "derive"
@@ -28,11 +28,14 @@ def register(p):
     p.add_argument("--mag", type=exact_rate_spec, default=None, help="magnetic rate (total) or b_x,b_y,b_z")
     p.add_argument("--zeeman", type=exact_vector_spec, default=None,
                    help="Zeeman vector omega = g mu_B B/hbar (one number: along z, or x,y,z), units of the rates")
+    p.add_argument("--jobs", type=count(1, 64, "worker processes"), default=None,
+                   help="worker processes, one entry each at a time (default: the usable CPUs, at most one per "
+                        "entry; 1 runs everything in this process); the documents do not depend on it")
 
 
 def run(args):
     from mesocorr.derivations import catalogue  # SymPy: loaded by this command only (start-up of the others)
-    from mesocorr.symbolic.printing import plain_text
+    from mesocorr.derivations.runner import run_entries, usable_cpus
 
     if args.list:
         items = catalogue.titles()
@@ -53,21 +56,24 @@ def run(args):
             raise CliError(f"--so/--mag/--zeeman: only for {', '.join(catalogue.PARAMETRISED)} (name it), got "
                            f"{', '.join(bad) or 'the whole catalogue'}")
     check_output_dir(args.out, "--out")  # before the work: a bad folder must not cost a catalogue run
-    results, rows, pdf_ok = [], [], []
-    for k, name in enumerate(todo, 1):
+    jobs = args.jobs if args.jobs is not None else usable_cpus()
+
+    def progress(k, record):
         if not args.json:
-            print(f"[{k}/{len(todo)}] {name} ...", file=sys.stderr, flush=True)
-        d = catalogue.build(name, **params)
-        written = catalogue.write(d, args.out, formats, pdf=args.pdf)
-        checks = [c.as_dict() for c in d.checks]
-        entry = {"name": name, "title": plain_text(d.title), "title_latex": d.title, "checks": checks,
-                 "files": written["files"]}
+            print(f"[{k}/{len(todo)}] {record['name']} ({record['seconds']:.1f} s CPU)", file=sys.stderr, flush=True)
+
+    if not args.json and min(jobs, len(todo)) > 1:
+        print(f"deriving {len(todo)} entries in {min(jobs, len(todo))} processes ...", file=sys.stderr, flush=True)
+    records = run_entries(todo, args.out, formats, pdf=args.pdf, parameters=params, jobs=jobs, on_done=progress)
+    results, rows, pdf_ok = [], [], []
+    for r in records:
+        entry = {k: r[k] for k in ("name", "title", "title_latex", "checks", "files")}
         if args.pdf:
-            entry["pdf"] = written["pdf"]
-        pdf_ok.append(written["pdf_ok"])
+            entry["pdf"] = r["pdf"]
+        pdf_ok.append(r["pdf_ok"])
         results.append(entry)
-        npass = sum(c["passed"] for c in checks)
-        rows.append((name, f"{npass}/{len(checks)}", ", ".join(written["files"])))
+        npass = sum(c["passed"] for c in r["checks"])
+        rows.append((r["name"], f"{npass}/{len(r['checks'])}", ", ".join(r["files"])))
     text = format_table(rows, ("name", "checks passed", "files"))
     if args.pdf and results:
         text += "\n\npdf: " + "; ".join(f"{r['name']}: {r['pdf']}" for r in results)

@@ -1,0 +1,198 @@
+"""Fast paths of the diagram machinery behind ``mesocorr derive`` (issue 18) against the slow routes they replace.
+
+Each test recomputes the quantity the way the code did before (``sympy.summation`` to infinity, ``sympy.solve``,
+``sympy.simplify``, ``sympy.integrate``, ``sympy.limit``) and asserts the same SymPy expression (``==``, i.e. the
+same printed form, which the byte-identical catalogue documents need) or the same truth value.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import sympy as sp
+
+from mesocorr.diagrams import hikami as H
+from mesocorr.diagrams import ladder as L
+from mesocorr.diagrams.lines import cos_moment, is_zero
+from mesocorr.symbolic import propagators as P
+from mesocorr.symbolic import wl as W
+from mesocorr.symbolic.memo import is_monomial, simplify
+
+
+def test_geometric_series_equals_summation_to_infinity():
+    z, value, condition = L._geometric_series()
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    summed = sp.summation(z**n, (n, 0, sp.oo))
+    (slow_value, slow_condition), _ = summed.args
+    assert value == slow_value
+    assert condition == slow_condition
+
+
+@pytest.mark.parametrize("kernel", [L.PI_KERNEL, sp.Symbol("x") ** 2 / 3 - sp.I * sp.Symbol("y"), sp.Rational(1, 2)])
+def test_bethe_salpeter_linear_solve_equals_sympy_solve(kernel):
+    lad = L.Ladder("diffuson", kernel=kernel)
+    p = sp.Symbol("P")
+    (slow,) = sp.solve(sp.Eq(p, lad.rung + lad.kernel * p), p)
+    assert sp.cancel(lad.bethe_salpeter() - slow) == 0
+    assert sp.cancel(lad.doit() - lad.rung / (1 - kernel)) == 0
+
+
+def _random_monomial(rng, symbols):
+    coeff = sp.Rational(rng.randint(-9, 9) or 1, rng.randint(1, 9))
+    expr = coeff * rng.choice([1, sp.I, sp.pi, sp.I * sp.pi, sp.pi**-2])
+    for s in symbols:
+        expr *= s ** rng.randint(-3, 3)
+    return expr
+
+
+def test_monomials_are_fixed_points_of_simplify():
+    """The memo returns a monomial unchanged: sympy.simplify does too (random monomials, seeded, and the
+    catalogue's typical ones)."""
+    rng = random.Random(18)
+    symbols = [H.hbar, H.tau, H.nu, H.v, sp.Symbol("x", real=True), sp.Symbol("k")]
+    cases = [_random_monomial(rng, rng.sample(symbols, rng.randint(1, 4))) for _ in range(60)]
+    cases += [sp.Integer(0), sp.I * H.hbar / (2 * H.tau), -2 * sp.I * sp.pi * H.tau**2 / H.hbar**2]
+    for expr in cases:
+        assert is_monomial(expr)
+        assert sp.simplify(expr) == expr, expr
+        assert simplify(expr) == expr
+    for expr in (H.hbar + 1, sp.sqrt(H.tau), sp.Float(0.5) * H.tau, sp.exp(H.tau), H.tau ** sp.Rational(1, 2)):
+        assert not is_monomial(expr)
+
+
+def test_is_zero_agrees_with_simplify():
+    x, y = sp.symbols("x y", real=True)
+    t = sp.Symbol("t", positive=True)
+    cases = [x - x, (x + sp.I * t) - (sp.I * t + x), 1 / (x - sp.I) - (x + sp.I) / (x**2 + 1), x - y,
+             sp.I * t / 2 - sp.I / (2 / t), sp.sqrt(t) ** 2 - t, sp.cos(x) ** 2 + sp.sin(x) ** 2 - 1,
+             sp.sqrt(t * x**2) - sp.sqrt(t) * x, 0.5 * x - x / 2]
+    for expr in cases:
+        assert is_zero(expr) == (sp.simplify(expr) == 0), expr
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_diffusion_pole_fast_steps_equal_solve_and_simplify(d):
+    r = P.diffusion_pole(d)
+    s = P.SYMBOLS
+    q, w, Dsym = s["q"], s["omega"], s["D"]
+    (slow_D,) = sp.solve(sp.Eq(sp.expand(1 - r.kernel), sp.expand(P.TAU * (Dsym * q**2 - sp.I * w))), Dsym)
+    assert r.D == slow_D
+    summed = L.Ladder("diffuson", rung=L.impurity_strength(s["nu"]), kernel=r.kernel).doit()
+    assert r.normalisation == sp.simplify(summed * (slow_D * q**2 - sp.I * w))
+
+
+def test_rung_kernel_is_simplify_form():
+    kernel, steps = P.rung_kernel(exact=True)
+    integral = steps[1][1]
+    assert kernel == sp.simplify(L.impurity_strength(P.SYMBOLS["nu"]) * P.SYMBOLS["nu"] * integral)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_ladder_expansion_is_simplify_form(d):
+    value = H.ladder_expansion(d)
+    assert value == sp.simplify(value)
+    assert value == H.D * H.tau * H.Q**2  # 1 - Pi = D tau Q^2 (A&M ch. 4)
+
+
+@pytest.mark.parametrize("integrand, var, lower, upper", [
+    (W._MEASURE[1] / (W.D * W.q**2 + W.Gamma), W.q, 0, 1 / sp.sqrt(W.D * W.tau)),
+    (W._MEASURE[2] / (W.D * W.q**2 + W.Gamma), W.q, 0, 1 / sp.sqrt(W.D * W.tau)),
+    (W._MEASURE[3] / (W.D * W.q**2 + W.Gamma), W.q, 0, 1 / sp.sqrt(W.D * W.tau)),
+    (1 / (W.D * W.q**2 + W.B), W.q, -sp.oo, sp.oo),
+    (sp.exp(-W.q), W.q, 0, sp.oo),
+    (1 / sp.sqrt(W.q + W.B_c), W.q, 0, W.N),
+])
+def test_definite_integral_equals_sympy_integrate(integrand, var, lower, upper):
+    fast = W._definite_integral(integrand, var, lower, upper)
+    slow = sp.integrate(integrand, (var, lower, upper))
+    assert sp.simplify(fast - slow) == 0
+    assert sp.simplify(fast) == sp.simplify(slow)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_cooperon_integral_equals_the_integrate_route(d):
+    slow = sp.simplify(sp.integrate(W._MEASURE[d] / (W.D * W.q**2 + W.Gamma), (W.q, 0, 1 / sp.sqrt(W.D * W.tau))))
+    assert W.cooperon_integral(d) == slow
+
+
+def test_wl_closed_forms_equal_the_simplify_routes():
+    """finite_wire_conductance / magnetoconductance_2d / kawabata_3d: together() and the digamma-limit route give
+    the expressions the simplify / sympy.limit pipeline gives."""
+    e2h = W.e**2 / (2 * sp.pi * W.hbar)
+    mode_sum = W.wire_mode_sum()
+    slow_wire = sp.simplify(sp.simplify(-W._prefactor() * W.w * (W.L / W.D) * mode_sum / W.L) / e2h)
+    assert W.finite_wire_conductance() == slow_wire
+    # 2D: the B -> 0 limit through the digammas (sympy.limit) equals the psi ~ log route
+    B, Bc, Bt = W.B, W.B_c, W.B_tau
+    expr = (sp.polygamma(0, Bt / B + sp.Rational(1, 2) + Bc / B) - sp.polygamma(0, sp.Rational(1, 2) + Bc / B)) * W.s
+    assert W._limit_of_digamma_difference(expr, B) == sp.limit(expr, B, 0, "+")
+    mc = W.magnetoconductance_2d()
+    assert mc == sp.simplify(mc)
+    k3 = W.kawabata_3d()
+    assert k3 == sp.simplify(k3)
+
+
+@pytest.mark.parametrize("d", [2, 3])
+def test_cos_moments_equal_sympy_integrals(d):
+    theta = H.theta
+    for n in range(9):
+        if d == 2:
+            slow = sp.integrate(sp.cos(theta) ** n, (theta, 0, 2 * sp.pi)) / (2 * sp.pi)
+        else:
+            slow = sp.integrate(sp.cos(theta) ** n * sp.sin(theta), (theta, 0, sp.pi)) / 2
+        assert cos_moment(n, d) == slow
+    with pytest.raises(ValueError, match="d:"):
+        cos_moment(2, 1)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_fermi_velocity_equals_sympy_solve(d):
+    (slow,) = sp.solve(sp.Eq(H.D, H.tau * H.angular_average((H.v * sp.cos(H.theta)) ** 2, d)), H.v)
+    assert H._fermi_velocity(d) == slow
+
+
+def test_ladder_expansion_taylor_equals_series():
+    x = sp.Symbol("x", real=True)
+    pi_x = H._impurity_line() * H.nu * H.residue_integral(H.green_retarded() * H.green_advanced(shift=x))
+    taylor = sp.Add(*(sp.diff(pi_x, x, k).subs(x, 0) / sp.factorial(k) * x**k for k in range(3)))
+    assert taylor == sp.series(pi_x, x, 0, 3).removeO()
+
+
+def test_rung_expansion_equals_series():
+    kernel, _ = P.rung_kernel(exact=True)
+    q, w = P.SYMBOLS["q"], P.SYMBOLS["omega"]
+    scaled = kernel.subs({q: P._EPS * q, w: P._EPS**2 * w})
+    slow = sp.expand(sp.series(scaled, P._EPS, 0, 3).removeO().subs(P._EPS, 1))
+    assert P.rung_kernel()[0] == slow
+
+
+def test_wl_2d_limits_by_substitution_equal_sympy_limit():
+    from mesocorr.derivations.wl_2d import _limit_at_infinity
+    from mesocorr.symbolic.channels import channels
+
+    one = W.zero_field_correction(2)
+    tphi, so = sp.Symbol("tau_phi", positive=True), sp.Symbol("Gamma_so", positive=True)
+    total = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2}) for c in channels("cooperon", phi=1 / tphi)),
+                sp.Integer(0))
+    remainder = total * W.e**2 / (2 * sp.pi * W.hbar) + W.e**2 / (2 * sp.pi**2 * W.hbar) * sp.log(tphi / W.tau)
+    strong = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2})
+                  for c in channels("cooperon", so=so, phi=1 / tphi)), sp.Integer(0))
+    x = sp.Symbol("x", positive=True)
+    for expr, var in ((remainder, tphi), (strong, so), ((x + 1) / (2 * x + 3) + sp.log(1 + 1 / x), x)):
+        assert _limit_at_infinity(expr, var) == sp.limit(expr, var, sp.oo)
+    divergent = sp.log(x)  # not continuous in 1/x: SymPy's limit
+    assert _limit_at_infinity(divergent, x) == sp.oo
+
+
+def test_infinite_end_substitution_equals_limit():
+    x = sp.Symbol("x", positive=True)
+    X = sp.Symbol("X", positive=True)
+    zero_field = W.zero_field_correction(1)
+    cases = [(zero_field.subs(W.tau, 1 / X), X, sp.oo), (sp.atan(3 * x) / (1 + 1 / x), x, sp.oo),
+             (sp.atan(x) * x / (x + 1), x, -sp.oo), (x * sp.atan(x), x, sp.oo), (sp.exp(-x), x, sp.oo)]
+    for expr, var, end in cases:
+        assert W._at_infinite_end(expr, var, end) == sp.limit(expr, var, end)
+    assert W.magnetoconductance_1d() == sp.simplify(
+        sp.limit(zero_field, W.tau, 0, "+").subs(W.Gamma, W.Gamma + W.quasi1d_field_rate())
+        - sp.limit(zero_field, W.tau, 0, "+"))
