@@ -238,11 +238,11 @@ def check_true(claim: str, source: str, condition: bool, method: str, detail: st
 def save_figure(fig, path: str) -> None:
     """Save a matplotlib figure reproducibly as PNG at ``path`` and as vector PDF beside it; close it.
 
-    Fixed dpi and no version or date metadata, so both files are byte-identical from run to run.
+    Fixed dpi and no version or date metadata, so both files are byte-identical from run to run; the
+    layout is computed once (for the PNG) and reused for the PDF.
     """
-    save_reproducibly(fig, path)
     stem = path[: -len(".png")] if path.endswith(".png") else path
-    save_reproducibly(fig, stem + ".pdf")
+    save_reproducibly(fig, path, stem + ".pdf")  # one layout computation for both files
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:  # a figure made with pyplot is registered there: release it
         pyplot.close(fig)

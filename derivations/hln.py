@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, isotropic_channel_fields, save_figure
-from mesocorr.plots import style
+from mesocorr.plots import plain_tick_labels, style
 from mesocorr.symbolic.printing import latex, tex_number
 from mesocorr.symbolic import wl as W
 from mesocorr.units import mp_constant
@@ -78,6 +78,7 @@ def _draw(path: str) -> None:
         ax.set_xlabel(r"$B/B_\phi$")
         ax.set_ylabel(r"$\Delta\sigma$ ($e^2/h$ per square)")
         ax.legend(loc="upper left")
+        plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
     save_figure(fig, path)
 
 

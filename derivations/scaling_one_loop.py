@@ -6,7 +6,7 @@ import mpmath
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
-from mesocorr.plots import plot_beta, style
+from mesocorr.plots import plain_tick_labels, plot_beta, style
 from mesocorr.scaling import flow, perturbative_limit
 from mesocorr.symbolic import beta as B
 from mesocorr.symbolic.channels import channels
@@ -57,6 +57,7 @@ def _draw_beta(path: str) -> None:
     with style():
         fig = MplFigure(figsize=(4.6, 3.6), layout="constrained")
         plot_beta(ax=fig.subplots(), dims=(1, 2, 3))
+        plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
     save_figure(fig, path)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
-from mesocorr.plots import style
+from mesocorr.plots import plain_tick_labels, style
 from mesocorr.symbolic.printing import latex
 from mesocorr.diagrams import ucf as U
 from mesocorr.symbolic.channels import channels
@@ -56,13 +56,14 @@ def _draw(path: str) -> None:
                 label="spin-orbit rate, broken time reversal")
         for level, text in ((1.0, "1"), (0.5, "1/2"), (0.25, "1/4"), (0.125, "1/8")):
             ax.axhline(level, color="0.6", lw=0.6)
-            ax.text(x[0] * 1.15, level * 1.02, f"${text}$", va="bottom", fontsize=8)
+            ax.text(x[0] * 1.15, level * 1.02, text, va="bottom", fontsize=8)  # plain digits: no mathtext
         ax.set_xscale("log")
         ax.set_xlim(x[0], x[-1])
         ax.set_ylim(0.0, 1.12)
         ax.set_xlabel(r"rate $1/\tau_{so}$ or $1/\tau_m$ ($D/L^2$)")
         ax.set_ylabel(r"$\mathrm{var}\,g\,/\,(8/15)$")
         ax.legend(loc="upper right")
+        plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
     save_figure(fig, path)
 
 

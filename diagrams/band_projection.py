@@ -113,6 +113,19 @@ def laurent_terms(expr) -> dict:
     return {k: v for k, v in out.items() if v != 0}
 
 
+#: per-process memos of :class:`BandProjection` (bounded: cleared when full)
+_PROJECTIONS: dict = {}
+_VERTICES: dict = {}
+_MEMO_SIZE = 256
+
+
+def _process_memo(table: dict, key) -> dict:
+    """The memo dict of ``key`` in ``table`` (a new one if absent; the table is emptied when it is full)."""
+    if key not in table and len(table) >= _MEMO_SIZE:
+        table.clear()
+    return table.setdefault(key, {})
+
+
 class BandProjection:
     r"""Disorder projected onto degenerate band states; angular harmonics of the rungs.
 
@@ -142,7 +155,11 @@ class BandProjection:
         for m in self.mechanisms:
             if not isinstance(m, DisorderMechanism) or m.dimension != space.dimension:
                 raise TypeError("mechanisms: expected DisorderMechanism objects on the orbital space")
-        self._memo: dict = {}
+        # results are memoised per process: the rungs and the self-energy by (band states, mechanisms), the
+        # projected vertices by band states (shared by projections with other mechanisms, e.g. with_mechanisms)
+        mech_key = tuple((m.name, m.matrices, m.correlator, m.time_reversal) for m in self.mechanisms)
+        self._memo: dict = _process_memo(_PROJECTIONS, (self.S, mech_key))
+        self._vertices: dict = _process_memo(_VERTICES, self.S)
 
     def with_mechanisms(self, mechanisms) -> BandProjection:
         """The same band states with other disorder mechanisms."""
@@ -158,13 +175,20 @@ class BandProjection:
         return sp.Matrix(M).T.applyfunc(_conj)
 
     def _at(self, M, direction):
-        return sp.Matrix(M).subs(Z, direction, simultaneous=True)
+        """``M`` with :data:`Z` replaced by ``direction`` (one symbol by an expression: ``xreplace`` suffices)."""
+        return sp.Matrix(M).xreplace({Z: direction})
 
     def vertex(self, matrix, flip: bool = False) -> sp.ImmutableMatrix:
         r""":math:`\langle\alpha,\mathbf k|M|\beta,\mathbf k'\rangle` with :math:`z, w` (``flip``: at :math:`-\mathbf k,-\mathbf k'`)."""
-        sz = self._at(self.S, -Z if flip else Z)
-        sw = self._at(self.S, -W if flip else W)
-        return sp.ImmutableMatrix((self._dagger(sz) * sp.Matrix(matrix) * sw).applyfunc(sp.expand))
+        matrix = sp.ImmutableMatrix(matrix)
+        key = (matrix, bool(flip))
+        if key not in self._vertices:
+            if ("bra", flip) not in self._memo:
+                self._memo[("bra", flip)] = self._dagger(self._at(self.S, -Z if flip else Z))
+                self._memo[("ket", flip)] = self._at(self.S, -W if flip else W)
+            bra, ket = self._memo[("bra", flip)], self._memo[("ket", flip)]
+            self._vertices[key] = sp.ImmutableMatrix((bra * sp.Matrix(matrix) * ket).applyfunc(sp.expand))
+        return self._vertices[key]
 
     def self_energy(self) -> sp.ImmutableMatrix:
         r"""Born rate matrix :math:`\int\frac{d\theta'}{2\pi}\sum C_{ij}V^{(i)}V^{(j)\dagger}` (must be constant)."""
@@ -283,7 +307,7 @@ def projected_time_reversal(projection: BandProjection) -> sp.ImmutableMatrix:
     U = projection.space.time_reversal
     S = projection.S
     image = (sp.Matrix(U) * sp.Matrix(S).applyfunc(_conj))
-    target = sp.Matrix(S).subs(Z, -Z, simultaneous=True)
+    target = sp.Matrix(S).xreplace({Z: -Z})
     M = (BandProjection._dagger(target) * image).applyfunc(sp.expand)
     phases = set()
     out = sp.zeros(*M.shape)

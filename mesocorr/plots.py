@@ -10,7 +10,9 @@ when a function here is called. Every plot function
   ticks inside, 9 pt labels, a single-column 3.4 in width).
 
 :func:`save_reproducibly` writes PNG, PDF or SVG without version or date metadata, so the same
-figure gives the same bytes (the derivation documents rely on it).
+figure gives the same bytes (the derivation documents rely on it); given several files it lays the figure
+out once for all of them. :func:`plain_tick_labels` writes the tick labels of plain linear axes as text
+instead of mathtext (the same glyphs, faster to draw).
 
 Functions: :func:`plot_magnetoconductance` (data, a fit from :func:`mesocorr.fit_magnetoconductance`
 and its residuals), :func:`plot_beta` and :func:`plot_flow` (scaling theory, with the region where the
@@ -28,7 +30,7 @@ from mesocorr import arguments
 from mesocorr.integrals.derived_constants import BETA_MAX_LOOPS
 from mesocorr.scaling import CLASSES, beta_function, flow, perturbative_limit
 
-__all__ = ["STYLE", "style", "save_reproducibly", "plot_magnetoconductance", "plot_beta", "plot_flow",
+__all__ = ["STYLE", "style", "save_reproducibly", "plain_tick_labels", "plot_magnetoconductance", "plot_beta", "plot_flow",
            "plot_ucf_channels"]
 
 #: rcParams of the house style (used by :func:`style`)
@@ -56,6 +58,7 @@ STYLE = {
     "figure.dpi": 150,
     "savefig.dpi": 200,
     "pdf.fonttype": 42,
+    "ps.fonttype": 42,
     "svg.hashsalt": "mesocorr",
 }
 #: line style per symmetry class and colour per dimension (β and flow figures)
@@ -102,14 +105,46 @@ def _axes(ax, figsize=None):
     return ax
 
 
-def save_reproducibly(fig, path: str) -> None:
-    """``fig.savefig(path)`` without version or date metadata (PNG, PDF, SVG): same figure, same bytes."""
-    path = str(path)
-    ext = path.rsplit(".", 1)[-1].lower()
-    metadata = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
-                "svg": {"Creator": None, "Date": None}}.get(ext)
-    with style():
-        fig.savefig(path, metadata=metadata)
+def save_reproducibly(fig, path: str, *more_paths: str) -> None:
+    """``fig.savefig(path)`` without version or date metadata (PNG, PDF, SVG): same figure, same bytes.
+
+    ``more_paths``: further files of the same figure (e.g. the PDF beside a PNG). The figure's layout
+    engine (constrained layout) runs once, while the first file is drawn; the others reuse that layout
+    (positions in figure coordinates, independent of the output's dpi) instead of computing it again.
+    """
+    paths = [str(p) for p in (path, *more_paths)]
+    engine = fig.get_layout_engine()
+    try:
+        for k, p in enumerate(paths):
+            ext = p.rsplit(".", 1)[-1].lower()
+            metadata = {"png": {"Software": None}, "pdf": {"Creator": None, "Producer": None, "CreationDate": None},
+                        "svg": {"Creator": None, "Date": None}}.get(ext)
+            with style():
+                fig.savefig(p, metadata=metadata)
+            if k == 0 and engine is not None and len(paths) > 1:
+                fig.set_layout_engine("none")  # keep the positions just computed for the other files
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+
+
+def plain_tick_labels(fig) -> None:
+    r"""Tick labels of the figure's linear axes as plain text instead of mathtext.
+
+    The house style writes tick labels in mathtext (``axes.formatter.use_mathtext``) so that an
+    offset or a scientific multiplier reads :math:`\times10^{-6}`; for axes whose ticks are plain
+    numbers the plain text is the same STIX glyphs (with a Unicode minus) and costs no mathtext parse.
+    Only for axes without offset or multiplier (the caller knows its ranges); log axes keep
+    their :math:`10^n` labels.
+    """
+    from matplotlib.ticker import ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if type(formatter) is ScalarFormatter:
+                formatter.set_useMathText(False)
+                formatter.set_useOffset(False)
 
 
 # --------------------------------------------------------------------------- magnetoconductance

@@ -132,3 +132,48 @@ def test_saved_figures_are_byte_identical(tmp_path, ax):
 def test_public_names():
     assert mesocorr.plot_beta is plots.plot_beta and mesocorr.plot_magnetoconductance is plots.plot_magnetoconductance
     assert mesocorr.plot_flow is plots.plot_flow and mesocorr.plot_ucf_channels is plots.plot_ucf_channels
+
+
+def _constrained_axes():
+    from matplotlib.figure import Figure
+
+    with plots.style():
+        fig = Figure(figsize=(3.4, 2.55), layout="constrained")
+        ax = fig.subplots()
+        ax.plot([0.0, 1.0, 2.0], [-0.2, 0.1, 0.4])
+        ax.set_xlabel(r"$B/B_\phi$")
+        ax.set_ylabel(r"$\Delta\sigma$ ($e^2/h$)")
+    return fig, ax
+
+
+def test_several_files_share_one_layout(tmp_path):
+    # independent route: the layout of a PNG saved alone (constrained layout run by savefig itself)
+    alone, ax_alone = _constrained_axes()
+    plots.save_reproducibly(alone, tmp_path / "alone.png")
+    fig, ax = _constrained_axes()
+    engine = fig.get_layout_engine()
+    plots.save_reproducibly(fig, tmp_path / "a.png", tmp_path / "a.pdf", tmp_path / "a.svg")
+    np.testing.assert_allclose(ax.get_position().bounds, ax_alone.get_position().bounds, rtol=0, atol=1e-12)
+    assert fig.get_layout_engine() is engine  # restored: a later draw lays the figure out again
+    assert (tmp_path / "a.png").read_bytes() == (tmp_path / "alone.png").read_bytes()
+    again, _ = _constrained_axes()
+    plots.save_reproducibly(again, tmp_path / "b.png", tmp_path / "b.pdf", tmp_path / "b.svg")
+    for ext in ("png", "pdf", "svg"):
+        assert (tmp_path / f"a.{ext}").read_bytes() == (tmp_path / f"b.{ext}").read_bytes(), ext
+    assert (tmp_path / "a.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_plain_tick_labels_are_the_mathtext_labels_without_markup():
+    fig, ax = _constrained_axes()
+    fig.draw_without_rendering()
+    math = [t.get_text() for t in ax.get_yticklabels()]
+    plots.plain_tick_labels(fig)
+    fig.draw_without_rendering()
+    plain = [t.get_text() for t in ax.get_yticklabels()]
+    # independent route: the mathtext labels with the $\mathdefault{...}$ wrapper stripped
+    assert all(m.startswith(r"$\mathdefault{") and m.endswith("}$") for m in math if m)
+    assert plain == [m[len(r"$\mathdefault{"):-2] if m else m for m in math]
+    assert "\N{MINUS SIGN}0.2" in plain
+    ax.set_xscale("log")  # log axes keep their 10^n mathtext labels
+    plots.plain_tick_labels(fig)
+    assert ax.xaxis.get_major_formatter().__class__.__name__ == "LogFormatterSciNotation"
