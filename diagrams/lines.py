@@ -230,7 +230,7 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
     ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
     d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
     d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 a polynomial in ``u`` is averaged term by term
-    with the moments :math:`\langle u^n\rangle` (:func:`cos_moment`, exact, once per process).
+    with the moments :math:`\langle u^n\rangle` (:func:`~mesocorr.diagrams.lines.cos_moment`, exact, once per process).
     """
     if d == 1:
         return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
