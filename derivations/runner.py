@@ -3,8 +3,9 @@ r"""Running catalogue entries: build, check and write each one, in this process 
 :func:`run_entry` builds one derivation (:func:`mesocorr.derivations.catalogue.build`), writes its documents
 (:func:`mesocorr.derivations.catalogue.write`) and returns a JSON-ready record. :func:`run_entries` does that for
 several names, with ``jobs`` worker processes: the entries are independent (each one's documents are the same,
-byte for byte, whether it is built alone in a fresh process or after others in one process; a test checks
-this), so ``mesocorr derive`` spreads the catalogue over the machine's cores. The records come back in the order
+byte for byte, whether it is built alone in a fresh process or after others in one process: measured for all
+17 entries when this module was written, and tested for three cheap ones in ``tests/test_derive_runner.py``),
+so ``mesocorr derive`` spreads the catalogue over the machine's cores. The records come back in the order
 of ``names`` whatever order the workers finish in.
 
 Workers are started by ``fork`` on Linux when this process runs a single thread (they inherit the loaded SymPy
