@@ -45,6 +45,7 @@ from functools import cache
 import mpmath
 import sympy as sp
 
+from mesocorr.arguments import sympy_value
 from mesocorr.diagrams.hikami import SYMBOLS as _HIKAMI
 from mesocorr.diagrams.hikami import wl_prefactor
 from mesocorr.symbolic.wl import quasi1d_field_rate
@@ -84,7 +85,7 @@ def exp_rational_zero(expr: sp.Expr) -> bool:
     >>> exp_rational_zero(sp.sinh(2 * x) - 2 * sp.sinh(x) * sp.cosh(x)), exp_rational_zero(sp.sinh(x) - x)
     (True, False)
     """
-    ex = sp.sympify(expr, strict=True).rewrite(sp.exp)
+    ex = sympy_value("expr", expr).rewrite(sp.exp)
     ex = ex.replace(lambda a: isinstance(a, sp.exp), lambda a: sp.exp(sp.expand(a.args[0])))
     atoms = ex.atoms(sp.exp)
     denominators: dict = {}

@@ -23,6 +23,7 @@ from mesocorr.integrals.matrix_functions import to_mpmath, to_numpy
 from mesocorr.symbolic.channels import Channel, channels
 from mesocorr.symbolic.internal_space import Factor, InternalSpace, spin_half
 from mesocorr.symbolic.propagators import Cooperon, Diffuson
+from mesocorr.symbolic.rings import exp_rational_zero
 from mesocorr.symbolic.spin import decay_rate, diagonalise, spin_kernel
 from mesocorr.symbolic.zeeman import singlet_zeeman_dephasing, zeeman_block
 
@@ -80,6 +81,7 @@ CASES = {
     "to_mpmath(matrix entry)": lambda s: to_mpmath([[s]]),
     "to_mpmath(matrix)": lambda s: to_mpmath(s),
     "to_numpy(matrix entry)": lambda s: to_numpy([[s]]),
+    "exp_rational_zero(expr)": lambda s: exp_rational_zero(s),
 }
 
 
