@@ -229,19 +229,20 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
 
     ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
     d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
-    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 a polynomial in ``u`` is averaged term by term
-    with the moments :math:`\langle u^n\rangle` (:func:`~mesocorr.diagrams.lines.cos_moment`, exact, once per process).
+    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 and 3 a polynomial in ``u`` is averaged term by term
+    with the moments :math:`\langle u^n\rangle` (:func:`~mesocorr.diagrams.lines.cos_moment`, exact, once per process;
+    the same expanded polynomial as the integral, ``tests/test_derive_diagrams_speed.py`` compares the two).
     """
     if d == 1:
         return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
+    if d not in (2, 3):
+        raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    try:
+        poly = sp.Poly(sp.expand(expr), u)
+    except sp.PolynomialError:
+        poly = None
+    if poly is not None:  # term by term with the exact moments <u^n>
+        return sp.expand(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
-        try:
-            poly = sp.Poly(sp.expand(expr), u)
-        except sp.PolynomialError:
-            poly = None
-        if poly is not None:  # term by term with the exact moments <u^n>
-            return sp.expand(sum(coeff * cos_moment(n, 2) for (n,), coeff in poly.terms()))
         return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
-    if d == 3:
-        return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
-    raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)

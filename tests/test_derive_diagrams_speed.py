@@ -196,3 +196,32 @@ def test_infinite_end_substitution_equals_limit():
     assert W.magnetoconductance_1d() == sp.simplify(
         sp.limit(zero_field, W.tau, 0, "+").subs(W.Gamma, W.Gamma + W.quasi1d_field_rate())
         - sp.limit(zero_field, W.tau, 0, "+"))
+
+
+# ---- session 5 fast paths
+
+
+def test_line_angular_average_3d_moments_equal_the_integral():
+    """d = 3: a polynomial in u averaged with the exact moments is the expanded integral (1/2)∫_{-1}^{1} du
+    (the same expression, ==), for the expanded rung of the catalogue and a random-coefficient polynomial."""
+    from mesocorr.diagrams.lines import angular_average
+
+    u = P._U
+    rng = random.Random(5)
+    q, w = sp.symbols("q omega", real=True)
+    cases = [P.rung_kernel()[0],
+             sp.Add(*(sp.Rational(rng.randint(-9, 9), rng.randint(1, 9)) * q ** rng.randint(0, 3)
+                      * (sp.I * w) ** rng.randint(0, 2) * u**n for n in range(9)))]
+    for expr in cases:
+        assert angular_average(expr, u, 3) == sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
+    rational = 1 / (2 - u)  # not a polynomial: the integral route is kept
+    assert sp.simplify(angular_average(rational, u, 3) - sp.log(3) / 2) == 0
+
+
+@pytest.mark.parametrize("kernel", [L.PI_KERNEL, sp.Symbol("x") ** 2 / 3 - sp.I * sp.Symbol("y")])
+def test_ladder_doit_value_is_the_geometric_sum(kernel):
+    """doit() no longer builds the convergence condition: its value is still geometric_sum()'s."""
+    lad = L.Ladder("cooperon", rung=L.GAMMA, kernel=kernel)
+    value, condition = lad.geometric_sum()
+    assert lad.doit() == value
+    assert condition == (sp.Abs(kernel) < 1)
