@@ -37,7 +37,7 @@ from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
-from mesocorr.diagrams.lines import cos_moment, denominator_poles
+from mesocorr.diagrams.lines import cos_moment, denominator_poles, is_zero
 from mesocorr.symbolic.memo import simplify
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
@@ -79,7 +79,7 @@ def residue_integral(integrand: sp.Expr) -> sp.Expr:
     total = 0
     for root, order in denominator_poles(den, xi).items():
         # the upper half plane: imaginary part +hbar/(2 tau) (shifts are real)
-        if simplify(sp.im(root) - hbar / (2 * tau)) == 0:
+        if is_zero(sp.im(root) - hbar / (2 * tau)):  # cancel decides for a rational function (simplify otherwise)
             regular = sp.cancel((xi - root) ** order * num / den)
             total += sp.diff(regular, xi, order - 1).subs(xi, root) / sp.factorial(order - 1)
     return simplify(2 * sp.pi * sp.I * total)
