@@ -180,7 +180,19 @@ def magnetoconductance_2d() -> sp.Expr:
     delta = (delta_sigma_B - delta_sigma_0).subs(sp.polygamma(0, levels + sp.Rational(1, 2) + B_c / B),
                                                 asymptotic)
     delta = sp.expand_log(sp.expand(delta), force=True)
-    return in_units_of_e2_h(sp.simplify(delta), canonical=sp.together)
+    return in_units_of_e2_h(_combine_logs(delta), canonical=sp.together)
+
+
+def _combine_logs(expr: sp.Expr) -> sp.Expr:
+    r"""``sympy.simplify``'s form of the 2D magnetoconductance before the unit change, cheaply: the common factor
+    taken out (:func:`~sympy.factor_terms`), the logarithms combined (:func:`~sympy.logcombine`; all symbols
+    positive) and each digamma argument brought over a common denominator (:func:`~sympy.together`). An equal
+    expression by construction; the same one as ``simplify`` for this expression
+    (``tests/test_derive_diagrams_speed.py`` compares the two routes).
+    """
+    combined = sp.logcombine(sp.factor_terms(expr), force=True)
+    return combined.replace(lambda f: isinstance(f, sp.polygamma),
+                            lambda f: sp.polygamma(f.args[0], sp.together(f.args[1])))
 
 
 def _limit_of_digamma_difference(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
@@ -201,9 +213,12 @@ def _limit_of_digamma_difference(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
 
 @cache
 def _check_digamma_asymptotic() -> None:
-    r"""SymPy confirms :math:`\psi(z) - \ln z \to 0` for :math:`z\to\infty` (once per process)."""
-    z = sp.Symbol("z", positive=True)
-    if sp.limit(sp.polygamma(0, z) - sp.log(z), z, sp.oo) != 0:  # pragma: no cover - SymPy identity
+    r"""SymPy confirms :math:`\psi(z) - \ln z \to 0` for :math:`z\to\infty` (once per process): with
+    :math:`z = 1/x`, the series of :math:`\psi(1/x) + \ln x` at :math:`x\to0^+` (SymPy's asymptotic expansion of the
+    digamma) is :math:`O(x)` — no constant term, so the limit is 0 (the same statement as ``sympy.limit`` at
+    infinity, a quarter of its cost; ``tests/test_derive_diagrams_speed.py`` runs both)."""
+    x = sp.Symbol("x", positive=True)
+    if sp.series(sp.polygamma(0, 1 / x) + sp.log(x), x, 0, 1) != sp.O(x):  # pragma: no cover - SymPy identity
         raise ArithmeticError("digamma asymptotic failed")
 
 

@@ -225,3 +225,36 @@ def test_ladder_doit_value_is_the_geometric_sum(kernel):
     value, condition = lad.geometric_sum()
     assert lad.doit() == value
     assert condition == (sp.Abs(kernel) < 1)
+
+
+def test_magnetoconductance_2d_log_combination_equals_simplify():
+    """The 2D magnetoconductance's last step (factor_terms, logcombine, together of the digamma argument) gives
+    the expression sympy.simplify gave (the former route), node for node, and so the same final closed form."""
+    captured = []
+    original = W._combine_logs
+
+    def spy(expr):
+        captured.append(expr)
+        return original(expr)
+
+    W.magnetoconductance_2d.cache_clear()
+    W._combine_logs = spy
+    try:
+        fast = W.magnetoconductance_2d()
+    finally:
+        W._combine_logs = original
+    (delta,) = captured
+    slow = sp.simplify(delta)
+    assert sp.srepr(original(delta)) == sp.srepr(slow)
+    assert sp.srepr(fast) == sp.srepr(W.in_units_of_e2_h(slow, canonical=sp.together))
+
+
+def test_digamma_asymptotic_series_agrees_with_limit():
+    """psi(1/x) + ln x = O(x) at x -> 0+ (the series route) and SymPy's limit of psi(z) - ln z at infinity is 0."""
+    W._check_digamma_asymptotic.cache_clear()
+    W._check_digamma_asymptotic()  # raises if the series has a constant term
+    z = sp.Symbol("z", positive=True)
+    assert sp.limit(sp.polygamma(0, z) - sp.log(z), z, sp.oo) == 0
+    x = sp.Symbol("x", positive=True)
+    assert sp.series(sp.polygamma(0, 1 / x) + sp.log(x), x, 0, 1) == sp.O(x)
+    assert sp.series(sp.polygamma(0, 1 / x), x, 0, 1) != sp.O(x)  # the route can fail: psi(1/x) alone has -ln x
