@@ -99,10 +99,11 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
     :math:`\theta = 0, \pi`; d = 2: uniform :math:`\theta`; d = 3: measure :math:`\sin\theta\,d\theta/2`.
     A polynomial in :math:`\cos\theta` (what the diagrams produce) is averaged term by term with the
     moments :math:`\langle\cos^n\theta\rangle`, exact (:func:`~mesocorr.diagrams.lines.cos_moment`, once per process); anything else is
-    integrated as it stands.
+    integrated as it stands. The average of a polynomial is returned expanded (for the catalogue's averages the
+    form simplify gives; ``tests/test_derive_diagrams_speed.py`` compares the two routes).
     """
     if d == 1:
-        return simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
+        return sp.expand((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
     if d not in (2, 3):
         raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
     c = sp.Dummy("c")
@@ -113,7 +114,7 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
         except sp.PolynomialError:
             poly = None
         if poly is not None:
-            return simplify(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
+            return sp.expand(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
         return simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
     return simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)

@@ -327,3 +327,34 @@ def test_ti_surface_rung_ratio_together_is_simplify_form(a):
     for n in DM.TI_SECTORS:
         slow = sp.simplify(laurent_terms(sp.expand(f(z, w) * f(-z, -w))).get((-n, n), 0) / f2)
         assert sp.srepr(weights[n]["lambda"]) == sp.srepr(slow)
+
+
+def test_xi_integral_reduction_is_simplify_form():
+    """xi_integral reduces 2πi ΣRes by cancel, signsimp and factor_terms: the same expression as sympy.simplify (the
+    former route), node for node, for the catalogue's line products."""
+    from mesocorr.diagrams import lines
+
+    for product in _catalogue_line_products():
+        raw = lines._residue_sum(product, lines.XI)
+        assert sp.srepr(lines.xi_integral(product)) == sp.srepr(sp.simplify(raw))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_hikami_angular_average_expanded_is_simplify_form(d):
+    """The Hikami-box angular averages of polynomials in cos(theta), returned expanded: the same expression as the
+    former route (sympy.simplify of the moment sum, or of (f(0) + f(pi))/2 in d = 1) for the catalogue's averages —
+    the velocity vertices, the Drude bubble, the Cooperon ladder's Q expansion and the UCF vertex powers."""
+    c = sp.cos(H.theta)
+    x = sp.Symbol("x", real=True)
+    ladder_series = 1 - sp.I * x / H.hbar * H.tau + (sp.I * x * H.tau / H.hbar) ** 2  # the shape of 1 - Pi's series
+    cases = [c**2, (H.v * c) ** 2, H.v * c * (-H.v * c), H.v * c, sp.expand(ladder_series.subs(x, H.hbar * H.v * H.Q * c)),
+             H.ladder_expansion(d)]
+    cases += [sign * (H.v * c) ** n for n in range(1, 5) for sign in (1, -1)]
+    for expr in cases:
+        if d == 1:
+            slow = sp.simplify((expr.subs(H.theta, 0) + expr.subs(H.theta, sp.pi)) / 2)
+        else:
+            u = sp.Dummy("u")
+            poly = sp.Poly(sp.expand(expr).subs(c, u), u)
+            slow = sp.simplify(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
+        assert sp.srepr(H.angular_average(expr, d)) == sp.srepr(slow), expr
