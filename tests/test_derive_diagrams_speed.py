@@ -358,3 +358,26 @@ def test_hikami_angular_average_expanded_is_simplify_form(d):
             poly = sp.Poly(sp.expand(expr).subs(c, u), u)
             slow = sp.simplify(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
         assert sp.srepr(H.angular_average(expr, d)) == sp.srepr(slow), expr
+
+
+def test_gap_from_field_equals_sympy_solve():
+    """B_c = hbar Gamma_c/(4 e D) solved for Gamma_c from its linear coefficients = sympy.solve's value (srepr)."""
+    s = W.SYMBOLS
+    (slow,) = sp.solve(sp.Eq(s["B_c"], s["hbar"] * s["Gamma_c"] / (4 * s["e"] * s["D"])), s["Gamma_c"])
+    assert sp.srepr(W.gap_from_field()) == sp.srepr(slow)
+
+
+def test_isotropic_channel_fields_expand_equals_the_simplify_route():
+    """The channel fields B_c = hbar Gamma_c/(4 e D) in terms of B_phi, B_so: expanding the gap before the
+    substitution gives the polynomials the former route (simplify, substitute, expand) gave, node for node,
+    with the symbols of the hln and kawabata entries."""
+    from mesocorr.derivations.core import isotropic_channel_fields
+
+    s = W.SYMBOLS
+    D, e, hbar = s["D"], s["e"], s["hbar"]
+    (Bphi, Bso), chans, fields = isotropic_channel_fields(D, e, hbar)
+    tphi, tso = sp.symbols("tau_phi tau_so", positive=True)
+    field = {1 / tphi: 4 * e * D * Bphi / hbar, 1 / tso: 4 * e * D * Bso / hbar}
+    slow = [sp.expand(sp.simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
+    assert [sp.srepr(f) for f in fields] == [sp.srepr(f) for f in slow]
+    assert all(not f.has(tphi, tso) for f in fields)
