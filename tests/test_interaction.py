@@ -138,6 +138,19 @@ def test_brute_force_integrand_is_the_diffuson_ladder_kernel():
         assert num.channel_amplitudes(qq, ww, f0, h, zeeman_only=True) == pytest.approx(zref, rel=1e-11, abs=1e-13)
 
 
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_no_field_integrand_is_channel_amplitudes_bit_for_bit(d):
+    """The h = 0 closure of the brute-force route (integrals.interaction.no_field_integrand) returns exactly the
+    float of the generic integrand it replaced, q^(d-1) * channel_amplitudes(q, w, F0, 0), over the q, omega range
+    the quadrature samples (including q far below and above sqrt|omega|)."""
+    rng = np.random.default_rng(18)
+    for ww, f0 in zip(rng.uniform(-40, 40, 25), rng.uniform(-0.9, 5, 25)):
+        f = num.no_field_integrand(d, float(ww), float(f0))
+        for qq in np.concatenate([10.0 ** rng.uniform(-6, 4, 40), [1e-300, 1e30]]):
+            qq = float(qq)
+            assert f(qq) == (qq ** (d - 1) * num.channel_amplitudes(qq, float(ww), float(f0), 0.0)).imag
+
+
 @pytest.mark.parametrize("d,F0v", [(3, 0.0), (3, -0.3), (1, 0.0), (1, -0.3)])
 def test_3d_1d_constants_against_brute_force_integration(d, F0v):
     brute = num.exchange_double_integral(d, F0v)

@@ -1,0 +1,89 @@
+"""The mpmath path's list-based 3x3 arithmetic (:class:`mesocorr.integrals.ilp.Mat3`) against the object-array
+route it replaced (numpy object arrays of mpf, :func:`~mesocorr.integrals.ilp.block_traces`): bit for bit."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from mesocorr.integrals import ilp
+from mesocorr.symbolic.ilp_series import schur_series
+
+
+def _inv3_array(M):
+    """Adjugate inverse of an object array (..., 3, 3): the old route, written out here."""
+    a, b, c = M[..., 0, 0], M[..., 0, 1], M[..., 0, 2]
+    d, e, f = M[..., 1, 0], M[..., 1, 1], M[..., 1, 2]
+    g, h, i = M[..., 2, 0], M[..., 2, 1], M[..., 2, 2]
+    A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
+    det = a * A + b * B + c * C
+    out = np.empty(M.shape, dtype=M.dtype)
+    out[..., 0, 0], out[..., 1, 0], out[..., 2, 0] = A / det, B / det, C / det
+    out[..., 0, 1], out[..., 1, 1], out[..., 2, 1] = (c * h - b * i) / det, (a * i - c * g) / det, (b * g - a * h) / det
+    out[..., 0, 2], out[..., 1, 2], out[..., 2, 2] = (b * f - c * e) / det, (c * d - a * f) / det, (a * e - b * d) / det
+    return out
+
+
+def _blocks(sector, args):
+    # the object-array blocks of one field, as the mpmath path builds them (sector_blocks_numeric in mpf)
+    bp, rr, dd, b3 = (mpmath.mpf(v) for v in args)
+    sq2 = mpmath.sqrt(2)
+    bso = rr * rr + dd * dd + b3
+    c0, c1, s = mpmath.mpf(1) / 2 + bp + 2 * bso, mpmath.mpf(1) / 2 + bp + bso, (1 + bp) / 2
+    sr, sd, x = sq2 * rr, sq2 * dd, -2 * dd * rr
+    z = mpmath.mpf(0)
+    E = np.array([[mpmath.mpf(int(i == j)) for j in range(3)] for i in range(3)], dtype=object)
+    D0, U, om = (np.full((3, 3), z, dtype=object) for _ in range(3))
+    if sector == 0:
+        E[1, 0], E[2, 0] = -sr, sd
+        D0[0, 0], D0[1, 1], D0[2, 2] = c0, 1 + c1, 1 + c1
+        D0[0, 1], D0[0, 2], D0[1, 0], D0[2, 0] = -sr, sd, -sr, sd
+        D0[1, 2] = D0[2, 1] = x
+        U[1, 0], U[2, 0] = sd, -sr
+        om[0, 1], om[0, 2] = sd, -sr
+    else:
+        E[2, 0], E[2, 1] = sd, -sr
+        D0[0, 0], D0[1, 1], D0[2, 2] = c1, c1, 1 + c0
+        D0[0, 2], D0[1, 2], D0[2, 0], D0[2, 1] = sd, -sr, sd, -sr
+        D0[0, 1] = D0[1, 0] = x
+        U[2, 0], U[2, 1] = -sr, sd
+        om[0, 2], om[1, 2] = -sr, sd
+    return E, D0 - 2 * s * E, U, om, (2 - 2 * s) * om, s
+
+
+@pytest.mark.parametrize("args", [(0.05, 1.5, 1.5, 0.0), (0.1, 1.41, 0.7, 0.2), (2.0, 0.3, 0.0, 1.0)])
+@pytest.mark.parametrize("sector", [0, 1])
+def test_mat3_route_is_the_object_array_route_bit_for_bit(args, sector):
+    with mpmath.workdps(42):
+        E, Ft, U, om, wt, s = _blocks(sector, args)
+        order, K = 12, 9
+        old = schur_series(*(a[None] for a in (E, Ft, U, om, wt)), order, _inv3_array)
+        new = schur_series(*(ilp.Mat3.from_array(a) for a in (E, Ft, U, om, wt)), order, ilp.Mat3.inv)
+        for j in range(order):
+            assert new["R"][j].flat() == list(old["R"][j].reshape(-1))
+            assert new["L"][j].flat() == list(old["L"][j].reshape(-1))
+            go = old["g"][j]
+            assert new["g"][j] == (go[0] if isinstance(go, np.ndarray) else go)
+        kb = K + s - 1
+        Rb_old = sum((old["R"][j] * kb ** (-j) for j in range(order)), 0 * E[None])
+        Rb_new = 0 * ilp.Mat3.from_array(E)
+        for j in range(order):
+            Rb_new = Rb_new + new["R"][j] * kb ** (-j)
+        assert Rb_new.flat() == list(Rb_old.reshape(-1))
+        t_old = ilp.block_traces(tuple(a[None] for a in (E, Ft, U, om, wt)) + (np.array([s], dtype=object),), K,
+                                 boundary=Rb_old)[0]
+        t_new = ilp.block_traces_mp(tuple(ilp.Mat3.from_array(a) for a in (E, Ft, U, om, wt)) + (s,), K,
+                                    boundary=Rb_new)
+        assert t_new == list(t_old)
+        assert ilp.block_traces_mp(tuple(ilp.Mat3.from_array(a) for a in (E, Ft, U, om, wt)) + (s,), K) == list(
+            ilp.block_traces(tuple(a[None] for a in (E, Ft, U, om, wt)) + (np.array([s], dtype=object),), K)[0])
+
+
+def test_mat3_product_and_inverse_against_mpmath_matrix():
+    with mpmath.workdps(40):
+        A = [[mpmath.mpf(v) for v in row] for row in ((2, 0, 1), (0, 0, 0), (3, 5, 7))]
+        B = [[mpmath.mpf(v) for v in row] for row in ((1, 2, 3), (0, 0, 0), (4, -1, 6))]
+        C = [[mpmath.mpf(v) / 7 for v in row] for row in ((4, 1, 2), (1, 5, 0), (2, 0, 9))]
+        assert (ilp.Mat3(A) @ ilp.Mat3(B)).rows == (mpmath.matrix(A) * mpmath.matrix(B)).tolist()
+        inv = ilp.Mat3(C).inv()
+        ref = mpmath.inverse(mpmath.matrix(C))
+        assert max(abs(inv.rows[i][j] - ref[i, j]) for i in range(3) for j in range(3)) < mpmath.mpf(10) ** -37
