@@ -906,6 +906,46 @@ class Mat3:
                      [B / det, (a * i - c * g) / det, (c * d - a * f) / det],
                      [C / det, (b * g - a * h) / det, (a * e - b * d) / det]])
 
+    def inverse_trace(self):
+        """``self.inv().trace()`` from the three diagonal entries of the inverse only (same formulas)."""
+        (a, b, c), (d, e, f), (g, h, i) = self.rows
+        A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
+        det = a * A + b * B + c * C
+        return A / det + (a * i - c * g) / det + (a * e - b * d) / det
+
+    def sandwich(self, X, right):
+        """``self @ X.inv() @ right``, computing only the entries of the inverse that the sparse outer factors
+        use (the same formulas and order of operations as the full products, so the same bits)."""
+        (a, b, c), (d, e, f), (g, h, i) = X.rows
+        A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
+        det = a * A + b * B + c * C
+        cof = ((lambda: A, lambda: c * h - b * i, lambda: b * f - c * e),
+               (lambda: B, lambda: a * i - c * g, lambda: c * d - a * f),
+               (lambda: C, lambda: b * g - a * h, lambda: a * e - b * d))
+        Rr = right.rows
+        live = [k for k in range(3) if any(Rr[k])]
+        cols = [k for k in range(3) if any(r[k] for r in self.rows)]
+        inv = [[None] * 3 for _ in range(3)]
+        for k in cols:
+            for j in live:
+                inv[k][j] = cof[k][j]() / det
+        left = []
+        for r in self.rows:  # (self @ X^-1) restricted to the columns ``live``, as Mat3.__matmul__ sums them
+            acc = [0, 0, 0]
+            first = True
+            for k in range(3):
+                x = r[k]
+                if not x:
+                    continue
+                row = inv[k]
+                if first:
+                    acc = [x * row[j] if j in live else 0 for j in range(3)]
+                    first = False
+                else:
+                    acc = [acc[j] + x * row[j] if j in live else 0 for j in range(3)]
+            left.append(acc)
+        return Mat3(left) @ right
+
 
 def block_traces_mp(blocks, K: int, boundary=None) -> list:
     r""":func:`block_traces` for one field on :class:`Mat3` blocks ``(E, Ft, U, om, wt, s)`` (``s`` a scalar;
@@ -919,13 +959,12 @@ def block_traces_mp(blocks, K: int, boundary=None) -> list:
     Rs = [None] * K
     Rs[K - 1] = zero if boundary is None else boundary
     for k in range(K - 2, -1, -1):
-        Rs[k] = U @ (Ds[k + 1] - Rs[k + 1]).inv() @ (2 * k * om + W0)
+        Rs[k] = U.sandwich(Ds[k + 1] - Rs[k + 1], 2 * k * om + W0)
     out = []
     Lk = zero
     for k in range(K):
-        G = (Ds[k] - Lk - Rs[k]).inv()
-        out.append(G.rows[0][0] + G.rows[1][1] + G.rows[2][2])
-        Lk = (2 * k * om + W0) @ (Ds[k] - Lk).inv() @ U
+        out.append((Ds[k] - Lk - Rs[k]).inverse_trace())
+        Lk = (2 * k * om + W0).sandwich(Ds[k] - Lk, U)
     return out
 
 

@@ -87,3 +87,24 @@ def test_mat3_product_and_inverse_against_mpmath_matrix():
         inv = ilp.Mat3(C).inv()
         ref = mpmath.inverse(mpmath.matrix(C))
         assert max(abs(inv.rows[i][j] - ref[i, j]) for i in range(3) for j in range(3)) < mpmath.mpf(10) ** -37
+
+
+def test_sandwich_and_inverse_trace_are_the_full_products_bit_for_bit():
+    """Mat3.sandwich (only the inverse entries the sparse factors use) and Mat3.inverse_trace against the full
+    inverse and products, with dense and sparse outer factors (all zero patterns of one row and one column)."""
+    rng = np.random.default_rng(7)
+    with mpmath.workdps(45):
+        def rand(mask=None):
+            vals = [[mpmath.mpf(float(v)) / 3 for v in row] for row in rng.normal(size=(3, 3))]
+            if mask is not None:
+                vals = [[v if mask[i][j] else 0 for j, v in enumerate(row)] for i, row in enumerate(vals)]
+            return ilp.Mat3(vals)
+        masks = [None, [[0, 0, 0], [1, 0, 0], [1, 0, 0]], [[0, 1, 1], [0, 0, 0], [0, 0, 0]],
+                 [[0, 0, 0], [0, 0, 0], [1, 1, 0]], [[0, 0, 1], [0, 0, 1], [0, 0, 0]], [[0] * 3] * 3]
+        for _ in range(4):
+            X = rand()
+            assert X.inverse_trace() == X.inv().trace()
+            for ml in masks:
+                for mr in masks:
+                    A, B = rand(ml), rand(mr)
+                    assert A.sandwich(X, B).flat() == (A @ X.inv() @ B).flat()
