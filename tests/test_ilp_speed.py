@@ -108,3 +108,21 @@ def test_sandwich_and_inverse_trace_are_the_full_products_bit_for_bit():
                 for mr in masks:
                     A, B = rand(ml), rand(mr)
                     assert A.sandwich(X, B).flat() == (A @ X.inv() @ B).flat()
+
+
+def test_gauge_and_fields_by_together_are_the_simplify_results(monkeypatch):
+    """symbolic.ilp combines the gauge couplings and the characteristic fields with sympy.together instead of
+    sympy.simplify: the derived objects are the simplify route's, expression for expression (so the documents
+    print the same)."""
+    from mesocorr.symbolic import ilp as S
+    from mesocorr.symbolic.memo import simplify
+
+    fast_op, fast_fields = S.cooperon_operator.__wrapped__(), S.characteristic_fields.__wrapped__()
+    monkeypatch.setattr(S, "_combine", simplify)
+    monkeypatch.setattr(S, "cooperon_operator", S.cooperon_operator.__wrapped__)
+    slow_op = S.cooperon_operator()
+    slow_fields = S.characteristic_fields.__wrapped__()
+    assert fast_op == slow_op
+    assert fast_fields.keys() == slow_fields.keys()
+    for key, value in slow_fields.items():
+        assert fast_fields[key] == value, key
