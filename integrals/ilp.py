@@ -852,20 +852,22 @@ class Mat3:
         """The object array ``(3, 3)``."""
         return np.array(self.rows, dtype=object)
 
+    # an exact zero operand is skipped: x + 0, x - 0, 0 * c are exact (all entries are already rounded to the
+    # working precision), so the bits are those of the dense operation
     def __add__(self, o):
-        return Mat3([[x + y for x, y in zip(r, q)] for r, q in zip(self.rows, o.rows)])
+        return Mat3([[(x + y if x else y) if y else x for x, y in zip(r, q)] for r, q in zip(self.rows, o.rows)])
 
     def __sub__(self, o):
-        return Mat3([[x - y for x, y in zip(r, q)] for r, q in zip(self.rows, o.rows)])
+        return Mat3([[(x - y if x else -y) if y else x for x, y in zip(r, q)] for r, q in zip(self.rows, o.rows)])
 
     def __neg__(self):
         return Mat3([[-x for x in r] for r in self.rows])
 
     def __mul__(self, c):
-        return Mat3([[x * c for x in r] for r in self.rows])
+        return Mat3([[x * c if x else x for x in r] for r in self.rows])
 
     def __rmul__(self, c):
-        return Mat3([[c * x for x in r] for r in self.rows])
+        return Mat3([[c * x if x else x for x in r] for r in self.rows])
 
     def __truediv__(self, c):
         return Mat3([[x / c for x in r] for r in self.rows])
@@ -955,16 +957,17 @@ def block_traces_mp(blocks, K: int, boundary=None) -> list:
     D0 = Ft + 2 * s * E
     W0 = wt + 2 * s * om
     Ds = [2 * k * E + D0 for k in range(K)]
+    Ws = [2 * k * om + W0 for k in range(K)]
     zero = 0 * E
     Rs = [None] * K
     Rs[K - 1] = zero if boundary is None else boundary
     for k in range(K - 2, -1, -1):
-        Rs[k] = U.sandwich(Ds[k + 1] - Rs[k + 1], 2 * k * om + W0)
+        Rs[k] = U.sandwich(Ds[k + 1] - Rs[k + 1], Ws[k])
     out = []
     Lk = zero
     for k in range(K):
         out.append((Ds[k] - Lk - Rs[k]).inverse_trace())
-        Lk = (2 * k * om + W0).sandwich(Ds[k] - Lk, U)
+        Lk = Ws[k].sandwich(Ds[k] - Lk, U)
     return out
 
 
