@@ -831,10 +831,10 @@ def _mp_blocks(sector, b_phi, r, d, b_3):
 class Mat3:
     r"""A 3x3 matrix of scalars (``mpf``) as nested lists, for the one-field mpmath path: the same operations as a
     numpy object array of shape ``(3, 3)`` (``+``, ``-``, ``@``, scalar ``*`` and ``/``) in the same order of
-    rounding, without numpy's per-element dispatch. ``@`` skips exact zeros of the left factor and zero rows of
-    the right one (adding an exact zero does not round), so products with the sparse couplings :math:`U`,
-    :math:`\omega` cost a fraction of a dense product; the results are the object-array ones bit for bit
-    (tests/test_ilp_speed.py)."""
+    rounding, without numpy's per-element dispatch. ``@`` skips the products with an exact zero in either factor
+    (adding an exact zero does not round), so products with the sparse couplings :math:`U`, :math:`\omega` and
+    the sparse series coefficients cost a fraction of a dense product; the results are the object-array ones bit
+    for bit (tests/test_ilp_speed.py)."""
 
     __slots__ = ("rows",)
     __array_priority__ = 1000  # numpy scalars on the left defer to Mat3
@@ -883,12 +883,13 @@ class Mat3:
                 a = r[k]
                 if not a:
                     continue
-                b = B[k]
+                b0, b1, b2 = B[k]
                 if first:
-                    acc = [a * b[0], a * b[1], a * b[2]]
+                    acc = [a * b0 if b0 else 0, a * b1 if b1 else 0, a * b2 if b2 else 0]
                     first = False
                 else:
-                    acc = [acc[0] + a * b[0], acc[1] + a * b[1], acc[2] + a * b[2]]
+                    acc = [acc[0] + a * b0 if b0 else acc[0], acc[1] + a * b1 if b1 else acc[1],
+                           acc[2] + a * b2 if b2 else acc[2]]
             out.append(acc)
         return Mat3(out)
 
