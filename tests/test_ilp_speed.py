@@ -9,45 +9,13 @@ from mesocorr.integrals import ilp
 from mesocorr.symbolic.ilp_series import schur_series
 
 
-def _inv3_array(M):
-    """Adjugate inverse of an object array (..., 3, 3): the old route, written out here."""
-    a, b, c = M[..., 0, 0], M[..., 0, 1], M[..., 0, 2]
-    d, e, f = M[..., 1, 0], M[..., 1, 1], M[..., 1, 2]
-    g, h, i = M[..., 2, 0], M[..., 2, 1], M[..., 2, 2]
-    A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
-    det = a * A + b * B + c * C
-    out = np.empty(M.shape, dtype=M.dtype)
-    out[..., 0, 0], out[..., 1, 0], out[..., 2, 0] = A / det, B / det, C / det
-    out[..., 0, 1], out[..., 1, 1], out[..., 2, 1] = (c * h - b * i) / det, (a * i - c * g) / det, (b * g - a * h) / det
-    out[..., 0, 2], out[..., 1, 2], out[..., 2, 2] = (b * f - c * e) / det, (c * d - a * f) / det, (a * e - b * d) / det
-    return out
+_inv3_array = ilp._inv3  # the object-array route's adjugate inverse
 
 
 def _blocks(sector, args):
-    # the object-array blocks of one field, as the mpmath path builds them (sector_blocks_numeric in mpf)
-    bp, rr, dd, b3 = (mpmath.mpf(v) for v in args)
-    sq2 = mpmath.sqrt(2)
-    bso = rr * rr + dd * dd + b3
-    c0, c1, s = mpmath.mpf(1) / 2 + bp + 2 * bso, mpmath.mpf(1) / 2 + bp + bso, (1 + bp) / 2
-    sr, sd, x = sq2 * rr, sq2 * dd, -2 * dd * rr
-    z = mpmath.mpf(0)
-    E = np.array([[mpmath.mpf(int(i == j)) for j in range(3)] for i in range(3)], dtype=object)
-    D0, U, om = (np.full((3, 3), z, dtype=object) for _ in range(3))
-    if sector == 0:
-        E[1, 0], E[2, 0] = -sr, sd
-        D0[0, 0], D0[1, 1], D0[2, 2] = c0, 1 + c1, 1 + c1
-        D0[0, 1], D0[0, 2], D0[1, 0], D0[2, 0] = -sr, sd, -sr, sd
-        D0[1, 2] = D0[2, 1] = x
-        U[1, 0], U[2, 0] = sd, -sr
-        om[0, 1], om[0, 2] = sd, -sr
-    else:
-        E[2, 0], E[2, 1] = sd, -sr
-        D0[0, 0], D0[1, 1], D0[2, 2] = c1, c1, 1 + c0
-        D0[0, 2], D0[1, 2], D0[2, 0], D0[2, 1] = sd, -sr, sd, -sr
-        D0[0, 1] = D0[1, 0] = x
-        U[2, 0], U[2, 1] = -sr, sd
-        om[0, 2], om[1, 2] = -sr, sd
-    return E, D0 - 2 * s * E, U, om, (2 - 2 * s) * om, s
+    # the object-array blocks of one field that the mpmath path builds (shape (3, 3) and the scalar shift)
+    blk = ilp._mp_blocks(sector, *args)
+    return tuple(a[0] for a in blk[:5]) + (blk[5][0],)
 
 
 @pytest.mark.parametrize("args", [(0.05, 1.5, 1.5, 0.0), (0.1, 1.41, 0.7, 0.2), (2.0, 0.3, 0.0, 1.0)])
