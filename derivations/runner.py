@@ -11,6 +11,14 @@ of ``names`` whatever order the workers finish in.
 Workers are started by ``fork`` on Linux when this process runs a single thread (they inherit the loaded SymPy
 and the per-process caches of :mod:`mesocorr.symbolic.memo`), otherwise by ``spawn`` (each worker imports the
 catalogue itself, about a second of CPU).
+
+Scheduling. Each worker keeps what it has loaded (matplotlib for the figures, SciPy's integrators, SymPy's
+warmed-up caches), so which worker gets which entry matters: :func:`schedule` deals the entries out before the
+run, heaviest first, each to the worker that would finish it soonest counting the set-up that worker has not
+paid yet (:data:`COST_HINT`, :data:`SETUP_HINT`; rough CPU seconds, used for nothing but this order). During
+the run a worker that runs out of entries takes the last queued entry of the most loaded other worker, so a
+wrong hint costs balance, never correctness: the documents do not depend on where or in which order an entry
+is built.
 """
 
 from __future__ import annotations
@@ -27,10 +35,25 @@ from mesocorr.arguments import boolean, integer
 from mesocorr.derivations import catalogue
 from mesocorr.symbolic.printing import plain_text
 
-__all__ = ["MAX_JOBS", "usable_cpus", "run_entry", "run_entries"]
+__all__ = ["MAX_JOBS", "COST_HINT", "SETUP_HINT", "usable_cpus", "schedule", "run_entry", "run_entries"]
 
 #: cap on ``jobs`` (worker processes; each holds its own SymPy, ~0.2–0.3 GB)
 MAX_JOBS = 64
+
+
+#: rough CPU seconds of each entry in a worker that has already built another one (one-process run in catalogue
+#: order, ``python benchmarks/bench_derive.py``); for scheduling only. An entry not listed counts as 1 s.
+COST_HINT: dict[str, float] = {
+    "diffuson-ladder": 1.0, "cooperon-spin": 0.2, "wl-2d": 0.8, "hln": 1.9, "wire-mc": 1.3, "kawabata": 1.5,
+    "ucf-wire": 1.2, "landauer-four-terminal": 0.7, "scaling-one-loop": 1.6, "aas-cylinder": 1.0,
+    "double-step": 0.45, "interaction-2d": 1.4, "interaction-zeeman": 0.6, "zeeman": 0.2, "ilp": 2.2,
+    "graphene": 0.5, "ti-surface": 0.7,
+}
+#: set-up a worker pays once, before the first entry that needs it: name -> (rough CPU seconds, entries)
+SETUP_HINT: dict[str, tuple[float, tuple[str, ...]]] = {
+    "matplotlib": (1.0, ("hln", "ucf-wire", "scaling-one-loop")),
+    "scipy.integrate": (0.6, ("scaling-one-loop", "interaction-2d")),
+}
 
 
 def usable_cpus() -> int:
@@ -45,6 +68,47 @@ def usable_cpus() -> int:
     if hasattr(os, "sched_getaffinity"):
         return max(1, len(os.sched_getaffinity(0)))
     return max(1, os.cpu_count() or 1)
+
+
+def schedule(names: Sequence[str], jobs: int) -> list[list[str]]:
+    """Deal ``names`` out to ``jobs`` workers: heaviest first, each to the worker that would finish it soonest.
+
+    The cost of an entry on a worker is its :data:`COST_HINT` plus the :data:`SETUP_HINT` set-ups it needs that
+    the worker has not paid yet (longest-processing-time-first list scheduling with set-up costs).
+
+    Parameters
+    ----------
+    names : sequence of str
+        Entry names (any strings; unknown ones cost 1 s and need no set-up).
+    jobs : int
+        Number of workers, at least 1.
+
+    Returns
+    -------
+    list of list of str
+        ``jobs`` queues (some may be empty), each in the order its worker runs it; together they hold every
+        name once.
+
+    Examples
+    --------
+    >>> schedule(["zeeman", "ilp", "hln", "ucf-wire"], 2)
+    [['ilp', 'zeeman'], ['hln', 'ucf-wire']]
+    """
+    jobs = integer("jobs", jobs, 1, MAX_JOBS)
+    queues: list[list[str]] = [[] for _ in range(jobs)]
+    loads = [0.0] * jobs
+    paid: list[set[str]] = [set() for _ in range(jobs)]
+    order = sorted(names, key=lambda n: -COST_HINT.get(n, 1.0))  # stable: ties keep the order of names
+
+    for name in order:
+        needs = {s for s, (_, users) in SETUP_HINT.items() if name in users}
+        finish = [loads[k] + COST_HINT.get(name, 1.0) + sum(SETUP_HINT[s][0] for s in needs - paid[k])
+                  for k in range(jobs)]
+        w = min(range(jobs), key=lambda k: (finish[k], k))
+        loads[w] = finish[w]
+        paid[w] |= needs
+        queues[w].append(name)
+    return queues
 
 
 def run_entry(name: str, out_dir: str, formats: Sequence[str] = catalogue.FORMATS, pdf: bool = False,
@@ -125,18 +189,36 @@ def run_entries(names: Sequence[str], out_dir: str, formats: Sequence[str] = cat
             if on_done is not None:
                 on_done(k, records[-1])
         return records
+    positions: dict[str, list[int]] = {}
+    for i, name in enumerate(names):
+        positions.setdefault(name, []).append(i)
+    queues = [[positions[name].pop(0) for name in queue] for queue in schedule(names, jobs)]
     records: dict[int, dict] = {}
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
+    pools = [ProcessPoolExecutor(max_workers=1, mp_context=_context()) for _ in queues]
     try:
-        pending = {pool.submit(run_entry, name, out_dir, tuple(formats), pdf, parameters): i
-                   for i, name in enumerate(names)}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in sorted(done, key=pending.get):
-                i = pending.pop(fut)
+        running = {}  # future -> (worker, position in names)
+
+        def feed(w):
+            if not queues[w]:  # take the last queued entry of the most loaded other worker
+                donors = [v for v in range(len(queues)) if len(queues[v]) > 0]
+                if not donors:
+                    return
+                v = max(donors, key=lambda v: (sum(COST_HINT.get(names[i], 1.0) for i in queues[v]), -v))
+                queues[w].append(queues[v].pop())
+            i = queues[w].pop(0)
+            running[pools[w].submit(run_entry, names[i], out_dir, tuple(formats), pdf, parameters)] = (w, i)
+
+        for w in range(len(queues)):
+            feed(w)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for fut in sorted(done, key=lambda f: running[f][1]):
+                w, i = running.pop(fut)
                 records[i] = fut.result()  # an entry's exception is raised here, as in this process
                 if on_done is not None:
                     on_done(len(records), records[i])
+                feed(w)
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
     return [records[i] for i in range(len(names))]

@@ -828,6 +828,150 @@ def _mp_blocks(sector, b_phi, r, d, b_3):
     return tuple(a[None] for a in (E, Ft, U, om, wt)) + (np.array([s], dtype=object),)
 
 
+class Mat3:
+    r"""A 3x3 matrix of scalars (``mpf``) as nested lists, for the one-field mpmath path: the same operations as a
+    numpy object array of shape ``(3, 3)`` (``+``, ``-``, ``@``, scalar ``*`` and ``/``) in the same order of
+    rounding, without numpy's per-element dispatch. ``@`` skips the products with an exact zero in either factor
+    (adding an exact zero does not round), so products with the sparse couplings :math:`U`, :math:`\omega` and
+    the sparse series coefficients cost a fraction of a dense product; the results are the object-array ones bit
+    for bit (tests/test_ilp_speed.py)."""
+
+    __slots__ = ("rows",)
+    __array_priority__ = 1000  # numpy scalars on the left defer to Mat3
+
+    def __init__(self, rows):
+        self.rows = [list(r) for r in rows]
+
+    @classmethod
+    def from_array(cls, a):
+        """From an array ``(3, 3)`` or ``(1, 3, 3)`` (object or float)."""
+        a = np.asarray(a, dtype=object)
+        return cls(a.reshape(3, 3).tolist())
+
+    def to_array(self):
+        """The object array ``(3, 3)``."""
+        return np.array(self.rows, dtype=object)
+
+    # an exact zero operand is skipped: x + 0, x - 0, 0 * c are exact (all entries are already rounded to the
+    # working precision), so the bits are those of the dense operation
+    def __add__(self, o):
+        return Mat3([[(x + y if x else y) if y else x for x, y in zip(r, q)] for r, q in zip(self.rows, o.rows)])
+
+    def __sub__(self, o):
+        return Mat3([[(x - y if x else -y) if y else x for x, y in zip(r, q)] for r, q in zip(self.rows, o.rows)])
+
+    def __neg__(self):
+        return Mat3([[-x for x in r] for r in self.rows])
+
+    def __mul__(self, c):
+        return Mat3([[x * c if x else x for x in r] for r in self.rows])
+
+    def __rmul__(self, c):
+        return Mat3([[c * x if x else x for x in r] for r in self.rows])
+
+    def __truediv__(self, c):
+        return Mat3([[x / c for x in r] for r in self.rows])
+
+    def __matmul__(self, o):
+        B = o.rows
+        live = [k for k in range(3) if any(B[k])]
+        out = []
+        for r in self.rows:
+            acc = [0, 0, 0]
+            first = True
+            for k in live:
+                a = r[k]
+                if not a:
+                    continue
+                b0, b1, b2 = B[k]
+                if first:
+                    acc = [a * b0 if b0 else 0, a * b1 if b1 else 0, a * b2 if b2 else 0]
+                    first = False
+                else:
+                    acc = [acc[0] + a * b0 if b0 else acc[0], acc[1] + a * b1 if b1 else acc[1],
+                           acc[2] + a * b2 if b2 else acc[2]]
+            out.append(acc)
+        return Mat3(out)
+
+    def trace(self):
+        M = self.rows
+        return M[0][0] + M[1][1] + M[2][2]
+
+    def flat(self):
+        return [x for r in self.rows for x in r]
+
+    def inv(self):
+        """Inverse by the adjugate (the formulas and order of :func:`_inv3`)."""
+        (a, b, c), (d, e, f), (g, h, i) = self.rows
+        A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
+        det = a * A + b * B + c * C
+        return Mat3([[A / det, (c * h - b * i) / det, (b * f - c * e) / det],
+                     [B / det, (a * i - c * g) / det, (c * d - a * f) / det],
+                     [C / det, (b * g - a * h) / det, (a * e - b * d) / det]])
+
+    def inverse_trace(self):
+        """``self.inv().trace()`` from the three diagonal entries of the inverse only (same formulas)."""
+        (a, b, c), (d, e, f), (g, h, i) = self.rows
+        A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
+        det = a * A + b * B + c * C
+        return A / det + (a * i - c * g) / det + (a * e - b * d) / det
+
+    def sandwich(self, X, right):
+        """``self @ X.inv() @ right``, computing only the entries of the inverse that the sparse outer factors
+        use (the same formulas and order of operations as the full products, so the same bits)."""
+        (a, b, c), (d, e, f), (g, h, i) = X.rows
+        A, B, C = e * i - f * h, f * g - d * i, d * h - e * g
+        det = a * A + b * B + c * C
+        cof = ((lambda: A, lambda: c * h - b * i, lambda: b * f - c * e),
+               (lambda: B, lambda: a * i - c * g, lambda: c * d - a * f),
+               (lambda: C, lambda: b * g - a * h, lambda: a * e - b * d))
+        Rr = right.rows
+        live = [k for k in range(3) if any(Rr[k])]
+        cols = [k for k in range(3) if any(r[k] for r in self.rows)]
+        inv = [[None] * 3 for _ in range(3)]
+        for k in cols:
+            for j in live:
+                inv[k][j] = cof[k][j]() / det
+        left = []
+        for r in self.rows:  # (self @ X^-1) restricted to the columns ``live``, as Mat3.__matmul__ sums them
+            acc = [0, 0, 0]
+            first = True
+            for k in range(3):
+                x = r[k]
+                if not x:
+                    continue
+                row = inv[k]
+                if first:
+                    acc = [x * row[j] if j in live else 0 for j in range(3)]
+                    first = False
+                else:
+                    acc = [acc[j] + x * row[j] if j in live else 0 for j in range(3)]
+            left.append(acc)
+        return Mat3(left) @ right
+
+
+def block_traces_mp(blocks, K: int, boundary=None) -> list:
+    r""":func:`block_traces` for one field on :class:`Mat3` blocks ``(E, Ft, U, om, wt, s)`` (``s`` a scalar;
+    ``boundary`` a :class:`Mat3` or ``None``): the same sweeps in the same order of operations, so the traces
+    equal the object-array ones exactly; returns the list of the ``K`` traces."""
+    E, Ft, U, om, wt, s = blocks
+    D0 = Ft + 2 * s * E
+    W0 = wt + 2 * s * om
+    Ds = [2 * k * E + D0 for k in range(K)]
+    Ws = [2 * k * om + W0 for k in range(K)]
+    zero = 0 * E
+    Rs = [None] * K
+    Rs[K - 1] = zero if boundary is None else boundary
+    for k in range(K - 2, -1, -1):
+        Rs[k] = U.sandwich(Ds[k + 1] - Rs[k + 1], Ws[k])
+    out = []
+    Lk = zero
+    for k in range(K):
+        out.append((Ds[k] - Lk - Rs[k]).inverse_trace())
+        Lk = Ws[k].sandwich(Ds[k] - Lk, U)
+    return out
+
+
 @no_strings
 def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: float = 1.0):
     r""":func:`general_sum` in mpmath at ``dps`` digits (one field): the same expansion
@@ -844,10 +988,11 @@ def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: f
         order = min((16, 20, 24, 28, 32, 40, 48), key=lambda p: p * p + 4.2 * work * rho16 * 10 ** ((dps + 8) / p))
     with mpmath.workdps(dps + 12):
         blocks = [_mp_blocks(sec, b_phi, r, d, b_3) for sec in (0, 1)]
-        series = [schur_series(*blk[:5], order, _inv3) for blk in blocks]
+        blocks = [tuple(Mat3.from_array(a) for a in blk[:5]) + (blk[5][0],) for blk in blocks]
+        series = [schur_series(*blk[:5], order, Mat3.inv) for blk in blocks]
         g = [series[0]["g"][j] + series[1]["g"][j] for j in range(order)]
         g = [mpmath.mpf(x[0]) if isinstance(x, np.ndarray) else mpmath.mpf(x) for x in g]
-        s = blocks[0][5][0]
+        s = blocks[0][5]
         js = range(order // 2, order)
         rho = max(max(abs(g[j]) / 3, mpmath.mpf(10) ** (-dps)) ** (mpmath.mpf(1) / (j - 1)) for j in js)
         q = mpmath.mpf(10) ** (-mpmath.mpf(dps + 8) / order)
@@ -864,10 +1009,12 @@ def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: f
         total = tail
         for sec, blk in enumerate(blocks):
             Rc = series[sec]["R"]
-            Rb = sum((Rc[j] * kb ** (-j) for j in range(order)), 0 * blk[0])
-            last = max(abs(x) for x in Rc[-1].reshape(-1)) * kb ** (-(order - 1))
+            Rb = 0 * blk[0]
+            for j in range(order):
+                Rb = Rb + Rc[j] * kb ** (-j)
+            last = max(abs(x) for x in Rc[-1].flat()) * kb ** (-(order - 1))
             err += last / (1 - q) * 3 / (2 * kb) ** 2
-            total += mpmath.fsum(block_traces(blk, k0, boundary=Rb)[0])
+            total += mpmath.fsum(block_traces_mp(blk, k0, boundary=Rb))
         err += (abs(total) + 3 * abs(mpmath.log(kappa0))) * mpmath.mpf(10) ** (-(dps + 8))
     with mpmath.workdps(dps):
         return +total, +err, k0

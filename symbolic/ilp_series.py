@@ -90,8 +90,9 @@ def schur_series(E, Ft, U, om, wt, order: int, inverse) -> dict:
 
 
 def _tidy(M):
-    """Expand SymPy matrix entries (keeps the symbolic series small); numpy arrays pass through."""
-    if isinstance(M, np.ndarray):
+    """Expand SymPy matrix entries (keeps the symbolic series small); numeric matrices (numpy arrays, the mpmath
+    path's :class:`mesocorr.integrals.ilp.Mat3`) pass through."""
+    if isinstance(M, np.ndarray) or not hasattr(M, "applyfunc"):
         return M
     return M.applyfunc(lambda entry: entry.expand())
 

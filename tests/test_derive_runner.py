@@ -87,3 +87,46 @@ def test_cli_bad_jobs_exit_2(tmp_path, capsys, value):
     assert main(["derive", "cooperon-spin", "--out", str(tmp_path), "--jobs", value]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--jobs" in err
+
+
+def _makespan(queues):
+    """Finish time of the slowest worker under the hints (cost plus each set-up once per worker)."""
+    from mesocorr.derivations.runner import COST_HINT, SETUP_HINT
+    out = 0.0
+    for q in queues:
+        setups = {s for s, (_, users) in SETUP_HINT.items() for n in q if n in users}
+        out = max(out, sum(COST_HINT.get(n, 1.0) for n in q) + sum(SETUP_HINT[s][0] for s in setups))
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 5, 17, 40])
+def test_schedule_deals_every_entry_once_and_is_within_the_list_scheduling_bound(jobs):
+    """Independent route: brute force is too big for 17 entries, so compare with the bound every list schedule
+    meets, makespan <= (sum of costs with every set-up paid once)/jobs + (largest single cost with its set-ups)."""
+    from mesocorr.derivations.runner import COST_HINT, SETUP_HINT, schedule
+    names = catalogue.names()
+    queues = schedule(names, jobs)
+    assert len(queues) == jobs
+    assert sorted(n for q in queues for n in q) == sorted(names)
+    total = sum(COST_HINT[n] for n in names) + sum(c for c, _ in SETUP_HINT.values())
+    largest = max(COST_HINT[n] + sum(c for c, users in SETUP_HINT.values() if n in users) for n in names)
+    assert _makespan(queues) <= total / jobs + largest + 1e-12
+    if jobs >= len(names):
+        assert all(len(q) <= 1 for q in queues)
+
+
+def test_schedule_is_optimal_on_small_sets_by_brute_force():
+    """Independent route: every assignment of 6 entries to 2 workers; list scheduling is within 4/3 of the best."""
+    import itertools
+
+    from mesocorr.derivations.runner import schedule
+    names = ["hln", "ucf-wire", "scaling-one-loop", "ilp", "kawabata", "zeeman"]
+    best = min(_makespan([[n for n, b in zip(names, bits) if b == w] for w in (0, 1)])
+               for bits in itertools.product((0, 1), repeat=len(names)))
+    assert _makespan(schedule(names, 2)) <= 4 / 3 * best + 1e-12
+
+
+def test_a_name_given_twice_is_run_twice_and_reported_in_place(tmp_path):
+    records = run_entries(["zeeman", "cooperon-spin", "zeeman"], str(tmp_path), jobs=2)
+    assert [r["name"] for r in records] == ["zeeman", "cooperon-spin", "zeeman"]
+    assert _without_timing(records[:1]) == _without_timing(records[2:])

@@ -138,6 +138,19 @@ def test_brute_force_integrand_is_the_diffuson_ladder_kernel():
         assert num.channel_amplitudes(qq, ww, f0, h, zeeman_only=True) == pytest.approx(zref, rel=1e-11, abs=1e-13)
 
 
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_no_field_integrand_is_channel_amplitudes_bit_for_bit(d):
+    """The h = 0 closure of the brute-force route (integrals.interaction.no_field_integrand) returns exactly the
+    float of the generic integrand it replaced, q^(d-1) * channel_amplitudes(q, w, F0, 0), over the q, omega range
+    the quadrature samples (including q far below and above sqrt|omega|)."""
+    rng = np.random.default_rng(18)
+    for ww, f0 in zip(rng.uniform(-40, 40, 25), rng.uniform(-0.9, 5, 25)):
+        f = num.no_field_integrand(d, float(ww), float(f0))
+        for qq in np.concatenate([10.0 ** rng.uniform(-6, 4, 40), [1e-300, 1e30]]):
+            qq = float(qq)
+            assert f(qq) == (qq ** (d - 1) * num.channel_amplitudes(qq, float(ww), float(f0), 0.0)).imag
+
+
 @pytest.mark.parametrize("d,F0v", [(3, 0.0), (3, -0.3), (1, 0.0), (1, -0.3)])
 def test_3d_1d_constants_against_brute_force_integration(d, F0v):
     brute = num.exchange_double_integral(d, F0v)
@@ -666,3 +679,45 @@ def test_readme_worked_temperature_analysis_is_real_output():
         assert line in readme, line
     for k, v in {**ex.TRUTH, "p_ee": 1.0}.items():
         assert abs(r.value(k) - v) < 3 * r.stderr(k), (k, r.params[k], v)
+
+
+def test_lee_ramakrishnan_route_of_the_derivation_is_the_coth_sinh_integral():
+    """derive interaction-zeeman evaluates Lee-Ramakrishnan's weight (x coth x - 1)/(2 sinh^2 x), x = O/2, with one
+    expm1 per node: the integral equals the one with mpmath's coth and sinh (the route it replaced) to 1e-26."""
+    from mesocorr.derivations.interaction_zeeman import _lr_integral
+
+    for h in ("0.3", "15"):
+        with mpmath.workdps(30):
+            hm = mpmath.mpf(h)
+
+            def old(O, hm=hm):
+                x = O / 2
+                if x < mpmath.mpf("1e-3"):
+                    y = x * x
+                    w = (mpmath.mpf(1) / 3 + y * (-mpmath.mpf(2) / 15 + y * (mpmath.mpf(2) / 63 + y * (
+                        -mpmath.mpf(4) / 675 + y * mpmath.mpf(2) / 2079)))) / 2
+                else:
+                    w = (x * mpmath.coth(x) - 1) / mpmath.sinh(x) ** 2 / 2
+                return w * mpmath.log(abs(1 - hm**2 / O**2))
+
+            ref = mpmath.quad(old, [0, hm / 2, hm, 3 * hm / 2, 2 * hm + 10, 4 * hm + 60])
+            assert abs(_lr_integral(h) - ref) <= mpmath.mpf(10) ** -26 * abs(ref)
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_channel_factor_ratio_by_cancel_is_the_simplify_ratio(d):
+    """channel_factor combines the two Mellin sums with sympy.cancel (its ratio is only compared with the display
+    form at exact points): the ratio equals the one combined with sympy.simplify (the former route) to 45 digits
+    at exact F0 values, and the display form it returns."""
+    k = sp.Symbol("k", positive=True)
+    a = I.a
+    sub = {I.q: sp.sqrt(I.x * a / I.D), I.omega: sp.I * a}
+    kern = {c: sp.cancel(sp.expand_power_base(sp.cancel(I.exchange_kernel(c, d) * I.s_deg * I.nu).subs(sub) * a**2,
+                                              force=True)) for c in ("triplet", "singlet")}
+    kt, ks = kern["triplet"].subs(I.F0, k - 1), kern["singlet"]
+    fast = (I._x_integral(kt, d, sp.cancel) / I._x_integral(ks, d, sp.cancel)).subs(k, 1 + I.F0)
+    slow = (I._x_integral(kt, d) / I._x_integral(ks, d)).subs(k, 1 + I.F0)
+    for val in (sp.Rational(-9, 10), sp.Rational(-1, 4), sp.Rational(7, 3), sp.Integer(30)):
+        ref = sp.N(slow.subs(I.F0, val), 50)
+        assert abs(sp.N(fast.subs(I.F0, val), 50) - ref) < 1e-45 * abs(ref)
+        assert abs(sp.N(I.channel_factor(d).subs(I.F0, val), 50) - ref) < 1e-45 * abs(ref)
