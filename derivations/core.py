@@ -265,5 +265,7 @@ def isotropic_channel_fields(D: sp.Symbol, e: sp.Symbol, hbar: sp.Symbol):
     tphi, tso = sp.symbols("tau_phi tau_so", positive=True)
     field = {1 / tphi: 4 * e * D * Bphi / hbar, 1 / tso: 4 * e * D * Bso / hbar}
     chans = channels("cooperon", so=1 / tso, phi=1 / tphi)
-    fields = [sp.expand(simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
+    # expanded, each 1/tau_x is replaced by its field and the result is a polynomial in B_phi, B_so (the same
+    # expanded polynomial as from simplify's form of the gap; tests/test_derive_diagrams_speed.py compares)
+    fields = [sp.expand(sp.expand(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
     return (Bphi, Bso), chans, fields

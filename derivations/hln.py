@@ -98,7 +98,8 @@ def build() -> Derivation:
            r"$2eB/h = eB/(\pi\hbar)$ states per unit area: $\int d^2q/(2\pi)^2 \to (eB/\pi\hbar)\sum_n$. "
            r"One level of the Cooperon integrand, with $E_n = D(n+\frac12)\,4eB/\hbar$:", r"\frac{1}{E_n + \Gamma_c}",
            sp.together(level))
-    gap = sp.solve(sp.Eq(Bc, hbar * G / (4 * e * D)), G)[0]
+    c1, c0 = sp.Poly(Bc - hbar * G / (4 * e * D), G).all_coeffs()  # linear in Gamma_c: sympy.solve's value (tested)
+    gap = -c0 / c1
     d.equation(r"With $\Gamma_c = 4eDB_c/\hbar$ it is of the form $c/(n + a)$ (SymPy):", r"\frac{1}{E_n + \Gamma_c}",
                sp.factor(level.subs(G, gap)))  # a rational function: factor is its simplest form
     a_, N_ = sp.symbols("a N", positive=True)

@@ -57,7 +57,6 @@ from mesocorr.symbolic.internal_space import (
     two_level,
     valley,
 )
-from mesocorr.symbolic.memo import simplify
 
 __all__ = ["graphene_projection", "graphene_model", "ti_surface_projection", "ti_surface_model",
            "ti_film_projection", "ti_film_model", "berry_sign", "GRAPHENE_RATES", "TI_SECTORS",
@@ -175,7 +174,8 @@ def _hikami_weights(a: sp.Expr) -> dict:
     eta = sp.factor(1 / (1 - avg(f(zz, ww) * f(1 / zz, 1 / ww) * (ww / zz + zz / ww) / 2) / f2))
     out = {}
     for n in TI_SECTORS:
-        lam = simplify(laurent_terms(sp.expand(f(zz, ww) * f(-zz, -ww))).get((-n, n), 0) / f2)
+        # a rational function of a: together gives simplify's form (tests/test_derive_diagrams_speed.py compares)
+        lam = sp.together(laurent_terms(sp.expand(f(zz, ww) * f(-zz, -ww))).get((-n, n), 0) / f2)
         box = avg(f(-ww, zz) * f(ww, -zz) * (ww / zz) ** n * cos_z * cos_w)
         bare = sp.factor(sp.Integer(-1) ** n * lam * eta)
         dressed = sp.factor(2 * lam * eta * sp.re(box) / f2)

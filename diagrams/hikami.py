@@ -37,7 +37,7 @@ from functools import cache, lru_cache
 
 import sympy as sp
 from mesocorr.symbolic.printing import latex
-from mesocorr.diagrams.lines import cos_moment, denominator_poles
+from mesocorr.diagrams.lines import cos_moment, denominator_poles, is_zero
 from mesocorr.symbolic.memo import simplify
 
 __all__ = ["residue_integral", "angular_average", "ladder_expansion", "hikami_box", "HikamiBox",
@@ -73,16 +73,23 @@ def residue_integral(integrand: sp.Expr) -> sp.Expr:
     :math:`\frac{1}{(m-1)!}\,\partial_\xi^{m-1}[(\xi-p)^m f]_{\xi=p}`. Cached per integrand
     (SymPy expressions are immutable): the diagrams ask for the same few integrals many times.
     """
+    # a rational function of the symbols: cancel brings it to lowest terms, the form simplify gives here
+    # (tests/test_derive_diagrams_speed.py compares the two on the catalogue's integrands)
+    return sp.cancel(_residue_sum(integrand))
+
+
+def _residue_sum(integrand: sp.Expr) -> sp.Expr:
+    r""":math:`2\pi i\sum\mathrm{Res}` over the upper-half-plane poles of ``integrand``, before reduction."""
     num, den = sp.fraction(sp.together(integrand))
     if sp.degree(den, xi) - sp.degree(num, xi) < 2:
         raise ValueError("integrand: must decay at least as 1/xi^2 for the residue theorem")
     total = 0
     for root, order in denominator_poles(den, xi).items():
         # the upper half plane: imaginary part +hbar/(2 tau) (shifts are real)
-        if simplify(sp.im(root) - hbar / (2 * tau)) == 0:
+        if is_zero(sp.im(root) - hbar / (2 * tau)):  # cancel decides for a rational function (simplify otherwise)
             regular = sp.cancel((xi - root) ** order * num / den)
             total += sp.diff(regular, xi, order - 1).subs(xi, root) / sp.factorial(order - 1)
-    return simplify(2 * sp.pi * sp.I * total)
+    return 2 * sp.pi * sp.I * total
 
 
 def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
@@ -92,10 +99,11 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
     :math:`\theta = 0, \pi`; d = 2: uniform :math:`\theta`; d = 3: measure :math:`\sin\theta\,d\theta/2`.
     A polynomial in :math:`\cos\theta` (what the diagrams produce) is averaged term by term with the
     moments :math:`\langle\cos^n\theta\rangle`, exact (:func:`~mesocorr.diagrams.lines.cos_moment`, once per process); anything else is
-    integrated as it stands.
+    integrated as it stands. The average of a polynomial is returned expanded (for the catalogue's averages the
+    form simplify gives; ``tests/test_derive_diagrams_speed.py`` compares the two routes).
     """
     if d == 1:
-        return simplify((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
+        return sp.expand((expr.subs(theta, 0) + expr.subs(theta, sp.pi)) / 2)
     if d not in (2, 3):
         raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
     c = sp.Dummy("c")
@@ -106,7 +114,7 @@ def angular_average(expr: sp.Expr, d: int) -> sp.Expr:
         except sp.PolynomialError:
             poly = None
         if poly is not None:
-            return simplify(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
+            return sp.expand(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
         return simplify(sp.integrate(expr, (theta, 0, 2 * sp.pi)) / (2 * sp.pi))
     return simplify(sp.integrate(expr * sp.sin(theta), (theta, 0, sp.pi)) / 2)

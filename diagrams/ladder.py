@@ -153,8 +153,14 @@ class Ladder:
 
         The condition is the convergence condition :math:`|\Pi| < 1` reported by SymPy.
         """
-        z, value, condition = _geometric_series()
-        return self.rung * value.subs(z, self.kernel), condition.subs(z, self.kernel)
+        z, _, condition = _geometric_series()
+        return self._summed(), condition.subs(z, self.kernel)
+
+    def _summed(self) -> sp.Expr:
+        """The value of :meth:`geometric_sum` without its convergence condition (``Abs`` of a complex kernel
+        costs more than the sum)."""
+        z, value, _ = _geometric_series()
+        return self.rung * value.subs(z, self.kernel)
 
     def bethe_salpeter(self) -> sp.Expr:
         r"""Solve :math:`P = \gamma + \Pi P` for :math:`P` (a linear equation: :math:`P = \gamma/(1-\Pi)`
@@ -167,7 +173,7 @@ class Ladder:
 
     def doit(self, **hints) -> sp.Expr:
         """The summed ladder, checked equal to the Bethe-Salpeter solution."""
-        value, _ = self.geometric_sum()
+        value = self._summed()
         difference = value - self.bethe_salpeter()
         if sp.cancel(difference) != 0 and sp.simplify(difference) != 0:  # pragma: no cover
             raise ArithmeticError("geometric sum and Bethe-Salpeter solution disagree")

@@ -139,8 +139,8 @@ def is_zero(expr: sp.Expr) -> bool:
 
 
 def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
-    """Poles of ``1/den`` in ``xi`` with their multiplicities, factor by factor (linear factors solved directly,
-    others by ``sympy.roots``); two roots are one pole when their difference is zero (:func:`is_zero`).
+    """Poles of ``1/den`` in ``xi`` with their multiplicities, factor by factor (linear factors solved directly, the
+    root expanded; others by ``sympy.roots``); two roots are one pole when their difference is zero (:func:`is_zero`).
 
     Parameters
     ----------
@@ -162,7 +162,7 @@ def denominator_poles(den: sp.Expr, xi: sp.Symbol) -> dict:
         poly = sp.Poly(base, xi)
         if poly.degree() == 1:
             c1, c0 = poly.all_coeffs()
-            found = {simplify(-c0 / c1): 1}
+            found = {sp.expand(-c0 / c1): 1}  # simplify's form for the catalogue's lines (tested); any form is the pole
         else:
             found = sp.roots(poly)
         for pole, mult in found.items():
@@ -188,6 +188,15 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
     >>> xi_integral(GreenLine("R", 0, e).doit(XI) * GreenLine("A", 0, e).doit(XI))
     2*pi*tau/hbar
     """
+    # a rational function of the symbols: lowest terms (cancel), signs normalised and the common factor of the
+    # denominator taken out — the form simplify gives for the catalogue's integrals (tests/test_derive_diagrams_speed.py
+    # compares the two routes on them)
+    return sp.factor_terms(sp.signsimp(sp.cancel(_residue_sum(expr, xi))))
+
+
+def _residue_sum(expr: sp.Expr, xi: sp.Symbol) -> sp.Expr:
+    r""":math:`2\pi i\sum\mathrm{Res}` over the upper-half-plane poles of ``expr`` (checked as in :func:`xi_integral`),
+    before reduction."""
     num, den = sp.fraction(sp.together(expr))
     pnum, pden = sp.Poly(num, xi), sp.Poly(den, xi)
     if pden.degree() - pnum.degree() < 2:
@@ -202,7 +211,7 @@ def xi_integral(expr: sp.Expr, xi: sp.Symbol = XI) -> sp.Expr:
                 total += sp.residue(expr, xi, pole)
         elif not im.is_negative:
             raise ValueError(f"expr: cannot decide on which side of the real axis the pole {pole} lies")
-    return simplify(2 * sp.pi * sp.I * total)
+    return 2 * sp.pi * sp.I * total
 
 
 @cache
@@ -229,19 +238,20 @@ def angular_average(expr: sp.Expr, u: sp.Symbol, d: int) -> sp.Expr:
 
     ``u`` is :math:`\cos\theta` (angle to a fixed axis). d = 1: :math:`\tfrac12[f(1)+f(-1)]`;
     d = 2: :math:`\tfrac1{2\pi}\int_0^{2\pi}f(\cos\theta)\,d\theta`;
-    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 a polynomial in ``u`` is averaged term by term
-    with the moments :math:`\langle u^n\rangle` (:func:`~mesocorr.diagrams.lines.cos_moment`, exact, once per process).
+    d = 3: :math:`\tfrac12\int_{-1}^{1}f(u)\,du`. In d = 2 and 3 a polynomial in ``u`` is averaged term by term
+    with the moments :math:`\langle u^n\rangle` (:func:`~mesocorr.diagrams.lines.cos_moment`, exact, once per process;
+    the same expanded polynomial as the integral, ``tests/test_derive_diagrams_speed.py`` compares the two).
     """
     if d == 1:
         return sp.expand((expr.subs(u, 1) + expr.subs(u, -1)) / 2)
+    if d not in (2, 3):
+        raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    try:
+        poly = sp.Poly(sp.expand(expr), u)
+    except sp.PolynomialError:
+        poly = None
+    if poly is not None:  # term by term with the exact moments <u^n>
+        return sp.expand(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
     if d == 2:
-        try:
-            poly = sp.Poly(sp.expand(expr), u)
-        except sp.PolynomialError:
-            poly = None
-        if poly is not None:  # term by term with the exact moments <u^n>
-            return sp.expand(sum(coeff * cos_moment(n, 2) for (n,), coeff in poly.terms()))
         return sp.expand(sp.integrate(expr.subs(u, sp.cos(_THETA)), (_THETA, 0, 2 * sp.pi)) / (2 * sp.pi))
-    if d == 3:
-        return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
-    raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
+    return sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)

@@ -25,6 +25,8 @@ from functools import cache
 
 import sympy as sp
 
+from mesocorr.symbolic.memo import simplify
+
 __all__ = ["SYMBOLS", "double_step", "fermi_integral", "sommerfeld_energy", "hot_electron_temperature",
            "energy_relaxation_rate", "partner_phase_space"]
 
@@ -65,7 +67,7 @@ def fermi_integral() -> sp.Expr:
     """
     term = sp.integrate(y * sp.exp(-k * y), (y, 0, sp.oo), conds="none")
     total = sp.summation(term, (k, 1, sp.oo)) - 2 * sp.summation(term.subs(k, 2 * k), (k, 1, sp.oo))
-    return sp.simplify(total)
+    return simplify(total)  # memoised simplify (a monomial such as pi**2/12 is returned as it is)
 
 
 @cache
@@ -98,7 +100,10 @@ def hot_electron_temperature() -> sp.Expr:
     u = sommerfeld_energy()
     mux = (1 - x) * muL + x * muR
     ux = (1 - x) * u.subs({mu: muL}) + x * u.subs({mu: muR})
-    sol = sp.solve(sp.Eq(u.subs({mu: mux, T**2: Te2}), ux), Te2)[0]
+    # energy balance, linear in T_e^2: c1 T_e^2 + c0 = 0 (solved from its two coefficients, as sympy.solve would;
+    # tests/test_distribution.py compares the two)
+    c1, c0 = sp.Poly(sp.expand(u.subs({mu: mux, T**2: Te2}) - ux), Te2).all_coeffs()
+    sol = -c0 / c1
     sol = sol.subs(muL, muR + eV)
     canonical = T**2 + 3 * eV**2 * x * (1 - x) / sp.pi**2
     if sp.cancel(sol - canonical) != 0:  # pragma: no cover - rational functions: cancel decides
@@ -115,7 +120,7 @@ def partner_phase_space() -> sp.Expr:
     epsilon
     """
     Ep = sp.Symbol("E_p", real=True)
-    return sp.simplify(sp.integrate(sp.Heaviside(-Ep) * (1 - sp.Heaviside(-Ep - eps)), (Ep, -sp.oo, sp.oo)))
+    return simplify(sp.integrate(sp.Heaviside(-Ep) * (1 - sp.Heaviside(-Ep - eps)), (Ep, -sp.oo, sp.oo)))
 
 
 @cache

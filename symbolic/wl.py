@@ -39,7 +39,8 @@ from mesocorr.diagrams.hikami import wl_prefactor
 
 __all__ = ["SYMBOLS", "cooperon_integral", "zero_field_correction", "telescoping_digamma_sum",
            "magnetoconductance_2d", "kawabata_3d", "quasi1d_field_rate", "magnetoconductance_1d",
-           "wire_mode_sum", "finite_wire_conductance", "in_units_of_e2_h", "hln_series_coefficients"]
+           "wire_mode_sum", "finite_wire_conductance", "in_units_of_e2_h", "hln_series_coefficients",
+           "gap_from_field"]
 
 q, D, tau, Gamma, e, hbar, s = sp.symbols("q D tau Gamma_c e hbar s", positive=True)
 B, B_c, B_tau = sp.symbols("B B_c B_tau", positive=True)
@@ -166,7 +167,7 @@ def magnetoconductance_2d() -> sp.Expr:
     """
     # rational functions: together/cancel give the forms simplify gives (the tests compare the two)
     level = sp.together(1 / (D * (n + sp.Rational(1, 2)) * 4 * e * B / hbar + Gamma))
-    gap_as_field = sp.solve(sp.Eq(B_c, hbar * Gamma / (4 * e * D)), Gamma)[0]
+    gap_as_field = gap_from_field()
     level = sp.together(level.subs(Gamma, gap_as_field))
     # level = (hbar/(4 e D B)) / (n + 1/2 + B_c/B)
     coeff = sp.cancel(level * (n + sp.Rational(1, 2) + B_c / B))
@@ -180,7 +181,32 @@ def magnetoconductance_2d() -> sp.Expr:
     delta = (delta_sigma_B - delta_sigma_0).subs(sp.polygamma(0, levels + sp.Rational(1, 2) + B_c / B),
                                                 asymptotic)
     delta = sp.expand_log(sp.expand(delta), force=True)
-    return in_units_of_e2_h(sp.simplify(delta), canonical=sp.together)
+    return in_units_of_e2_h(_combine_logs(delta), canonical=sp.together)
+
+
+def _combine_logs(expr: sp.Expr) -> sp.Expr:
+    r"""``sympy.simplify``'s form of the 2D magnetoconductance before the unit change, cheaply: the common factor
+    taken out (:func:`~sympy.factor_terms`), the logarithms combined (:func:`~sympy.logcombine`; all symbols
+    positive) and each digamma argument brought over a common denominator (:func:`~sympy.together`). An equal
+    expression by construction; the same one as ``simplify`` for this expression
+    (``tests/test_derive_diagrams_speed.py`` compares the two routes).
+    """
+    combined = sp.logcombine(sp.factor_terms(expr), force=True)
+    return combined.replace(lambda f: isinstance(f, sp.polygamma),
+                            lambda f: sp.polygamma(f.args[0], sp.together(f.args[1])))
+
+
+@cache
+def gap_from_field() -> sp.Expr:
+    r"""The channel gap in terms of its characteristic field: :math:`B_c = \hbar\Gamma_c/(4eD)` solved for
+    :math:`\Gamma_c` (linear: :math:`c_1\Gamma_c + c_0 = 0` from its two coefficients, the value ``sympy.solve``
+    gives; ``tests/test_derive_diagrams_speed.py`` compares the two).
+
+    >>> gap_from_field()
+    4*B_c*D*e/hbar
+    """
+    c1, c0 = sp.Poly(B_c - hbar * Gamma / (4 * e * D), Gamma).all_coeffs()
+    return -c0 / c1
 
 
 def _limit_of_digamma_difference(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
@@ -201,9 +227,12 @@ def _limit_of_digamma_difference(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
 
 @cache
 def _check_digamma_asymptotic() -> None:
-    r"""SymPy confirms :math:`\psi(z) - \ln z \to 0` for :math:`z\to\infty` (once per process)."""
-    z = sp.Symbol("z", positive=True)
-    if sp.limit(sp.polygamma(0, z) - sp.log(z), z, sp.oo) != 0:  # pragma: no cover - SymPy identity
+    r"""SymPy confirms :math:`\psi(z) - \ln z \to 0` for :math:`z\to\infty` (once per process): with
+    :math:`z = 1/x`, the series of :math:`\psi(1/x) + \ln x` at :math:`x\to0^+` (SymPy's asymptotic expansion of the
+    digamma) is :math:`O(x)` — no constant term, so the limit is 0 (the same statement as ``sympy.limit`` at
+    infinity, a quarter of its cost; ``tests/test_derive_diagrams_speed.py`` runs both)."""
+    x = sp.Symbol("x", positive=True)
+    if sp.series(sp.polygamma(0, 1 / x) + sp.log(x), x, 0, 1) != sp.O(x):  # pragma: no cover - SymPy identity
         raise ArithmeticError("digamma asymptotic failed")
 
 

@@ -196,3 +196,188 @@ def test_infinite_end_substitution_equals_limit():
     assert W.magnetoconductance_1d() == sp.simplify(
         sp.limit(zero_field, W.tau, 0, "+").subs(W.Gamma, W.Gamma + W.quasi1d_field_rate())
         - sp.limit(zero_field, W.tau, 0, "+"))
+
+
+# ---- session 5 fast paths
+
+
+def test_line_angular_average_3d_moments_equal_the_integral():
+    """d = 3: a polynomial in u averaged with the exact moments is the expanded integral (1/2)∫_{-1}^{1} du
+    (the same expression, ==), for the expanded rung of the catalogue and a random-coefficient polynomial."""
+    from mesocorr.diagrams.lines import angular_average
+
+    u = P._U
+    rng = random.Random(5)
+    q, w = sp.symbols("q omega", real=True)
+    cases = [P.rung_kernel()[0],
+             sp.Add(*(sp.Rational(rng.randint(-9, 9), rng.randint(1, 9)) * q ** rng.randint(0, 3)
+                      * (sp.I * w) ** rng.randint(0, 2) * u**n for n in range(9)))]
+    for expr in cases:
+        assert angular_average(expr, u, 3) == sp.expand(sp.integrate(expr, (u, -1, 1)) / 2)
+    rational = 1 / (2 - u)  # not a polynomial: the integral route is kept
+    assert sp.simplify(angular_average(rational, u, 3) - sp.log(3) / 2) == 0
+
+
+@pytest.mark.parametrize("kernel", [L.PI_KERNEL, sp.Symbol("x") ** 2 / 3 - sp.I * sp.Symbol("y")])
+def test_ladder_doit_value_is_the_geometric_sum(kernel):
+    """doit() no longer builds the convergence condition: its value is still geometric_sum()'s."""
+    lad = L.Ladder("cooperon", rung=L.GAMMA, kernel=kernel)
+    value, condition = lad.geometric_sum()
+    assert lad.doit() == value
+    assert condition == (sp.Abs(kernel) < 1)
+
+
+def test_magnetoconductance_2d_log_combination_equals_simplify():
+    """The 2D magnetoconductance's last step (factor_terms, logcombine, together of the digamma argument) gives
+    the expression sympy.simplify gave (the former route), node for node, and so the same final closed form."""
+    captured = []
+    original = W._combine_logs
+
+    def spy(expr):
+        captured.append(expr)
+        return original(expr)
+
+    W.magnetoconductance_2d.cache_clear()
+    W._combine_logs = spy
+    try:
+        fast = W.magnetoconductance_2d()
+    finally:
+        W._combine_logs = original
+    (delta,) = captured
+    slow = sp.simplify(delta)
+    assert sp.srepr(original(delta)) == sp.srepr(slow)
+    assert sp.srepr(fast) == sp.srepr(W.in_units_of_e2_h(slow, canonical=sp.together))
+
+
+def test_digamma_asymptotic_series_agrees_with_limit():
+    """psi(1/x) + ln x = O(x) at x -> 0+ (the series route) and SymPy's limit of psi(z) - ln z at infinity is 0."""
+    W._check_digamma_asymptotic.cache_clear()
+    W._check_digamma_asymptotic()  # raises if the series has a constant term
+    z = sp.Symbol("z", positive=True)
+    assert sp.limit(sp.polygamma(0, z) - sp.log(z), z, sp.oo) == 0
+    x = sp.Symbol("x", positive=True)
+    assert sp.series(sp.polygamma(0, 1 / x) + sp.log(x), x, 0, 1) == sp.O(x)
+    assert sp.series(sp.polygamma(0, 1 / x), x, 0, 1) != sp.O(x)  # the route can fail: psi(1/x) alone has -ln x
+
+
+def _catalogue_line_products():
+    """The products of lines whose xi integrals the catalogue does (rung, Kubo bubble, shifted pair kernel, density
+    response), built as their modules build them."""
+    from mesocorr.diagrams.lines import HBAR, XI, GreenLine
+
+    s = P.SYMBOLS
+    q, w, e, v = s["q"], s["omega"], s["varepsilon"], s["v_F"]
+    s_R, s_A = sp.symbols("s_R s_A", real=True)
+    retarded, advanced = L.Ladder("diffuson").lines(q=q, energy=e, omega=w)
+    GR0, GA0 = GreenLine("R", 0, e).doit(XI), GreenLine("A", 0, e).doit(XI)
+    return [retarded.doit(dispersion=XI + HBAR * v * q * P._U) * advanced.doit(dispersion=XI),
+            GR0 * GA0, GR0 * GR0,
+            GreenLine("R", 0, e + HBAR * w).doit(dispersion=XI + s_R) * GreenLine("A", 0, e).doit(dispersion=XI + s_A)]
+
+
+def test_linear_poles_expanded_are_simplify_form():
+    """denominator_poles solves a linear factor and expands the root: for the catalogue's lines that is the
+    expression sympy.simplify gave (the former route), node for node, so every residue downstream is unchanged."""
+    from mesocorr.diagrams.lines import XI, denominator_poles
+
+    roots = 0
+    for product in _catalogue_line_products() + [H.green_retarded(sp.Symbol("x", real=True)) * H.green_advanced()]:
+        xi = XI if product.has(XI) else H.xi
+        den = sp.fraction(sp.together(product))[1]
+        fast = denominator_poles(den, xi)
+        slow = {}
+        for factor in sp.Mul.make_args(den):
+            base, exp = factor.as_base_exp()
+            if base.has(xi):
+                c1, c0 = sp.Poly(base, xi).all_coeffs()
+                root = sp.simplify(-c0 / c1)
+                slow[root] = slow.get(root, 0) + int(exp)
+        assert sorted(map(sp.srepr, fast)) == sorted(map(sp.srepr, slow))
+        assert {sp.srepr(k): m for k, m in fast.items()} == {sp.srepr(k): m for k, m in slow.items()}
+        roots += len(fast)
+    assert roots >= 9
+
+
+def test_residue_integral_cancel_is_simplify_form():
+    """residue_integral reduces 2πi ΣRes with cancel: the same expression as sympy.simplify (the former route) for
+    the catalogue's integrands (Hikami boxes, ladder with a shift, UCF/interaction pairs) and powers up to 3+3."""
+    x, w = sp.Symbol("x", real=True), sp.Symbol("w", real=True)
+    R, A = H.green_retarded, H.green_advanced
+    cases = [R() * A(shift=x), R(-w) * A(), (R() * A()) ** 2]
+    cases += [R() ** n * A() ** m for n in range(1, 4) for m in range(1, 4)]
+    for integrand in cases:
+        raw = H._residue_sum(integrand)
+        assert sp.srepr(H.residue_integral(integrand)) == sp.srepr(sp.simplify(raw))
+
+
+@pytest.mark.parametrize("a", [sp.Symbol("a", real=True), sp.Integer(0), sp.Rational(1, 3)])
+def test_ti_surface_rung_ratio_together_is_simplify_form(a):
+    """The TI-surface rung ratio lambda_n (a rational function of the mass ratio): together = simplify."""
+    from mesocorr.diagrams import dirac_models as DM
+    from mesocorr.diagrams.band_projection import laurent_terms
+
+    weights = DM.hikami_weights(a)
+    c2, s2 = (1 + a) / 2, (1 - a) / 2
+
+    def f(z, w):
+        return c2 + s2 * w / z
+
+    z, w = DM.Z, DM.W
+    f2 = laurent_terms(sp.expand(f(z, w) * f(1 / z, 1 / w))).get((0, 0), sp.Integer(0))
+    for n in DM.TI_SECTORS:
+        slow = sp.simplify(laurent_terms(sp.expand(f(z, w) * f(-z, -w))).get((-n, n), 0) / f2)
+        assert sp.srepr(weights[n]["lambda"]) == sp.srepr(slow)
+
+
+def test_xi_integral_reduction_is_simplify_form():
+    """xi_integral reduces 2πi ΣRes by cancel, signsimp and factor_terms: the same expression as sympy.simplify (the
+    former route), node for node, for the catalogue's line products."""
+    from mesocorr.diagrams import lines
+
+    for product in _catalogue_line_products():
+        raw = lines._residue_sum(product, lines.XI)
+        assert sp.srepr(lines.xi_integral(product)) == sp.srepr(sp.simplify(raw))
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_hikami_angular_average_expanded_is_simplify_form(d):
+    """The Hikami-box angular averages of polynomials in cos(theta), returned expanded: the same expression as the
+    former route (sympy.simplify of the moment sum, or of (f(0) + f(pi))/2 in d = 1) for the catalogue's averages —
+    the velocity vertices, the Drude bubble, the Cooperon ladder's Q expansion and the UCF vertex powers."""
+    c = sp.cos(H.theta)
+    x = sp.Symbol("x", real=True)
+    ladder_series = 1 - sp.I * x / H.hbar * H.tau + (sp.I * x * H.tau / H.hbar) ** 2  # the shape of 1 - Pi's series
+    cases = [c**2, (H.v * c) ** 2, H.v * c * (-H.v * c), H.v * c, sp.expand(ladder_series.subs(x, H.hbar * H.v * H.Q * c)),
+             H.ladder_expansion(d)]
+    cases += [sign * (H.v * c) ** n for n in range(1, 5) for sign in (1, -1)]
+    for expr in cases:
+        if d == 1:
+            slow = sp.simplify((expr.subs(H.theta, 0) + expr.subs(H.theta, sp.pi)) / 2)
+        else:
+            u = sp.Dummy("u")
+            poly = sp.Poly(sp.expand(expr).subs(c, u), u)
+            slow = sp.simplify(sum(coeff * cos_moment(n, d) for (n,), coeff in poly.terms()))
+        assert sp.srepr(H.angular_average(expr, d)) == sp.srepr(slow), expr
+
+
+def test_gap_from_field_equals_sympy_solve():
+    """B_c = hbar Gamma_c/(4 e D) solved for Gamma_c from its linear coefficients = sympy.solve's value (srepr)."""
+    s = W.SYMBOLS
+    (slow,) = sp.solve(sp.Eq(s["B_c"], s["hbar"] * s["Gamma_c"] / (4 * s["e"] * s["D"])), s["Gamma_c"])
+    assert sp.srepr(W.gap_from_field()) == sp.srepr(slow)
+
+
+def test_isotropic_channel_fields_expand_equals_the_simplify_route():
+    """The channel fields B_c = hbar Gamma_c/(4 e D) in terms of B_phi, B_so: expanding the gap before the
+    substitution gives the polynomials the former route (simplify, substitute, expand) gave, node for node,
+    with the symbols of the hln and kawabata entries."""
+    from mesocorr.derivations.core import isotropic_channel_fields
+
+    s = W.SYMBOLS
+    D, e, hbar = s["D"], s["e"], s["hbar"]
+    (Bphi, Bso), chans, fields = isotropic_channel_fields(D, e, hbar)
+    tphi, tso = sp.symbols("tau_phi tau_so", positive=True)
+    field = {1 / tphi: 4 * e * D * Bphi / hbar, 1 / tso: 4 * e * D * Bso / hbar}
+    slow = [sp.expand(sp.simplify(hbar * c.gap / (4 * e * D)).subs(field)) for c in chans]
+    assert [sp.srepr(f) for f in fields] == [sp.srepr(f) for f in slow]
+    assert all(not f.has(tphi, tso) for f in fields)

@@ -264,3 +264,17 @@ def test_symbolic_shortcuts_equal_the_direct_sympy_routes():
     Epos = sp.Symbol("E", positive=True)
     direct = sp.integrate(kappa * eps ** (-alpha) * eps, (eps, 0, Epos), conds="none")
     assert SD.energy_relaxation_rate() == sp.simplify(direct).subs(Epos, E)
+
+
+def test_hot_electron_linear_solve_equals_sympy_solve():
+    """The energy balance is solved for T_e^2 from its two linear coefficients: the value sympy.solve gives
+    (the former route), and both equal the Wiedemann-Franz profile returned."""
+    x, T, eV, mu = (S.SYMBOLS[n] for n in ("x", "T", "eV", "mu"))
+    muL, muR, Te2 = sp.symbols("mu_L mu_R T_e2")
+    u = S.sommerfeld_energy()
+    mux = (1 - x) * muL + x * muR
+    ux = (1 - x) * u.subs({mu: muL}) + x * u.subs({mu: muR})
+    (slow,) = sp.solve(sp.Eq(u.subs({mu: mux, T**2: Te2}), ux), Te2)
+    c1, c0 = sp.Poly(sp.expand(u.subs({mu: mux, T**2: Te2}) - ux), Te2).all_coeffs()
+    assert sp.cancel(-c0 / c1 - slow) == 0
+    assert sp.cancel(slow.subs(muL, muR + eV) - S.hot_electron_temperature()) == 0
