@@ -1,0 +1,81 @@
+"""The faster numeric checks of ``mesocorr derive`` (issue 18, session 5) agree with the routes they replace.
+
+Each replaced algorithm is compared with the former one (kept here, in the test) and with a closed form
+at higher precision: the new route must be at least as accurate as the old one.
+"""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+import sympy as sp
+
+from mesocorr.derivations import kawabata
+
+
+def _f3_zeta(delta: str, dps: int = 60) -> mpmath.mpf:
+    """Kawabata's f3 from the Hurwitz zeta function (DLMF 25.11), at ``dps`` digits."""
+    with mpmath.workdps(dps):
+        d = mpmath.mpf(delta)
+        return -2 * mpmath.sqrt(d) - mpmath.zeta(mpmath.mpf(1) / 2, mpmath.mpf(1) / 2 + d)
+
+
+def _f3_nsum_former(delta: str) -> mpmath.mpf:
+    """The former route of the derivation: the same terms through mpmath.nsum(method="levin") at 40 digits."""
+    with mpmath.workdps(40):
+        dm = mpmath.mpf(delta)
+
+        def term(n):
+            u = n + dm
+            p, q, r = mpmath.sqrt(u + 1), mpmath.sqrt(u), mpmath.sqrt(u + mpmath.mpf(1) / 2)
+            return 1 / (2 * (p + q) ** 2 * (r + p) * (r + q) * r)
+
+        return mpmath.nsum(term, [0, mpmath.inf], method="levin")
+
+
+@pytest.mark.parametrize("delta", ["0", "0.25", "3", "40", "1000", "1e-6"])
+def test_kawabata_f3_levin_sum_against_zeta(delta):
+    """Levin u with shift 1 + delta: the defining series to 40 digits (rounding only) at every delta used and beyond."""
+    got = kawabata._f3_sum(delta)
+    ref = _f3_zeta(delta)
+    with mpmath.workdps(60):
+        assert abs(got - ref) <= mpmath.mpf(10) ** -39 * abs(ref)
+
+
+@pytest.mark.parametrize("delta", ["0.25", "3"])
+def test_kawabata_f3_levin_sum_at_least_as_accurate_as_nsum(delta):
+    """The new route is no less accurate than mpmath.nsum's adaptive Levin, the route it replaces."""
+    ref = _f3_zeta(delta)
+    new, old = kawabata._f3_sum(delta), _f3_nsum_former(delta)
+    with mpmath.workdps(60):
+        assert abs(new - ref) <= 2 * abs(old - ref) + mpmath.mpf(10) ** -41 * abs(ref)
+
+
+def test_kawabata_f3_sum_raises_when_not_converged(monkeypatch):
+    """An unconverged Levin estimate is refused (here: a transform that never settles)."""
+    class Wobbly:
+        theta = 1
+
+        def __init__(self, **kwargs):
+            self.calls = 0
+
+        def update_psum(self, partial):
+            self.calls += 1
+            return mpmath.mpf(self.calls), 1
+
+    monkeypatch.setattr(kawabata.mpmath, "levin", Wobbly)
+    with pytest.raises(ValueError, match="delta"):
+        kawabata._f3_sum("0.25")
+
+
+def test_kawabata_f3_sum_raises_beyond_its_range():
+    """At delta = 1e6 the Levin transform's rounding errors win before it converges: a clean refusal."""
+    with pytest.raises(ValueError, match="did not converge"):
+        kawabata._f3_sum("1e6")
+
+
+def test_kawabata_line_integral_without_meijer_g_equals_the_general_route():
+    """The q_z integral via the antiderivative (meijerg=False) = SymPy's default route (Meijer G) + simplify."""
+    qz, E, D = sp.symbols("q_z E D", positive=True)
+    line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
+    assert line.doit(meijerg=False) == sp.simplify(line.doit()) == 1 / (2 * sp.sqrt(D) * sp.sqrt(E))
