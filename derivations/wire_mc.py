@@ -26,10 +26,14 @@ _A_VALUES = ("0.3", "2", "15")
 
 
 def _mode_sum_nsum(a: str) -> mpmath.mpf:
-    """Independent route: sum_{n>=1} 1/(n^2 pi^2 + a^2) by mpmath.nsum (convergence acceleration), 40 digits."""
+    """Independent route: sum_{n>=1} 1/(n^2 pi^2 + a^2) by mpmath.nsum (convergence acceleration), 40 digits.
+
+    Richardson extrapolation only: the terms are a rational function of n, the case it is exact for up to its
+    order (nsum's default also runs Shanks, 7x the time, and returns the same digits).
+    """
     with mpmath.workdps(40):
         am = mpmath.mpf(a)
-        return mpmath.nsum(lambda k: 1 / (k**2 * mpmath.pi**2 + am**2), [1, mpmath.inf])
+        return mpmath.nsum(lambda k: 1 / (k**2 * mpmath.pi**2 + am**2), [1, mpmath.inf], method="richardson")
 
 
 def _aa_closed_form_mp(B: str) -> mpmath.mpf:
@@ -56,7 +60,7 @@ def build() -> Derivation:
     avg = sp.Integral(2 * e * B * y / hbar, (y, -Wd / 2, Wd / 2)) / Wd
     d.step(r"Gauge $A_x = By$ across the width: the Cooperon phase gradient $2eA_x/\hbar$ has the mean",
            sp.Eq(avg, avg.doit()))
-    d.step("and the mean square (SymPy)", sp.Eq(avg_sq, sp.simplify(avg_sq.doit())))
+    d.step("and the mean square (SymPy)", sp.Eq(avg_sq, avg_sq.doit()))  # a monomial: already in simplest form
     rate = W.quasi1d_field_rate()
     d.equation("Its variance times $D$ is the field dephasing rate added to every Cooperon gap:",
                r"\frac{1}{\tau_B}", rate)

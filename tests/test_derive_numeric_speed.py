@@ -10,7 +10,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from mesocorr.derivations import kawabata
+from mesocorr.derivations import kawabata, wire_mc
+from mesocorr.symbolic import wl as WL
 
 
 def _f3_zeta(delta: str, dps: int = 60) -> mpmath.mpf:
@@ -79,3 +80,24 @@ def test_kawabata_line_integral_without_meijer_g_equals_the_general_route():
     qz, E, D = sp.symbols("q_z E D", positive=True)
     line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
     assert line.doit(meijerg=False) == sp.simplify(line.doit()) == 1 / (2 * sp.sqrt(D) * sp.sqrt(E))
+
+
+@pytest.mark.parametrize("a", ["0.3", "2", "15", "1e-4", "200"])
+def test_wire_mode_sum_richardson_against_coth_and_default_nsum(a):
+    """Richardson only = nsum's default (Richardson + Shanks, the former route) = (a coth a - 1)/(2a^2) at 60 digits."""
+    got = wire_mc._mode_sum_nsum(a)
+    with mpmath.workdps(40):
+        am = mpmath.mpf(a)
+        former = mpmath.nsum(lambda k: 1 / (k**2 * mpmath.pi**2 + am**2), [1, mpmath.inf])
+    with mpmath.workdps(60):
+        am = mpmath.mpf(a)
+        exact = (am * mpmath.coth(am) - 1) / (2 * am**2)
+        assert abs(got - exact) <= mpmath.mpf(10) ** -39 * exact
+        assert abs(got - exact) <= 2 * abs(former - exact) + mpmath.mpf(10) ** -41 * exact
+
+
+def test_wire_mean_square_phase_gradient_needs_no_simplify():
+    e, hbar, B, W = (WL.SYMBOLS[k] for k in ("e", "hbar", "B", "W"))  # the derivation's symbols
+    y = sp.Symbol("y", real=True)
+    avg_sq = sp.Integral((2 * e * B * y / hbar) ** 2, (y, -W / 2, W / 2)) / W
+    assert avg_sq.doit() == sp.simplify(avg_sq.doit()) == B**2 * W**2 * e**2 / (3 * hbar**2)
