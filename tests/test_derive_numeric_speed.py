@@ -10,7 +10,8 @@ import mpmath
 import pytest
 import sympy as sp
 
-from mesocorr.derivations import kawabata, wire_mc
+from mesocorr.derivations import kawabata, scaling_one_loop, wire_mc
+from mesocorr.symbolic import beta as B
 from mesocorr.symbolic import wl as WL
 
 
@@ -101,3 +102,47 @@ def test_wire_mean_square_phase_gradient_needs_no_simplify():
     y = sp.Symbol("y", real=True)
     avg_sq = sp.Integral((2 * e * B * y / hbar) ** 2, (y, -W / 2, W / 2)) / W
     assert avg_sq.doit() == sp.simplify(avg_sq.doit()) == B**2 * W**2 * e**2 / (3 * hbar**2)
+
+
+@pytest.mark.parametrize("cls, g0, ratio", [("orthogonal", 6.0, 300.0), ("symplectic", 3.0, 1e3),
+                                            ("unitary", 4.0, 50.0), ("orthogonal", 40.0, 1e6)])
+def test_flow_endpoint_matches_the_public_flow(cls, g0, ratio):
+    """The derivation's Bulirsch-Stoer endpoint (mpmath, no SciPy) = flow() (SciPy DOP853, the former route)
+    to flow's own accuracy (rtol 1e-12, measured ~1e-14)."""
+    from mesocorr.scaling import flow
+
+    got = scaling_one_loop._flow_endpoint(g0, ratio, cls)
+    assert float(got) == pytest.approx(flow(g0, ratio, cls, 2), rel=5e-13)
+
+
+def test_flow_endpoint_against_mpmath_taylor_integrator():
+    """A third algorithm, mpmath.odefun (Taylor series), at 30 digits: agreement to 1e-24."""
+    cls, g0, ratio = "orthogonal", 6.0, 300.0
+    f = sp.lambdify(B.g, sp.expand(B.g * B.beta_g(cls, 2)), "mpmath")
+    got = scaling_one_loop._flow_endpoint(g0, ratio, cls)
+    with mpmath.workdps(30):
+        taylor = mpmath.odefun(lambda x, y: f(y), 0, mpmath.mpf(g0))(mpmath.log(ratio))
+        assert abs(got - taylor) <= mpmath.mpf(10) ** -24 * abs(taylor)
+        # and the check of the derivation: the quadrature of dg/(g beta) gives back ln(L/L0) to 1e-24
+        back = scaling_one_loop._quadrature_flow_log(g0, got, cls)
+        assert abs(back - mpmath.log(ratio)) <= mpmath.mpf(10) ** -24 * mpmath.log(ratio)
+
+
+def test_flow_endpoint_raises_when_not_converged():
+    with pytest.raises(ValueError, match="g0"):
+        scaling_one_loop._flow_endpoint(1.0, 1e6, "orthogonal")   # runs into g -> 0 (localized)
+
+
+@pytest.mark.parametrize("cls", B.CLASSES)
+def test_gapless_weight_cancel_equals_simplify(cls):
+    """The zero test by cancel (rational gaps) selects the same channels as sympy.simplify (the former route)."""
+    from mesocorr.symbolic.channels import channels
+
+    rate = sp.Symbol("Gamma", positive=True)
+    so = rate if cls == "symplectic" else 0
+    mag = rate if cls == "unitary" else 0
+    chans = channels("cooperon", so=so, mag=mag)
+    assert [B._vanishes(c.gap) for c in chans] == [sp.simplify(c.gap) == 0 for c in chans]
+    assert B.gapless_weight(cls) == sum((c.wl_weight for c in chans if sp.simplify(c.gap) == 0), sp.Integer(0))
+    x = sp.Symbol("x", positive=True)
+    assert B._vanishes(sp.sin(x) ** 2 + sp.cos(x) ** 2 - 1) and not B._vanishes(sp.sqrt(x) - x)  # simplify route
