@@ -146,3 +146,28 @@ def test_gapless_weight_cancel_equals_simplify(cls):
     assert B.gapless_weight(cls) == sum((c.wl_weight for c in chans if sp.simplify(c.gap) == 0), sp.Integer(0))
     x = sp.Symbol("x", positive=True)
     assert B._vanishes(sp.sin(x) ** 2 + sp.cos(x) ** 2 - 1) and not B._vanishes(sp.sqrt(x) - x)  # simplify route
+
+
+@pytest.mark.parametrize("d", [1, 2, 3])
+def test_ucf_ladder_denominator_equals_the_series_and_simplify_route(d):
+    """Taylor polynomial by diff/subs + cancel/expand = sympy.series + sympy.simplify (the former route)."""
+    from mesocorr.diagrams import hikami as H
+    from mesocorr.diagrams import ucf as U
+
+    w = sp.Symbol("w", real=True)
+    pi_w = U.hbar_sym / (2 * sp.pi * U.tau_sym) * H.residue_integral(H.green_retarded(-w) * H.green_advanced())
+    linear = sp.series(pi_w, w, 0, 2).removeO()
+    assert sp.expand(U._bubble_linear_in_energy(w) - linear) == 0
+    former = sp.expand(sp.simplify((H.ladder_expansion(d) + 1 - linear) / U.tau_sym).subs(w, U.hbar_sym * U.omega))
+    assert U._ladder_denominator(d) == former
+
+
+def test_ucf_weights_in_every_dimension_and_kind():
+    """The weights (cancel route) are the literature ones, 2/pi^4 and 4/pi^4 (Lee-Stone-Fukuyama 1987; the ring
+    weight also by the density-of-states route), in d = 1, 2, 3 for both kinds."""
+    from mesocorr.diagrams import ucf as U
+
+    for kind in ("diffuson", "cooperon"):
+        for d in (1, 2, 3):
+            w = U.derive_weights(kind, d)
+            assert (w["ring"], w["two_box"]) == (U.derive_ring_weight(), 4 / sp.pi**4)
