@@ -171,3 +171,33 @@ def test_ucf_weights_in_every_dimension_and_kind():
         for d in (1, 2, 3):
             w = U.derive_weights(kind, d)
             assert (w["ring"], w["two_box"]) == (U.derive_ring_weight(), 4 / sp.pi**4)
+
+
+def test_ring_prefactor_and_wall_rate_cancel_equal_simplify():
+    """The two monomial ratios of mesocorr.symbolic.rings: cancel (new) = simplify (former route)."""
+    from mesocorr.diagrams.hikami import SYMBOLS as HS
+    from mesocorr.diagrams.hikami import wl_prefactor
+    from mesocorr.symbolic import rings as SR
+    from mesocorr.symbolic.wl import SYMBOLS as WS
+    from mesocorr.symbolic.wl import quasi1d_field_rate
+
+    D, e, hbar, s = (SR.SYMBOLS[k] for k in ("D", "e", "hbar", "s"))
+    P = wl_prefactor(2).subs({HS["D"]: D, HS["e"]: e, HS["hbar"]: hbar, HS["s"]: s})
+    assert SR._prefactor_over_D_in_e2_h() == sp.simplify(P / D / (e**2 / (2 * sp.pi * hbar))) == 2 * s
+    t, L, Phi, Phi0 = (SR.SYMBOLS[k] for k in ("t", "L", "Phi", "Phi_0"))
+    rate = quasi1d_field_rate().subs({WS["W"]: t, WS["D"]: D, WS["e"]: e, WS["hbar"]: hbar})
+    rate = rate.subs(WS["B"], 4 * sp.pi * Phi / L**2).subs(hbar, e * Phi0 / (2 * sp.pi))
+    assert SR.wall_field_rate() == sp.simplify(rate / (D / L**2))
+
+
+def test_exp_rational_zero_numerator_route_equals_cancel_route():
+    """Expanding the numerator (new) decides as cancel(together(.)) (former) on identities and non-identities."""
+    from mesocorr.symbolic import rings as SR
+
+    x, y = sp.symbols("x y", positive=True)
+    cases = [sp.sinh(2 * x) - 2 * sp.sinh(x) * sp.cosh(x), sp.cosh(x) ** 2 - sp.sinh(x) ** 2 - 1,
+             sp.tanh(x / 3) - sp.sinh(x / 3) / sp.cosh(x / 3), sp.cot(x + sp.I * y) - sp.cos(x + sp.I * y) / sp.sin(x + sp.I * y),
+             sp.sinh(x) - x, sp.cosh(x) - sp.sinh(x), sp.tanh(x) - 1, sp.sinh(x + y) - sp.sinh(x) * sp.cosh(y)]
+    expected = [True, True, True, True, False, False, False, False]
+    assert [SR.exp_rational_zero(c) for c in cases] == expected
+    assert SR.exp_rational_zero(SR.periodic_mode_sum() - SR.periodic_mode_sum().rewrite(sp.exp))
