@@ -201,3 +201,21 @@ def test_exp_rational_zero_numerator_route_equals_cancel_route():
     expected = [True, True, True, True, False, False, False, False]
     assert [SR.exp_rational_zero(c) for c in cases] == expected
     assert SR.exp_rational_zero(SR.periodic_mode_sum() - SR.periodic_mode_sum().rewrite(sp.exp))
+
+
+def test_wire_limits_by_substitution_equal_sympy_limit():
+    """The two limits of the wire-mc derivation by substitution (new) = sympy.limit (former route), and the
+    helpers fall back to sympy.limit outside their class."""
+    tau = WL.SYMBOLS["tau"]
+    z = WL.zero_field_correction(1)
+    assert wire_mc._limit_tau_to_zero(z, tau) == sp.limit(z, tau, 0, "+")
+    a = sp.Symbol("a", positive=True)
+    long = a * WL.finite_wire_conductance()
+    assert wire_mc._limit_a_to_infinity(long, a) == sp.limit(long, a, sp.oo)
+    c = sp.Symbol("c", positive=True)
+    for expr in (sp.atan(c / sp.sqrt(tau)) * (1 + tau), sp.atan(-c / sp.sqrt(tau)), sp.log(tau) * tau,
+                 sp.atan(sp.sqrt(tau)) / sp.sqrt(tau), 1 / (1 + tau) + sp.sqrt(tau)):
+        assert wire_mc._limit_tau_to_zero(expr, tau) == sp.limit(expr, tau, 0, "+"), expr
+    for expr in (a**2 * (sp.coth(a) - 1), (a * sp.coth(a) - 1) / a, sp.coth(2 * a) * (1 + 1 / a),
+                 (a + 1) / (2 * a + sp.coth(a)), sp.exp(-a) * a):
+        assert wire_mc._limit_a_to_infinity(expr, a) == sp.limit(expr, a, sp.oo), expr
