@@ -219,3 +219,16 @@ def test_wire_limits_by_substitution_equal_sympy_limit():
     for expr in (a**2 * (sp.coth(a) - 1), (a * sp.coth(a) - 1) / a, sp.coth(2 * a) * (1 + 1 / a),
                  (a + 1) / (2 * a + sp.coth(a)), sp.exp(-a) * a):
         assert wire_mc._limit_a_to_infinity(expr, a) == sp.limit(expr, a, sp.oo), expr
+
+
+@pytest.mark.parametrize("dim", [1, 2, 3])
+@pytest.mark.parametrize("cls", B.CLASSES)
+def test_beta_limit_at_large_g_by_substitution_equals_sympy_limit(cls, dim):
+    expr = B.beta_g(cls, dim)
+    assert scaling_one_loop._limit_g_to_infinity(expr, B.g) == sp.limit(expr, B.g, sp.oo)
+
+
+def test_limit_g_to_infinity_falls_back_outside_polynomials():
+    g = B.g
+    for expr in (sp.log(g) / g, g / (g + 1), sp.exp(-g) + 2):
+        assert scaling_one_loop._limit_g_to_infinity(expr, g) == sp.limit(expr, g, sp.oo)
