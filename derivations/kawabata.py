@@ -23,20 +23,38 @@ _FIELDS = ("0.002", "0.3")
 
 
 def _f3_sum(delta: str) -> mpmath.mpf:
-    """Independent route: Kawabata's defining sum sum_n [2(sqrt(n+1+d) - sqrt(n+d)) - (n+1/2+d)^(-1/2)], mpmath.nsum.
+    """Independent route: Kawabata's defining sum sum_n [2(sqrt(n+1+d) - sqrt(n+d)) - (n+1/2+d)^(-1/2)], Levin u.
 
     Each term is rewritten without cancellation, 1/(2 (p+q)^2 (r+p) (r+q) r) with p = sqrt(u+1), q = sqrt(u),
-    r = sqrt(u+1/2), u = n + d (an algebraic identity), and the tail is accelerated by the Levin transformation (mpmath.nsum).
+    r = sqrt(u+1/2), u = n + d (an algebraic identity), and the partial sums are accelerated by the Levin
+    u-transformation (Weniger, Comput. Phys. Rep. 10, 189 (1989), eq. 7.5-7) with shift parameter
+    beta = 1 + d, so that its remainder model sum_j c_j/(n + beta)^j is an expansion in 1/u, the variable the
+    terms are smooth in (beta = 1, the usual choice, converges slowly when d >> 1). Partial sums up to 100 terms,
+    100 working digits (the transformation of a logarithmically convergent series cancels digits); the estimate is
+    returned (rounded to 40 digits) when two successive transforms (5 more terms) agree to 1e-45 relative, else
+    ValueError (the transformation's own rounding errors grow with the number of terms and with beta: for
+    d >= 1e6 no two transforms agree and it raises). Measured against zeta at 60 digits: relative error <= 6e-42
+    (the 40-digit rounding) at d = 0, 1e-6, 1/4, 3, 40, 1000, 0.015-0.1 s each (mpmath.nsum's adaptive Levin,
+    the former route, 0.16-0.8 s).
     """
-    with mpmath.workdps(40):
+    with mpmath.workdps(100):
         dm = mpmath.mpf(delta)
-
-        def term(n):
+        half = mpmath.mpf(1) / 2
+        levin = mpmath.levin(method="levin", variant="u")
+        levin.theta = 1 + dm  # the shift beta of the Levin transformation (mpmath's attribute name)
+        partial, total, previous = [], mpmath.mpf(0), None
+        for n in range(100):
             u = n + dm
-            p, q, r = mpmath.sqrt(u + 1), mpmath.sqrt(u), mpmath.sqrt(u + mpmath.mpf(1) / 2)
-            return 1 / (2 * (p + q) ** 2 * (r + p) * (r + q) * r)
-
-        return mpmath.nsum(term, [0, mpmath.inf], method="levin")
+            p, q, r = mpmath.sqrt(u + 1), mpmath.sqrt(u), mpmath.sqrt(u + half)
+            total += 1 / (2 * (p + q) ** 2 * (r + p) * (r + q) * r)
+            partial.append(total)
+            if n % 5 == 4:
+                value, _ = levin.update_psum(partial)
+                if previous is not None and abs(value - previous) <= mpmath.mpf(10) ** -45 * abs(value):
+                    with mpmath.workdps(40):
+                        return +value
+                previous = value
+        raise ValueError(f"delta: the Levin-accelerated defining sum of f3({delta}) did not converge in 100 terms")
 
 
 def _f3_hurwitz(delta: str) -> mpmath.mpf:
@@ -73,7 +91,9 @@ def build() -> Derivation:
     qz, E = sp.symbols("q_z E", positive=True)
     D, e, hbar, B, Bc = (W.SYMBOLS[k] for k in ("D", "e", "hbar", "B", "B_c"))
     line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
-    d.step("The free $q_z$ integral of one Landau level (SymPy):", sp.Eq(line, sp.simplify(line.doit())))
+    # the antiderivative route (atan and its limits) gives the canonical form directly; the default Meijer-G
+    # route builds SymPy's lookup table on first use (0.3 s) and needs a simplify (tests compare the two)
+    d.step("The free $q_z$ integral of one Landau level (SymPy):", sp.Eq(line, line.doit(meijerg=False)))
     n = sp.Symbol("n", integer=True, nonnegative=True)
     N = sp.Symbol("N", integer=True, positive=True)
     dl = sp.Symbol("delta", positive=True)

@@ -51,6 +51,64 @@ def _quadrature_flow_log(g0: float, g_end: float, symmetry_class: str) -> mpmath
         return mpmath.quad(f, [mpmath.mpf(g0), mpmath.mpf(g_end)])
 
 
+def _flow_endpoint(g0: float, ratio: float, symmetry_class: str, dps: int = 30) -> mpmath.mpf:
+    """The integrated endpoint g(L) of dg/dx = g beta_g(g), x = ln(L/L0), 2D, with the library's derived
+    four-loop beta_g (:func:`mesocorr.symbolic.beta.beta_g`; a polynomial in 1/g), at ``dps`` digits.
+
+    Bulirsch-Stoer (Stoer & Bulirsch, Introduction to Numerical Analysis, Sec. 7.2.14; Hairer, Norsett & Wanner I,
+    Sec. II.9): Gragg's modified midpoint rule with n = 2, 4, 6, ... substeps over big steps of length <= 1,
+    extrapolated to zero substep (polynomial in h^2, Aitken-Neville) until two successive diagonal entries agree to
+    10^-(dps-5) relative. The whole integration is repeated with big steps 0.7 times as long; the two endpoints
+    must agree to 10^-(dps-10) relative, else ValueError. (mpmath numbers only: no SciPy import; the public
+    :func:`mesocorr.scaling.flow` integrates the same equation in float64 with SciPy's DOP853.)
+    """
+    u = sp.Symbol("u", positive=True)
+    poly = sp.Poly(sp.expand(B.g * B.beta_g(symmetry_class, 2)).subs(B.g, 1 / u), u)
+    with mpmath.workdps(dps + 10):
+        coeffs = [mpmath.mpf(str(sp.N(c, dps + 15))) for c in poly.all_coeffs()]
+        tol = mpmath.mpf(10) ** -(dps - 5)
+
+        def rhs(y):
+            inv, acc = 1 / y, mpmath.mpf(0)
+            for c in coeffs:  # Horner in 1/g, highest power first
+                acc = acc * inv + c
+            return acc
+
+        def midpoint(y, big, n):
+            h = big / n
+            z0, z1 = y, y + h * rhs(y)
+            for _ in range(n - 1):
+                z0, z1 = z1, z0 + 2 * h * rhs(z1)
+            return (z0 + z1 + h * rhs(z1)) / 2
+
+        def step(y, big):
+            rows, ns = [], []
+            for j in range(1, 16):
+                ns.append(2 * j)
+                row = [midpoint(y, big, 2 * j)]
+                for k in range(1, j):
+                    factor = (mpmath.mpf(ns[-1]) / ns[-1 - k]) ** 2 - 1
+                    row.append(row[k - 1] + (row[k - 1] - rows[-1][k - 1]) / factor)
+                if j > 2 and abs(row[-1] - row[-2]) <= tol * abs(row[-1]):
+                    return row[-1]
+                rows.append(row)
+            raise ValueError(f"g0: the extrapolated midpoint rule did not converge from g = {mpmath.nstr(y, 8)}")
+
+        def integrate(scale):
+            x_end = mpmath.log(mpmath.mpf(ratio))
+            steps = int(mpmath.ceil(x_end / scale))
+            y = mpmath.mpf(g0)
+            for _ in range(steps):
+                y = step(y, x_end / steps)
+            return y
+
+        fine, other = integrate(1), integrate(mpmath.mpf("0.7"))
+        if abs(fine - other) > mpmath.mpf(10) ** -(dps - 10) * abs(fine):
+            raise ValueError(f"g0: the flow integration from g0 = {g0} did not converge to {dps - 10} digits")
+    with mpmath.workdps(dps):
+        return +fine
+
+
 def _draw_beta(path: str) -> None:
     from matplotlib.figure import Figure as MplFigure
 
@@ -140,7 +198,7 @@ def build() -> Derivation:
         for cls in B.CLASSES:
             limit = dim - 2 if dim > 1 else -1
             d.check(check_symbolic(rf"$g \to \infty$: $\beta \to {limit}$ (Ohm's law), {cls}, $d = {dim}$",
-                                   _AALR, sp.limit(B.beta_g(cls, dim), g, sp.oo), limit))
+                                   _AALR, _limit_g_to_infinity(B.beta_g(cls, dim), g), limit))
     for cls in B.CLASSES:
         dyson = B.DYSON_INDEX[cls]
         d.check(check_symbolic(rf"Quasi-1D one-loop correction $\delta g = 2(1 - 2/\beta)/3$ in $e^2/h$, $\beta = {dyson}$",
@@ -160,23 +218,33 @@ def build() -> Derivation:
                            "one-loop terms and the conversion between $t$ and $g$; the Evers–Mirlin series check is "
                            "the independent one for the higher loops)", _HIK92,
                            B.beta_g("symplectic", 2), B.beta_g("orthogonal", 2).subs(g, -2 * g)))
+    two_d = sp.limit(sol, c0, 0)  # 2D: the epsilon -> 0 limit (once: it does not depend on the flow)
     for g_start, r, cls, dim in _FLOWS:
         c1v = B.one_loop_rate(cls, 2)
         eps_v = as_rational("dim", dim) - 2
-        at_eps = sp.limit(sol, c0, 0) if eps_v == 0 else sol.subs(c0, eps_v)  # 2D: the epsilon -> 0 limit
+        at_eps = two_d if eps_v == 0 else sol.subs(c0, eps_v)
         closed = at_eps.subs({g0: sp.Float(g_start, 30), c1: c1v, x: sp.log(sp.Float(r, 30))})
         d.check(check_numeric(f"One-loop closed-form flow $g(L)$ against the integrated flow equation, {cls}, "
                               f"$d = {dim:g}$, $g_0 = {g_start:g}$, $L/L_0 = {tex_number(r)}$",
                               "independent route: the library's flow integrator (SciPy DOP853, relative tolerance "
                               "$10^{-12}$)", closed, flow(g_start, r, cls, dim, loops=1), rtol=1e-12))
     for cls, g_start, r in (("orthogonal", 6.0, 300.0), ("symplectic", 3.0, 1e3)):
-        g_end = flow(g_start, r, cls, 2)
+        g_end = _flow_endpoint(g_start, r, cls)  # an mpmath integration (SciPy's import is 0.6 s)
         d.check(check_numeric(f"Four-loop 2D flow ({cls}, $g_0 = {g_start:g}$): "
                               r"$\ln(L/L_0) = \int dg/(g\beta)$ by quadrature reproduces the integrated endpoint",
                               "independent route: quadrature (mpmath) of $1/(g\\beta(g))$ with $\\beta$ from the "
                               f"literature series ({_EM[cls].split(';')[0]})", _quadrature_flow_log(g_start, g_end, cls),
                               mpmath.log(r), rtol=1e-12))
     return d
+
+
+def _limit_g_to_infinity(expr: sp.Expr, g: sp.Symbol) -> sp.Expr:
+    """lim_{g -> oo} of a beta function: with u = 1/g it is a polynomial in u (the loop expansion), whose limit
+    u -> 0 is its value at u = 0; sympy.limit (the general route, compared in tests/test_derive_numeric_speed.py)
+    for any other form."""
+    u = sp.Dummy("u", positive=True)
+    ex = sp.expand(expr.subs(g, 1 / u))
+    return ex.subs(u, 0) if ex.is_polynomial(u) else sp.limit(expr, g, sp.oo)
 
 
 def _wl_slope():

@@ -77,8 +77,8 @@ def exp_rational_zero(expr: sp.Expr) -> bool:
     r"""True if ``expr`` (trigonometric/hyperbolic/exponential functions of linear forms, rational otherwise)
     vanishes identically: rewritten with ``exp``, every :math:`e^{\sum_k c_k t_k}` (rational :math:`c_k`, monomials
     :math:`t_k`) becomes :math:`\prod_k g_k^{c_k N_k}` with :math:`g_k = e^{t_k/N_k}` (:math:`N_k` the common
-    denominator of the :math:`c_k` of :math:`t_k`), and the rational function of the :math:`g_k` and the remaining
-    symbols is ``cancel``-ed. ``exp`` is a homomorphism, so 0 there means 0 here (a sound zero test; ``False``
+    denominator of the :math:`c_k` of :math:`t_k`), and the numerator of the rational function of the :math:`g_k`
+    and the remaining symbols (``as_numer_denom``) is expanded: zero iff the function is. ``exp`` is a homomorphism, so 0 there means 0 here (a sound zero test; ``False``
     also for expressions outside this class).
 
     >>> x = sp.Symbol("x")
@@ -107,7 +107,10 @@ def exp_rational_zero(expr: sp.Expr) -> bool:
     ex = ex.xreplace({atom: monomial(atom) for atom in atoms})
     if ex.has(sp.exp) or ex.has(sp.log) or any(isinstance(f, sp.Function) for f in ex.atoms(sp.Function)):
         return False
-    return sp.cancel(sp.together(ex)) == 0
+    # a rational function is zero iff the polynomial numerator of numerator/denominator is: expanding it decides
+    # (like cancel, without the gcd; tests/test_derive_numeric_speed.py compares the two)
+    numerator, _ = ex.as_numer_denom()
+    return sp.expand(numerator) == 0
 
 
 @cache
@@ -217,10 +220,12 @@ def winding_green(d: int) -> sp.Expr:
     raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
 
 
+@cache
 def _prefactor_over_D_in_e2_h() -> sp.Expr:
-    r""":math:`P/D` of :func:`~mesocorr.diagrams.hikami.wl_prefactor` in units of :math:`e^2/h` (= :math:`2s`)."""
+    r""":math:`P/D` of :func:`~mesocorr.diagrams.hikami.wl_prefactor` in units of :math:`e^2/h` (= :math:`2s`);
+    a ratio of monomials, so ``cancel`` is its canonical form (as ``simplify``'s; tests/test_derive_numeric_speed.py)."""
     P = wl_prefactor(2).subs({_HIKAMI["D"]: D, _HIKAMI["e"]: e, _HIKAMI["hbar"]: hbar, _HIKAMI["s"]: s})
-    return sp.simplify(P / D / (e**2 / (2 * sp.pi * hbar)))
+    return sp.cancel(P / D / (e**2 / (2 * sp.pi * hbar)))
 
 
 @cache
@@ -292,7 +297,7 @@ def wall_field_rate() -> sp.Expr:
     rate = quasi1d_field_rate().subs({WL["W"]: t_wall, WL["D"]: D, WL["e"]: e, WL["hbar"]: hbar})
     rate = rate.subs(WL["B"], 4 * sp.pi * Phi / L**2)
     rate = rate.subs(hbar, e * Phi0 / (2 * sp.pi))
-    return sp.simplify(rate / (D / L**2))
+    return sp.cancel(rate / (D / L**2))  # a monomial ratio: cancel's form is simplify's (tests compare)
 
 
 def _S(length):
