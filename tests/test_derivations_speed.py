@@ -221,3 +221,20 @@ def test_check_symbolic_cancel_then_simplify():
     assert check_symbolic("c", "s", sp.Matrix([[(x**2 - 1) / (x - 1), sp.sin(x) ** 2 + sp.cos(x) ** 2]]),
                           sp.Matrix([[x + 1, 1]])).passed
     assert not check_symbolic("c", "s", sp.Matrix([[x, 1]]), sp.Matrix([[x, 2]])).passed
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 64, 65, 130])
+def test_bernoulli_table_from_tangent_numbers_equals_akiyama_tanigawa_and_sympy(n):
+    """The integer tangent-number route (derived_constants) against the former fraction recurrence and SymPy."""
+    from fractions import Fraction
+
+    from mesocorr.integrals.derived_constants import bernoulli
+
+    out, row = [], []
+    for m in range(n + 1):  # Akiyama-Tanigawa (B_1 = +1/2), the route the table used before
+        row.append(Fraction(1, m + 1))
+        for j in range(m, 0, -1):
+            row[j - 1] = j * (row[j - 1] - row[j])
+        out.append(row[0])
+    assert [bernoulli(k) for k in range(n + 1)] == out
+    assert all(bernoulli(k) == Fraction(int(sp.bernoulli(k).p), int(sp.bernoulli(k).q)) for k in range(2, n + 1))
