@@ -64,7 +64,8 @@ def _draw(path: str) -> None:
 
     b = np.linspace(0.0, 20.0, 401)  # B / B_phi
     with style():
-        fig = MplFigure(figsize=(4.6, 3.1), layout="constrained")
+        fig = MplFigure(figsize=(4.6, 3.1))
+        fig.subplots_adjust(left=0.110236, bottom=0.126032, right=0.969746, top=0.986558)  # fixed margins: no layout pass
         ax = fig.subplots()
         for ratio, ls, label in ((0.0, "-", "WL, no spin-orbit scattering"), (0.5, "--", r"$B_{so} = 0.5\,B_\phi$"),
                                  (3.0, "-.", r"$B_{so} = 3\,B_\phi$"), (None, ":", "WAL, strong spin-orbit limit")):

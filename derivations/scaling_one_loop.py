@@ -55,7 +55,8 @@ def _draw_beta(path: str) -> None:
     from matplotlib.figure import Figure as MplFigure
 
     with style():
-        fig = MplFigure(figsize=(4.6, 3.6), layout="constrained")
+        fig = MplFigure(figsize=(4.6, 3.6))
+        fig.subplots_adjust(left=0.105617, bottom=0.261793, right=0.973550, top=0.976851)  # fixed margins: no layout pass
         plot_beta(ax=fig.subplots(), dims=(1, 2, 3))
         plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
     save_figure(fig, path)

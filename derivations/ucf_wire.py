@@ -48,7 +48,8 @@ def _draw(path: str) -> None:
     x = np.logspace(-1, 5, 61)  # rate in units of D/L^2 (= (L/L_so)^2 or (L/L_m)^2)
     ref = 8.0 / 15.0
     with style():
-        fig = MplFigure(figsize=(4.6, 3.1), layout="constrained")
+        fig = MplFigure(figsize=(4.6, 3.1))
+        fig.subplots_adjust(left=0.089312, bottom=0.135440, right=0.973550, top=0.986558)  # fixed margins: no layout pass
         ax = fig.subplots()
         ax.plot(x, [ucf_variance(shape=(1,), so=float(v)) / ref for v in x], "-", label="spin-orbit rate")
         ax.plot(x, [ucf_variance(shape=(1,), mag=float(v)) / ref for v in x], "--", label="magnetic rate")
