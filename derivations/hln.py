@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, isotropic_channel_fields, save_figure
-from mesocorr.plots import plain_tick_labels, style
+from mesocorr.plots import minor_ticks_as_markers, plain_tick_labels, style
 from mesocorr.symbolic.printing import latex, tex_number
 from mesocorr.symbolic import wl as W
 from mesocorr.units import mp_constant
@@ -80,6 +80,7 @@ def _draw(path: str) -> None:
         ax.set_ylabel(r"$\Delta\sigma$ ($e^2/h$ per square)")
         ax.legend(loc="upper left")
         plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
+        minor_ticks_as_markers(fig)  # limits final, legend at a fixed place
     save_figure(fig, path)
 
 

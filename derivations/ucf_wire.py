@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
-from mesocorr.plots import plain_tick_labels, style
+from mesocorr.plots import minor_ticks_as_markers, plain_tick_labels, style
 from mesocorr.symbolic.printing import latex
 from mesocorr.diagrams import ucf as U
 from mesocorr.symbolic.channels import channels
@@ -65,6 +65,7 @@ def _draw(path: str) -> None:
         ax.set_ylabel(r"$\mathrm{var}\,g\,/\,(8/15)$")
         ax.legend(loc="upper right")
         plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
+        minor_ticks_as_markers(fig)  # limits final, legend at a fixed place
     save_figure(fig, path)
 
 
