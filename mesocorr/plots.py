@@ -12,7 +12,8 @@ when a function here is called. Every plot function
 :func:`save_reproducibly` writes PNG, PDF or SVG without version or date metadata, so the same
 figure gives the same bytes (the derivation documents rely on it); given several files it lays the figure
 out once for all of them. :func:`plain_tick_labels` writes the tick labels of plain linear axes as text
-instead of mathtext (the same glyphs, faster to draw).
+instead of mathtext (the same glyphs, faster to draw); :func:`minor_ticks_as_markers` draws the unlabelled
+minor ticks of a finished figure as one marker line per side instead of one Tick artist each.
 
 Functions: :func:`plot_magnetoconductance` (data, a fit from :func:`mesocorr.fit_magnetoconductance`
 and its residuals), :func:`plot_beta` and :func:`plot_flow` (scaling theory, with the region where the
