@@ -7,7 +7,7 @@ import numpy as np
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, isotropic_channel_fields, save_figure
-from mesocorr.plots import plain_tick_labels, style
+from mesocorr.plots import minor_ticks_as_markers, plain_tick_labels, style
 from mesocorr.symbolic.printing import latex, tex_number
 from mesocorr.symbolic import wl as W
 from mesocorr.units import mp_constant
@@ -64,7 +64,8 @@ def _draw(path: str) -> None:
 
     b = np.linspace(0.0, 20.0, 401)  # B / B_phi
     with style():
-        fig = MplFigure(figsize=(4.6, 3.1), layout="constrained")
+        fig = MplFigure(figsize=(4.6, 3.1))
+        fig.subplots_adjust(left=0.110236, bottom=0.126032, right=0.969746, top=0.986558)  # fixed margins: no layout pass
         ax = fig.subplots()
         for ratio, ls, label in ((0.0, "-", "WL, no spin-orbit scattering"), (0.5, "--", r"$B_{so} = 0.5\,B_\phi$"),
                                  (3.0, "-.", r"$B_{so} = 3\,B_\phi$"), (None, ":", "WAL, strong spin-orbit limit")):
@@ -79,6 +80,7 @@ def _draw(path: str) -> None:
         ax.set_ylabel(r"$\Delta\sigma$ ($e^2/h$ per square)")
         ax.legend(loc="upper left")
         plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
+        minor_ticks_as_markers(fig)  # limits final, legend at a fixed place
     save_figure(fig, path)
 
 

@@ -6,7 +6,7 @@ import mpmath
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
-from mesocorr.plots import plain_tick_labels, plot_beta, style
+from mesocorr.plots import minor_ticks_as_markers, plain_tick_labels, plot_beta, style
 from mesocorr.scaling import flow, perturbative_limit
 from mesocorr.symbolic import beta as B
 from mesocorr.symbolic.channels import channels
@@ -113,9 +113,11 @@ def _draw_beta(path: str) -> None:
     from matplotlib.figure import Figure as MplFigure
 
     with style():
-        fig = MplFigure(figsize=(4.6, 3.6), layout="constrained")
+        fig = MplFigure(figsize=(4.6, 3.6))
+        fig.subplots_adjust(left=0.105617, bottom=0.261793, right=0.973550, top=0.976851)  # fixed margins: no layout pass
         plot_beta(ax=fig.subplots(), dims=(1, 2, 3))
         plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
+        minor_ticks_as_markers(fig)  # limits final, legend at a fixed place
     save_figure(fig, path)
 
 

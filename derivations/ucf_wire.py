@@ -5,7 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_symbolic, save_figure
-from mesocorr.plots import plain_tick_labels, style
+from mesocorr.plots import minor_ticks_as_markers, plain_tick_labels, style
 from mesocorr.symbolic.printing import latex
 from mesocorr.diagrams import ucf as U
 from mesocorr.symbolic.channels import channels
@@ -48,7 +48,8 @@ def _draw(path: str) -> None:
     x = np.logspace(-1, 5, 61)  # rate in units of D/L^2 (= (L/L_so)^2 or (L/L_m)^2)
     ref = 8.0 / 15.0
     with style():
-        fig = MplFigure(figsize=(4.6, 3.1), layout="constrained")
+        fig = MplFigure(figsize=(4.6, 3.1))
+        fig.subplots_adjust(left=0.089312, bottom=0.135440, right=0.973550, top=0.986558)  # fixed margins: no layout pass
         ax = fig.subplots()
         ax.plot(x, [ucf_variance(shape=(1,), so=float(v)) / ref for v in x], "-", label="spin-orbit rate")
         ax.plot(x, [ucf_variance(shape=(1,), mag=float(v)) / ref for v in x], "--", label="magnetic rate")
@@ -64,6 +65,7 @@ def _draw(path: str) -> None:
         ax.set_ylabel(r"$\mathrm{var}\,g\,/\,(8/15)$")
         ax.legend(loc="upper right")
         plain_tick_labels(fig)  # linear axes with O(1) ticks: no offset, no mathtext needed
+        minor_ticks_as_markers(fig)  # limits final, legend at a fixed place
     save_figure(fig, path)
 
 

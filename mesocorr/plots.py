@@ -12,7 +12,8 @@ when a function here is called. Every plot function
 :func:`save_reproducibly` writes PNG, PDF or SVG without version or date metadata, so the same
 figure gives the same bytes (the derivation documents rely on it); given several files it lays the figure
 out once for all of them. :func:`plain_tick_labels` writes the tick labels of plain linear axes as text
-instead of mathtext (the same glyphs, faster to draw).
+instead of mathtext (the same glyphs, faster to draw); :func:`minor_ticks_as_markers` draws the unlabelled
+minor ticks of a finished figure as one marker line per side instead of one Tick artist each.
 
 Functions: :func:`plot_magnetoconductance` (data, a fit from :func:`mesocorr.fit_magnetoconductance`
 and its residuals), :func:`plot_beta` and :func:`plot_flow` (scaling theory, with the region where the
@@ -30,8 +31,8 @@ from mesocorr import arguments
 from mesocorr.integrals.derived_constants import BETA_MAX_LOOPS
 from mesocorr.scaling import CLASSES, beta_function, flow, perturbative_limit
 
-__all__ = ["STYLE", "style", "save_reproducibly", "plain_tick_labels", "plot_magnetoconductance", "plot_beta", "plot_flow",
-           "plot_ucf_channels"]
+__all__ = ["STYLE", "style", "save_reproducibly", "plain_tick_labels", "minor_ticks_as_markers", "plot_magnetoconductance",
+           "plot_beta", "plot_flow", "plot_ucf_channels"]
 
 #: rcParams of the house style (used by :func:`style`)
 STYLE = {
@@ -145,6 +146,48 @@ def plain_tick_labels(fig) -> None:
             if type(formatter) is ScalarFormatter:
                 formatter.set_useMathText(False)
                 formatter.set_useOffset(False)
+
+
+def minor_ticks_as_markers(fig) -> None:
+    """Draw the unlabelled minor ticks of the figure's axes as one marker line per side, not one Tick each.
+
+    matplotlib makes a Tick (two tick lines, two labels, a grid line) for every minor tick and draws
+    each separately; the house style's minor ticks on all four sides are most of a figure's
+    artists. This replaces them by two :class:`~matplotlib.lines.Line2D` per axis (bottom/top or
+    left/right) carrying the Tick's own marker, size, width, colour and visibility, unclipped, at the
+    locations the axis would draw (its minor locator, ticks on a major tick removed, inside the
+    view limits): the same marks for much less work. The view limits are frozen first (the marks
+    must not move them), so call it when the data and limits are final and the figure will not be
+    rescaled; axes whose minor ticks carry labels (a log axis spanning less than a decade or two)
+    are left alone. A legend with ``loc="best"`` would count the marks as data: use a fixed location.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.ticker import NullLocator
+
+    for ax in fig.axes:
+        ax.set_xlim(ax.get_xlim())
+        ax.set_ylim(ax.get_ylim())
+        for axis in (ax.xaxis, ax.yaxis):
+            if isinstance(axis.get_minor_locator(), NullLocator):
+                continue
+            locs = axis.get_minorticklocs()
+            lo, hi = sorted(axis.get_transform().transform(axis.get_view_interval()))
+            where = axis.get_transform().transform(locs)
+            tol = (hi - lo) * 1e-10  # the tolerance with which the axis itself keeps a tick at the limits
+            locs = locs[(where >= lo - tol) & (where <= hi + tol)]
+            if any(axis.get_minor_formatter().format_ticks(locs)):
+                continue  # labelled minor ticks: keep them as ticks
+            tick = axis.get_minor_ticks(1)[0]  # the template: its lines have the style of every minor tick
+            for line in (tick.tick1line, tick.tick2line):
+                if not line.get_visible():
+                    continue
+                side = np.full(len(locs), (line.get_ydata() if axis is ax.xaxis else line.get_xdata())[0])
+                data = (locs, side) if axis is ax.xaxis else (side, locs)  # side: 0 or 1 in axes coordinates
+                marks = Line2D(*data, label="_minor ticks", linestyle="none", marker=line.get_marker(), markersize=line.get_markersize(),
+                               markeredgewidth=line.get_markeredgewidth(), markeredgecolor=line.get_markeredgecolor(),
+                               zorder=axis.get_zorder(), transform=line.get_transform(), clip_on=False)
+                ax.add_artist(marks)
+            axis.set_minor_locator(NullLocator())
 
 
 # --------------------------------------------------------------------------- magnetoconductance

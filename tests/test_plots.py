@@ -177,3 +177,92 @@ def test_plain_tick_labels_are_the_mathtext_labels_without_markup():
     ax.set_xscale("log")  # log axes keep their 10^n mathtext labels
     plots.plain_tick_labels(fig)
     assert ax.xaxis.get_major_formatter().__class__.__name__ == "LogFormatterSciNotation"
+
+
+def _log_and_linear_figure():
+    from matplotlib.figure import Figure
+
+    with plots.style():
+        fig = Figure(figsize=(3.4, 2.55))
+        fig.subplots_adjust(left=0.16, bottom=0.17, right=0.96, top=0.95)
+        ax = fig.subplots()
+        x = np.logspace(-1, 3, 50)
+        ax.plot(x, 0.3 + 0.1 * np.log(x), label="data")
+        ax.set_xscale("log")
+        ax.set_xlim(0.1, 1e3)
+        ax.legend(loc="upper left")
+        plots.plain_tick_labels(fig)
+    return fig, ax
+
+
+def _pixels(fig, path):
+    from PIL import Image
+
+    plots.save_reproducibly(fig, path)
+    return np.asarray(Image.open(path).convert("RGB"), dtype=int)
+
+
+def test_minor_ticks_as_markers_draw_the_axis_own_minor_ticks(tmp_path):
+    # independent route: the picture matplotlib draws with its own minor Tick artists
+    ref_fig, ref_ax = _log_and_linear_figure()
+    ref = _pixels(ref_fig, tmp_path / "ticks.png")
+    fig, ax = _log_and_linear_figure()
+    plots.minor_ticks_as_markers(fig)
+    assert ax.get_xlim() == ref_ax.get_xlim() and ax.get_ylim() == ref_ax.get_ylim()
+    assert type(ax.xaxis.get_minor_locator()).__name__ == "NullLocator"  # no minor Tick artists any more
+    marks = [a for a in ax.get_children() if a.get_label() == "_minor ticks"]
+    assert len(marks) == 4  # bottom, top, left, right
+    n_log = len(marks[0].get_xdata())
+    assert n_log == 8 * 4  # 2..9 in each of the four decades 0.1..1000 (the decades themselves are major)
+    new = _pixels(fig, tmp_path / "marks.png")
+    assert new.shape == ref.shape
+    diff = np.abs(new - ref).max(axis=2)
+    assert diff.max() <= 3 and np.count_nonzero(diff) <= 20, (diff.max(), np.count_nonzero(diff))  # antialiasing
+    assert [h.get_label() for h in ax.get_legend().legend_handles] == ["data"]
+
+
+def test_minor_ticks_as_markers_keeps_labelled_minor_ticks():
+    fig, ax = _log_and_linear_figure()
+    ax.set_xlim(2.0, 8.0)  # less than a decade: the log axis labels its minor ticks
+    plots.minor_ticks_as_markers(fig)
+    assert type(ax.xaxis.get_minor_locator()).__name__ == "LogLocator"
+    assert type(ax.yaxis.get_minor_locator()).__name__ == "NullLocator"
+
+
+def _derive_figure(monkeypatch, module_name, draw_name, minor_tick_marks=True):
+    import importlib
+
+    module = importlib.import_module(f"mesocorr.derivations.{module_name}")
+    drawn = []
+    monkeypatch.setattr(module, "save_figure", lambda fig, path: drawn.append(fig))
+    if not minor_tick_marks:  # matplotlib's own minor ticks (the marks would count as outside the axes)
+        monkeypatch.setattr(module, "minor_ticks_as_markers", lambda fig: None)
+    getattr(module, draw_name)("unused.png")
+    return drawn[0]
+
+
+@pytest.mark.parametrize("module_name, draw_name", [("hln", "_draw"), ("ucf_wire", "_draw"),
+                                                    ("scaling_one_loop", "_draw_beta")])
+def test_derive_figure_margins_are_the_constrained_layout(monkeypatch, module_name, draw_name):
+    fig = _derive_figure(monkeypatch, module_name, draw_name, minor_tick_marks=False)
+    assert fig.get_layout_engine() is None  # fixed margins: no layout pass when saved
+    fixed = fig.axes[0].get_position().extents
+    # independent route: matplotlib's constrained layout of the same figure (labels, ticks, legend), run while
+    # the PNG is drawn (text extents at the PNG's dpi, as in the documents' figures before the margins were fixed)
+    import io
+
+    with plots.style():
+        sides = ("left", "bottom", "right", "top")
+        fig.subplots_adjust(**{k: mpl.rcParams[f"figure.subplot.{k}"] for k in sides})  # the layout's usual start
+        fig.set_layout_engine("constrained")
+        fig.savefig(io.BytesIO(), format="png")
+    np.testing.assert_allclose(fig.axes[0].get_position().extents, fixed, rtol=0, atol=1e-5)
+
+
+def test_derive_figures_are_byte_identical(tmp_path):
+    from mesocorr.derivations.hln import _draw
+
+    for name in ("a", "b"):
+        _draw(str(tmp_path / f"{name}.png"))
+    for ext in ("png", "pdf"):
+        assert (tmp_path / f"a.{ext}").read_bytes() == (tmp_path / f"b.{ext}").read_bytes(), ext
