@@ -94,6 +94,8 @@ def schedule(names: Sequence[str], jobs: int) -> list[list[str]]:
     >>> schedule(["zeeman", "ilp", "hln", "ucf-wire"], 2)
     [['ilp', 'zeeman'], ['hln', 'ucf-wire']]
     """
+    if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+        raise TypeError("names: a sequence of entry names (str), not one string or other objects")
     jobs = integer("jobs", jobs, 1, MAX_JOBS)
     queues: list[list[str]] = [[] for _ in range(jobs)]
     loads = [0.0] * jobs

@@ -130,3 +130,10 @@ def test_a_name_given_twice_is_run_twice_and_reported_in_place(tmp_path):
     records = run_entries(["zeeman", "cooperon-spin", "zeeman"], str(tmp_path), jobs=2)
     assert [r["name"] for r in records] == ["zeeman", "cooperon-spin", "zeeman"]
     assert _without_timing(records[:1]) == _without_timing(records[2:])
+
+
+@pytest.mark.parametrize("names", ["hln", ["hln", 3], [None]])
+def test_schedule_refuses_a_string_or_non_string_names(names):
+    from mesocorr.derivations.runner import schedule
+    with pytest.raises(TypeError, match="^names"):
+        schedule(names, 2)
