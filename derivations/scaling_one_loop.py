@@ -228,8 +228,8 @@ def build() -> Derivation:
         closed = at_eps.subs({g0: sp.Float(g_start, 30), c1: c1v, x: sp.log(sp.Float(r, 30))})
         d.check(check_numeric(f"One-loop flow $g(L)$: SymPy's dsolve solution against the library's float64 flow, "
                               f"{cls}, $d = {dim:g}$, $g_0 = {g_start:g}$, $L/L_0 = {tex_number(r)}$",
-                              "independent route: mesocorr.scaling.flow with loops=1 (its float64 closed form of "
-                              "the linear flow equation, from its stored beta coefficients; rounding error a few ulp)",
+                              "independent route: the library's one-loop flow (its float64 closed form of the "
+                              "linear flow equation, from its stored $\\beta$ coefficients; rounding error a few ulp)",
                               closed, flow(g_start, r, cls, dim, loops=1), rtol=1e-12))
     for cls, g_start, r in (("orthogonal", 6.0, 300.0), ("symplectic", 3.0, 1e3)):
         g_end = _flow_endpoint(g_start, r, cls)  # an mpmath integration (SciPy's import is 0.6 s)
