@@ -15,7 +15,9 @@ catalogue itself, about a second of CPU).
 Scheduling. Each worker keeps what it has loaded (matplotlib for the figures, SciPy's integrators, SymPy's
 warmed-up caches), so which worker gets which entry matters: :func:`schedule` deals the entries out before the
 run, heaviest first, each to the worker that would finish it soonest counting the set-up that worker has not
-paid yet (:data:`COST_HINT`, :data:`SETUP_HINT`; rough CPU seconds, used for nothing but this order). During
+paid yet (:data:`COST_HINT`, :data:`SETUP_HINT`; rough CPU seconds, used for nothing but this order), then
+improves that by moving or swapping entries between workers (so that, where balance allows, one worker draws
+all the figures and pays matplotlib's import once). During
 the run a worker that runs out of entries takes the last queued entry of the most loaded other worker, so a
 wrong hint costs balance, never correctness: the documents do not depend on where or in which order an entry
 is built.
@@ -74,7 +76,10 @@ def schedule(names: Sequence[str], jobs: int) -> list[list[str]]:
     """Deal ``names`` out to ``jobs`` workers: heaviest first, each to the worker that would finish it soonest.
 
     The cost of an entry on a worker is its :data:`COST_HINT` plus the :data:`SETUP_HINT` set-ups it needs that
-    the worker has not paid yet (longest-processing-time-first list scheduling with set-up costs).
+    the worker has not paid yet (longest-processing-time-first list scheduling with set-up costs). A local search
+    then moves one entry or swaps two between workers while that lowers the slowest worker's hinted load (then
+    the sum of squared loads), at most :data:`_SEARCH_BUDGET` trials; list scheduling alone would split the
+    users of a set-up.
 
     Parameters
     ----------
@@ -103,14 +108,66 @@ def schedule(names: Sequence[str], jobs: int) -> list[list[str]]:
     order = sorted(names, key=lambda n: -COST_HINT.get(n, 1.0))  # stable: ties keep the order of names
 
     for name in order:
-        needs = {s for s, (_, users) in SETUP_HINT.items() if name in users}
+        needs = _needs(name)
         finish = [loads[k] + COST_HINT.get(name, 1.0) + sum(SETUP_HINT[s][0] for s in needs - paid[k])
                   for k in range(jobs)]
         w = min(range(jobs), key=lambda k: (finish[k], k))
         loads[w] = finish[w]
         paid[w] |= needs
         queues[w].append(name)
-    return queues
+    return _improved(queues, order)
+
+
+def _needs(name: str) -> set[str]:
+    """The :data:`SETUP_HINT` set-ups entry ``name`` needs."""
+    return {s for s, (_, users) in SETUP_HINT.items() if name in users}
+
+
+def _load(queue: Sequence[str]) -> float:
+    """Hinted CPU seconds of one worker's queue: its entries plus each set-up they need, paid once."""
+    needs = set().union(*(_needs(n) for n in queue)) if queue else set()
+    return sum(COST_HINT.get(n, 1.0) for n in queue) + sum(SETUP_HINT[s][0] for s in needs)
+
+
+#: trial schedules the local search of :func:`schedule` may evaluate (each costs microseconds per entry)
+_SEARCH_BUDGET = 5000
+
+
+def _improved(queues: list[list[str]], order: list[str]) -> list[list[str]]:
+    """Local search after list scheduling: move one entry to another queue, or swap two entries between queues,
+    while that lowers (makespan, sum of squared loads); each queue is then run heaviest first (``order``).
+
+    List scheduling deals a set-up's users out one by one and can split them (each worker then pays it); a
+    move of a whole group is reached step by step, since each step that puts a user next to the others also
+    saves the set-up. The search stops after :data:`_SEARCH_BUDGET` trial schedules (a few ms for the catalogue
+    on two workers; the budget bounds it for many workers or long lists)."""
+    loads = [_load(q) for q in queues]
+
+    def key(values):
+        return (round(max(values), 9), round(sum(x * x for x in values), 9))
+
+    def neighbours():  # (a, b, new queue a, new queue b): one entry moved from a to b, or one pair swapped
+        for a, qa in enumerate(queues):
+            for b, qb in enumerate(queues):
+                for i in range(len(qa) if a != b else 0):
+                    yield a, b, qa[:i] + qa[i + 1:], qb + [qa[i]]
+                    for j in range(len(qb) if a < b else 0):
+                        yield a, b, qa[:i] + [qb[j]] + qa[i + 1:], qb[:j] + [qa[i]] + qb[j + 1:]
+
+    best, trials, improved = key(loads), 0, True
+    while improved and trials < _SEARCH_BUDGET:
+        improved = False
+        for a, b, qa, qb in neighbours():
+            trials += 1
+            trial = list(loads)
+            trial[a], trial[b] = _load(qa), _load(qb)
+            if (k := key(trial)) < best:
+                queues[a], queues[b], loads, best, improved = qa, qb, trial, k, True
+                break  # first improvement: restart from the new schedule
+            if trials >= _SEARCH_BUDGET:
+                break
+    rank = {n: r for r, n in enumerate(order)}
+    return [sorted(q, key=lambda n: rank[n]) for q in queues]
 
 
 def run_entry(name: str, out_dir: str, formats: Sequence[str] = catalogue.FORMATS, pdf: bool = False,
