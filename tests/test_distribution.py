@@ -278,3 +278,13 @@ def test_hot_electron_linear_solve_equals_sympy_solve():
     c1, c0 = sp.Poly(sp.expand(u.subs({mu: mux, T**2: Te2}) - ux), Te2).all_coeffs()
     assert sp.cancel(-c0 / c1 - slow) == 0
     assert sp.cancel(slow.subs(muL, muR + eV) - S.hot_electron_temperature()) == 0
+
+
+def test_partner_phase_space_piecewise_route_equals_the_heaviside_integral():
+    """partner_phase_space integrates the Heaviside product as its piecewise form; SymPy's integral of the
+    Heaviside product itself (the former route, Meijer G) gives the same X(eps) = eps, and so does the
+    interval the steps leave, integrated by hand: int_{-eps}^0 dE' = eps."""
+    eps = S.SYMBOLS["epsilon"]
+    Ep = sp.Symbol("E_p", real=True)
+    heaviside = sp.integrate(sp.Heaviside(-Ep) * (1 - sp.Heaviside(-Ep - eps)), (Ep, -sp.oo, sp.oo))
+    assert S.partner_phase_space() == sp.simplify(heaviside) == sp.integrate(1, (Ep, -eps, 0)) == eps
