@@ -128,6 +128,14 @@ def test_one_logarithm_equals_simplify():
     assert abs(sp.N((W._one_logarithm(other) - other).subs(at), 40)) < 1e-35
 
 
+def test_quasi1d_field_rate_equals_the_simplify_route():
+    y = sp.Symbol("y", real=True)
+    e, B, hbar, Wd = W.e, W.B, W.hbar, W.SYMBOLS["W"]
+    mean = sp.integrate(2 * e * B * y / hbar, (y, -Wd / 2, Wd / 2)) / Wd
+    mean_sq = sp.integrate((2 * e * B * y / hbar) ** 2, (y, -Wd / 2, Wd / 2)) / Wd
+    assert W.quasi1d_field_rate() == sp.simplify(W.D * (mean_sq - mean**2))
+
+
 def test_wl_closed_forms_equal_the_simplify_routes():
     """finite_wire_conductance / magnetoconductance_2d / kawabata_3d: together() and the digamma-limit route give
     the expressions the simplify / sympy.limit pipeline gives."""
