@@ -107,7 +107,28 @@ def cooperon_integral(d: int) -> sp.Expr:
     if d not in _MEASURE:
         raise ValueError(f"d: must be 1, 2 or 3, got {d!r}")
     qmax = 1 / sp.sqrt(D * tau)
-    return sp.simplify(_definite_integral(_MEASURE[d] / (D * q**2 + Gamma), q, 0, qmax))
+    value = _definite_integral(_MEASURE[d] / (D * q**2 + Gamma), q, 0, qmax)
+    if d == 2:
+        return _one_logarithm(value)
+    return sp.cancel(value)  # d = 1, 3: cancel's form is simplify's (tests/test_derive_diagrams_speed.py compares)
+
+
+def _one_logarithm(value: sp.Expr) -> sp.Expr:
+    r"""The form :math:`\ln\big((A/B)^c\big)` (``simplify``'s for the Cooperon integral) of :math:`c\ln A - c\ln B` (the 2D Cooperon integral
+    :math:`F(q_{max}) - F(0)`, :math:`F = c\ln(Dq^2+\Gamma_c)`), cheaply: the quotient :math:`A/B` expanded
+    (``cancel`` confirms it), valid since SymPy proves :math:`A, B > 0` and :math:`c` real.
+    Other shapes go to ``simplify`` (tests/test_derive_diagrams_speed.py compares the two routes)."""
+    terms = sp.Add.make_args(value)
+    if len(terms) == 2:
+        (c1, l1), (c2, l2) = sorted((t.as_independent(sp.log, as_Add=False) for t in terms),
+                                    key=lambda cl: cl[0].could_extract_minus_sign())  # A: the positive term
+        if isinstance(l1, sp.log) and isinstance(l2, sp.log) and sp.cancel(c1 + c2) == 0:
+            A, B = l1.args[0], l2.args[0]
+            ratio = sp.expand(A / B)
+            # c ln A - c ln B = ln((A/B)^c) for A, B > 0 and real c; A/B and its expanded form agree (cancel)
+            if A.is_positive and B.is_positive and c1.is_extended_real and sp.cancel(ratio - A / B) == 0:
+                return sp.log(ratio**c1)
+    return sp.simplify(value)  # pragma: no cover - not the two-logarithm shape
 
 
 @cache
@@ -288,7 +309,7 @@ def quasi1d_field_rate() -> sp.Expr:
     y = sp.Symbol("y", real=True)
     mean = sp.integrate(2 * e * B * y / hbar, (y, -W / 2, W / 2)) / W
     mean_sq = sp.integrate((2 * e * B * y / hbar) ** 2, (y, -W / 2, W / 2)) / W
-    return sp.simplify(D * (mean_sq - mean**2))
+    return sp.cancel(D * (mean_sq - mean**2))  # a monomial: cancel's form is simplify's (the tests compare)
 
 
 @cache

@@ -116,6 +116,26 @@ def test_cooperon_integral_equals_the_integrate_route(d):
     assert W.cooperon_integral(d) == slow
 
 
+def test_one_logarithm_equals_simplify():
+    """cooperon_integral(2)'s fast route: the two logarithms combined into simplify's one-logarithm form."""
+    value = W._definite_integral(W._MEASURE[2] / (W.D * W.q**2 + W.Gamma), W.q, 0, 1 / sp.sqrt(W.D * W.tau))
+    fast = W._one_logarithm(value)
+    assert fast == sp.simplify(value)
+    assert sp.srepr(fast) == sp.srepr(sp.simplify(value))
+    x, y, c = sp.symbols("x y c", positive=True)
+    other = c * sp.log(x + y) - c * sp.log(x)       # another shape: the same value (simplify's form may differ)
+    at = {x: sp.Rational(3, 7), y: sp.Rational(5, 2), c: sp.Rational(2, 3)}
+    assert abs(sp.N((W._one_logarithm(other) - other).subs(at), 40)) < 1e-35
+
+
+def test_quasi1d_field_rate_equals_the_simplify_route():
+    y = sp.Symbol("y", real=True)
+    e, B, hbar, Wd = W.e, W.B, W.hbar, W.SYMBOLS["W"]
+    mean = sp.integrate(2 * e * B * y / hbar, (y, -Wd / 2, Wd / 2)) / Wd
+    mean_sq = sp.integrate((2 * e * B * y / hbar) ** 2, (y, -Wd / 2, Wd / 2)) / Wd
+    assert W.quasi1d_field_rate() == sp.simplify(W.D * (mean_sq - mean**2))
+
+
 def test_wl_closed_forms_equal_the_simplify_routes():
     """finite_wire_conductance / magnetoconductance_2d / kawabata_3d: together() and the digamma-limit route give
     the expressions the simplify / sympy.limit pipeline gives."""
