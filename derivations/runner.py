@@ -138,8 +138,9 @@ def _improved(queues: list[list[str]], order: list[str]) -> list[list[str]]:
     while that lowers (makespan, sum of squared loads); each queue is then run heaviest first (``order``).
 
     List scheduling deals a set-up's users out one by one and can split them (each worker then pays it); a
-    move of a whole group is reached step by step, since each step that puts a user next to the others also
-    saves the set-up. The search stops after :data:`_SEARCH_BUDGET` trial schedules (a few ms for the catalogue
+    move or swap that puts a user next to the others also saves that set-up, so the search often joins them (on
+    the catalogue it reaches the brute-force optimum, ``tests/test_derive_runner.py``), but a local search
+    guarantees no optimum. The search stops after :data:`_SEARCH_BUDGET` trial schedules (a few ms for the catalogue
     on two workers; the budget bounds it for many workers or long lists)."""
     loads = [_load(q) for q in queues]
 
