@@ -403,8 +403,8 @@ def flow(g0, L_over_L0, symmetry_class: str = "orthogonal", dim=2, loops: int | 
     estimate is the difference to a second run with ``rtol/100`` (floored at 2.5e-14); if it exceeds ``100*rtol*|g|``
     a ``ValueError`` is raised (never an unconverged number). At one loop the equation :math:`dg/dx = c_0 g + c_1`
     is linear and is solved in closed form instead, :math:`g = g_0 e^{c_0 x} + c_1 x\,(e^{c_0 x} - 1)/(c_0 x)`
-    (``expm1``; error estimate a few ulp), with the same refusals as the integrator. The flow raising ``ValueError`` when :math:`g\to0`: the
-    perturbative β has no meaning in the localized regime.
+    (``expm1``; error estimate a few ulp), with the same refusals as the integrator. The flow raising
+    ``ValueError`` when :math:`g\to0`: the perturbative β has no meaning in the localized regime.
 
     Dephasing: with ``L_phi_over_L0`` the quantum flow stops at :math:`L_\phi` and beyond it the
     conductance is Ohmic, :math:`g(L) = g(L_\phi)(L/L_\phi)^{d-2}` (quasi-1D: :math:`d-2 = -1`).

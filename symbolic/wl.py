@@ -114,9 +114,10 @@ def cooperon_integral(d: int) -> sp.Expr:
 
 
 def _one_logarithm(value: sp.Expr) -> sp.Expr:
-    r"""The form :math:`\ln\big((A/B)^c\big)` (``simplify``'s for the Cooperon integral) of :math:`c\ln A - c\ln B` (the 2D Cooperon integral
-    :math:`F(q_{max}) - F(0)`, :math:`F = c\ln(Dq^2+\Gamma_c)`), cheaply: the quotient :math:`A/B` expanded
-    (``cancel`` confirms it), valid since SymPy proves :math:`A, B > 0` and :math:`c` real.
+    r"""The form :math:`\ln\big((A/B)^c\big)` (``simplify``'s for the Cooperon integral) of
+    :math:`c\ln A - c\ln B` (the 2D Cooperon integral :math:`F(q_{max}) - F(0)`, :math:`F = c\ln(Dq^2+\Gamma_c)`),
+    cheaply: the quotient :math:`A/B` expanded (``cancel`` confirms it), valid since SymPy proves :math:`A, B > 0`
+    and :math:`c` real.
     Other shapes go to ``simplify`` (tests/test_derive_diagrams_speed.py compares the two routes)."""
     terms = sp.Add.make_args(value)
     if len(terms) == 2:
