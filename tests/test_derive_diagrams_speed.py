@@ -136,6 +136,20 @@ def test_quasi1d_field_rate_equals_the_simplify_route():
     assert W.quasi1d_field_rate() == sp.simplify(W.D * (mean_sq - mean**2))
 
 
+@pytest.mark.parametrize("geometry", [None, "wire"])
+def test_zero_field_correction_1d_equals_the_simplify_route(geometry):
+    expr = -W._prefactor() * W.w * W.cooperon_integral(1) / (W.A_wire if geometry else 1)
+    assert W.zero_field_correction(1, geometry) == sp.simplify(expr / (W.e**2 / (2 * sp.pi * W.hbar)))
+
+
+def test_kawabata_line_integral_equals_the_simplify_route():
+    qz, E = sp.symbols("q_z E", positive=True)
+    raw = W._definite_integral(1 / (W.D * qz**2 + E), qz, -sp.oo, sp.oo) / (2 * sp.pi)
+    energy = W.D * 4 * W.e * W.B / W.hbar
+    assert sp.cancel(raw) == sp.simplify(raw)
+    assert sp.cancel(sp.cancel(raw).subs(E, energy)) == sp.simplify(sp.simplify(raw).subs(E, energy))
+
+
 def test_wl_closed_forms_equal_the_simplify_routes():
     """finite_wire_conductance / magnetoconductance_2d / kawabata_3d: together() and the digamma-limit route give
     the expressions the simplify / sympy.limit pipeline gives."""
