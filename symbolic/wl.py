@@ -296,7 +296,16 @@ def kawabata_3d() -> sp.Expr:
     sum_minus_integral = sp.zeta(sp.Rational(1, 2), shift) + sp.limit(2 * sp.sqrt(N + shift) - continuum, N, sp.oo)
     # Δσ = δσ(B) - δσ(0) = -P w (eB/πħ) line(ΔE) [Σ_n - ∫]   (= w s/(2π) sqrt(eB/ħ) f3 in e²/h)
     expr = -_prefactor() * w * (e * B / (sp.pi * hbar)) * per_level * sum_minus_integral
-    return in_units_of_e2_h(sp.simplify(expr), canonical=sp.together)
+    return in_units_of_e2_h(_together_with_zeta_arguments(expr), canonical=sp.together)
+
+
+def _together_with_zeta_arguments(expr: sp.Expr) -> sp.Expr:
+    r"""``sympy.simplify``'s form of the Kawabata expression :math:`c\sqrt B\,[\zeta(\tfrac12, \tfrac12 + B_c/B)
+    + 2\sqrt{B_c}/\sqrt B]`, cheaply: the whole over a common denominator (:func:`~sympy.together`), then each
+    Hurwitz zeta argument too. An equal expression by construction; the same one as ``simplify`` here
+    (``tests/test_derive_diagrams_speed.py`` compares the two routes' srepr)."""
+    return sp.together(expr).replace(lambda f: isinstance(f, sp.zeta) and len(f.args) == 2,
+                                     lambda f: sp.zeta(f.args[0], sp.together(f.args[1])))
 
 
 @cache
@@ -325,7 +334,16 @@ def magnetoconductance_1d() -> sp.Expr:
     inverse = sp.Dummy("X", positive=True)  # tau -> 0+ is X = 1/tau -> oo
     zero_b = _at_infinite_end(zero_field_correction(1).subs(tau, 1 / inverse), inverse, sp.oo)
     with_field = zero_b.subs(Gamma, Gamma + quasi1d_field_rate())
-    return sp.simplify(with_field - zero_b)
+    return _over_common_denominators(with_field - zero_b)
+
+
+def _over_common_denominators(expr: sp.Expr) -> sp.Expr:
+    r"""``expr`` with the base of every power that is a sum brought over a common denominator
+    (:func:`~sympy.together`; SymPy then takes the positive factors out of the fractional power). An equal
+    expression by construction; for the wire magnetoconductance :math:`\sum_i c_i\Gamma_i^{-1/2}` the form
+    ``sympy.simplify`` gives (``tests/test_derive_diagrams_speed.py`` compares the two routes' srepr)."""
+    return expr.replace(lambda f: isinstance(f, sp.Pow) and isinstance(f.base, sp.Add),
+                        lambda f: sp.together(f.base) ** f.exp)
 
 
 @cache
