@@ -167,6 +167,21 @@ def test_magnetoconductance_1d_equals_the_simplify_route():
         assert sp.srepr(fast) == sp.srepr(sp.simplify(expr))
 
 
+def test_limit_of_root_differences_equals_sympy_limit():
+    N, x = W.N, sp.Symbol("x", positive=True)
+    shift = sp.Rational(1, 2) + W.B_c / W.B
+    continuum = sp.integrate(1 / sp.sqrt(x + W.B_c / W.B), (x, 0, N))
+    cases = [2 * sp.sqrt(N + shift) - continuum,  # kawabata_3d's
+             sp.sqrt(N + 3) - sp.sqrt(N) + W.s,
+             3 * sp.sqrt(N + W.B) - sp.sqrt(N + 1) - 2 * sp.sqrt(N - W.s) + 1 / W.B,
+             sp.sqrt(N + 1) - sp.sqrt(N),  # no remainder: 0
+             sp.sqrt(N + 1) + W.s,  # coefficients not summing to zero: sympy.limit (oo)
+             sp.sqrt(N + 1) - N ** sp.Rational(1, 3),  # another shape: sympy.limit
+             sp.sqrt(N**2 + 1) - N]  # another shape: sympy.limit
+    for expr in cases:
+        assert sp.srepr(W._limit_of_root_differences(expr, N)) == sp.srepr(sp.limit(expr, N, sp.oo))
+
+
 def test_kawabata_3d_equals_the_simplify_route():
     """The former pipeline of kawabata_3d (simplify of the line integral, of the per-level term and of the product,
     then the unit change), re-run step by step."""

@@ -77,10 +77,14 @@ def test_kawabata_f3_sum_raises_beyond_its_range():
 
 
 def test_kawabata_line_integral_without_meijer_g_equals_the_general_route():
-    """The q_z integral via the antiderivative (meijerg=False) = SymPy's default route (Meijer G) + simplify."""
+    """The q_z integral via the antiderivative (meijerg=False; manual=True) = SymPy's default route (Meijer G) +
+    simplify."""
     qz, E, D = sp.symbols("q_z E D", positive=True)
     line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
     assert line.doit(meijerg=False) == sp.simplify(line.doit()) == 1 / (2 * sp.sqrt(D) * sp.sqrt(E))
+    # the derivation prints the manual (rule-based) route: the same expression as the two others
+    assert sp.srepr(line.doit(manual=True)) == sp.srepr(line.doit(meijerg=False))
+    assert sp.srepr(line.doit(manual=True)) == sp.srepr(sp.simplify(line.doit()))
 
 
 @pytest.mark.parametrize("a", ["0.3", "2", "15", "1e-4", "200"])
