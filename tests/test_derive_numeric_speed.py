@@ -10,7 +10,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from mesocorr.derivations import kawabata, scaling_one_loop, wire_mc
+from mesocorr.derivations import hln, kawabata, scaling_one_loop, wire_mc
 from mesocorr.symbolic import beta as B
 from mesocorr.symbolic import wl as WL
 
@@ -236,3 +236,16 @@ def test_limit_g_to_infinity_falls_back_outside_polynomials():
     g = B.g
     for expr in (sp.log(g) / g, g / (g + 1), sp.exp(-g) + 2):
         assert scaling_one_loop._limit_g_to_infinity(expr, g) == sp.limit(expr, g, sp.oo)
+
+
+def test_hln_memoised_lambdify_equals_a_fresh_lambdify():
+    """hln._mp_eval reuses one lambdification per expression: the same numbers as lambdifying at every call."""
+    x, y = sp.symbols("x y", positive=True)
+    expr = sp.log(x) + sp.polygamma(0, sp.Rational(1, 2) + y / x)
+    for xv, yv in (("0.5", "1"), ("4", "3"), ("1e-3", "7")):
+        values = {x: mpmath.mpf(xv), y: mpmath.mpf(yv)}
+        fresh = sp.lambdify([x, y], expr, "mpmath")
+        with mpmath.workdps(60):
+            expected = fresh(values[x], values[y])
+        assert hln._mp_eval(expr, values) == expected
+    assert hln._mp_function(expr) is hln._mp_function(expr)
