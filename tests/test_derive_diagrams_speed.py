@@ -17,6 +17,7 @@ from mesocorr.diagrams import ladder as L
 from mesocorr.diagrams.lines import cos_moment, is_zero
 from mesocorr.symbolic import propagators as P
 from mesocorr.symbolic import wl as W
+from mesocorr.symbolic.channels import channels
 from mesocorr.symbolic.memo import is_monomial, simplify
 
 
@@ -266,6 +267,28 @@ def test_wl_2d_limits_by_substitution_equal_sympy_limit():
         assert _limit_at_infinity(expr, var) == sp.limit(expr, var, sp.oo)
     divergent = sp.log(x)  # not continuous in 1/x: SymPy's limit
     assert _limit_at_infinity(divergent, x) == sp.oo
+
+
+def test_wl_2d_limits_by_leading_terms_equal_substitution_and_sympy_limit():
+    from mesocorr.derivations.wl_2d import _limit_by_substitution, _limit_of_logarithms
+
+    one = W.zero_field_correction(2)
+    tphi, so = sp.Symbol("tau_phi", positive=True), sp.Symbol("Gamma_so", positive=True)
+    total = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2}) for c in channels("cooperon", phi=1 / tphi)),
+                sp.Integer(0))
+    remainder = total * W.e**2 / (2 * sp.pi * W.hbar) + W.e**2 / (2 * sp.pi**2 * W.hbar) * sp.log(tphi / W.tau)
+    strong = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2})
+                  for c in channels("cooperon", so=so, phi=1 / tphi)), sp.Integer(0))
+    x, a = sp.Symbol("x", positive=True), sp.Symbol("a", positive=True)
+    cases = [(remainder, tphi), (strong, so), (sp.log(3 * x**2 + a) - 2 * sp.log(x + 1) + W.s, x),
+             (sp.log((a * x + 1) / (x + 2)) / 7 + sp.log(a), x), (sp.log(1 + 1 / x), x)]
+    for expr, var in cases:
+        fast = _limit_of_logarithms(expr, var)
+        assert fast is not None
+        assert sp.srepr(fast) == sp.srepr(_limit_by_substitution(expr, var))
+        assert sp.cancel(fast - sp.limit(expr, var, sp.oo)) == 0
+    for expr in (sp.log(x), (x + 1) / (2 * x + 3), sp.log(sp.sqrt(x) + 1), sp.log(1 - a * x) - sp.log(x)):
+        assert _limit_of_logarithms(expr, x) is None  # divergent, not a logarithm, not rational, sign undecided
 
 
 def test_infinite_end_substitution_equals_limit():
