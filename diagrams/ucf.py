@@ -162,7 +162,10 @@ class Topology:
         p = 1 / (lam_ + gamma_ - sp.I * omega_)
         if self.name == "ring":
             return sp.re(sp.expand_complex(p**2))
-        return simplify(sp.expand_complex(p * sp.conjugate(p)))
+        # together: the two terms share the denominator |d|^4 and sum to |d|^2/|d|^4; together combines and
+        # cancels them to the same expression as simplify, without simplify's passes (or its import of
+        # sympy.physics.units); tests/test_derive_ucf_scaling_speed.py compares the srepr of the two
+        return sp.together(sp.expand_complex(p * sp.conjugate(p)))
 
     def latex(self) -> str:
         """The class's loop of two mode propagators, by :func:`mesocorr.latex`."""
