@@ -242,12 +242,12 @@ def build() -> Derivation:
 
 def one_loop_flow_solution(x: sp.Symbol, g0: sp.Symbol, eps: sp.Symbol, c1: sp.Symbol) -> sp.Expr:
     """SymPy's dsolve of dg/dx = eps g + c1, g(0) = g0, with the hint its default route ends in (linear, constant
-    coefficients, undetermined coefficients): the same solution, without trying the other hints first (whose
-    ``solve`` calls ``simplify`` and imports sympy.physics.units); tests/test_derive_ucf_scaling_speed.py compares the
+    coefficients, undetermined coefficients) and without its final ``odesimp`` pass: the same solution, without
+    trying the other hints first (whose ``solve`` calls ``simplify`` and imports sympy.physics.units); tests/test_derive_ucf_scaling_speed.py compares the
     srepr with the hint-free dsolve."""
     gf = sp.Function("g")
     return sp.dsolve(sp.Eq(gf(x).diff(x), eps * gf(x) + c1), gf(x), ics={gf(0): g0},
-                     hint="nth_linear_constant_coeff_undetermined_coefficients").rhs
+                     hint="nth_linear_constant_coeff_undetermined_coefficients", simplify=False).rhs
 
 
 def removable_limit(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:

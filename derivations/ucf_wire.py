@@ -101,11 +101,12 @@ def build() -> Derivation:
     modes = sp.Sum(1 / n**4, (n, 1, sp.oo))
     # evaluate=False: an evaluated Eq would compare the infinite sum with its value numerically (seconds of
     # evalf) only to print the same unevaluated equation
-    d.step("Wire modes $\\lambda_n = n^2$ (SymPy):", sp.Eq(modes, modes.doit(), evaluate=False))
-    assembled = 2 * w["total"] * modes.doit()
+    mode_sum = modes.doit()  # once (SymPy's summation is not cached)
+    d.step("Wire modes $\\lambda_n = n^2$ (SymPy):", sp.Eq(modes, mode_sum, evaluate=False))
+    assembled = 2 * w["total"] * mode_sum
     d.equation("Spinless electrons with time-reversal symmetry: one Diffuson and one Cooperon channel, each "
                "$(w_{ring} + w_{two\\text{-}box})\\sum_n n^{-4}$:",
-               rf"\mathrm{{var}}\,g = 2\cdot{latex(w['total'])}\cdot{latex(modes.doit())}", assembled)
+               rf"\mathrm{{var}}\,g = 2\cdot{latex(w['total'])}\cdot{latex(mode_sum)}", assembled)
     d.equation("and the library's wire variance agrees:", r"\mathrm{var}\,g",
                U.wire_variance())
     d.equation("Spinless, time reversal broken (Diffuson only):", r"\mathrm{var}\,g", U.wire_variance(broken_trs=True))

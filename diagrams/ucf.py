@@ -354,7 +354,21 @@ def ucf_diagrams(kind: str = "diffuson") -> tuple[UCFDiagram, ...]:
 # ------------------------------------------------------------------ Hikami boxes
 @cache
 def _xi(n_retarded: int, n_advanced: int) -> sp.Expr:
-    return residue_integral(green_retarded() ** n_retarded * green_advanced() ** n_advanced)
+    r""":math:`\int d\xi\,(G^R)^n(G^A)^m` by the residue theorem, the residue in closed form.
+
+    :math:`G^R = -1/(\xi - g)`, :math:`G^A = -1/(\xi + g)`, :math:`g = i\hbar/2\tau`; closing in the upper half
+    plane picks the pole of order :math:`n` at :math:`\xi = g`, whose residue is
+    :math:`(-1)^{n+m}\frac{1}{(n-1)!}\partial_\xi^{n-1}(\xi+g)^{-m}|_{\xi=g} = (-1)^{n+m}\binom{-m}{n-1}(2g)^{-m-n+1}`.
+    The same value, node for node, as :func:`~mesocorr.diagrams.hikami.residue_integral` of the product
+    (tests/test_derive_ucf_scaling_speed.py compares for :math:`n, m \le 5`), without its polynomial arithmetic.
+    """
+    n, m = n_retarded, n_advanced
+    if n + m < 2:
+        raise ValueError("integrand: must decay at least as 1/xi^2 for the residue theorem")
+    if n == 0:
+        return sp.Integer(0)  # no pole in the upper half plane
+    g = sp.I * hbar_sym / (2 * tau_sym)
+    return 2 * sp.pi * sp.I * (-1) ** (n + m) * sp.binomial(-m, n - 1) * (2 * g) ** (-m - n + 1)
 
 
 @cache
@@ -611,10 +625,15 @@ def wire_variance(broken_trs: bool = False, spinless: bool = True) -> sp.Expr:
     >>> wire_variance(), wire_variance(broken_trs=True), wire_variance(spinless=False)
     (2/15, 1/15, 8/15)
     """
-    n = sp.Symbol("n", integer=True, positive=True)
-    mode_sum = sp.summation(1 / n**4, (n, 1, sp.oo))
     count = len(channel_content(broken_trs=broken_trs, spinless=spinless))
-    return simplify(derive_prefactor()["total"] * count * mode_sum)
+    return simplify(derive_prefactor()["total"] * count * _wire_mode_sum())
+
+
+@cache
+def _wire_mode_sum() -> sp.Expr:
+    r""":math:`\sum_{n\ge1} n^{-4}` by SymPy's summation, once per process (it is not cached by SymPy)."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    return sp.summation(1 / n**4, (n, 1, sp.oo))
 
 
 def correlation_expression() -> sp.Expr:

@@ -119,3 +119,22 @@ def test_removable_limit_equals_sympy_limit():
 def test_one_loop_flow_two_d_limit_is_linear():
     x, g0, c0, c1 = sp.symbols("x g_0 epsilon c_1")
     assert S.removable_limit(S.one_loop_flow_solution(x, g0, c0, c1), c0) == g0 + c1 * x
+
+
+@pytest.mark.parametrize("n", range(6))
+@pytest.mark.parametrize("m", range(6))
+def test_xi_closed_residue_equals_residue_integral(n, m):
+    """The UCF boxes' xi integrals: the closed-form residue equals the general residue route node for node."""
+    from mesocorr.diagrams.hikami import green_advanced, green_retarded, residue_integral
+
+    if n + m < 2:
+        with pytest.raises(ValueError):
+            U._xi(n, m)
+        with pytest.raises(ValueError):
+            residue_integral(green_retarded() ** n * green_advanced() ** m)
+        return
+    assert _same(U._xi(n, m), residue_integral(green_retarded() ** n * green_advanced() ** m))
+
+
+def test_wire_mode_sum_is_zeta_4():
+    assert U._wire_mode_sum() == sp.pi**4 / 90
