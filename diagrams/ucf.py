@@ -107,9 +107,7 @@ import sympy as sp
 from mesocorr.diagrams.hikami import (
     angular_average,
     green_advanced,
-    green_retarded,
     ladder_expansion,
-    residue_integral,
     theta,
 )
 from mesocorr.diagrams.hikami import D as D_sym
@@ -118,6 +116,7 @@ from mesocorr.diagrams.hikami import hbar as hbar_sym
 from mesocorr.diagrams.hikami import nu as nu_sym
 from mesocorr.diagrams.hikami import tau as tau_sym
 from mesocorr.diagrams.hikami import v as v_sym
+from mesocorr.diagrams.hikami import xi as xi_sym
 from mesocorr.arguments import one_or_three, sympy_value
 from mesocorr.diagrams.pair_kernel import PairSpectrum, spin_half_channels
 from mesocorr.symbolic.printing import latex
@@ -424,8 +423,17 @@ def _bubble_linear_in_energy(w: sp.Symbol) -> sp.Expr:
     r""":math:`\Pi(0, w) = \gamma\nu\int d\xi\,G^R(\varepsilon+w)G^A(\varepsilon)` to first order in
     :math:`w = \hbar\omega`: :math:`\Pi(0,0) + w\,\partial_w\Pi(0,0)` (the Taylor polynomial of a function
     analytic at :math:`w = 0`, equal to ``series(..., w, 0, 2)``; independent of :math:`d`, so computed once)."""
-    pi_w = hbar_sym / (2 * sp.pi * tau_sym) * residue_integral(green_retarded(-w) * green_advanced())
+    pi_w = hbar_sym / (2 * sp.pi * tau_sym) * _xi_energy_shift(w)
     return sp.cancel(pi_w.subs(w, 0)) + w * sp.cancel(sp.diff(pi_w, w).subs(w, 0))
+
+
+def _xi_energy_shift(w: sp.Symbol) -> sp.Expr:
+    r""":math:`\int d\xi\,G^R(\xi; \varepsilon+w)G^A(\xi; \varepsilon)` by the residue theorem, the residue in closed
+    form: :math:`G^R = -1/(\xi - p)` with its simple pole at :math:`p = w + i\hbar/2\tau` (upper half plane for real
+    :math:`w`), so the integral is :math:`-2\pi i\,G^A(p)`. Equal to
+    :func:`~mesocorr.diagrams.hikami.residue_integral` of the product (tests/test_derive_ucf_scaling_speed.py)."""
+    pole = w + sp.I * hbar_sym / (2 * tau_sym)
+    return -2 * sp.pi * sp.I * green_advanced().subs(xi_sym, pole)
 
 
 # ------------------------------------------------------------------ assembly

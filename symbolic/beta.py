@@ -163,17 +163,28 @@ def one_loop_rate(symmetry_class: str, dim: int = 2) -> sp.Expr:
     # (h/e^2) * (s e^2/(pi hbar)) = (2 pi hbar/e^2) * s e^2/(pi hbar) = 2 s
     if dim == 2:
         # (h/e^2)(s e^2/(pi hbar)) * int q dq/(2 pi q^2) = 2 s * (1/(2 pi)) ln(q_max/q_min)
-        integral = sp.integrate(_q / (2 * sp.pi * _q**2), (_q, _Lmin_inv, _Lmax_inv))
-        delta_g = -2 * s * W * integral  # as a function of ln(q_max/q_min) = ln(L/l)
+        delta_g = -2 * s * W * _cooperon_log_integral()  # as a function of ln(q_max/q_min) = ln(L/l)
         lnL = sp.Symbol("lnL")
         delta_g = sp.expand_log(delta_g, force=True).subs(sp.log(_Lmin_inv), -lnL)
         return simplify(sp.diff(delta_g, lnL))  # memoised; a monomial is returned as simplify would
     if dim == 1:
         L = sp.Symbol("L", positive=True)
-        modes = sp.summation(1 / (_D * (_n * sp.pi / L) ** 2), (_n, 1, sp.oo))
-        delta_g = -2 * s * W * _D / L**2 * modes
+        delta_g = -2 * s * W * _D / L**2 * _wire_mode_sum(L)
         return simplify(delta_g)  # memoised; a monomial is returned as simplify would
     raise ValueError(f"dim: the derived one-loop term is for dim 1 (quasi-1D) or 2, got {dim!r}")
+
+
+@cache
+def _cooperon_log_integral() -> sp.Expr:
+    r""":math:`\int_{q_{min}}^{q_{max}} q\,dq/(2\pi q^2)` by SymPy's integrate, once per process (the same for every
+    class)."""
+    return sp.integrate(_q / (2 * sp.pi * _q**2), (_q, _Lmin_inv, _Lmax_inv))
+
+
+@cache
+def _wire_mode_sum(L: sp.Symbol) -> sp.Expr:
+    r""":math:`\sum_{n\ge1} 1/(D(n\pi/L)^2)` by SymPy's summation, once per process (the same for every class)."""
+    return sp.summation(1 / (_D * (_n * sp.pi / L) ** 2), (_n, 1, sp.oo))
 
 
 @cache

@@ -138,3 +138,14 @@ def test_xi_closed_residue_equals_residue_integral(n, m):
 
 def test_wire_mode_sum_is_zeta_4():
     assert U._wire_mode_sum() == sp.pi**4 / 90
+
+
+def test_energy_shifted_bubble_closed_residue_equals_residue_integral():
+    from mesocorr.diagrams.hikami import green_advanced, green_retarded, hbar, residue_integral, tau
+
+    w = sp.Symbol("w", real=True)
+    general = residue_integral(green_retarded(-w) * green_advanced())
+    assert sp.cancel(U._xi_energy_shift(w) - general) == 0
+    pi_w = hbar / (2 * sp.pi * tau) * general  # the former route of _bubble_linear_in_energy
+    former = sp.cancel(pi_w.subs(w, 0)) + w * sp.cancel(sp.diff(pi_w, w).subs(w, 0))
+    assert _same(U._bubble_linear_in_energy(w), former)
