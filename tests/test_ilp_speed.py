@@ -94,3 +94,69 @@ def test_gauge_and_fields_by_together_are_the_simplify_results(monkeypatch):
     assert fast_fields.keys() == slow_fields.keys()
     for key, value in slow_fields.items():
         assert fast_fields[key] == value, key
+
+
+# ---- the derivation's angular averages, trigonometric zero tests and rung coefficients (session 7 fast paths)
+def _circle_average_by_dummies(expr):
+    """The route _circle_average replaced: cos, sin substituted by dummy symbols before the Poly."""
+    import sympy as sp
+    from mesocorr.symbolic import ilp as S
+
+    c, s_ = sp.Dummy("c"), sp.Dummy("s")
+    ex = sp.expand_trig(sp.sympify(expr, strict=True)).subs({sp.cos(S.phi): c, sp.sin(S.phi): s_})
+    assert not ex.has(S.phi)
+    poly = sp.Poly(ex, c, s_)
+    return sp.expand(sp.Add(*(coeff * S._trig_moment(a, b) for (a, b), coeff in poly.terms())))
+
+
+def _trig_zero_by_laurent(expr):
+    """The route _trig_zero replaced: z = exp(i phi), the expanded Laurent polynomial is zero."""
+    import sympy as sp
+    from mesocorr.symbolic import ilp as S
+
+    z = sp.Dummy("z")
+    ex = sp.expand_trig(sp.sympify(expr, strict=True))
+    ex = ex.subs({sp.cos(S.phi): (z + 1 / z) / 2, sp.sin(S.phi): (z - 1 / z) / (2 * sp.I)})
+    return sp.expand(ex) == 0
+
+
+def test_circle_average_and_trig_zero_are_the_replaced_routes(monkeypatch):
+    """Every angular average and every zero test the derivation asks for (recorded while deriving the harmonics
+    and the Cooperon) equals the replaced route's: same srepr, same decision; plus non-zero trig polynomials."""
+    import sympy as sp
+    from mesocorr.symbolic import ilp as S
+
+    averages, zeros = [], []
+    avg, tz = S._circle_average, S._trig_zero
+    monkeypatch.setattr(S, "_circle_average", lambda e: averages.append(e) or avg(e))
+    monkeypatch.setattr(S, "_trig_zero", lambda e: zeros.append(e) or tz(e))
+    S.fermi_circle_harmonics.__wrapped__()
+    S.cooperon_operator.__wrapped__()
+    assert len(averages) > 20 and len(zeros) >= 6
+    for e in averages:
+        assert sp.srepr(avg(e)) == sp.srepr(_circle_average_by_dummies(e))
+    phi, a, g = S.phi, S.SYMBOLS["alpha"], S.SYMBOLS["gamma"]
+    extra = [sp.cos(phi) ** 2 + sp.sin(phi) ** 2 - 1, sp.cos(3 * phi) - 4 * sp.cos(phi) ** 3 + 3 * sp.cos(phi),
+             sp.cos(phi) ** 2, sp.sin(phi) * sp.cos(phi) - sp.sin(2 * phi) / 2 + a * g * sp.sin(3 * phi),
+             a * (sp.sin(phi) ** 4 - sp.cos(phi) ** 4 + sp.cos(2 * phi)), sp.sin(phi) - g, sp.Integer(0)]
+    decisions = [tz(e) for e in zeros + extra]
+    assert decisions == [_trig_zero_by_laurent(e) for e in zeros + extra]
+    assert decisions[-len(extra):] == [True, True, False, False, True, False, True]
+    for e in extra:
+        assert sp.srepr(avg(e)) == sp.srepr(_circle_average_by_dummies(e))
+
+
+def test_rung_coefficients_by_taylor_are_the_simplify_series_route():
+    """_rung_function's cancel + derivatives at x = 0 give the coefficients simplify + series gave (same srepr)."""
+    import sympy as sp
+    from mesocorr.diagrams.hikami import SYMBOLS as H, green_advanced, green_retarded, residue_integral
+    from mesocorr.diagrams.ladder import impurity_strength
+    from mesocorr.symbolic import ilp as S
+
+    x = sp.Symbol("x", real=True)
+    pi_x = impurity_strength(H["nu"], H["tau"], H["hbar"]) * H["nu"] * residue_integral(
+        green_retarded() * green_advanced(shift=x))
+    ser = sp.series(sp.simplify(pi_x), x, 0, 3).removeO().subs({H["tau"]: S.tau, H["hbar"]: S.hbar})
+    assert sp.simplify(ser.coeff(x, 0) - 1) == 0
+    slow = tuple(sp.simplify(ser.coeff(x, k)) for k in (1, 2))
+    assert [sp.srepr(v) for v in S._rung_function()] == [sp.srepr(v) for v in slow]
