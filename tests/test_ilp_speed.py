@@ -160,3 +160,62 @@ def test_rung_coefficients_by_taylor_are_the_simplify_series_route():
     assert sp.simplify(ser.coeff(x, 0) - 1) == 0
     slow = tuple(sp.simplify(ser.coeff(x, k)) for k in (1, 2))
     assert [sp.srepr(v) for v in S._rung_function()] == [sp.srepr(v) for v in slow]
+
+
+def _mpf_route(monkeypatch):
+    """Undo the MPFR scalar type of the mpmath path: every number stays an mpf (the route it replaced)."""
+    import contextlib
+
+    monkeypatch.setattr(ilp, "_to_mpfr", lambda x: x)
+    monkeypatch.setattr(ilp, "_to_mpf", lambda x: x if isinstance(x, mpmath.mpf) else mpmath.mpf(x))
+    monkeypatch.setattr(ilp, "_mpfr_context", contextlib.nullcontext)
+
+
+_MP_CASES = [(0.05, 1.5, 1.5, 0.0), (0.1, 1.41, 0.7, 0.2), (2.0, 0.3, 0.0, 1.0), (0.03, 2.2, 0.4, 0.05)]
+
+
+@pytest.mark.parametrize("dps", [15, 30, 45])
+def test_general_sum_mp_in_mpfr_is_the_mpf_route_bit_for_bit(monkeypatch, dps):
+    """general_sum_mp's matrix arithmetic in MPFR (gmpy2, mpmath's precision, round to nearest) gives the bits of
+    the same arithmetic in mpf: every value, error estimate and k0 identical."""
+    fast = [ilp.general_sum_mp(*args, dps) for args in _MP_CASES]
+    with pytest.MonkeyPatch.context() as mp:
+        _mpf_route(mp)
+        slow = [ilp.general_sum_mp(*args, dps) for args in _MP_CASES]
+    for f, s in zip(fast, slow):
+        assert isinstance(f[0], mpmath.mpf) and isinstance(f[1], mpmath.mpf)
+        assert f == s
+        assert f[0]._mpf_ == s[0]._mpf_ and f[1]._mpf_ == s[1]._mpf_
+
+
+@pytest.mark.parametrize("fields", [(0.001, 0.03, 0.03, 0.0), (1e-7, 1.0, 0.0, 0.0), (0.2, 0.5, 0.25, 0.05),
+                                    (0.01, 0.0, 0.0, 0.3)])
+def test_zero_field_constant_mp_in_mpfr_is_the_mpf_route_bit_for_bit(monkeypatch, fields):
+    """zero_field_constant_mp's integrand in MPFR gives the mpf route's bits (so the quadrature is the same)."""
+    fast = ilp.zero_field_constant_mp(*fields, 33)
+    with pytest.MonkeyPatch.context() as mp:
+        _mpf_route(mp)
+        slow = ilp.zero_field_constant_mp(*fields, 33)
+    assert fast[0]._mpf_ == slow[0]._mpf_ and fast[1]._mpf_ == slow[1]._mpf_
+
+
+def test_mpfr_conversions_are_exact_and_mpfr_arithmetic_rounds_like_mpf():
+    """mpf <-> mpfr copies are exact; + - * / and sqrt round to the same bits at several precisions (random
+    operands with a fixed seed, including tiny and huge exponents and signs)."""
+    import random
+
+    rng = random.Random(18)
+    for dps in (15, 33, 45, 60):
+        with mpmath.workdps(dps):
+            xs = [mpmath.mpf(rng.getrandbits(200) * (-1) ** rng.getrandbits(1)) * mpmath.mpf(2) ** rng.randint(-400, 400)
+                  for _ in range(60)] + [mpmath.mpf(0), mpmath.mpf(1) / 3]
+            with ilp._mpfr_context():
+                for a, b in zip(xs, xs[1:] + xs[:1]):
+                    fa, fb = ilp._to_mpfr(a), ilp._to_mpfr(b)
+                    assert ilp._to_mpf(fa)._mpf_ == a._mpf_
+                    for op in (lambda u, v: u + v, lambda u, v: u - v, lambda u, v: u * v, lambda u, v: 3 * u - v / 7):
+                        assert ilp._to_mpf(op(fa, fb))._mpf_ == op(a, b)._mpf_
+                    if b:
+                        assert ilp._to_mpf(fa / fb)._mpf_ == (a / b)._mpf_
+                    assert ilp._to_mpf(ilp._sqrt(abs(fa)))._mpf_ == mpmath.sqrt(abs(a))._mpf_
+                    assert ilp._to_mpf(fa**2)._mpf_ == (a**2)._mpf_
