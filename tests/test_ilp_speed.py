@@ -219,3 +219,20 @@ def test_mpfr_conversions_are_exact_and_mpfr_arithmetic_rounds_like_mpf():
                         assert ilp._to_mpf(fa / fb)._mpf_ == (a / b)._mpf_
                     assert ilp._to_mpf(ilp._sqrt(abs(fa)))._mpf_ == mpmath.sqrt(abs(a))._mpf_
                     assert ilp._to_mpf(fa**2)._mpf_ == (a**2)._mpf_
+
+
+def test_rational_sum_zero_test_is_cancels_decision():
+    """block_closed_form decides Knap's lowest blocks by cross-multiplied polynomials instead of cancel(sum) == 0:
+    the same decision on the derivation's sum and on perturbed (non-zero) sums; the monic test of the cubic."""
+    import sympy as sp
+    from mesocorr.symbolic import ilp as S
+
+    blk = S.block_closed_form.__wrapped__()
+    gens = (S.r, S.b_phi, S.b_3)
+    base = [blk["knap"]["first_blocks"], -blk["N0"], -blk["Nm1"]]
+    cases = [base, base + [S.r**2 / (1 + S.b_phi) ** 2], [base[0], -blk["N0"]], base + [sp.Rational(1, 10**12)],
+             [1 / (S.r - S.b_3), 1 / (S.b_3 - S.r)], [S.b_phi / (S.r**2 + 1), -S.b_phi * (S.r**2 + 1) / (S.r**2 + 1) ** 2]]
+    got = [S._rational_sum_is_zero(c, gens) for c in cases]
+    assert got == [sp.cancel(sp.Add(*c)) == 0 for c in cases] == [True, False, False, False, True, True]
+    assert blk["knap_matches"] is True
+    assert sp.Poly(blk["Q"], S.N).LC() == 1 and sp.Poly(blk["Q"], S.N).degree() == 3
