@@ -18,6 +18,7 @@ import sympy as sp
 
 from mesocorr import arguments
 from mesocorr.diagrams.pair_kernel import SPIN_AXES, spin_half_model
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["singlet_zeeman_dephasing", "zeeman_block"]
 
@@ -63,4 +64,4 @@ def singlet_zeeman_dephasing(so, mag=0, axis: str = "z") -> sp.Expr:
     w = sp.Symbol("omega", positive=True)
     (low, _), _ = zeeman_block(so, mag, axis, w)
     zero = low.subs(w, 0)
-    return sp.simplify(sp.series(low - zero, w, 0, 3).removeO().coeff(w, 2))
+    return simplify(sp.series(low - zero, w, 0, 3).removeO().coeff(w, 2))
