@@ -15,6 +15,7 @@ import sympy as sp
 from mesocorr.diagrams.band_projection import dominant_harmonics
 from mesocorr.diagrams.dirac_models import (GRAPHENE_RATES, TI_SECTORS, graphene_projection, ti_film_projection,
                                             ti_surface_projection)
+from mesocorr.symbolic import propagators as P
 from mesocorr.symbolic.memo import is_linear_form, simplify
 from mesocorr.symbolic.zeeman import singlet_zeeman_dephasing, zeeman_block
 
@@ -88,3 +89,17 @@ def test_zeeman_dephasing_derivative_equals_series_coefficient():
         (low, _), _ = zeeman_block(so, mag, axis, w)
         series = sp.simplify(sp.series(low - low.subs(w, 0), w, 0, 3).removeO().coeff(w, 2))
         assert sp.srepr(singlet_zeeman_dephasing(so, mag, axis)) == sp.srepr(series), (so, mag, axis)
+
+
+def test_rung_expansion_by_series_division_equals_derivatives():
+    """The rung's Taylor polynomial by power-series division (new) = the derivatives at 0 (the former route);
+    tests/test_derive_diagrams_speed.py compares it with sympy.series."""
+    kernel, _ = P.rung_kernel(exact=True)
+    q, w, eps = P.SYMBOLS["q"], P.SYMBOLS["omega"], P._EPS
+    scaled = kernel.subs({q: eps * q, w: eps**2 * w})
+    slow = sp.expand(sp.Add(*(sp.diff(scaled, eps, k).subs(eps, 0) / sp.factorial(k) for k in range(3))))
+    assert sp.srepr(P.rung_kernel()[0]) == sp.srepr(slow)
+    x, y = sp.symbols("x y")
+    for f in (1 / (1 - x), (2 + x) / (3 - x * y + x**2), sp.I / (sp.I + x * y - x**2 * y)):
+        assert [sp.expand(c) for c in P._taylor_coefficients(f, x, 4)] == \
+            [sp.expand(sp.diff(f, x, k).subs(x, 0) / sp.factorial(k)) for k in range(4)]
