@@ -103,3 +103,21 @@ def test_rung_expansion_by_series_division_equals_derivatives():
     for f in (1 / (1 - x), (2 + x) / (3 - x * y + x**2), sp.I / (sp.I + x * y - x**2 * y)):
         assert [sp.expand(c) for c in P._taylor_coefficients(f, x, 4)] == \
             [sp.expand(sp.diff(f, x, k).subs(x, 0) / sp.factorial(k)) for k in range(4)]
+
+
+def test_kron_equals_sympy_kronecker_product():
+    """The direct Kronecker product (new) = sympy.kronecker_product (the former route), entry for entry, on Pauli,
+    Laurent-polynomial, rectangular and three-factor products."""
+    from functools import reduce
+
+    from mesocorr.symbolic.internal_space import PAULI, kron
+
+    z, w, g, a = sp.symbols("z w g a")
+    A = sp.Matrix([[sp.sqrt(2) / 2 * (1 + z / w), z], [g * w, sp.sqrt((1 + a) / 2)]])
+    B = sp.ImmutableMatrix([[1 / z, 2], [sp.I, -w * z]])
+    row, col = sp.Matrix([[1, 2 * g, 3]]), sp.Matrix([[a], [g]])
+    cases = [(A, B), (PAULI[0], PAULI[1]), (A, B, PAULI[2]), (sp.eye(2), A), (row, col), (col, row, A),
+             (sp.eye(1), A), (A,), (PAULI[1], sp.zeros(2, 2))]
+    for args in cases:
+        slow = sp.ImmutableMatrix(reduce(sp.kronecker_product, [sp.Matrix(m) for m in args]))
+        assert sp.srepr(kron(*args)) == sp.srepr(slow)
