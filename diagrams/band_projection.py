@@ -252,6 +252,9 @@ class BandProjection:
         r"""The rung on the soft sector: pair state :math:`i` taken in harmonic ``harmonics[i]``.
 
         ``ValueError`` if a rung leads from the sector to a harmonic outside it (the sector is not closed).
+        Each entry is one entry of one harmonic block of :meth:`rung` (the block :math:`(m, n)` is fixed by the
+        harmonics of the row and the column), already in ``simplify``'s form, so it is not simplified again
+        (``tests/test_dirac_derive_speed.py`` compares with the simplified matrix).
         """
         d2 = self.dimension ** 2
         harmonics = tuple(int(n) for n in harmonics)
@@ -269,7 +272,7 @@ class BandProjection:
                     elif inside_i or inside_j:
                         raise ValueError(f"harmonics: the {kind} sector {harmonics} is not closed: the rung couples "
                                          f"pair state {i} (harmonic {m}) to pair state {j} (harmonic {n})")
-        return sp.ImmutableMatrix(K.applyfunc(simplify))
+        return sp.ImmutableMatrix(K)
 
 
 def _reference_size(x) -> float:

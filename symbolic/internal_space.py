@@ -39,7 +39,6 @@ True
 
 from __future__ import annotations
 
-from functools import reduce
 
 import sympy as sp
 
@@ -56,8 +55,18 @@ PAULI_LABELS = ("0", "x", "y", "z")
 
 
 def kron(*matrices) -> sp.ImmutableMatrix:
-    """Kronecker product of SymPy matrices, left factor slowest (row-major)."""
-    return sp.ImmutableMatrix(reduce(sp.kronecker_product, [sp.Matrix(m) for m in matrices]))
+    """Kronecker product of SymPy matrices, left factor slowest (row-major): entry
+    :math:`(i r_B + k, j c_B + l)` is :math:`A_{ij}B_{kl}`, built directly (the same entries as
+    ``sympy.kronecker_product``, tests/test_dirac_derive_speed.py compares; several times faster on small
+    matrices)."""
+    out = sp.ImmutableMatrix(matrices[0])
+    for m in matrices[1:]:
+        a, b = out, sp.ImmutableMatrix(m)
+        (ra, ca), (rb, cb) = a.shape, b.shape
+        ea, eb = a.tolist(), b.tolist()
+        out = sp.ImmutableMatrix(ra * rb, ca * cb, [ea[i][j] * eb[k][l] for i in range(ra) for k in range(rb)
+                                                    for j in range(ca) for l in range(cb)])
+    return out
 
 
 def vec(matrix) -> sp.ImmutableMatrix:

@@ -8,7 +8,9 @@ expression, computed once. Unhashable arguments (mutable matrices) go straight t
 A monomial (a product of integer powers of symbols, :math:`\pi`, :math:`i` and a rational coefficient — most
 of what the residues and angular averages produce) is already in the form ``sympy.simplify`` returns, so it is
 returned as it is without calling SymPy (``tests/test_derive_diagrams_speed.py`` compares the two on the
-monomials of the catalogue and on random ones).
+monomials of the catalogue and on random ones). So is a linear form :math:`c_0 + \sum_k c_ks_k` in distinct
+symbols with rational coefficients (the projected Born rates and rungs of the Dirac models;
+``tests/test_dirac_derive_speed.py`` compares the two on random linear forms and on the catalogue's).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-__all__ = ["simplify", "is_monomial"]
+__all__ = ["simplify", "is_monomial", "is_linear_form"]
 
 
 _MONOMIAL_ATOMS = (sp.Symbol, sp.Rational, type(sp.pi), type(sp.I))
@@ -32,6 +34,20 @@ def is_monomial(expr) -> bool:
     for factor in factors:
         base, exponent = (factor.base, factor.exp) if isinstance(factor, sp.Pow) else (factor, sp.S.One)
         if not isinstance(exponent, sp.Integer) or not isinstance(base, _MONOMIAL_ATOMS):
+            return False
+    return True
+
+
+def is_linear_form(expr) -> bool:
+    """True for a sum ``c0 + c1*s1 + c2*s2 + ...`` of distinct symbols with rational coefficients (``simplify``'s
+    fixed points: no common symbolic factor, and its rational content is not pulled out of a sum)."""
+    if not isinstance(expr, sp.Add):
+        return False
+    for term in expr.args:
+        if isinstance(term, (sp.Symbol, sp.Rational)):
+            continue
+        if not (isinstance(term, sp.Mul) and len(term.args) == 2 and isinstance(term.args[0], sp.Rational)
+                and isinstance(term.args[1], sp.Symbol)):
             return False
     return True
 
@@ -68,6 +84,6 @@ def simplify(expr, **kwargs):
         hash(expr)
     except TypeError:
         return sp.simplify(expr, **kwargs)
-    if not kwargs and isinstance(expr, sp.Expr) and is_monomial(expr):
+    if not kwargs and isinstance(expr, sp.Expr) and (is_monomial(expr) or is_linear_form(expr)):
         return expr
     return _simplify(expr, tuple(sorted(kwargs.items())))

@@ -129,6 +129,20 @@ def rung_kernel(exact: bool = False) -> tuple[sp.Expr, list[tuple[str, sp.Expr]]
     return kernel, list(steps)
 
 
+def _taylor_coefficients(expr: sp.Expr, x: sp.Symbol, n: int) -> list:
+    """The first ``n`` Taylor coefficients at ``x = 0`` of a rational function ``expr`` of ``x`` whose denominator
+    does not vanish at 0 (power-series division of the numerator by the denominator; exact)."""
+    num, den = (sp.Poly(part, x) for part in sp.fraction(sp.together(expr)))
+    nc = [num.coeff_monomial(x**k) for k in range(n)]
+    dc = [den.coeff_monomial(x**k) for k in range(n)]
+    if dc[0] == 0:  # pragma: no cover - would be a derivation bug
+        raise ArithmeticError(f"the denominator of {expr} vanishes at {x} = 0")
+    out: list = []
+    for k in range(n):
+        out.append((nc[k] - sp.Add(*(dc[j] * out[k - j] for j in range(1, k + 1)))) / dc[0])
+    return out
+
+
 @cache
 def _rung_kernel(exact: bool) -> tuple[sp.Expr, tuple[tuple[str, sp.Expr], ...]]:
     """:func:`rung_kernel`, cached (SymPy expressions are immutable; the steps are returned as a tuple)."""
@@ -137,9 +151,10 @@ def _rung_kernel(exact: bool) -> tuple[sp.Expr, tuple[tuple[str, sp.Expr], ...]]
     if not exact:  # the expansion of the exact rung
         kernel, steps = _rung_kernel(True)
         scaled = kernel.subs({q: _EPS * q, w: _EPS**2 * w})
-        # Taylor polynomial to epsilon^2 by derivatives at 0 (the rung is analytic there: its denominator -> i);
-        # the same polynomial as sympy.series (a test compares the two)
-        expanded = sp.expand(sp.Add(*(sp.diff(scaled, _EPS, k).subs(_EPS, 0) / sp.factorial(k) for k in range(3))))
+        # Taylor polynomial to epsilon^2 of the ratio N/D of polynomials in epsilon (analytic at 0: D(0) = i != 0)
+        # by the power-series division c_k = (n_k - sum_{j=1..k} d_j c_{k-j})/d_0; the same polynomial as
+        # sympy.series and as the derivatives at 0 (tests compare the three)
+        expanded = sp.expand(sp.Add(*_taylor_coefficients(scaled, _EPS, 3)))
         return expanded, steps + ((r"expand to order $q^2$ and $\omega$ (bookkeeping $q \sim \varepsilon$, "
                                    r"$\omega \sim \varepsilon^2$)", expanded),)
     ladder = Ladder("diffuson")

@@ -18,6 +18,7 @@ import sympy as sp
 
 from mesocorr import arguments
 from mesocorr.diagrams.pair_kernel import SPIN_AXES, spin_half_model
+from mesocorr.symbolic.memo import simplify
 
 __all__ = ["singlet_zeeman_dephasing", "zeeman_block"]
 
@@ -62,5 +63,9 @@ def singlet_zeeman_dephasing(so, mag=0, axis: str = "z") -> sp.Expr:
     """
     w = sp.Symbol("omega", positive=True)
     (low, _), _ = zeeman_block(so, mag, axis, w)
-    zero = low.subs(w, 0)
-    return sp.simplify(sp.series(low - zero, w, 0, 3).removeO().coeff(w, 2))
+    # the w**2 Taylor coefficient of the analytic branch is f''(0)/2 (tests/test_dirac_derive_speed.py compares
+    # with the coefficient of the series); the series itself where the derivative is not finite at w = 0
+    coeff = sp.diff(low, w, 2).subs(w, 0) / 2
+    if coeff.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        coeff = sp.series(low - low.subs(w, 0), w, 0, 3).removeO().coeff(w, 2)
+    return simplify(coeff)
