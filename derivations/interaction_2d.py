@@ -39,7 +39,9 @@ def build() -> Derivation:
     chi, steps = I.density_response(2)
     for text, expr in steps:
         d.step(text[0].upper() + text[1:] + ":", expr)
-    Us, Ut = I.screened_interaction("singlet"), sp.factor(I.screened_interaction("triplet"))
+    # factor_terms: the common content out of the lowest-terms quotient, sp.factor's form here without factoring over
+    # the Gaussian rationals (tests/test_interaction_speed.py compares the srepr)
+    Us, Ut = I.screened_interaction("singlet"), sp.factor_terms(I.screened_interaction("triplet"))
     d.equation("Singlet channel: the Coulomb interaction $V_0/(1+V_0\\chi)$, unitary limit $V_0\\to\\infty$:",
                "U_s", Us)
     d.equation("Triplet channel: the amplitude $F_0^\\sigma/\\nu_t$ summed in the spin-density channel (spin "
