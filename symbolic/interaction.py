@@ -461,7 +461,9 @@ def zeeman_diffuson_gaps() -> dict[str, sp.Expr]:
     names = {"singlet": "singlet", "triplet_z": "triplet_0"}
     out = {}
     for ch in spectrum.channels:
-        gap = sp.simplify(ch.gap)
+        # the gaps are rational in E_Z, hbar and I: lowest terms by cancel, the form simplify gives (and no
+        # sympy.physics.units import, which simplify's first call pays; tests/test_interaction_speed.py compares)
+        gap = sp.cancel(ch.gap)
         if ch.name in names:
             out[names[ch.name]] = gap
         elif ch.block == ("triplet_x", "triplet_y"):
@@ -514,7 +516,9 @@ def zeeman_small_h(d: int, order: int = 3) -> list[sp.Expr]:
     """
     s0 = _s0(d)
     aa = s0 + 1
-    return [sp.simplify(-sp.gamma(aa) * sp.binomial(-aa, 2 * m) * (-1) ** m * sp.zeta(s0 + 2 * m) / (2 * sp.pi) ** (2 * m))
+    # Gamma(a) and the binomial evaluate to rationals (times sqrt(pi)): each c_m is a rational times zeta times a
+    # power of pi, already in the form simplify gives (tests/test_interaction_speed.py compares, d = 1, 2, 3)
+    return [-sp.gamma(aa) * sp.binomial(-aa, 2 * m) * (-1) ** m * sp.zeta(s0 + 2 * m) / (2 * sp.pi) ** (2 * m)
             for m in range(1, order + 1)]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sympy as sp
 
 from mesocorr.diagrams.ladder import Ladder
+from mesocorr.diagrams.pair_kernel import spin_half_model
 from mesocorr.diagrams.lines import SYMBOLS as LINES, XI, xi_integral
 from mesocorr.symbolic import interaction as I
 from mesocorr.symbolic.propagators import diffusion_pole
@@ -52,3 +53,23 @@ def test_frullani_jump_termwise_equals_series_and_limit():
     for term in (*sp.Add.make_args(fp), sp.tanh(uu), sp.coth(uu) ** 2, sp.exp(-uu) * uu):
         assert I._limit_at_infinity(term, uu) == sp.limit(term, uu, sp.oo)
     assert I.temperature_constant(2) == 1 / sp.pi
+
+
+def test_zeeman_gaps_by_cancel_equal_the_simplify_route():
+    spectrum = spin_half_model(zeeman=(0, 0, I.E_Z / I.hbar)).spectrum("diffuson")
+    slow = {ch.name: sp.simplify(ch.gap) for ch in spectrum.channels}
+    fast = I.zeeman_diffuson_gaps()
+    names = {"singlet": "singlet", "triplet_z": "triplet_0"}
+    for name, gap in slow.items():
+        if name in names:
+            assert sp.srepr(fast[names[name]]) == sp.srepr(gap)
+        else:
+            key = "triplet_+1" if sp.im(gap).is_positive else "triplet_-1"
+            assert sp.srepr(fast[key]) == sp.srepr(gap)
+
+
+def test_zeeman_small_h_coefficients_are_simplifys_form():
+    for d in (1, 2, 3):
+        for m, c in enumerate(I.zeeman_small_h(d, 6), start=1):
+            assert sp.srepr(c) == sp.srepr(sp.simplify(c))
+    assert I.zeeman_small_h(2, 1) == [3 * sp.zeta(3) / (4 * sp.pi**2)]
