@@ -70,6 +70,6 @@ def test_zeeman_gaps_by_cancel_equal_the_simplify_route():
 
 def test_zeeman_small_h_coefficients_are_simplifys_form():
     for d in (1, 2, 3):
-        for m, c in enumerate(I.zeeman_small_h(d, 6), start=1):
+        for c in I.zeeman_small_h(d, 6):
             assert sp.srepr(c) == sp.srepr(sp.simplify(c))
     assert I.zeeman_small_h(2, 1) == [3 * sp.zeta(3) / (4 * sp.pi**2)]
