@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mpmath
 import numpy as np
 import sympy as sp
@@ -49,10 +51,17 @@ def _hln_si_mp(B: str, D: str, phi: str, so: str) -> mpmath.mpf:
         return (mpmath.mpf(3) / 2 * F(b / (Bphi + 4 * Bso / 3)) - F(b / Bphi) / 2) / mpmath.pi
 
 
+@lru_cache(maxsize=16)
+def _mp_function(expr: sp.Expr) -> tuple[list, object]:
+    """The expression's free symbols (sorted) and its mpmath lambdification, once per expression and process (the
+    checks evaluate the same two expressions at several points; lambdify's code generation is the costly part)."""
+    syms = sorted(expr.free_symbols, key=sp.default_sort_key)
+    return syms, sp.lambdify(syms, expr, "mpmath")
+
+
 def _mp_eval(expr: sp.Expr, values: dict, dps: int = 60) -> mpmath.mpf:
     """Evaluate a derived SymPy expression with mpmath at ``dps`` digits (lambdify; avoids evalf on digammas)."""
-    syms = sorted(expr.free_symbols, key=sp.default_sort_key)
-    f = sp.lambdify(syms, expr, "mpmath")
+    syms, f = _mp_function(expr)
     with mpmath.workdps(dps):
         return f(*[mpmath.mpf(values[x]) if isinstance(values[x], str) else values[x] for x in syms])
 

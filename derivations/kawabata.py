@@ -91,9 +91,10 @@ def build() -> Derivation:
     qz, E = sp.symbols("q_z E", positive=True)
     D, e, hbar, B, Bc = (W.SYMBOLS[k] for k in ("D", "e", "hbar", "B", "B_c"))
     line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
-    # the antiderivative route (atan and its limits) gives the canonical form directly; the default Meijer-G
-    # route builds SymPy's lookup table on first use (0.3 s) and needs a simplify (tests compare the two)
-    d.step("The free $q_z$ integral of one Landau level (SymPy):", sp.Eq(line, line.doit(meijerg=False)))
+    # SymPy's rule-based (manual) integrator gives the canonical form directly, at half the cost of the
+    # meijerg=False (Risch) route; the default Meijer-G route builds SymPy's lookup table on first use (0.3 s) and
+    # needs a simplify (tests/test_derive_numeric_speed.py compares the three)
+    d.step("The free $q_z$ integral of one Landau level (SymPy):", sp.Eq(line, line.doit(manual=True)))
     n = sp.Symbol("n", integer=True, nonnegative=True)
     N = sp.Symbol("N", integer=True, positive=True)
     dl = sp.Symbol("delta", positive=True)

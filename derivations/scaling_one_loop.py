@@ -167,8 +167,7 @@ def build() -> Derivation:
         d.equation(rf"Converted, $\beta_g = \beta(t)/t$ at $d = 2$ through four loops, {cls}:",
                    rf"\beta_{{\mathrm{{{cls[0].upper()}}}}}(g)", B.beta_g(cls, 2))
     x, g0, c0, c1 = sp.symbols("x g_0 epsilon c_1")
-    gf = sp.Function("g")
-    sol = sp.dsolve(sp.Eq(gf(x).diff(x), c0 * gf(x) + c1), gf(x), ics={gf(0): g0}).rhs
+    sol = one_loop_flow_solution(x, g0, c0, c1)
     d.equation(r"One-loop flow: $dg/dx = g\beta(g) = \epsilon g + c_1$ with $x = \ln(L/L_0)$, $g(0) = g_0$, "
                r"solved by SymPy's dsolve (2D: $g = g_0 + c_1x$; $d > 2$: fixed point $g_c = -c_1/\epsilon$):",
                "g(x)", sol)
@@ -220,7 +219,7 @@ def build() -> Derivation:
                            "one-loop terms and the conversion between $t$ and $g$; the Evers–Mirlin series check is "
                            "the independent one for the higher loops)", _HIK92,
                            B.beta_g("symplectic", 2), B.beta_g("orthogonal", 2).subs(g, -2 * g)))
-    two_d = sp.limit(sol, c0, 0)  # 2D: the epsilon -> 0 limit (once: it does not depend on the flow)
+    two_d = removable_limit(sol, c0)  # 2D: the epsilon -> 0 limit (once: it does not depend on the flow)
     for g_start, r, cls, dim in _FLOWS:
         c1v = B.one_loop_rate(cls, 2)
         eps_v = as_rational("dim", dim) - 2
@@ -239,6 +238,46 @@ def build() -> Derivation:
                               f"literature series ({_EM[cls].split(';')[0]})", _quadrature_flow_log(g_start, g_end, cls),
                               mpmath.log(r), rtol=1e-12))
     return d
+
+
+def one_loop_flow_solution(x: sp.Symbol, g0: sp.Symbol, eps: sp.Symbol, c1: sp.Symbol) -> sp.Expr:
+    """SymPy's dsolve of dg/dx = eps g + c1, g(0) = g0, with the hint its default route ends in (linear, constant
+    coefficients, undetermined coefficients) and without its final ``odesimp`` pass: the same solution, without
+    trying the other hints first (whose ``solve`` calls ``simplify`` and imports sympy.physics.units); tests/test_derive_ucf_scaling_speed.py compares the
+    srepr with the hint-free dsolve."""
+    gf = sp.Function("g")
+    return sp.dsolve(sp.Eq(gf(x).diff(x), eps * gf(x) + c1), gf(x), ics={gf(0): g0},
+                     hint="nth_linear_constant_coeff_undetermined_coefficients", simplify=False).rhs
+
+
+def removable_limit(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """lim_{var -> 0} of ``expr`` = num/den (``together``) with num, den analytic in ``var``: the value at 0 where
+    den(0) != 0, L'Hopital's num'(0)/den'(0) for a simple zero of den with num(0) = 0 (exact for analytic num and
+    den); sympy.limit otherwise (the general route, compared in tests/test_derive_ucf_scaling_speed.py)."""
+    num, den = sp.fraction(sp.together(expr))
+    analytic = all(_entire_in(part, var) for part in (num, den))
+    if analytic:
+        den0 = sp.cancel(den.subs(var, 0))
+        if den0 != 0:
+            return sp.cancel(num.subs(var, 0)) / den0
+        slope = sp.cancel(sp.diff(den, var).subs(var, 0))
+        if sp.cancel(num.subs(var, 0)) == 0 and slope != 0:
+            return sp.diff(num, var).subs(var, 0) / slope
+    return sp.limit(expr, var, 0)
+
+
+def _entire_in(expr: sp.Expr, var: sp.Symbol) -> bool:
+    """True if ``expr`` is built from ``var`` by sums, products, non-negative integer powers and ``exp`` only
+    (so it is an entire function of ``var``)."""
+    if not expr.has(var):
+        return True
+    if expr == var:
+        return True
+    if isinstance(expr, sp.Pow):
+        return expr.exp.is_Integer and expr.exp >= 0 and _entire_in(expr.base, var)
+    if isinstance(expr, (sp.Add, sp.Mul, sp.exp)):
+        return all(_entire_in(a, var) for a in expr.args)
+    return False
 
 
 def _limit_g_to_infinity(expr: sp.Expr, g: sp.Symbol) -> sp.Expr:

@@ -107,9 +107,7 @@ import sympy as sp
 from mesocorr.diagrams.hikami import (
     angular_average,
     green_advanced,
-    green_retarded,
     ladder_expansion,
-    residue_integral,
     theta,
 )
 from mesocorr.diagrams.hikami import D as D_sym
@@ -118,6 +116,7 @@ from mesocorr.diagrams.hikami import hbar as hbar_sym
 from mesocorr.diagrams.hikami import nu as nu_sym
 from mesocorr.diagrams.hikami import tau as tau_sym
 from mesocorr.diagrams.hikami import v as v_sym
+from mesocorr.diagrams.hikami import xi as xi_sym
 from mesocorr.arguments import one_or_three, sympy_value
 from mesocorr.diagrams.pair_kernel import PairSpectrum, spin_half_channels
 from mesocorr.symbolic.printing import latex
@@ -162,7 +161,10 @@ class Topology:
         p = 1 / (lam_ + gamma_ - sp.I * omega_)
         if self.name == "ring":
             return sp.re(sp.expand_complex(p**2))
-        return simplify(sp.expand_complex(p * sp.conjugate(p)))
+        # together: the two terms share the denominator |d|^4 and sum to |d|^2/|d|^4; together combines and
+        # cancels them to the same expression as simplify, without simplify's passes (or its import of
+        # sympy.physics.units); tests/test_derive_ucf_scaling_speed.py compares the srepr of the two
+        return sp.together(sp.expand_complex(p * sp.conjugate(p)))
 
     def latex(self) -> str:
         """The class's loop of two mode propagators, by :func:`mesocorr.latex`."""
@@ -351,7 +353,21 @@ def ucf_diagrams(kind: str = "diffuson") -> tuple[UCFDiagram, ...]:
 # ------------------------------------------------------------------ Hikami boxes
 @cache
 def _xi(n_retarded: int, n_advanced: int) -> sp.Expr:
-    return residue_integral(green_retarded() ** n_retarded * green_advanced() ** n_advanced)
+    r""":math:`\int d\xi\,(G^R)^n(G^A)^m` by the residue theorem, the residue in closed form.
+
+    :math:`G^R = -1/(\xi - g)`, :math:`G^A = -1/(\xi + g)`, :math:`g = i\hbar/2\tau`; closing in the upper half
+    plane picks the pole of order :math:`n` at :math:`\xi = g`, whose residue is
+    :math:`(-1)^{n+m}\frac{1}{(n-1)!}\partial_\xi^{n-1}(\xi+g)^{-m}|_{\xi=g} = (-1)^{n+m}\binom{-m}{n-1}(2g)^{-m-n+1}`.
+    The same value, node for node, as :func:`~mesocorr.diagrams.hikami.residue_integral` of the product
+    (tests/test_derive_ucf_scaling_speed.py compares for :math:`n, m \le 5`), without its polynomial arithmetic.
+    """
+    n, m = n_retarded, n_advanced
+    if n + m < 2:
+        raise ValueError("integrand: must decay at least as 1/xi^2 for the residue theorem")
+    if n == 0:
+        return sp.Integer(0)  # no pole in the upper half plane
+    g = sp.I * hbar_sym / (2 * tau_sym)
+    return 2 * sp.pi * sp.I * (-1) ** (n + m) * sp.binomial(-m, n - 1) * (2 * g) ** (-m - n + 1)
 
 
 @cache
@@ -407,8 +423,17 @@ def _bubble_linear_in_energy(w: sp.Symbol) -> sp.Expr:
     r""":math:`\Pi(0, w) = \gamma\nu\int d\xi\,G^R(\varepsilon+w)G^A(\varepsilon)` to first order in
     :math:`w = \hbar\omega`: :math:`\Pi(0,0) + w\,\partial_w\Pi(0,0)` (the Taylor polynomial of a function
     analytic at :math:`w = 0`, equal to ``series(..., w, 0, 2)``; independent of :math:`d`, so computed once)."""
-    pi_w = hbar_sym / (2 * sp.pi * tau_sym) * residue_integral(green_retarded(-w) * green_advanced())
+    pi_w = hbar_sym / (2 * sp.pi * tau_sym) * _xi_energy_shift(w)
     return sp.cancel(pi_w.subs(w, 0)) + w * sp.cancel(sp.diff(pi_w, w).subs(w, 0))
+
+
+def _xi_energy_shift(w: sp.Symbol) -> sp.Expr:
+    r""":math:`\int d\xi\,G^R(\xi; \varepsilon+w)G^A(\xi; \varepsilon)` by the residue theorem, the residue in closed
+    form: :math:`G^R = -1/(\xi - p)` with its simple pole at :math:`p = w + i\hbar/2\tau` (upper half plane for real
+    :math:`w`), so the integral is :math:`-2\pi i\,G^A(p)`. Equal to
+    :func:`~mesocorr.diagrams.hikami.residue_integral` of the product (tests/test_derive_ucf_scaling_speed.py)."""
+    pole = w + sp.I * hbar_sym / (2 * tau_sym)
+    return -2 * sp.pi * sp.I * green_advanced().subs(xi_sym, pole)
 
 
 # ------------------------------------------------------------------ assembly
@@ -608,10 +633,15 @@ def wire_variance(broken_trs: bool = False, spinless: bool = True) -> sp.Expr:
     >>> wire_variance(), wire_variance(broken_trs=True), wire_variance(spinless=False)
     (2/15, 1/15, 8/15)
     """
-    n = sp.Symbol("n", integer=True, positive=True)
-    mode_sum = sp.summation(1 / n**4, (n, 1, sp.oo))
     count = len(channel_content(broken_trs=broken_trs, spinless=spinless))
-    return simplify(derive_prefactor()["total"] * count * mode_sum)
+    return simplify(derive_prefactor()["total"] * count * _wire_mode_sum())
+
+
+@cache
+def _wire_mode_sum() -> sp.Expr:
+    r""":math:`\sum_{n\ge1} n^{-4}` by SymPy's summation, once per process (it is not cached by SymPy)."""
+    n = sp.Symbol("n", integer=True, positive=True)
+    return sp.summation(1 / n**4, (n, 1, sp.oo))
 
 
 def correlation_expression() -> sp.Expr:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import math
 
+import gmpy2
 import mpmath
 import numpy as np
 
@@ -408,12 +409,24 @@ angle_	heta - rac3{y+\sigma}\Big]dy - 3\ln\sigma
 
         q2, q1, q0, p1, p0 = _zero_field_coefficients(f, R, Dd, t, zero)
 
+        # the integrand in MPFR at the quadrature's working precision (same correctly rounded operations as mpf,
+        # same bits: tests/test_ilp_speed.py), constants copied exactly
+        with _mpfr_context():
+            c_q2, c_q1, c_q0, c_p1, c_p0, c_h, c_A2, c_sigma = (_to_mpfr(v) for v in (q2, q1, q0, p1, p0, h, A2, sigma))
+        contexts = {}
+
         def avg_T(y):
-            Q0 = ((y + q2) * y + q1) * y + q0
-            P0 = (3 * y + p1) * y + p0
-            yh = y + h
-            root = mpmath.sqrt(Q0 * Q0 - 64 * A2 * (y * yh) ** 2)
-            return 1 / yh + (P0 - Q0 / yh) / root - 3 / (y + sigma)
+            prec = mpmath.mp.prec
+            ctx = contexts.get(prec)
+            if ctx is None:
+                ctx = contexts[prec] = _mpfr_context()
+            with ctx:
+                y = _to_mpfr(y)
+                Q0 = ((y + c_q2) * y + c_q1) * y + c_q0
+                P0 = (3 * y + c_p1) * y + c_p0
+                yh = y + c_h
+                root = _sqrt(Q0 * Q0 - 64 * c_A2 * (y * yh) ** 2)
+                return _to_mpf(1 / yh + (P0 - Q0 / yh) / root - 3 / (y + c_sigma))
 
         scales = sorted({v for v in (f, h, R, Dd, t, sigma, R + Dd) if v > 0})
         # every gap contains h_phi: no structure far below it (a tiny spin-orbit field would add hundreds of
@@ -950,6 +963,53 @@ class Mat3:
         return Mat3(left) @ right
 
 
+
+# ----------------------------------------------------------------------------- mpmath path: the scalar type
+_MPFR = type(gmpy2.mpfr(0))
+
+
+def _mpfr_context():
+    """A gmpy2 context with mpmath's current working precision and round-to-nearest (mpmath's rounding): MPFR's
+    ``+ - * /`` are correctly rounded like mpmath's, so a computation gives the same bits in either type at
+    several times the speed (tests/test_ilp_speed.py compares the two routes bit for bit). Division by zero and
+    invalid operations raise (mpmath raises where MPFR would return inf/nan)."""
+    return gmpy2.context(precision=mpmath.mp.prec, round=gmpy2.RoundToNearest, trap_divzero=True,
+                         trap_invalid=True, trap_overflow=True, trap_underflow=True)
+
+
+def _sqrt(x):
+    """Square root of an mpf or mpfr (correctly rounded in both)."""
+    return gmpy2.sqrt(x) if isinstance(x, _MPFR) else mpmath.sqrt(x)
+
+
+def _to_mpfr(x):
+    """An ``mpf`` as an exactly equal ``mpfr`` (mantissa and binary exponent copied; call inside
+    :func:`_mpfr_context` at a precision at least the number's); other numbers unchanged."""
+    if not isinstance(x, mpmath.mpf):
+        return x
+    sign, man, exp, bc = x._mpf_
+    if not man:
+        if exp:  # pragma: no cover - inf/nan never enter the blocks
+            raise ArithmeticError("non-finite matrix entry")
+        return gmpy2.mpfr(0)
+    if bc > gmpy2.get_context().precision:  # pragma: no cover - callers convert inside _mpfr_context()
+        raise ArithmeticError("mpf -> mpfr: the MPFR context is less precise than the number")
+    value = gmpy2.mul_2exp(gmpy2.mpfr(man), exp)
+    return -value if sign else value
+
+
+def _to_mpf(x):
+    """An ``mpfr`` as an exactly equal ``mpf`` (at a working precision at least the context's); ints as mpf."""
+    if isinstance(x, _MPFR):
+        man, exp = x.as_mantissa_exp()
+        return mpmath.mpf((man, exp))
+    return mpmath.mpf(x)
+
+
+def _mat3_map(M, f):
+    return Mat3([[f(x) for x in r] for r in M.rows])
+
+
 def block_traces_mp(blocks, K: int, boundary=None) -> list:
     r""":func:`block_traces` for one field on :class:`Mat3` blocks ``(E, Ft, U, om, wt, s)`` (``s`` a scalar;
     ``boundary`` a :class:`Mat3` or ``None``): the same sweeps in the same order of operations, so the traces
@@ -988,11 +1048,14 @@ def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: f
         order = min((16, 20, 24, 28, 32, 40, 48), key=lambda p: p * p + 4.2 * work * rho16 * 10 ** ((dps + 8) / p))
     with mpmath.workdps(dps + 12):
         blocks = [_mp_blocks(sec, b_phi, r, d, b_3) for sec in (0, 1)]
-        blocks = [tuple(Mat3.from_array(a) for a in blk[:5]) + (blk[5][0],) for blk in blocks]
-        series = [schur_series(*blk[:5], order, Mat3.inv) for blk in blocks]
-        g = [series[0]["g"][j] + series[1]["g"][j] for j in range(order)]
-        g = [mpmath.mpf(x[0]) if isinstance(x, np.ndarray) else mpmath.mpf(x) for x in g]
-        s = blocks[0][5]
+        s = blocks[0][5][0]
+        # the matrix arithmetic in MPFR at mpmath's precision: the same correctly rounded operations, same bits
+        with _mpfr_context():
+            fast = [tuple(_mat3_map(Mat3.from_array(a), _to_mpfr) for a in blk[:5]) + (_to_mpfr(blk[5][0]),)
+                    for blk in blocks]
+            series = [schur_series(*blk[:5], order, Mat3.inv) for blk in fast]
+            g = [series[0]["g"][j] + series[1]["g"][j] for j in range(order)]
+        g = [_to_mpf(x) for x in g]
         js = range(order // 2, order)
         rho = max(max(abs(g[j]) / 3, mpmath.mpf(10) ** (-dps)) ** (mpmath.mpf(1) / (j - 1)) for j in js)
         q = mpmath.mpf(10) ** (-mpmath.mpf(dps + 8) / order)
@@ -1007,14 +1070,17 @@ def general_sum_mp(b_phi, r, d, b_3, dps: int, order: int | None = None, work: f
         err = 4 * (abs(terms[-1]) + abs(terms[-2])) / (1 - q)
         kb = kappa0 - 1
         total = tail
-        for sec, blk in enumerate(blocks):
+        for sec, blk in enumerate(fast):
             Rc = series[sec]["R"]
-            Rb = 0 * blk[0]
-            for j in range(order):
-                Rb = Rb + Rc[j] * kb ** (-j)
-            last = max(abs(x) for x in Rc[-1].flat()) * kb ** (-(order - 1))
+            with _mpfr_context():
+                powers = [_to_mpfr(kb ** (-j)) for j in range(order)]
+                Rb = 0 * blk[0]
+                for j in range(order):
+                    Rb = Rb + Rc[j] * powers[j]
+                traces = block_traces_mp(blk, k0, boundary=Rb)
+            last = max(abs(_to_mpf(x)) for x in Rc[-1].flat()) * kb ** (-(order - 1))
             err += last / (1 - q) * 3 / (2 * kb) ** 2
-            total += mpmath.fsum(block_traces_mp(blk, k0, boundary=Rb))
+            total += mpmath.fsum(_to_mpf(x) for x in traces)
         err += (abs(total) + 3 * abs(mpmath.log(kappa0))) * mpmath.mpf(10) ** (-(dps + 8))
     with mpmath.workdps(dps):
         return +total, +err, k0

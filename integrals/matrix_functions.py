@@ -112,11 +112,18 @@ def eigen_channels(H, W) -> EigenChannels:
 
     ``condition`` is the eigenvalue condition number :math:`\|\ell\|\|r\|/|\ell^\dagger r|` (1 for a normal
     matrix, :math:`\to\infty` at an exceptional point, where the weights are meaningless).
-    """
-    from scipy.linalg import eig
 
+    A 1x1 matrix (every block of a gap operator without a Zeeman vector) is its own eigendecomposition: gap
+    :math:`H_{00}`, eigenvectors 1, weight :math:`W_{00}`, condition 1, without LAPACK (and without importing
+    SciPy). LAPACK returns exactly these numbers for :math:`10^{-130} < |H_{00}| < 10^{130}` and, through its
+    scaling, a wrong eigenvalue beyond; tests/test_engine.py compares the two routes.
+    """
     H = np.asarray(H, dtype=complex)
     W = np.asarray(W, dtype=complex)
+    if H.shape == (1, 1) and W.shape == (1, 1) and np.isfinite(H).all():
+        return EigenChannels(H[0].copy(), W[0].copy(), np.ones(1))
+    from scipy.linalg import eig
+
     lam, vl, vr = eig(H, left=True, right=True)
     num = np.einsum("ic,ij,jc->c", vl.conj(), W, vr)
     den = np.einsum("ic,ic->c", vl.conj(), vr)

@@ -72,6 +72,7 @@ import sympy as sp
 
 from mesocorr.arguments import as_rational, choice
 from mesocorr.symbolic.channels import channels
+from mesocorr.symbolic.memo import simplify
 
 __all__ = [
     "CLASSES", "DYSON_INDEX", "MAX_LOOPS", "CONVENTIONS", "g", "t", "epsilon",
@@ -162,17 +163,28 @@ def one_loop_rate(symmetry_class: str, dim: int = 2) -> sp.Expr:
     # (h/e^2) * (s e^2/(pi hbar)) = (2 pi hbar/e^2) * s e^2/(pi hbar) = 2 s
     if dim == 2:
         # (h/e^2)(s e^2/(pi hbar)) * int q dq/(2 pi q^2) = 2 s * (1/(2 pi)) ln(q_max/q_min)
-        integral = sp.integrate(_q / (2 * sp.pi * _q**2), (_q, _Lmin_inv, _Lmax_inv))
-        delta_g = -2 * s * W * integral  # as a function of ln(q_max/q_min) = ln(L/l)
+        delta_g = -2 * s * W * _cooperon_log_integral()  # as a function of ln(q_max/q_min) = ln(L/l)
         lnL = sp.Symbol("lnL")
         delta_g = sp.expand_log(delta_g, force=True).subs(sp.log(_Lmin_inv), -lnL)
-        return sp.simplify(sp.diff(delta_g, lnL))
+        return simplify(sp.diff(delta_g, lnL))  # memoised; a monomial is returned as simplify would
     if dim == 1:
         L = sp.Symbol("L", positive=True)
-        modes = sp.summation(1 / (_D * (_n * sp.pi / L) ** 2), (_n, 1, sp.oo))
-        delta_g = -2 * s * W * _D / L**2 * modes
-        return sp.simplify(delta_g)
+        delta_g = -2 * s * W * _D / L**2 * _wire_mode_sum(L)
+        return simplify(delta_g)  # memoised; a monomial is returned as simplify would
     raise ValueError(f"dim: the derived one-loop term is for dim 1 (quasi-1D) or 2, got {dim!r}")
+
+
+@cache
+def _cooperon_log_integral() -> sp.Expr:
+    r""":math:`\int_{q_{min}}^{q_{max}} q\,dq/(2\pi q^2)` by SymPy's integrate, once per process (the same for every
+    class)."""
+    return sp.integrate(_q / (2 * sp.pi * _q**2), (_q, _Lmin_inv, _Lmax_inv))
+
+
+@cache
+def _wire_mode_sum(L: sp.Symbol) -> sp.Expr:
+    r""":math:`\sum_{n\ge1} 1/(D(n\pi/L)^2)` by SymPy's summation, once per process (the same for every class)."""
+    return sp.summation(1 / (_D * (_n * sp.pi / L) ** 2), (_n, 1, sp.oo))
 
 
 @cache
@@ -332,11 +344,23 @@ def beta_expression(symmetry_class: str = "orthogonal", dim=2, loops: int | None
     choice("variable", variable, tuple(CONVENTIONS))
     expr = beta_g(symmetry_class, dim, loops)
     x = sp.Symbol(variable, positive=True)
-    g_of_x = sp.solve(sp.Eq(CONVENTIONS[variable][0], x), g)[0]
-    out = expr.subs(g, g_of_x)
+    out = expr.subs(g, _inverse_map(CONVENTIONS[variable][0], x))
     if variable == "t":
         out = x * out
     return sp.expand(out)
+
+
+def _inverse_map(forward: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """g as a function of x for a convention map x = c g**k (every entry of :data:`CONVENTIONS`): (x/c)**(1/k),
+    verified by substituting back (the root ``sympy.solve`` returns; tests/test_derive_ucf_scaling_speed.py compares,
+    and this avoids solve's simplify with its import of sympy.physics.units)."""
+    c, k = forward.as_coeff_exponent(g)
+    if forward != c * g**k or c.has(g) or k == 0:  # pragma: no cover - every map is a monomial in g
+        raise ArithmeticError(f"convention map {forward} is not c*g**k")
+    inverse = (x / c) ** (1 / k)
+    if sp.cancel(forward.subs(g, inverse) - x) != 0:  # pragma: no cover
+        raise ArithmeticError(f"convention map {forward}: inverse {inverse} does not invert it")
+    return inverse
 
 
 @cache

@@ -221,26 +221,34 @@ def _trig_moment(a: int, b: int) -> sp.Expr:
 def _circle_average(expr):
     """Average over phi of a trigonometric polynomial in phi: the zero-frequency Fourier coefficient (exact).
 
-    After ``expand_trig`` the expression is a polynomial in cos(phi), sin(phi); each monomial is averaged with
-    :func:`_trig_moment` (cos, sin written with z = exp(i phi), the average is the coefficient of z^0)."""
-    c, s_ = sp.Dummy("c"), sp.Dummy("s")
+    After ``expand_trig`` the expression is a polynomial in cos(phi), sin(phi) (taken as the generators of a
+    :class:`sympy.Poly` directly); each monomial is averaged with :func:`_trig_moment` (cos, sin written with
+    z = exp(i phi), the average is the coefficient of z^0). tests/test_ilp_speed.py compares every average of
+    the derivation with the route that first substitutes dummy symbols for cos and sin (same srepr)."""
     ex = sp.expand_trig(sp.sympify(expr, strict=True))
-    ex = ex.subs({sp.cos(phi): c, sp.sin(phi): s_})
-    if ex.has(phi):  # pragma: no cover
-        raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
     try:
-        poly = sp.Poly(ex, c, s_)
+        poly = sp.Poly(ex, sp.cos(phi), sp.sin(phi))
     except sp.PolynomialError as err:  # pragma: no cover
         raise ArithmeticError("angular average: not a trigonometric polynomial in phi") from err
+    if any(coeff.has(phi) for coeff in poly.coeffs()):  # pragma: no cover
+        raise ArithmeticError("angular average: not a trigonometric polynomial in phi")
     return sp.expand(sp.Add(*(coeff * _trig_moment(a, b) for (a, b), coeff in poly.terms())))
 
 
 def _trig_zero(expr) -> bool:
-    """True if a trigonometric polynomial in phi vanishes identically (z = exp(i phi) substitution)."""
-    z = sp.Dummy("z")
+    """True if a trigonometric polynomial in phi vanishes identically.
+
+    After ``expand_trig`` it is a polynomial :math:`p(s, c)` in :math:`s = \\sin\\phi`, :math:`c = \\cos\\phi`; it
+    vanishes on the circle iff its remainder modulo :math:`s^2 + c^2 - 1` (lex order, :math:`s` first:
+    :math:`a(c) + s\\,b(c)`) is the zero polynomial (if :math:`a + sb = 0` on the circle then
+    :math:`a^2 = (1-c^2)b^2`, and by descent on the factor :math:`1-c^2` both vanish). tests/test_ilp_speed.py
+    compares the decision with the z = exp(i phi) Laurent-polynomial route."""
     ex = sp.expand_trig(sp.sympify(expr, strict=True))
-    ex = ex.subs({sp.cos(phi): (z + 1 / z) / 2, sp.sin(phi): (z - 1 / z) / (2 * sp.I)})
-    return sp.expand(ex) == 0  # the expanded Laurent polynomial in z: zero iff every coefficient is
+    c, s_ = sp.cos(phi), sp.sin(phi)
+    poly = sp.Poly(ex, s_, c)
+    if any(coeff.has(phi) for coeff in poly.coeffs()):  # pragma: no cover
+        raise ArithmeticError("trigonometric zero test: not a trigonometric polynomial in phi")
+    return poly.rem(sp.Poly(s_**2 + c**2 - 1, s_, c)).is_zero
 
 
 def _average_matrix(M: sp.Matrix) -> sp.Matrix:
@@ -296,11 +304,14 @@ def _rung_function() -> tuple[sp.Expr, sp.Expr]:
     x = sp.Symbol("x", real=True)
     nu, tau_h, hbar_h = _HIKAMI["nu"], _HIKAMI["tau"], _HIKAMI["hbar"]
     pi_x = impurity_strength(nu, tau_h, hbar_h) * nu * residue_integral(green_retarded() * green_advanced(shift=x))
-    ser = sp.series(simplify(pi_x), x, 0, 3).removeO()
-    ser = ser.subs({tau_h: tau, hbar_h: hbar})
-    if simplify(ser.coeff(x, 0) - 1) != 0:  # pragma: no cover
+    # pi(x) is a rational function of x (the residue sum): cancel is its lowest-terms form (simplify's here), and
+    # its Taylor coefficients are derivatives at 0 (tests/test_ilp_speed.py compares with simplify + series)
+    pi_x = sp.cancel(pi_x)
+    coeffs = [sp.cancel(sp.diff(pi_x, x, k).subs(x, 0) / math.factorial(k)).subs({tau_h: tau, hbar_h: hbar})
+              for k in range(3)]
+    if sp.cancel(coeffs[0] - 1) != 0:  # pragma: no cover
         raise ArithmeticError("the rung is not normalised to 1 at x = 0")
-    return simplify(ser.coeff(x, 1)), simplify(ser.coeff(x, 2))
+    return coeffs[1], coeffs[2]
 
 
 def _line_energy_difference() -> sp.Matrix:
@@ -491,6 +502,22 @@ def polynomial_gauge() -> dict:
     return out
 
 
+def _rational_sum_is_zero(terms, gens) -> bool:
+    r"""Whether a sum of rational functions of ``gens`` vanishes identically: with each term :math:`p_i/q_i`
+    (:func:`sympy.together`, then numerator and denominator as polynomials), :math:`\sum_i p_i\prod_{j\ne i}q_j`
+    is the zero polynomial (exact; what ``cancel(sum) == 0`` decides, tests/test_ilp_speed.py compares)."""
+    fracs = [sp.fraction(sp.together(t)) for t in terms]
+    nums = [sp.Poly(p, *gens) for p, _ in fracs]
+    dens = [sp.Poly(q, *gens) for _, q in fracs]
+    total = sp.Poly(0, *gens)
+    for i, p in enumerate(nums):
+        for j, q in enumerate(dens):
+            if j != i:
+                p = p * q
+        total = total + p
+    return total.is_zero
+
+
 @cache
 def block_closed_form() -> dict:
     r"""One linear term (here Rashba, :math:`d = 0`): the 3x3 block of the states
@@ -526,8 +553,9 @@ def block_closed_form() -> dict:
     knap_den = (aN(N) + bso) * aN(N - 1) * aN(N + 1) - 2 * h1 * ((2 * N + 1) * aN(N) - 1)
     knap_first = 1 / aN(0) + (2 * aN(0) + 1 + bso) / (aN(1) * (aN(0) + bso) - 2 * h1)
     ok = (sp.expand(knap_num - minors) == 0 and sp.expand(knap_den - det) == 0
-          and sp.cancel(knap_first - N0 - Nm1) == 0)  # rational functions: cancel decides
-    if sp.Poly(det, N).LC() != 1:  # pragma: no cover
+          and _rational_sum_is_zero([knap_first, -N0, -Nm1], (r, b_phi, b_3)))
+    powers = [t.as_coeff_exponent(N) for t in sp.Add.make_args(det)]  # det is expanded: its terms c N^k
+    if max(k for _, k in powers) != 3 or sp.Add(*(c for c, k in powers if k == 3)) != 1:  # pragma: no cover
         raise ArithmeticError("block determinant is not monic in N")
     return {"matrix": M, "P": minors, "Q": det, "N0": N0, "Nm1": Nm1,
             "knap": {"numerator": knap_num, "denominator": knap_den, "first_blocks": knap_first}, "knap_matches": ok}

@@ -157,7 +157,8 @@ def zero_field_correction(d: int, geometry: str | None = None) -> sp.Expr:
         if sp.cancel(difference) != 0 and sp.simplify(difference) != 0:  # pragma: no cover
             raise ArithmeticError("2D zero-field form mismatch")
         return canonical
-    return in_units_of_e2_h(expr)
+    # d = 1 (a monomial in atan): cancel's form is simplify's (tests/test_derive_diagrams_speed.py compares)
+    return in_units_of_e2_h(expr, canonical=sp.cancel if d == 1 else None)
 
 
 def telescoping_digamma_sum(shift: sp.Expr, upper: sp.Expr) -> sp.Expr:
@@ -266,6 +267,25 @@ def hln_series_coefficients(order: int = 4) -> list[sp.Expr]:
     return [ser.coeff(x, 2 * k) for k in range(1, order + 1)]
 
 
+def _limit_of_root_differences(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    r""":math:`\lim_{x\to+\infty}` of :math:`r + \sum_i c_i\sqrt{x + a_i}` (``r``, :math:`c_i`, :math:`a_i` free of
+    :math:`x`) when :math:`\sum_i c_i = 0` (``cancel`` decides): then :math:`\sum_i c_i\sqrt{x+a_i} =
+    \sum_i c_i a_i/(\sqrt{x+a_i}+\sqrt x) \to 0` and the limit is ``r``. Any other shape goes to
+    :func:`sympy.limit` (``tests/test_derive_diagrams_speed.py`` compares the two routes)."""
+    rest, coefficients = [], []
+    for term in sp.Add.make_args(sp.expand(expr)):
+        if not term.has(x):
+            rest.append(term)
+            continue
+        coefficient, root = term.as_independent(x, as_Add=False)
+        if not (isinstance(root, sp.Pow) and root.exp == sp.S.Half and not sp.expand(root.base - x).has(x)):
+            return sp.limit(expr, x, sp.oo)
+        coefficients.append(coefficient)
+    if sp.cancel(sp.Add(*coefficients)) != 0:
+        return sp.limit(expr, x, sp.oo)
+    return sp.Add(*rest)
+
+
 @cache
 def kawabata_3d() -> sp.Expr:
     r"""One channel's 3D :math:`\Delta\sigma(B)` in (e²/h)/m, times :math:`w_c` (Kawabata 1980).
@@ -277,24 +297,35 @@ def kawabata_3d() -> sp.Expr:
     of :math:`x = Dq_\perp^2/\Delta E` turns the sum into :math:`\int_0^N dx\,(x+\delta)^{-1/2}` with the
     same cutoff :math:`N = B_\tau/B` (SymPy). With the Hurwitz zeta function's partial sums
     :math:`\sum_{n<N}(n+a)^{-1/2} = \zeta(\tfrac12, a) + 2\sqrt{N+a} + o(1)` the divergent
-    :math:`2\sqrt N` cancels in the limit :math:`N\to\infty` (SymPy), leaving:
+    :math:`2\sqrt N` cancels in the limit :math:`N\to\infty` (:func:`_limit_of_root_differences`), leaving:
     :math:`\Delta\sigma = w_c\frac{s}{4\pi^2}\frac{e^2}{\hbar}\sqrt{eB/\hbar}\,f_3(\delta)` with
     :math:`f_3(\delta) = -2\sqrt\delta-\zeta(\tfrac12,\tfrac12+\delta)
     = \sum_n[2(\sqrt{n+1+\delta}-\sqrt{n+\delta})-(n+\tfrac12+\delta)^{-1/2}]`.
     """
     qz, E = sp.symbols("q_z E", positive=True)
-    line = sp.simplify(_definite_integral(1 / (D * qz**2 + E), qz, -sp.oo, sp.oo) / (2 * sp.pi))
+    # monomials: cancel's forms are simplify's (tests/test_derive_diagrams_speed.py compares)
+    line = sp.cancel(_definite_integral(1 / (D * qz**2 + E), qz, -sp.oo, sp.oo) / (2 * sp.pi))
     energy = D * 4 * e * B / hbar  # level spacing ΔE; E_n = ΔE (n + 1/2 + δ)
     # δσ(B) = -P w (eB/πħ) Σ_n line(E_n);  line(E_n) = line(ΔE) (n+1/2+δ)^(-1/2)
-    per_level = sp.simplify(line.subs(E, energy))
+    per_level = sp.cancel(line.subs(E, energy))
     delta = B_c / B
     x = sp.Symbol("x", positive=True)
     continuum = _definite_integral(1 / sp.sqrt(x + delta), x, 0, N)  # the B = 0 integral, same cutoff
     shift = sp.Rational(1, 2) + delta  # Σ_{n<N} (n + shift)^(-1/2) = ζ(1/2, shift) + 2 sqrt(N + shift) + o(1)
-    sum_minus_integral = sp.zeta(sp.Rational(1, 2), shift) + sp.limit(2 * sp.sqrt(N + shift) - continuum, N, sp.oo)
+    sum_minus_integral = sp.zeta(sp.Rational(1, 2), shift) + _limit_of_root_differences(2 * sp.sqrt(N + shift)
+                                                                                          - continuum, N)
     # Δσ = δσ(B) - δσ(0) = -P w (eB/πħ) line(ΔE) [Σ_n - ∫]   (= w s/(2π) sqrt(eB/ħ) f3 in e²/h)
     expr = -_prefactor() * w * (e * B / (sp.pi * hbar)) * per_level * sum_minus_integral
-    return in_units_of_e2_h(sp.simplify(expr), canonical=sp.together)
+    return in_units_of_e2_h(_together_with_zeta_arguments(expr), canonical=sp.together)
+
+
+def _together_with_zeta_arguments(expr: sp.Expr) -> sp.Expr:
+    r"""``sympy.simplify``'s form of the Kawabata expression :math:`c\sqrt B\,[\zeta(\tfrac12, \tfrac12 + B_c/B)
+    + 2\sqrt{B_c}/\sqrt B]`, cheaply: the whole over a common denominator (:func:`~sympy.together`), then each
+    Hurwitz zeta argument too. An equal expression by construction; the same one as ``simplify`` here
+    (``tests/test_derive_diagrams_speed.py`` compares the two routes' srepr)."""
+    return sp.together(expr).replace(lambda f: isinstance(f, sp.zeta) and len(f.args) == 2,
+                                     lambda f: sp.zeta(f.args[0], sp.together(f.args[1])))
 
 
 @cache
@@ -323,7 +354,16 @@ def magnetoconductance_1d() -> sp.Expr:
     inverse = sp.Dummy("X", positive=True)  # tau -> 0+ is X = 1/tau -> oo
     zero_b = _at_infinite_end(zero_field_correction(1).subs(tau, 1 / inverse), inverse, sp.oo)
     with_field = zero_b.subs(Gamma, Gamma + quasi1d_field_rate())
-    return sp.simplify(with_field - zero_b)
+    return _over_common_denominators(with_field - zero_b)
+
+
+def _over_common_denominators(expr: sp.Expr) -> sp.Expr:
+    r"""``expr`` with the base of every power that is a sum brought over a common denominator
+    (:func:`~sympy.together`; SymPy then takes the positive factors out of the fractional power). An equal
+    expression by construction; for the wire magnetoconductance :math:`\sum_i c_i\Gamma_i^{-1/2}` the form
+    ``sympy.simplify`` gives (``tests/test_derive_diagrams_speed.py`` compares the two routes' srepr)."""
+    return expr.replace(lambda f: isinstance(f, sp.Pow) and isinstance(f.base, sp.Add),
+                        lambda f: sp.together(f.base) ** f.exp)
 
 
 @cache

@@ -17,6 +17,7 @@ from mesocorr.diagrams import ladder as L
 from mesocorr.diagrams.lines import cos_moment, is_zero
 from mesocorr.symbolic import propagators as P
 from mesocorr.symbolic import wl as W
+from mesocorr.symbolic.channels import channels
 from mesocorr.symbolic.memo import is_monomial, simplify
 
 
@@ -136,6 +137,69 @@ def test_quasi1d_field_rate_equals_the_simplify_route():
     assert W.quasi1d_field_rate() == sp.simplify(W.D * (mean_sq - mean**2))
 
 
+@pytest.mark.parametrize("geometry", [None, "wire"])
+def test_zero_field_correction_1d_equals_the_simplify_route(geometry):
+    expr = -W._prefactor() * W.w * W.cooperon_integral(1) / (W.A_wire if geometry else 1)
+    slow = sp.simplify(expr / (W.e**2 / (2 * sp.pi * W.hbar)))
+    assert sp.srepr(W.zero_field_correction(1, geometry)) == sp.srepr(slow)
+
+
+def test_kawabata_line_integral_equals_the_simplify_route():
+    qz, E = sp.symbols("q_z E", positive=True)
+    raw = W._definite_integral(1 / (W.D * qz**2 + E), qz, -sp.oo, sp.oo) / (2 * sp.pi)
+    energy = W.D * 4 * W.e * W.B / W.hbar
+    assert sp.srepr(sp.cancel(raw)) == sp.srepr(sp.simplify(raw))
+    assert sp.srepr(sp.cancel(sp.cancel(raw).subs(E, energy))) == sp.srepr(sp.simplify(sp.simplify(raw).subs(E, energy)))
+
+
+def test_magnetoconductance_1d_equals_the_simplify_route():
+    """The former pipeline: sympy.simplify of the zero-field difference (with the simplify-route zero-field form)."""
+    e2h = W.e**2 / (2 * sp.pi * W.hbar)
+    zero_slow = sp.simplify(-W._prefactor() * W.w * W.cooperon_integral(1) / e2h)
+    inverse = sp.Symbol("X", positive=True)
+    zero_b = sp.limit(zero_slow.subs(W.tau, 1 / inverse), inverse, sp.oo)
+    slow = sp.simplify(zero_b.subs(W.Gamma, W.Gamma + W.quasi1d_field_rate()) - zero_b)
+    assert sp.srepr(W.magnetoconductance_1d()) == sp.srepr(slow)
+    # the helper on other sums under fractional powers: equal by construction, and simplify's form there too
+    x, y = sp.symbols("x y", positive=True)
+    for expr in (1 / sp.sqrt(x / 3 + y) - 1 / sp.sqrt(y), x / sp.sqrt(x**2 / (4 * y**2) + 1)):
+        fast = W._over_common_denominators(expr)
+        assert sp.simplify(fast - expr) == 0
+        assert sp.srepr(fast) == sp.srepr(sp.simplify(expr))
+
+
+def test_limit_of_root_differences_equals_sympy_limit():
+    N, x = W.N, sp.Symbol("x", positive=True)
+    shift = sp.Rational(1, 2) + W.B_c / W.B
+    continuum = sp.integrate(1 / sp.sqrt(x + W.B_c / W.B), (x, 0, N))
+    cases = [2 * sp.sqrt(N + shift) - continuum,  # kawabata_3d's
+             sp.sqrt(N + 3) - sp.sqrt(N) + W.s,
+             3 * sp.sqrt(N + W.B) - sp.sqrt(N + 1) - 2 * sp.sqrt(N - W.s) + 1 / W.B,
+             sp.sqrt(N + 1) - sp.sqrt(N),  # no remainder: 0
+             sp.sqrt(N + 1) + W.s,  # coefficients not summing to zero: sympy.limit (oo)
+             sp.sqrt(N + 1) - N ** sp.Rational(1, 3),  # another shape: sympy.limit
+             sp.sqrt(N**2 + 1) - N]  # another shape: sympy.limit
+    for expr in cases:
+        assert sp.srepr(W._limit_of_root_differences(expr, N)) == sp.srepr(sp.limit(expr, N, sp.oo))
+
+
+def test_kawabata_3d_equals_the_simplify_route():
+    """The former pipeline of kawabata_3d (simplify of the line integral, of the per-level term and of the product,
+    then the unit change), re-run step by step."""
+    qz, E = sp.symbols("q_z E", positive=True)
+    line = sp.simplify(W._definite_integral(1 / (W.D * qz**2 + E), qz, -sp.oo, sp.oo) / (2 * sp.pi))
+    per_level = sp.simplify(line.subs(E, W.D * 4 * W.e * W.B / W.hbar))
+    delta = W.B_c / W.B
+    x = sp.Symbol("x", positive=True)
+    continuum = sp.integrate(1 / sp.sqrt(x + delta), (x, 0, W.N))
+    shift = sp.Rational(1, 2) + delta
+    rest = sp.zeta(sp.Rational(1, 2), shift) + sp.limit(2 * sp.sqrt(W.N + shift) - continuum, W.N, sp.oo)
+    expr = -W._prefactor() * W.w * (W.e * W.B / (sp.pi * W.hbar)) * per_level * rest
+    slow = sp.together(sp.simplify(expr) / (W.e**2 / (2 * sp.pi * W.hbar)))
+    assert sp.srepr(W.kawabata_3d()) == sp.srepr(slow)
+    assert sp.srepr(W._together_with_zeta_arguments(expr)) == sp.srepr(sp.simplify(expr))
+
+
 def test_wl_closed_forms_equal_the_simplify_routes():
     """finite_wire_conductance / magnetoconductance_2d / kawabata_3d: together() and the digamma-limit route give
     the expressions the simplify / sympy.limit pipeline gives."""
@@ -203,6 +267,28 @@ def test_wl_2d_limits_by_substitution_equal_sympy_limit():
         assert _limit_at_infinity(expr, var) == sp.limit(expr, var, sp.oo)
     divergent = sp.log(x)  # not continuous in 1/x: SymPy's limit
     assert _limit_at_infinity(divergent, x) == sp.oo
+
+
+def test_wl_2d_limits_by_leading_terms_equal_substitution_and_sympy_limit():
+    from mesocorr.derivations.wl_2d import _limit_by_substitution, _limit_of_logarithms
+
+    one = W.zero_field_correction(2)
+    tphi, so = sp.Symbol("tau_phi", positive=True), sp.Symbol("Gamma_so", positive=True)
+    total = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2}) for c in channels("cooperon", phi=1 / tphi)),
+                sp.Integer(0))
+    remainder = total * W.e**2 / (2 * sp.pi * W.hbar) + W.e**2 / (2 * sp.pi**2 * W.hbar) * sp.log(tphi / W.tau)
+    strong = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2})
+                  for c in channels("cooperon", so=so, phi=1 / tphi)), sp.Integer(0))
+    x, a = sp.Symbol("x", positive=True), sp.Symbol("a", positive=True)
+    cases = [(remainder, tphi), (strong, so), (sp.log(3 * x**2 + a) - 2 * sp.log(x + 1) + W.s, x),
+             (sp.log((a * x + 1) / (x + 2)) / 7 + sp.log(a), x), (sp.log(1 + 1 / x), x)]
+    for expr, var in cases:
+        fast = _limit_of_logarithms(expr, var)
+        assert fast is not None
+        assert sp.srepr(fast) == sp.srepr(_limit_by_substitution(expr, var))
+        assert sp.cancel(fast - sp.limit(expr, var, sp.oo)) == 0
+    for expr in (sp.log(x), (x + 1) / (2 * x + 3), sp.log(sp.sqrt(x) + 1), sp.log(1 - a * x) - sp.log(x)):
+        assert _limit_of_logarithms(expr, x) is None  # divergent, not a logarithm, not rational, sign undecided
 
 
 def test_infinite_end_substitution_equals_limit():

@@ -10,7 +10,7 @@ import mpmath
 import pytest
 import sympy as sp
 
-from mesocorr.derivations import kawabata, scaling_one_loop, wire_mc
+from mesocorr.derivations import hln, kawabata, scaling_one_loop, wire_mc
 from mesocorr.symbolic import beta as B
 from mesocorr.symbolic import wl as WL
 
@@ -77,10 +77,14 @@ def test_kawabata_f3_sum_raises_beyond_its_range():
 
 
 def test_kawabata_line_integral_without_meijer_g_equals_the_general_route():
-    """The q_z integral via the antiderivative (meijerg=False) = SymPy's default route (Meijer G) + simplify."""
+    """The q_z integral via the antiderivative (meijerg=False; manual=True) = SymPy's default route (Meijer G) +
+    simplify."""
     qz, E, D = sp.symbols("q_z E D", positive=True)
     line = sp.Integral(1 / (D * qz**2 + E), (qz, -sp.oo, sp.oo)) / (2 * sp.pi)
     assert line.doit(meijerg=False) == sp.simplify(line.doit()) == 1 / (2 * sp.sqrt(D) * sp.sqrt(E))
+    # the derivation prints the manual (rule-based) route: the same expression as the two others
+    assert sp.srepr(line.doit(manual=True)) == sp.srepr(line.doit(meijerg=False))
+    assert sp.srepr(line.doit(manual=True)) == sp.srepr(sp.simplify(line.doit()))
 
 
 @pytest.mark.parametrize("a", ["0.3", "2", "15", "1e-4", "200"])
@@ -232,3 +236,16 @@ def test_limit_g_to_infinity_falls_back_outside_polynomials():
     g = B.g
     for expr in (sp.log(g) / g, g / (g + 1), sp.exp(-g) + 2):
         assert scaling_one_loop._limit_g_to_infinity(expr, g) == sp.limit(expr, g, sp.oo)
+
+
+def test_hln_memoised_lambdify_equals_a_fresh_lambdify():
+    """hln._mp_eval reuses one lambdification per expression: the same numbers as lambdifying at every call."""
+    x, y = sp.symbols("x y", positive=True)
+    expr = sp.log(x) + sp.polygamma(0, sp.Rational(1, 2) + y / x)
+    for xv, yv in (("0.5", "1"), ("4", "3"), ("1e-3", "7")):
+        values = {x: mpmath.mpf(xv), y: mpmath.mpf(yv)}
+        fresh = sp.lambdify([x, y], expr, "mpmath")
+        with mpmath.workdps(60):
+            expected = fresh(values[x], values[y])
+        assert hln._mp_eval(expr, values) == expected
+    assert hln._mp_function(expr) is hln._mp_function(expr)

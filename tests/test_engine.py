@@ -285,3 +285,25 @@ def test_engine_refuses_bad_input():
         linear_form(spin_half_model(), "cooperon", {"a": "x"})
     with pytest.raises(ValueError, match="values"):
         spin_half_operator("cooperon").numpy({"nope": 1.0})
+
+
+def test_one_by_one_eigen_channels_equal_lapack():
+    """The 1x1 shortcut of eigen_channels (no LAPACK call) returns exactly what scipy.linalg.eig gives for
+    |H| in (1e-130, 1e130), and the exact eigenvalue H_00 beyond (where LAPACK's scaling goes wrong)."""
+    from scipy.linalg import eig
+
+    rng = np.random.default_rng(11)
+    for scale in (1e-129, 1e-60, 1e-14, 1.0, 3e7, 1e60, 1e129):
+        for h, w in zip(scale * (rng.normal(size=40) + 1j * rng.normal(size=40)),
+                        rng.normal(size=40) + 1j * rng.normal(size=40)):
+            H, W = np.array([[h]]), np.array([[w]])
+            lam, vl, vr = eig(H, left=True, right=True)
+            den = vl[0, 0].conjugate() * vr[0, 0]
+            got = eigen_channels(H, W)
+            assert got.gaps.tolist() == lam.tolist() == [h]
+            assert got.weights.tolist() == [vl[0, 0].conjugate() * w * vr[0, 0] / den] == [w]
+            assert got.condition.tolist() == [abs(vl[0, 0]) * abs(vr[0, 0]) / abs(den)] == [1.0]
+    for h in (5e-324, 1e-300, 1e300):   # beyond LAPACK's exact range: the shortcut is the exact eigenvalue
+        assert eigen_channels(np.array([[h]]), np.array([[1.0]])).gaps.tolist() == [h]
+    e = eigen_channels(np.array([[0.0, 1.0], [1.0, 0.0]]), np.eye(2))   # larger blocks still go to LAPACK
+    assert np.allclose(sorted(e.gaps.real), [-1.0, 1.0], rtol=0, atol=1e-15)
