@@ -39,7 +39,9 @@ def build() -> Derivation:
     chi, steps = I.density_response(2)
     for text, expr in steps:
         d.step(text[0].upper() + text[1:] + ":", expr)
-    Us, Ut = I.screened_interaction("singlet"), sp.factor(I.screened_interaction("triplet"))
+    # factor_terms: the common content out of the lowest-terms quotient, sp.factor's form here without factoring over
+    # the Gaussian rationals (tests/test_interaction_speed.py compares the srepr)
+    Us, Ut = I.screened_interaction("singlet"), sp.factor_terms(I.screened_interaction("triplet"))
     d.equation("Singlet channel: the Coulomb interaction $V_0/(1+V_0\\chi)$, unitary limit $V_0\\to\\infty$:",
                "U_s", Us)
     d.equation("Triplet channel: the amplitude $F_0^\\sigma/\\nu_t$ summed in the spin-density channel (spin "
@@ -74,10 +76,11 @@ def build() -> Derivation:
                               f"$F = {sp.latex(Fv)}$",
                               _LR, I.f_tilde_aa(2).subs(I.F_aa, Fv), lr2.subs(I.F_aa, Fv), rtol=1e-25, dps=40))
     d.check(check_symbolic(r"Coefficient of the log: $e^2/(2\pi^2\hbar) = (1/\pi)\, e^2/h$", _AA, K2, 1 / sp.pi))
-    brute = exchange_double_integral(2, float(_F0), T_ratio=_T_RATIO)
+    brute = exchange_double_integral(2, float(_F0), T_ratio=_T_RATIO, method="gauss-legendre")
     d.check(check_numeric(rf"$\delta\sigma(3T) - \delta\sigma(T)$ at $F_0^\sigma = {sp.latex(_F0)}$: the closed form vs "
                           r"$q$- and $\omega$-quadrature of the ladder kernels",
-                          "independent route: nested adaptive quadrature (SciPy) of the starting formula (reduced units)",
+                          "independent route: Gauss–Legendre product rule in $q$ and $\\omega$ (two orders, numpy) of the "
+                          "starting formula (reduced units)",
                           brute, (K2 * (1 + 3 * lam)).subs(I.F0, _F0) * sp.log(sp.Integer(3)), rtol=1e-10))
     with mpmath.workdps(30):
         zna = 4 * (mpmath.log1p(mpmath.mpf(_F0.p) / _F0.q) / (mpmath.mpf(_F0.p) / _F0.q) - 1)

@@ -110,12 +110,14 @@ def density_response(d: int = 2) -> tuple[sp.Expr, tuple]:
     if sp.expand(one_minus_pi - TAU * (D * q**2 - sp.I * omega)) != 0:  # pragma: no cover
         raise ArithmeticError(f"1 - Pi is not tau (D q^2 - i omega): {one_minus_pi}")
     dressed = nu * bubble / one_minus_pi
-    chi = sp.factor(sp.cancel(s_deg * nu + sp.I * hbar * omega / (2 * sp.pi) * s_deg * dressed))
+    # lowest terms, then the common content out: the form sp.factor gives for these two rational functions, without
+    # factoring over the Gaussian rationals (tests/test_interaction_speed.py compares the srepr with sp.factor's)
+    chi = sp.factor_terms(sp.cancel(s_deg * nu + sp.I * hbar * omega / (2 * sp.pi) * s_deg * dressed))
     if sp.cancel(chi.subs(q, 0)) != 0 or sp.cancel(chi.subs(omega, 0) - s_deg * nu) != 0:  # pragma: no cover
         raise ArithmeticError(f"density response violates conservation or compressibility: {chi}")
     steps = ((r"RA bubble at $q = \omega = 0$: $\int d\xi\, G^R G^A$ by residues", bubble),
              (rf"Diffuson ladder ($d = {d}$): $1 - \Pi = \tau(Dq^2 - i\omega)$", one_minus_pi),
-             (r"dressed RA density bubble $P_{RA} = \nu\int G^R G^A/(1 - \Pi)$", sp.factor(sp.cancel(dressed))),
+             (r"dressed RA density bubble $P_{RA} = \nu\int G^R G^A/(1 - \Pi)$", sp.factor_terms(sp.cancel(dressed))),
              (r"$\chi = \nu_t + (i\hbar\omega/2\pi)\, s P_{RA}$ with $\nu_t = s\nu$", chi))
     return chi, steps
 
@@ -289,11 +291,28 @@ def aa_relation() -> tuple[sp.Eq, list]:
     Eq(F_0^sigma, -F/(F + 2))
     """
     amplitude = -F_aa / 2
-    (sol,) = sp.solve(sp.Eq(F0 / (1 + F0), amplitude), F0)
-    sol = sp.factor(sol)
+    sol = _landau_parameter(amplitude)
     steps = [("Altshuler-Aronov lowest-order static triplet amplitude", sp.Eq(sp.Symbol("A_0^sigma"), amplitude)),
              (r"Landau: $A_0 = F_0/(1 + F_0)$, solved for $F_0$", sp.Eq(F0, sol))]
     return sp.Eq(F0, sol), steps
+
+
+@cache
+def _landau_parameter(amplitude: sp.Expr) -> sp.Expr:
+    r""":math:`F_0^\sigma` solved from Landau's :math:`F_0/(1+F_0) = A_0` (factored), once per process.
+
+    The equation is linear in :math:`F_0` after clearing the denominator: :math:`c_1F_0 + c_0 = 0`, so
+    :math:`F_0 = -c_0/c_1`; checked by substitution. The same expression as ``sp.factor(sp.solve(...))``
+    (tests/test_interaction_speed.py compares the srepr)."""
+    numerator, _ = sp.fraction(sp.together(F0 / (1 + F0) - amplitude))
+    poly = sp.Poly(numerator, F0)
+    if poly.degree() != 1:  # pragma: no cover
+        raise ArithmeticError(f"Landau's relation is not linear in F_0: {numerator}")
+    c1, c0 = poly.all_coeffs()
+    sol = sp.factor(-c0 / c1)
+    if sp.cancel((F0 / (1 + F0)).subs(F0, sol) - amplitude) != 0:  # pragma: no cover
+        raise ArithmeticError(f"F_0 = {sol} does not solve Landau's relation")
+    return sol
 
 
 def f_tilde_aa(d: int) -> sp.Expr:
@@ -367,8 +386,10 @@ def temperature_constant(d: int) -> sp.Expr:
         uu = sp.Symbol("uu", positive=True)
         fp = sp.coth(uu) - uu / sp.sinh(uu) ** 2
         # g(0) from the series; g(oo) term by term (both terms have finite limits: coth -> 1, u/sinh^2 -> 0)
-        jump = (sp.series(fp, uu, 0, 2).removeO().subs(uu, 0)
-                - sp.Add(*[sp.limit(term, uu, sp.oo) for term in sp.Add.make_args(fp)]))
+        # (the series of the sum as the sum of the terms' series; coth(oo) = 1 by substitution, the other by limit:
+        # tests/test_interaction_speed.py compares with sp.series of fp and sp.limit of each term)
+        jump = (sp.Add(*[term.series(uu, 0, 2).removeO() for term in sp.Add.make_args(fp)]).subs(uu, 0)
+                - sp.Add(*[_limit_at_infinity(term, uu) for term in sp.Add.make_args(fp)]))
         coeff = pref * jump  # coefficient of ln T (omega in rad/s: T -> k_B T / hbar, ln(k_B T tau / hbar))
     else:
         # omega = (2 k_B T/hbar) u:  int_0^oo (f' - [d=3]) omega^p domega = (2 kT/hbar)^(p+1) J(p+1)
@@ -380,6 +401,16 @@ def temperature_constant(d: int) -> sp.Expr:
     if result.free_symbols:  # pragma: no cover
         raise ArithmeticError(f"temperature constant not a number: {result}")
     return result
+
+
+def _limit_at_infinity(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    r""":math:`\lim_{v\to\infty}` ``expr``: by substitution when ``expr`` is one function of ``var`` that SymPy evaluates
+    at :math:`\infty` to a finite number (its limit: :math:`\coth\infty = 1`), else :func:`sympy.limit`."""
+    if isinstance(expr, (sp.coth, sp.tanh)) and expr.args == (var,):
+        value = expr.subs(var, sp.oo)
+        if value.is_number and value.is_finite:
+            return value
+    return sp.limit(expr, var, sp.oo)
 
 
 def _reflect_zeta(expr: sp.Expr) -> sp.Expr:
@@ -430,7 +461,9 @@ def zeeman_diffuson_gaps() -> dict[str, sp.Expr]:
     names = {"singlet": "singlet", "triplet_z": "triplet_0"}
     out = {}
     for ch in spectrum.channels:
-        gap = sp.simplify(ch.gap)
+        # the gaps are rational in E_Z, hbar and I: lowest terms by cancel, the form simplify gives (and no
+        # sympy.physics.units import, which simplify's first call pays; tests/test_interaction_speed.py compares)
+        gap = sp.cancel(ch.gap)
         if ch.name in names:
             out[names[ch.name]] = gap
         elif ch.block == ("triplet_x", "triplet_y"):
@@ -483,7 +516,9 @@ def zeeman_small_h(d: int, order: int = 3) -> list[sp.Expr]:
     """
     s0 = _s0(d)
     aa = s0 + 1
-    return [sp.simplify(-sp.gamma(aa) * sp.binomial(-aa, 2 * m) * (-1) ** m * sp.zeta(s0 + 2 * m) / (2 * sp.pi) ** (2 * m))
+    # Gamma(a) and the binomial evaluate to rationals (times sqrt(pi)): each c_m is a rational times zeta times a
+    # power of pi, already in the form simplify gives (tests/test_interaction_speed.py compares, d = 1, 2, 3)
+    return [-sp.gamma(aa) * sp.binomial(-aa, 2 * m) * (-1) ** m * sp.zeta(s0 + 2 * m) / (2 * sp.pi) ** (2 * m)
             for m in range(1, order + 1)]
 
 

@@ -166,6 +166,50 @@ def test_2d_log_against_the_ladder_integral_route():
     assert brute == pytest.approx(zna, rel=1e-10)
 
 
+def test_2d_gauss_legendre_route_against_quadpack_and_the_closed_form():
+    """The film route the interaction-2d document uses (exchange_double_integral(method="gauss-legendre"), a
+    numpy Gauss-Legendre product rule) against the nested QUADPACK route it replaced and against ZNA's closed form
+    K_2 (1 + 3 lambda_2) ln(T_1/T_2), over Landau parameters from -0.9 to 5 and temperature ratios both ways."""
+    for F0v, ratio in [(-0.25, 3.0), (-0.9, 2.0), (0.0, 0.5), (1.5, 10.0), (5.0, 1.3)]:
+        gl = num.exchange_double_integral(2, F0v, T_ratio=ratio, method="gauss-legendre")
+        with mpmath.workdps(30):
+            lam = 0 if F0v == 0 else 1 - mpmath.log1p(F0v) / F0v
+            closed = float((1 + 3 * lam) / mpmath.pi * mpmath.log(ratio))
+        assert gl == pytest.approx(closed, rel=1e-13)
+        if (F0v, ratio) in ((-0.25, 3.0), (1.5, 10.0)):
+            assert gl == pytest.approx(num.exchange_double_integral(2, F0v, T_ratio=ratio), rel=1e-11)
+
+
+def test_2d_gauss_legendre_route_raises_when_unconverged():
+    """Two rules that disagree by more than rtol x result raise instead of returning a number; bad work is refused."""
+    for few in (8, 10):  # 8 vs 4 nodes differ by ~1e-7, 10 vs 5 by ~2e-9 (relative 1e-6, 1e-8)
+        with pytest.raises(ArithmeticError, match="differ"):
+            num.film_exchange_difference(-0.25, 3.0, nodes=few)
+    assert num.film_exchange_difference(-0.25, 3.0, rtol=1e-6, nodes=10) == pytest.approx(0.1915704869, rel=1e-6)
+    for bad in (7, 201, 32.0, True):
+        with pytest.raises(ValueError, match="nodes"):
+            num.film_exchange_difference(-0.25, 3.0, nodes=bad)
+    with pytest.raises(ValueError, match="method"):
+        num.exchange_double_integral(3, -0.25, method="gauss-legendre")
+    with pytest.raises(ValueError, match="method"):
+        num.exchange_double_integral(2, -0.25, T_ratio=3.0, method="simpson")
+
+
+def test_thermal_kernel_against_mpmath():
+    """d/dw[w coth(w/2)] = (sinh w - w)/(2 sinh^2(w/2)) at 40+ digits, over 1e-300 <= |w| <= 1e3 (both signs),
+    including the branch boundaries |w| = 2e-3, 2 and 80: relative error below 1e-15 (the former
+    coth - x/sinh^2 form lost ~1e-10 near |w| = 2e-3 to cancellation)."""
+    ws = np.concatenate([10.0 ** np.linspace(-300, 3, 700), np.linspace(1e-3, 90, 700), [2e-3, 2.0, 80.0]])
+    ws = np.concatenate([ws, -ws])
+    got = num.thermal_kernel(ws)
+    for w, f in zip(ws, got):
+        with mpmath.workdps(40 + int(3 * max(0.0, -math.log10(abs(w))))):
+            wm = mpmath.mpf(float(w))
+            ref = (mpmath.sinh(wm) - wm) / (2 * mpmath.sinh(wm / 2) ** 2)
+            assert abs(f - ref) <= 1e-15 * abs(ref), w
+    assert num.thermal_kernel(0.0) == 0.0
+
+
 # ----------------------------------------------------------------------------------------------- Zeeman
 def test_zeeman_shifts_the_m_pm1_diffuson_triplets():
     """Textbook (Lee-Ramakrishnan Sec. III; Altshuler-Aronov 1985): the m = +-1 particle-hole triplets along the
