@@ -12,9 +12,9 @@ Workers are started by ``fork`` on Linux when this process runs a single thread 
 and the per-process caches of :mod:`mesocorr.symbolic.memo`), otherwise by ``spawn`` (each worker imports the
 catalogue itself, about a second of CPU).
 
-Scheduling. Each worker keeps what it has loaded (matplotlib for the figures, SciPy's integrators, SymPy's
-warmed-up caches), so which worker gets which entry matters: :func:`schedule` deals the entries out before the
-run, heaviest first, each to the worker that would finish it soonest counting the set-up that worker has not
+Scheduling. Each worker keeps what it has loaded (matplotlib for the figures, scipy.special, SymPy's
+warmed-up caches, the ``sympy.physics.units`` import of SymPy's first ``simplify``), so which worker gets
+which entry matters: :func:`schedule` deals the entries out before the run, heaviest first, each to the worker that would finish it soonest counting the set-up that worker has not
 paid yet (:data:`COST_HINT`, :data:`SETUP_HINT`; rough CPU seconds, used for nothing but this order), then
 improves that by moving or swapping entries between workers (so that, where balance allows, one worker draws
 all the figures and pays matplotlib's import once). During
@@ -43,18 +43,23 @@ __all__ = ["MAX_JOBS", "COST_HINT", "SETUP_HINT", "usable_cpus", "schedule", "ru
 MAX_JOBS = 64
 
 
-#: rough CPU seconds of each entry in a worker that has already built another one (one-process run in catalogue
-#: order, ``python benchmarks/bench_derive.py``); for scheduling only. An entry not listed counts as 1 s.
+#: rough CPU seconds of each entry in a worker that has already built another one, without the set-ups of
+#: :data:`SETUP_HINT` (one-process runs in catalogue order and in the two workers' orders, session 7); for
+#: scheduling only. An entry not listed counts as 1 s.
 COST_HINT: dict[str, float] = {
-    "diffuson-ladder": 0.5, "cooperon-spin": 0.25, "wl-2d": 1.2, "hln": 2.5, "wire-mc": 0.7, "kawabata": 1.05,
-    "ucf-wire": 1.3, "landauer-four-terminal": 0.55, "scaling-one-loop": 1.2, "aas-cylinder": 2.0,
-    "double-step": 0.6, "interaction-2d": 1.8, "interaction-zeeman": 0.55, "zeeman": 0.35, "ilp": 2.8,
-    "graphene": 0.35, "ti-surface": 0.5,
+    "diffuson-ladder": 0.45, "cooperon-spin": 0.25, "wl-2d": 0.5, "hln": 1.2, "wire-mc": 0.45, "kawabata": 0.5,
+    "ucf-wire": 1.1, "landauer-four-terminal": 0.55, "scaling-one-loop": 1.3, "aas-cylinder": 0.9,
+    "double-step": 0.4, "interaction-2d": 0.95, "interaction-zeeman": 0.4, "zeeman": 0.3, "ilp": 1.6,
+    "graphene": 0.35, "ti-surface": 0.45,
 }
-#: set-up a worker pays once, before the first entry that needs it: name -> (rough CPU seconds, entries)
+#: set-up a worker pays once, before the first entry that needs it: name -> (rough CPU seconds, entries).
+#: matplotlib: its import and the first figure's fonts and mathtext grammar; scipy.special: imported by the float
+#: paths of aas-cylinder and ilp; sympy.physics.units: imported by SymPy's first ``simplify``, which only these
+#: four entries still call (checked by ``sys.modules`` after each entry alone).
 SETUP_HINT: dict[str, tuple[float, tuple[str, ...]]] = {
-    "matplotlib": (1.0, ("hln", "ucf-wire", "scaling-one-loop")),
-    "scipy.integrate": (0.6, ("interaction-2d",)),
+    "matplotlib": (1.4, ("hln", "ucf-wire", "scaling-one-loop")),
+    "scipy.special": (0.35, ("aas-cylinder", "ilp")),
+    "sympy.physics.units": (0.2, ("aas-cylinder", "interaction-2d", "ilp", "ti-surface")),
 }
 
 
