@@ -12,15 +12,14 @@ Workers are started by ``fork`` on Linux when this process runs a single thread 
 and the per-process caches of :mod:`mesocorr.symbolic.memo`), otherwise by ``spawn`` (each worker imports the
 catalogue itself, about a second of CPU).
 
-Scheduling. Each worker keeps what it has loaded (matplotlib for the figures, scipy.special, SymPy's
-warmed-up caches, the ``sympy.physics.units`` import of SymPy's first ``simplify``), so which worker gets
-which entry matters: :func:`schedule` deals the entries out before the run, heaviest first, each to the worker that would finish it soonest counting the set-up that worker has not
-paid yet (:data:`COST_HINT`, :data:`SETUP_HINT`; rough CPU seconds, used for nothing but this order), then
-improves that by moving or swapping entries between workers (so that, where balance allows, one worker draws
-all the figures and pays matplotlib's import once). During
-the run a worker that runs out of entries takes the last queued entry of the most loaded other worker, so a
-wrong hint costs balance, never correctness: the documents do not depend on where or in which order an entry
-is built.
+Scheduling. Each worker keeps what it has loaded (matplotlib for the figures, scipy.special, SymPy's warmed-up
+caches, the ``sympy.physics.units`` import of SymPy's first ``simplify``), so which worker gets which entry
+matters: :func:`schedule` deals the entries out before the run, heaviest first, each to the worker that would
+finish it soonest counting the set-up that worker has not paid yet (:data:`COST_HINT`, :data:`SETUP_HINT`; rough
+CPU seconds, used for nothing but this order), then improves that by moving or swapping entries between workers
+(so that, where balance allows, one worker draws all the figures and pays matplotlib's import once). During the
+run a worker that runs out of entries takes the last queued entry of the most loaded other worker, so a wrong
+hint costs balance, never correctness: the documents do not depend on where or in which order an entry is built.
 """
 
 from __future__ import annotations
