@@ -251,10 +251,9 @@ def test_rung_expansion_equals_series():
     assert P.rung_kernel()[0] == slow
 
 
-def test_wl_2d_limits_by_substitution_equal_sympy_limit():
-    from mesocorr.derivations.wl_2d import _limit_at_infinity
-    from mesocorr.symbolic.channels import channels
-
+def _wl_2d_limits():
+    """wl-2d's two limits at infinity: (expression, variable) for the remainder in tau_phi and the strong
+    spin-orbit sum in Gamma_so."""
     one = W.zero_field_correction(2)
     tphi, so = sp.Symbol("tau_phi", positive=True), sp.Symbol("Gamma_so", positive=True)
     total = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2}) for c in channels("cooperon", phi=1 / tphi)),
@@ -262,8 +261,14 @@ def test_wl_2d_limits_by_substitution_equal_sympy_limit():
     remainder = total * W.e**2 / (2 * sp.pi * W.hbar) + W.e**2 / (2 * sp.pi**2 * W.hbar) * sp.log(tphi / W.tau)
     strong = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2})
                   for c in channels("cooperon", so=so, phi=1 / tphi)), sp.Integer(0))
+    return [(remainder, tphi), (strong, so)]
+
+
+def test_wl_2d_limits_by_substitution_equal_sympy_limit():
+    from mesocorr.derivations.wl_2d import _limit_at_infinity
+
     x = sp.Symbol("x", positive=True)
-    for expr, var in ((remainder, tphi), (strong, so), ((x + 1) / (2 * x + 3) + sp.log(1 + 1 / x), x)):
+    for expr, var in _wl_2d_limits() + [((x + 1) / (2 * x + 3) + sp.log(1 + 1 / x), x)]:
         assert _limit_at_infinity(expr, var) == sp.limit(expr, var, sp.oo)
     divergent = sp.log(x)  # not continuous in 1/x: SymPy's limit
     assert _limit_at_infinity(divergent, x) == sp.oo
@@ -272,15 +277,8 @@ def test_wl_2d_limits_by_substitution_equal_sympy_limit():
 def test_wl_2d_limits_by_leading_terms_equal_substitution_and_sympy_limit():
     from mesocorr.derivations.wl_2d import _limit_by_substitution, _limit_of_logarithms
 
-    one = W.zero_field_correction(2)
-    tphi, so = sp.Symbol("tau_phi", positive=True), sp.Symbol("Gamma_so", positive=True)
-    total = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2}) for c in channels("cooperon", phi=1 / tphi)),
-                sp.Integer(0))
-    remainder = total * W.e**2 / (2 * sp.pi * W.hbar) + W.e**2 / (2 * sp.pi**2 * W.hbar) * sp.log(tphi / W.tau)
-    strong = sum((one.subs({W.w: c.wl_weight, W.Gamma: c.gap, W.s: 2})
-                  for c in channels("cooperon", so=so, phi=1 / tphi)), sp.Integer(0))
     x, a = sp.Symbol("x", positive=True), sp.Symbol("a", positive=True)
-    cases = [(remainder, tphi), (strong, so), (sp.log(3 * x**2 + a) - 2 * sp.log(x + 1) + W.s, x),
+    cases = _wl_2d_limits() + [(sp.log(3 * x**2 + a) - 2 * sp.log(x + 1) + W.s, x),
              (sp.log((a * x + 1) / (x + 2)) / 7 + sp.log(a), x), (sp.log(1 + 1 / x), x)]
     for expr, var in cases:
         fast = _limit_of_logarithms(expr, var)
