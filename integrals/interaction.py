@@ -36,6 +36,8 @@ from functools import cache
 import mpmath
 import numpy as np
 
+from mesocorr.arguments import as_real
+
 __all__ = ["temperature_constant", "temperature_constant_mp", "channel_factor", "channel_factor_mp", "f_tilde",
            "f_tilde_mp", "zeeman_g", "zeeman_g_mp", "zeeman_small_h_coefficients", "thermal_kernel",
            "channel_amplitudes", "exchange_double_integral", "film_exchange_difference", "H_ASYMPTOTIC"]
@@ -524,9 +526,14 @@ def _film_exchange_sum(F0: float, T_ratio: float, n: int) -> float:
     t_wt = np.concatenate([t_wt, u_wt * top / (uu * uu)])
     root = np.sqrt(ww)
     qq = root[:, None] * tt[None, :]  # q = sqrt(omega) t: the nodes follow the scale of the kernels
-    inner = ((qq * channel_amplitudes(qq, ww[:, None], F0, 0.0)).imag * (root[:, None] * t_wt[None, :])).sum(axis=1)
-    kernel = thermal_kernel(ww / T_ratio) - thermal_kernel(ww)
-    return float(np.dot(w_wt, kernel * inner))
+    with np.errstate(all="ignore"):  # extreme F0 or T_1/T_2 overflow: refused below, not warned about
+        inner = ((qq * channel_amplitudes(qq, ww[:, None], F0, 0.0)).imag
+                 * (root[:, None] * t_wt[None, :])).sum(axis=1)
+        kernel = thermal_kernel(ww / T_ratio) - thermal_kernel(ww)
+        terms = kernel * inner
+    if not np.isfinite(terms).all():
+        raise ArithmeticError("film_exchange_difference: the integrand overflows float64 for these F0 and T_ratio")
+    return float(np.dot(w_wt, terms))
 
 
 def film_exchange_difference(F0: float, T_ratio: float, rtol: float = 1e-10, nodes: int = _FILM_NODES) -> float:
@@ -551,7 +558,9 @@ def film_exchange_difference(F0: float, T_ratio: float, rtol: float = 1e-10, nod
     """
     if isinstance(nodes, bool) or not isinstance(nodes, int) or not 8 <= nodes <= _FILM_MAX_NODES:
         raise ValueError(f"nodes: must be an integer from 8 to {_FILM_MAX_NODES}, got {nodes!r}")
-    F0, T_ratio = float(F0), float(T_ratio)
+    F0, T_ratio, rtol = as_real("F0", F0), as_real("T_ratio", T_ratio), as_real("rtol", rtol)
+    if not rtol > 0:
+        raise ValueError(f"rtol: must be positive, got {rtol!r}")
     if not F0 > -1:
         raise ValueError("F0: must be > -1")
     if not (math.isfinite(T_ratio) and T_ratio > 0):

@@ -189,6 +189,11 @@ def test_2d_gauss_legendre_route_raises_when_unconverged():
     for bad in (7, 201, 32.0, True):
         with pytest.raises(ValueError, match="nodes"):
             num.film_exchange_difference(-0.25, 3.0, nodes=bad)
+    for name, kwargs in (("F0", {"F0": "0.1"}), ("F0", {"F0": True}), ("T_ratio", {"T_ratio": float("nan")}),
+                         ("rtol", {"rtol": -1.0}), ("rtol", {"rtol": "1e-10"})):
+        args = {"F0": -0.25, "T_ratio": 3.0, **kwargs}
+        with pytest.raises((ValueError, TypeError), match=name):
+            num.film_exchange_difference(**args)
     with pytest.raises(ValueError, match="method"):
         num.exchange_double_integral(3, -0.25, method="gauss-legendre")
     with pytest.raises(ValueError, match="method"):
@@ -765,3 +770,15 @@ def test_channel_factor_ratio_by_cancel_is_the_simplify_ratio(d):
         ref = sp.N(slow.subs(I.F0, val), 50)
         assert abs(sp.N(fast.subs(I.F0, val), 50) - ref) < 1e-45 * abs(ref)
         assert abs(sp.N(I.channel_factor(d).subs(I.F0, val), 50) - ref) < 1e-45 * abs(ref)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(st.floats(-1e300, 1e300), st.floats(1e-300, 1e300))
+def test_2d_gauss_legendre_route_finite_or_refused(F0, ratio):
+    """Hostile F0 and T_1/T_2: a finite number, or a ValueError/ArithmeticError naming the cause."""
+    try:
+        value = num.film_exchange_difference(F0, ratio)
+    except (ValueError, ArithmeticError):
+        return
+    assert math.isfinite(value)
+
