@@ -39,7 +39,6 @@ True
 
 from __future__ import annotations
 
-
 import sympy as sp
 
 from mesocorr.arguments import sympy_value
