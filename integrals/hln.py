@@ -50,7 +50,7 @@ from mesocorr.integrals.derived_constants import bernoulli
 from mesocorr.integrals.taylor_pieces import GeometricPieces, digamma_minus_log, hurwitz_zeta_run
 
 __all__ = ["hln_f", "hln_f_core", "hln_f_scalar", "hln_f_mp", "asymptotic_coefficients", "asymptotic_fractions",
-           "ASYMPTOTIC_THRESHOLD", "SMALL_ARRAY"]
+           "ASYMPTOTIC_THRESHOLD", "SMALL_ARRAY", "BLOCK"]
 
 #: F(x) uses the asymptotic series for z = 1/x >= this value
 ASYMPTOTIC_THRESHOLD = 8.0
@@ -215,10 +215,28 @@ def _below_one(x):
     return res
 
 
+#: :func:`hln_f_core` works through longer arrays in blocks of this many elements (1 MiB each), so that the
+#: temporaries of every region stay in the processor's cache. Measured on 10^6 fields (best of 25, interleaved):
+#: log-uniform 1e-12..1e6, 20.3 ms whole against 13.9 ms in blocks; the -1..1 T sweep, 10.2 against 9.5 ms.
+#: The route of x >= 1 is chosen by the whole array's size (:data:`SMALL_ARRAY`), so the values do not depend on
+#: the blocking (tested bit for bit).
+BLOCK = 131072
+
+
 def hln_f_core(x):
     """F for a 1-D float64 array of finite non-negative x, without the argument checks of :func:`hln_f`
     (the hot path of :func:`mesocorr.wl.magnetoconductance`, whose inputs are already checked)."""
     direct = _direct if x.size <= SMALL_ARRAY else _direct_scipy
+    if x.size <= BLOCK:
+        return _core_block(x, direct)
+    out = np.empty_like(x)
+    for start in range(0, x.size, BLOCK):
+        out[start:start + BLOCK] = _core_block(x[start:start + BLOCK], direct)
+    return out
+
+
+def _core_block(x, direct):
+    """F on one block of :func:`hln_f_core`, x >= 1 by ``direct``."""
     below = np.flatnonzero(x < 1.0)
     if 2 * below.size <= x.size:
         # mostly x >= 1: evaluate directly everywhere, then patch the few x < 1
