@@ -8,6 +8,7 @@ from mesocorr.derivations.core import Derivation, Figure, check_numeric, check_s
 from mesocorr.plots import minor_ticks_as_markers, plain_tick_labels, style
 from mesocorr.symbolic.printing import latex
 from mesocorr.diagrams import ucf as U
+from mesocorr.diagrams.lines import is_zero
 from mesocorr.symbolic.channels import channels
 from mesocorr.ucf import ucf_variance
 
@@ -29,19 +30,10 @@ _CASES = (("broken time reversal", "broken_trs", 0, 0, True),
 def _gapless_count(so: int, mag: int, broken_trs: bool) -> int:
     """Independent route: number of gapless spin channels (Diffuson + Cooperon) from mesocorr.channels."""
     rate = sp.Symbol("Gamma", positive=True)
-    count = sum(1 for c in channels("diffuson", so=so * rate, mag=mag * rate) if _is_zero(c.gap))
+    count = sum(1 for c in channels("diffuson", so=so * rate, mag=mag * rate) if is_zero(c.gap))
     if not broken_trs:
-        count += sum(1 for c in channels("cooperon", so=so * rate, mag=mag * rate) if _is_zero(c.gap))
+        count += sum(1 for c in channels("cooperon", so=so * rate, mag=mag * rate) if is_zero(c.gap))
     return count
-
-
-def _is_zero(gap: sp.Expr) -> bool:
-    """``simplify(gap) == 0``, decided by ``cancel`` for a rational function of the rates (there ``cancel`` is a
-    complete zero test: its result is zero exactly when the function is; the gaps are rational in the rates),
-    by ``simplify`` otherwise (tests/test_derive_ucf_scaling_speed.py compares the two on the catalogue's gaps)."""
-    if gap == 0 or sp.cancel(gap) == 0:
-        return True
-    return False if gap.is_rational_function(*gap.free_symbols) else sp.simplify(gap) == 0
 
 
 def _draw(path: str) -> None:

@@ -389,7 +389,7 @@ def temperature_constant(d: int) -> sp.Expr:
         # (the series of the sum as the sum of the terms' series; coth(oo) = 1 by substitution, the other by limit:
         # tests/test_interaction_speed.py compares with sp.series of fp and sp.limit of each term)
         jump = (sp.Add(*[term.series(uu, 0, 2).removeO() for term in sp.Add.make_args(fp)]).subs(uu, 0)
-                - sp.Add(*[_limit_at_infinity(term, uu) for term in sp.Add.make_args(fp)]))
+                - sp.Add(*[_limit_of_hyperbolic_term(term, uu) for term in sp.Add.make_args(fp)]))
         coeff = pref * jump  # coefficient of ln T (omega in rad/s: T -> k_B T / hbar, ln(k_B T tau / hbar))
     else:
         # omega = (2 k_B T/hbar) u:  int_0^oo (f' - [d=3]) omega^p domega = (2 kT/hbar)^(p+1) J(p+1)
@@ -403,7 +403,7 @@ def temperature_constant(d: int) -> sp.Expr:
     return result
 
 
-def _limit_at_infinity(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+def _limit_of_hyperbolic_term(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
     r""":math:`\lim_{v\to\infty}` ``expr``: by substitution when ``expr`` is one function of ``var`` that SymPy evaluates
     at :math:`\infty` to a finite number (its limit: :math:`\coth\infty = 1`), else :func:`sympy.limit`."""
     if isinstance(expr, (sp.coth, sp.tanh)) and expr.args == (var,):
