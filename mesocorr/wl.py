@@ -49,8 +49,8 @@ from mesocorr.integrals.derived_constants import (
     monomial_mp,
 )
 from mesocorr.ilp import ilp_magnetoconductance
-from mesocorr.integrals.hln import hln_f_scalar
-from mesocorr.integrals.kawabata import kawabata_f3_scalar
+from mesocorr.integrals.hln import BLOCK, hln_f_core, hln_f_scalar
+from mesocorr.integrals.kawabata import kawabata_f3_core, kawabata_f3_scalar
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
 from mesocorr.zeeman import SUBTRACTIONS, zeeman_magnetoconductance
@@ -582,10 +582,22 @@ def _zeeman_path(B, dim, D, so, mag, phi, width, dps, elastic_time, g, b_par, su
 
 
 def _mc_float(absb, dim, D, chans, width):
-    """float64 kernel: sum over channels ``(gap, weight)`` (numbers or arrays, numpy broadcasting)."""
-    from mesocorr.integrals.hln import hln_f_core
-    from mesocorr.integrals.kawabata import kawabata_f3_core
+    """float64 kernel: sum over channels ``(gap, weight)`` (numbers or arrays, numpy broadcasting).
 
+    In d = 1 and 3 a 1-D field array longer than :data:`~mesocorr.integrals.hln.BLOCK` with number parameters is
+    worked through in blocks of that many fields, so that the temporaries stay in the processor's cache (the same
+    operations on every element, so the same bits; in d = 2 ``hln_f_core`` makes the blocks itself)."""
+    if (dim != 2 and np.ndim(absb) == 1 and absb.size > BLOCK and np.ndim(D) == 0 and np.ndim(width) == 0
+            and all(np.ndim(ch.gap) == 0 for ch in chans)):
+        out = np.empty(absb.shape)
+        for start in range(0, absb.size, BLOCK):
+            out[start:start + BLOCK] = _mc_float_block(absb[start:start + BLOCK], dim, D, chans, width)
+        return out
+    return _mc_float_block(absb, dim, D, chans, width)
+
+
+def _mc_float_block(absb, dim, D, chans, width):
+    """:func:`_mc_float` on the whole of ``absb`` at once."""
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         if dim == 2:
             coef = _shape_coefficient("2d")
@@ -621,7 +633,7 @@ def _mc_float(absb, dim, D, chans, width):
             out *= root
             return out
         # 1D: L_c - L_c(B) = L_c (1 - 1/r) = L_c beta/(r (1 + r)), r = sqrt(1 + beta); r (1 + r) = r + (1 + beta):
-        # positive terms only, for any beta. In place on full-size temporaries (few bytes per field).
+        # positive terms only, for any beta. In place on the temporaries (few bytes per field).
         q = WL_FIELD_RATE   # 1/3: multiply by the numerator, divide by the denominator (no rounded 1/3)
         rate_b = np.square((E_CHARGE / HBAR) * width * absb) * D
         rate_b *= q.numerator
