@@ -456,24 +456,31 @@ def _large_N_terms(beta: int) -> dict:
 @cache
 def _large_N_polynomials(beta: int) -> dict:
     """The derived large-N terms as exact rational functions of (N1, N2), once per ``beta``: key -> (numerator,
-    denominator), each a tuple of ``((i, j), coefficient)`` for ``coefficient * N1**i * N2**j`` (from the SymPy
-    series of :func:`cavity_large_N_limits`; evaluating them needs no SymPy)."""
+    denominator), each ``(scale, terms)`` with the polynomial ``sum(c * N1**i * N2**j for (i, j), c in terms) /
+    scale``, integer coefficients ``c`` over one positive integer ``scale`` (from the SymPy series of
+    :func:`cavity_large_N_limits`; evaluating them needs no SymPy and no Fraction arithmetic per term)."""
     import sympy as sp
 
     n1, n2 = sp.symbols("N1 N2", positive=True)
     out = {}
     for key, expr in _large_N_terms(beta).items():
-        parts = sp.fraction(sp.together(expr))
-        out[key] = tuple(tuple((m, Fraction(int(c.p), int(c.q))) for m, c in sp.Poly(p, n1, n2).terms()) for p in parts)
+        parts = []
+        for p in sp.fraction(sp.together(expr)):
+            terms = [(m, Fraction(int(c.p), int(c.q))) for m, c in sp.Poly(p, n1, n2).terms()]
+            scale = math.lcm(*(c.denominator for _, c in terms))
+            parts.append((scale, tuple((m, int(c * scale)) for m, c in terms)))
+        out[key] = tuple(parts)
     return out
 
 
 def _large_N_values(beta: int, N1: int, N2: int) -> dict:
-    """The derived large-N terms evaluated exactly at ``(N1, N2)``, as fractions (no SymPy per call)."""
+    """The derived large-N terms evaluated exactly at ``(N1, N2)``, as fractions (integer sums, one Fraction per
+    term; ``tests/test_rmt.py`` compares them with the SymPy expressions substituted)."""
     out = {}
-    for key, (num, den) in _large_N_polynomials(beta).items():
-        top, bottom = (sum((c * N1**i * N2**j for (i, j), c in terms), Fraction(0)) for terms in (num, den))
-        out[key] = top / bottom
+    for key, ((s_top, top), (s_bottom, bottom)) in _large_N_polynomials(beta).items():
+        t = sum(c * N1**i * N2**j for (i, j), c in top)
+        b = sum(c * N1**i * N2**j for (i, j), c in bottom)
+        out[key] = Fraction(t * s_bottom, b * s_top)
     return out
 
 

@@ -85,6 +85,19 @@ def test_large_N_limits_derived_by_series():
 
 
 @pytest.mark.parametrize("beta", [1, 2, 4])
+def test_large_N_values_equal_the_series_substituted(beta):
+    """The per-call large-N terms (integer polynomial sums) equal the SymPy series substituted exactly."""
+    N1, N2 = sp.symbols("N1 N2", positive=True)
+    series = cavity_large_N_limits(beta)
+    for n1, n2 in [(1, 1), (10, 12), (7, 300), (999, 2)]:
+        limits = cavity_transmission_moments(beta, n1, n2).limits
+        assert set(limits) == set(series)
+        for key, expr in series.items():
+            value = sp.Rational(expr.subs({N1: n1, N2: n2}))
+            assert limits[key] == Fraction(int(value.p), int(value.q)), (key, n1, n2)
+
+
+@pytest.mark.parametrize("beta", [1, 2, 4])
 def test_exact_values_approach_the_limits(beta):
     for n1, n2 in [(300, 300), (200, 500)]:
         m = cavity_transmission_moments(beta, n1, n2)
