@@ -37,8 +37,9 @@ def _catalogue_gaps():
 
 
 def test_ucf_wire_gap_zero_test_equals_simplify():
-    """The zero test of ucf-wire's gapless count (mesocorr.diagrams.lines.is_zero) equals simplify(gap) == 0 on every channel gap (zero and
-    non-zero ones, including a rational-function gap that is zero only after cancellation)."""
+    """The zero test of ucf-wire's gapless count (mesocorr.diagrams.lines.is_zero) equals simplify(gap) == 0 on
+    every channel gap (zero and non-zero ones, including a rational-function gap that is zero only after
+    cancellation)."""
     a = sp.Symbol("a", positive=True)
     extra = [a / (a + 1) + 1 / (a + 1) - 1, a**2 / a - a, sp.sqrt(a) ** 2 - a, sp.sin(a) ** 2 + sp.cos(a) ** 2 - 1]
     gaps = _catalogue_gaps() + extra
