@@ -50,7 +50,7 @@ from mesocorr.integrals.derived_constants import bernoulli
 from mesocorr.integrals.taylor_pieces import GeometricPieces, digamma_minus_log, hurwitz_zeta_run
 
 __all__ = ["hln_f", "hln_f_core", "hln_f_scalar", "hln_f_mp", "asymptotic_coefficients", "asymptotic_fractions",
-           "ASYMPTOTIC_THRESHOLD", "SMALL_ARRAY", "BLOCK"]
+           "ASYMPTOTIC_THRESHOLD", "SMALL_ARRAY", "BLOCK", "in_blocks"]
 
 #: F(x) uses the asymptotic series for z = 1/x >= this value
 ASYMPTOTIC_THRESHOLD = 8.0
@@ -223,16 +223,21 @@ def _below_one(x):
 BLOCK = 131072
 
 
+def in_blocks(func, x, *args):
+    """``func(x, *args)`` for a 1-D float64 array ``x`` of an elementwise ``func``, evaluated on consecutive slices
+    of :data:`BLOCK` elements when ``x`` is longer (a float64 array of the same shape)."""
+    if x.size <= BLOCK:
+        return func(x, *args)
+    out = np.empty(x.shape)
+    for start in range(0, x.size, BLOCK):
+        out[start:start + BLOCK] = func(x[start:start + BLOCK], *args)
+    return out
+
+
 def hln_f_core(x):
     """F for a 1-D float64 array of finite non-negative x, without the argument checks of :func:`hln_f`
     (the hot path of :func:`mesocorr.wl.magnetoconductance`, whose inputs are already checked)."""
-    direct = _direct if x.size <= SMALL_ARRAY else _direct_scipy
-    if x.size <= BLOCK:
-        return _core_block(x, direct)
-    out = np.empty_like(x)
-    for start in range(0, x.size, BLOCK):
-        out[start:start + BLOCK] = _core_block(x[start:start + BLOCK], direct)
-    return out
+    return in_blocks(_core_block, x, _direct if x.size <= SMALL_ARRAY else _direct_scipy)
 
 
 def _core_block(x, direct):

@@ -49,7 +49,7 @@ from mesocorr.integrals.derived_constants import (
     monomial_mp,
 )
 from mesocorr.ilp import ilp_magnetoconductance
-from mesocorr.integrals.hln import BLOCK, hln_f_core, hln_f_scalar
+from mesocorr.integrals.hln import hln_f_core, hln_f_scalar, in_blocks
 from mesocorr.integrals.kawabata import kawabata_f3_core, kawabata_f3_scalar
 from mesocorr.physics_warnings import warn_inconsistent
 from mesocorr.units import E_CHARGE, HBAR, mp_constant
@@ -587,12 +587,9 @@ def _mc_float(absb, dim, D, chans, width):
     In d = 1 and 3 a 1-D field array longer than :data:`~mesocorr.integrals.hln.BLOCK` with number parameters is
     worked through in blocks of that many fields, so that the temporaries stay in the processor's cache (the same
     operations on every element, so the same bits; in d = 2 ``hln_f_core`` makes the blocks itself)."""
-    if (dim != 2 and np.ndim(absb) == 1 and absb.size > BLOCK and np.ndim(D) == 0 and np.ndim(width) == 0
+    if (dim != 2 and np.ndim(absb) == 1 and np.ndim(D) == 0 and np.ndim(width) == 0
             and all(np.ndim(ch.gap) == 0 for ch in chans)):
-        out = np.empty(absb.shape)
-        for start in range(0, absb.size, BLOCK):
-            out[start:start + BLOCK] = _mc_float_block(absb[start:start + BLOCK], dim, D, chans, width)
-        return out
+        return in_blocks(_mc_float_block, absb, dim, D, chans, width)
     return _mc_float_block(absb, dim, D, chans, width)
 
 

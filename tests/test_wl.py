@@ -437,13 +437,13 @@ class TestKawabataAndWire:
     def test_long_field_arrays_in_blocks(self, dim, monkeypatch):
         """d = 1, 3 on more fields than one block: the same bits as the whole array at once, and within 1e-13 of
         the 30-digit mpmath path on a sample (relative to the largest |value|: Delta sigma crosses zero)."""
-        from mesocorr import wl
+        from mesocorr.integrals import hln
 
-        n = 2 * wl.BLOCK + 777
+        n = 2 * hln.BLOCK + 777
         fields = np.linspace(-1.0, 1.0, n)
         kw = dict(dim=dim, D=D, so=4e11, phi=1e10, **({"width": 1e-8} if dim == 1 else {}))
         blocked = mesocorr.magnetoconductance(fields, **kw)
-        monkeypatch.setattr(wl, "BLOCK", n)
+        monkeypatch.setattr(hln, "BLOCK", n)
         assert np.array_equal(blocked, mesocorr.magnetoconductance(fields, **kw))
         sample = np.arange(0, n, n // 23)
         ref = np.array([float(mesocorr.magnetoconductance(float(b), dps=30, **kw)) for b in fields[sample]])
